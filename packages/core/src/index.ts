@@ -1,0 +1,32 @@
+// Errors
+export { CascadeError, HTTP_STATUS_BY_CODE, type CascadeErrorCode, type CascadeErrorOptions } from './errors/cascade-error';
+export { toCascadeError, isAbortError, isTimeoutError } from './errors/to-cascade-error';
+export { parseConfig, parseInput } from './errors/config-error';
+// Model contract
+export { messageText, lastUserText, type ChatMessage, type ChatRole, type TextContentPart } from './model/chat-message';
+export type { ChatRequest, ResponseFormat } from './model/chat-request';
+export type { ChatResult, FinishReason, TokenLogprob } from './model/chat-result';
+export type { StreamPart } from './model/stream-part';
+export type { ChatModel, CallOptions } from './model/chat-model';
+export { ZERO_USAGE, addUsage, type TokenUsage } from './model/token-usage';
+// Policy
+export { principalSchema, type Principal } from './policy/principal';
+export {
+  agentPolicySchema, featureFlagSchema, rateLimitPolicySchema, budgetPolicySchema, limitsPolicySchema,
+  guardActionSchema, guardrailsPolicySchema, isFeatureEnabled, isModelAllowed, DEFAULT_QUALITY_TARGET,
+  type AgentPolicy, type FeatureFlag, type RateLimitPolicy, type BudgetPolicy, type LimitsPolicy, type GuardAction, type GuardrailsPolicy,
+} from './policy/agent-policy';
+// Quality
+export type { QualityValidator, QualityVerdict, QualityInput, QualitySignal, ComplexityVerdict, PartialVerdict } from './quality/quality-validator';
+// Pricing and tokens
+export { modelPriceSchema, type ModelPrice } from './pricing/model-price';
+export { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF } from './pricing/default-prices';
+export { createPricing, pricingConfigSchema, DEFAULT_MAX_OUTPUT_TOKENS, type Pricing, type PricingConfig, type CostEstimate } from './pricing/pricing';
+export { countTokens, countMessageTokens } from './tokens/count-tokens';
+// Pipeline
+export type {
+  CascadeMiddleware, PipelineContext, PipelineMode, RequestEstimate, ResolveResult, SettleInfo, Reservation, AdmitResult,
+  GuardFinding, GuardVerdict, GuardedStreamPart,
+} from './pipeline/middleware';
+// Utilities
+export { sleep, withTimeout, throwIfAborted, abortErrorFrom } from './util/abort';

@@ -1,0 +1,23 @@
+import type { TokenUsage } from './token-usage';
+
+/** Why the model stopped. */
+export type FinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'error' | 'other' | 'unknown';
+
+/** Log probability of one generated token. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  topLogprobs?: readonly { token: string; logprob: number }[];
+}
+
+/** The answer of one model call. */
+export interface ChatResult {
+  text: string;
+  finishReason: FinishReason;
+  usage: TokenUsage;
+  logprobs?: readonly TokenLogprob[];
+  /** Provider's response id, when given. */
+  responseId?: string;
+  /** The model id the provider reports having used (may differ from the requested alias). */
+  responseModelId?: string;
+}

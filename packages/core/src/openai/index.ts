@@ -1,0 +1,2 @@
+// The OpenAI-compatible adapter lands here (see issue 2).
+export {};

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/** Feature flags a policy can switch off. Absent means allowed. */
+export const featureFlagSchema = z.enum(['streaming', 'batch', 'embeddings', 'qualityValidation', 'domainRouting', 'guardrails']);
+export type FeatureFlag = z.output<typeof featureFlagSchema>;
+
+const positive = z.number().positive();
+const positiveInt = z.number().int().positive();
+
+/** Rate limits of one key (user, organization or workspace). Absent means unlimited. */
+export const rateLimitPolicySchema = z.object({
+  requestsPerSecond: positiveInt.optional(),
+  requestsPerMinute: positiveInt.optional(),
+  requestsPerHour: positiveInt.optional(),
+  requestsPerDay: positiveInt.optional(),
+  tokensPerMinute: positiveInt.optional(),
+  tokensPerHour: positiveInt.optional(),
+  tokensPerDay: positiveInt.optional(),
+  /** Extra requests allowed above the per-second/minute rate in a burst. */
+  burst: z.number().int().nonnegative().optional(),
+  /** Maximum requests in flight at once. */
+  maxConcurrent: positiveInt.optional(),
+});
+export type RateLimitPolicy = z.output<typeof rateLimitPolicySchema>;
+
+/** Spending caps in USD, calendar-aligned in `timeZone`. Absent means unlimited. */
+export const budgetPolicySchema = z.object({
+  dailyUsd: positive.optional(),
+  weeklyUsd: positive.optional(),
+  monthlyUsd: positive.optional(),
+  totalUsd: positive.optional(),
+});
+export type BudgetPolicy = z.output<typeof budgetPolicySchema>;
+
+/** Limits and budgets for the request's user, and the shared ones of its organization and workspace. */
+export const limitsPolicySchema = z.object({
+  user: z.object({ rate: rateLimitPolicySchema.optional(), budget: budgetPolicySchema.optional() }).optional(),
+  organization: z.object({ rate: rateLimitPolicySchema.optional(), budget: budgetPolicySchema.optional() }).optional(),
+  workspace: z.object({ rate: rateLimitPolicySchema.optional(), budget: budgetPolicySchema.optional() }).optional(),
+  /** IANA time zone for calendar periods (daily/weekly/monthly budgets). @default 'UTC' */
+  timeZone: z.string().optional(),
+  /** `block` denies over-limit requests; `warn` lets them through and reports. @default 'block' */
+  mode: z.enum(['block', 'warn']).optional(),
+});
+export type LimitsPolicy = z.output<typeof limitsPolicySchema>;
+
+/** What a guard does with a finding. */
+export const guardActionSchema = z.enum(['redact', 'mask', 'hash', 'block', 'warn', 'allow']);
+export type GuardAction = z.output<typeof guardActionSchema>;
+
+/** Guardrails configuration carried by a policy (set from a profile's governance dimension). */
+export const guardrailsPolicySchema = z.object({
+  pii: z
+    .object({
+      enabled: z.boolean(),
+      /** Default action for every entity type. @default 'redact' */
+      action: guardActionSchema.optional(),
+      /** Per-entity-type actions, e.g. `{ CREDIT_CARD: 'block', EMAIL_ADDRESS: 'mask' }`. */
+      actions: z.record(z.string(), guardActionSchema).optional(),
+      /** Entity types to detect; absent means all supported. */
+      entities: z.array(z.string()).optional(),
+    })
+    .optional(),
+  moderation: z
+    .object({
+      enabled: z.boolean(),
+      action: z.enum(['block', 'warn']).optional(),
+      categories: z.array(z.string()).optional(),
+      threshold: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
+  injection: z
+    .object({
+      enabled: z.boolean(),
+      action: z.enum(['block', 'warn']).optional(),
+      threshold: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
+  /** Where guards run. @default all three */
+  applyTo: z.object({ input: z.boolean(), output: z.boolean(), stream: z.boolean() }).partial().optional(),
+});
+export type GuardrailsPolicy = z.output<typeof guardrailsPolicySchema>;
+
+/**
+ * What a principal may do. Produced by a resolver (e.g. from a user profile), enforced by the engine
+ * (models, quality, cost) and by satellites (limits, guardrails).
+ */
+export const agentPolicySchema = z.object({
+  /** Only these model ids may be called. Absent means every configured model. */
+  allowedModels: z.array(z.string()).readonly().optional(),
+  /** These model ids are never called. Wins over `allowedModels`. */
+  blockedModels: z.array(z.string()).readonly().optional(),
+  /** Tried first among the allowed tiers, in this order, when they are configured tiers. */
+  preferredModels: z.array(z.string()).readonly().optional(),
+  /** Quality the validator must see to accept a draft, 0..1. @default 0.7 */
+  qualityTarget: z.number().min(0).max(1).optional(),
+  /** Lowest acceptable quality; the engine never accepts below it even from the last tier's draft. */
+  qualityMin: z.number().min(0).max(1).optional(),
+  /** Requests whose pre-flight estimate exceeds this are refused (`BUDGET_EXCEEDED`); tiers that would cross it are skipped. */
+  maxCostPerRequestUsd: z.number().positive().optional(),
+  /** Per-call time limit for each model attempt, in ms. */
+  attemptTimeoutMs: z.number().int().positive().optional(),
+  features: z.partialRecord(featureFlagSchema, z.boolean()).optional(),
+  limits: limitsPolicySchema.optional(),
+  guardrails: guardrailsPolicySchema.optional(),
+  /** Default streaming mode for @cascade/stream. */
+  streamMode: z.enum(['optimistic', 'buffered', 'early-escalation']).optional(),
+});
+
+/** What a principal may do (see {@link agentPolicySchema}). */
+export type AgentPolicy = z.output<typeof agentPolicySchema>;
+/** The default: everything allowed, quality target 0.7. */
+export const DEFAULT_QUALITY_TARGET = 0.7;
+
+/** True unless the policy switches the feature off. */
+export function isFeatureEnabled(policy: AgentPolicy | undefined, feature: FeatureFlag): boolean {
+  return policy?.features?.[feature] !== false;
+}
+
+/** True when the policy lets the engine call `modelId`. */
+export function isModelAllowed(policy: AgentPolicy | undefined, modelId: string): boolean {
+  if (!policy) return true;
+  if (policy.blockedModels?.includes(modelId)) return false;
+  if (policy.allowedModels && !policy.allowedModels.includes(modelId)) return false;
+  return true;
+}

@@ -1,0 +1,2 @@
+// Trace replay lands here (see issue 2).
+export {};
