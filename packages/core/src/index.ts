@@ -30,3 +30,4 @@ export type {
 } from './pipeline/middleware';
 // Utilities
 export { sleep, withTimeout, throwIfAborted, abortErrorFrom } from './util/abort';
+export { createDefaultValidator, defaultValidatorConfigSchema, type DefaultValidatorConfig } from './quality/default-validator';

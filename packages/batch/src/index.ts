@@ -1,0 +1,2 @@
+// @cascade/batch: see issue; exports land here.
+export {};

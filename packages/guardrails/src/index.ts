@@ -1,0 +1,2 @@
+// @cascade/guardrails: see issue; exports land here.
+export {};

@@ -1,0 +1,2 @@
+// @cascade/limits: see issue; exports land here.
+export {};

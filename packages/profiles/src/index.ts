@@ -1,0 +1,2 @@
+// @cascade/profiles: see issue; exports land here.
+export {};

@@ -1,0 +1,2 @@
+// @cascade/stream: see issue; exports land here.
+export {};
