@@ -31,3 +31,11 @@ export type {
 // Utilities
 export { sleep, withTimeout, throwIfAborted, abortErrorFrom } from './util/abort';
 export { createDefaultValidator, defaultValidatorConfigSchema, type DefaultValidatorConfig } from './quality/default-validator';
+// Pipeline and engine
+export { createPipeline, type Pipeline, type PipelineInit, type AdmittedRequest } from './pipeline/create-pipeline';
+export { mergePolicies } from './policy/merge-policy';
+export { createCascadeAgent, cascadeAgentConfigSchema, type CascadeAgent, type CascadeAgentConfig, type CascadeAgentDeps, type RunOptions } from './engine/create-cascade-agent';
+export { CascadeSession, type CascadeSessionInit } from './engine/cascade-session';
+export { planTiers, type PlannedTier, type TierPlan } from './engine/plan-tiers';
+export { normalizeInput, type CascadeInput } from './engine/normalize-input';
+export type { CascadeResult, CascadeAttempt, AttemptStatus, CascadeRouting } from './engine/cascade-result';

@@ -1,0 +1,191 @@
+import type { CascadeError } from '../errors/cascade-error';
+import { toCascadeError } from '../errors/to-cascade-error';
+import type { ChatModel } from '../model/chat-model';
+import type { ChatRequest } from '../model/chat-request';
+import type { ChatResult } from '../model/chat-result';
+import { type TokenUsage, ZERO_USAGE, addUsage } from '../model/token-usage';
+import type { AdmittedRequest } from '../pipeline/create-pipeline';
+import type { GuardFinding, PipelineContext } from '../pipeline/middleware';
+import type { Pricing } from '../pricing/pricing';
+import type { PartialVerdict, QualityValidator, QualityVerdict } from '../quality/quality-validator';
+import { abortErrorFrom, withTimeout } from '../util/abort';
+import type { AttemptStatus, CascadeAttempt, CascadeResult, CascadeRouting } from './cascade-result';
+import type { PlannedTier } from './plan-tiers';
+
+export interface CascadeSessionInit {
+  admitted: AdmittedRequest;
+  tiers: readonly PlannedTier[];
+  routing: CascadeRouting;
+  threshold: number;
+  validationEnabled: boolean;
+  validator: QualityValidator;
+  pricing: Pricing;
+  /** The strongest tier the policy allows, for the savings baseline. */
+  baselineModel: ChatModel;
+  attemptTimeoutMs: number | undefined;
+  signal: AbortSignal | undefined;
+  now: () => number;
+  startedAt: number;
+  dispose: () => void;
+}
+
+/**
+ * One admitted request being driven through its tiers. `run` drives it with `doGenerate`;
+ * @cascade/stream drives it with `doStream`. It keeps the attempts, usage and cost, and settles the
+ * pipeline's reservations exactly once, whatever path ends the request.
+ */
+export class CascadeSession {
+  readonly attempts: CascadeAttempt[] = [];
+  readonly tiers: readonly PlannedTier[];
+  readonly routing: CascadeRouting;
+  readonly threshold: number;
+  readonly validationEnabled: boolean;
+  /** The joined caller signal and total timeout: pass it (or `attemptSignal()`) to every call. */
+  readonly signal: AbortSignal | undefined;
+  private usageTotal: TokenUsage = ZERO_USAGE;
+  private costTotal = 0;
+  private finished = false;
+
+  constructor(private readonly init: CascadeSessionInit) {
+    this.tiers = init.tiers;
+    this.routing = init.routing;
+    this.threshold = init.threshold;
+    this.validationEnabled = init.validationEnabled;
+    this.signal = init.signal;
+  }
+
+  /** The pipeline context (principal, policy, guarded request). */
+  get context(): PipelineContext {
+    return this.init.admitted.context;
+  }
+
+  /** The request as the models must see it (after input guards). */
+  get request(): ChatRequest {
+    return this.init.admitted.context.request;
+  }
+
+  get usage(): TokenUsage {
+    return this.usageTotal;
+  }
+
+  get costUsd(): number {
+    return this.costTotal;
+  }
+
+  get now(): () => number {
+    return this.init.now;
+  }
+
+  /** The signal for one attempt: the session signal joined with the per-attempt timeout. Call `dispose` after. */
+  attemptSignal(): { signal: AbortSignal | undefined; dispose: () => void } {
+    return withTimeout(this.init.signal, this.init.attemptTimeoutMs);
+  }
+
+  /** True when the caller aborted or the total timeout fired: stop everything. */
+  get stopped(): boolean {
+    return this.init.signal?.aborted === true;
+  }
+
+  /** The typed error for a stopped session. */
+  stopError(): CascadeError {
+    return abortErrorFrom(this.init.signal!, 'The request');
+  }
+
+  /** Validates a draft against the session's threshold. */
+  async validate(tier: PlannedTier, draft: ChatResult): Promise<QualityVerdict> {
+    const verdict = this.init.validator.validate({ request: this.request, draft, modelId: tier.model.modelId, threshold: this.threshold });
+    return isPromise(verdict) ? await verdict : verdict;
+  }
+
+  /** Early-escalation check of a partial streamed draft, when the validator supports it. */
+  checkPartial(partialText: string): PartialVerdict | undefined {
+    return this.validationEnabled ? this.init.validator.checkPartial?.(this.request, partialText) : undefined;
+  }
+
+  /** Records a call that produced usage (accepted, escalated, final, abandoned). */
+  recordCall(tier: PlannedTier, usage: TokenUsage, latencyMs: number, status: AttemptStatus, reason: string, quality?: QualityVerdict): CascadeAttempt {
+    const costUsd = this.init.pricing.costOf(tier.model.modelId, usage);
+    this.usageTotal = addUsage(this.usageTotal, usage);
+    this.costTotal += costUsd;
+    const attempt: CascadeAttempt = {
+      modelId: tier.model.modelId,
+      provider: tier.model.provider,
+      tier: tier.tier,
+      status,
+      usage,
+      costUsd,
+      latencyMs,
+      reason,
+      ...(quality ? { quality } : {}),
+    };
+    this.attempts.push(attempt);
+    return attempt;
+  }
+
+  /** Records a call that failed; usage consumed before the failure (streams) still counts. */
+  recordFailure(tier: PlannedTier, error: unknown, latencyMs: number, usage: TokenUsage = ZERO_USAGE): CascadeAttempt {
+    const typed = toCascadeError(error, 'MODEL_CALL_FAILED', `${tier.model.modelId}`);
+    const attempt = this.recordCall(tier, usage, latencyMs, 'failed', typed.code === 'TIMEOUT' ? `timed out: ${typed.message}` : `failed: ${typed.message}`);
+    attempt.error = typed;
+    return attempt;
+  }
+
+  /** Builds the result for the chosen answer, after output guards. */
+  buildResult(tier: PlannedTier, answer: ChatResult, text: string, outputFindings: readonly GuardFinding[]): CascadeResult {
+    const baselineCostUsd = this.init.pricing.costOf(this.init.baselineModel.modelId, {
+      inputTokens: answer.usage.inputTokens,
+      outputTokens: answer.usage.outputTokens,
+      source: answer.usage.source,
+    });
+    const context = this.init.admitted.context;
+    return {
+      requestId: context.requestId,
+      text,
+      modelId: tier.model.modelId,
+      provider: tier.model.provider,
+      tier: tier.tier,
+      finishReason: answer.finishReason,
+      attempts: this.attempts,
+      usage: this.usageTotal,
+      costUsd: this.costTotal,
+      baselineCostUsd,
+      savings: baselineCostUsd > 0 ? 1 - this.costTotal / baselineCostUsd : 0,
+      latencyMs: this.init.now() - this.init.startedAt,
+      escalated: this.attempts.some((attempt) => attempt.status === 'escalated' || attempt.status === 'abandoned'),
+      routing: this.routing,
+      ...(context.principal ? { principal: context.principal } : {}),
+      guardrails: [...this.init.admitted.inputFindings, ...outputFindings],
+      warnings: [...this.init.admitted.warnings],
+    };
+  }
+
+  /** Output guards over a whole answer. */
+  guardOutput(text: string): Promise<{ text: string; findings: GuardFinding[] }> {
+    return this.init.admitted.guardOutput(text);
+  }
+
+  /** Stream guards over text deltas. */
+  guardStream(deltas: AsyncIterable<string>): ReturnType<AdmittedRequest['guardStream']> {
+    return this.init.admitted.guardStream(deltas);
+  }
+
+  /**
+   * Settles every reservation with what was consumed and clears the session's timers. Idempotent.
+   * Returns a warning when settling failed (the answer is still valid; the usage store is not).
+   */
+  async finish(outcome: 'success' | 'error' | 'aborted'): Promise<string | undefined> {
+    if (this.finished) return undefined;
+    this.finished = true;
+    this.init.dispose();
+    try {
+      await this.init.admitted.settle({ usage: this.usageTotal, costUsd: this.costTotal, outcome });
+      return undefined;
+    } catch (error) {
+      return toCascadeError(error, 'STORE_FAILED').message;
+    }
+  }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { CascadeError } from '../errors/cascade-error';
+import { parseConfig } from '../errors/config-error';
+import { isAbortError, toCascadeError } from '../errors/to-cascade-error';
+import type { ChatModel } from '../model/chat-model';
+import type { ChatResult } from '../model/chat-result';
+import { type Pipeline, createPipeline } from '../pipeline/create-pipeline';
+import type { CascadeMiddleware, PipelineMode } from '../pipeline/middleware';
+import { type AgentPolicy, DEFAULT_QUALITY_TARGET, agentPolicySchema, isFeatureEnabled } from '../policy/agent-policy';
+import type { Principal } from '../policy/principal';
+import { type Pricing, createPricing } from '../pricing/pricing';
+import { createDefaultValidator } from '../quality/default-validator';
+import type { QualityValidator, QualityVerdict } from '../quality/quality-validator';
+import { withTimeout } from '../util/abort';
+import type { CascadeResult, CascadeRouting } from './cascade-result';
+import { CascadeSession } from './cascade-session';
+import { type CascadeInput, normalizeInput } from './normalize-input';
+import { type PlannedTier, type TierPlan, planTiers } from './plan-tiers';
+
+const isChatModel = (value: unknown): value is ChatModel =>
+  typeof value === 'object' && value !== null && (value as ChatModel).specificationVersion === 'v1' &&
+  typeof (value as ChatModel).modelId === 'string' && typeof (value as ChatModel).doGenerate === 'function' && typeof (value as ChatModel).doStream === 'function';
+
+export const cascadeAgentConfigSchema = z.object({
+  /** Tiers, cheapest first: 2..N `ChatModel`s (one works, but then nothing can escalate). */
+  models: z
+    .array(z.custom<ChatModel>(isChatModel, { message: 'each model must implement ChatModel v1 (specificationVersion "v1", modelId, doGenerate, doStream)' }))
+    .min(1, 'configure at least one model, cheapest first'),
+  /** Judges drafts. @default createDefaultValidator() */
+  validator: z.custom<QualityValidator>((v) => typeof (v as QualityValidator | undefined)?.validate === 'function', { message: 'validator must have a validate(input) method' }).optional(),
+  /** Prices models. @default createPricing() */
+  pricing: z.custom<Pricing>((v) => typeof (v as Pricing | undefined)?.costOf === 'function', { message: 'pricing must come from createPricing()' }).optional(),
+  /** Pipeline hooks (profiles, limits, guardrails, ...), run in this order. */
+  middleware: z.array(z.custom<CascadeMiddleware>((v) => typeof (v as CascadeMiddleware | undefined)?.name === 'string', { message: 'middleware needs a name' })).default([]),
+  /** The agent's default policy; resolvers and callers layer over it. */
+  policy: agentPolicySchema.default({}),
+  /** Time limit of each model attempt in ms; a timed-out tier falls through to the next. */
+  attemptTimeoutMs: z.number().int().positive().optional(),
+  /** Let the validator send queries it judges too hard straight to a stronger tier. @default true */
+  complexityRouting: z.boolean().default(true),
+});
+export type CascadeAgentConfig = z.input<typeof cascadeAgentConfigSchema>;
+
+/** Injected dependencies (not config): clock and id generator, for tests. */
+export interface CascadeAgentDeps {
+  now?: () => number;
+  generateId?: () => string;
+}
+
+/** Per-call options of `run` and `begin`. */
+export interface RunOptions {
+  /** Who is asking, as known to the caller (e.g. from an API key); resolvers map it to a principal. */
+  userId?: string;
+  /** A principal resolved by the caller. */
+  principal?: Principal;
+  /** Narrows the policy for this call (models only ever narrow). */
+  policy?: AgentPolicy;
+  abortSignal?: AbortSignal;
+  /** Total time limit for the request, all tiers included. */
+  timeoutMs?: number;
+  requestId?: string;
+  /** @default 'run' */
+  mode?: PipelineMode;
+}
+
+/** A cascade agent. */
+export interface CascadeAgent {
+  readonly models: readonly ChatModel[];
+  readonly validator: QualityValidator;
+  readonly pricing: Pricing;
+  readonly pipeline: Pipeline;
+  readonly policy: AgentPolicy;
+  /** Answers with the cheapest tier whose draft passes validation. */
+  run(input: CascadeInput, options?: RunOptions): Promise<CascadeResult>;
+  /**
+   * Admits a request (resolve, reserve, guard input) and plans its tiers without calling a model.
+   * For drivers other than `run` (streaming). The caller must end it with `session.finish(...)`.
+   */
+  begin(input: CascadeInput, options?: RunOptions): Promise<CascadeSession>;
+}
+
+/**
+ * Creates a cascade: draft with the cheapest allowed tier, validate, accept or escalate.
+ * A tier that errors or times out falls through to the next; an abort stops everything.
+ *
+ * @example
+ * const agent = createCascadeAgent({ models: [cheap, strong] });
+ * const result = await agent.run('What is 17 * 23?');
+ * result.text; result.modelId; result.costUsd; result.savings;
+ */
+export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgentDeps = {}): CascadeAgent {
+  const options = parseConfig(cascadeAgentConfigSchema, config, 'createCascadeAgent config');
+  const models = options.models as ChatModel[];
+  const validator = options.validator ?? createDefaultValidator();
+  const pricing = options.pricing ?? createPricing();
+  const pipeline = createPipeline(options.middleware as CascadeMiddleware[]);
+  const now = deps.now ?? (() => performance.now());
+  const generateId = deps.generateId ?? randomUUID;
+  // Fail at construction, not on the first request, when a model has no price.
+  for (const model of models) pricing.costOf(model.modelId, { inputTokens: 0, outputTokens: 0, source: 'provider' });
+
+  async function begin(input: CascadeInput, runOptions: RunOptions = {}): Promise<CascadeSession> {
+    const startedAt = now();
+    const request = normalizeInput(input);
+    const { signal, dispose } = withTimeout(runOptions.abortSignal, runOptions.timeoutMs);
+    let plan: TierPlan | undefined;
+    try {
+      const admitted = await pipeline.begin({
+        requestId: runOptions.requestId ?? generateId(),
+        mode: runOptions.mode ?? 'run',
+        ...(runOptions.userId !== undefined ? { userId: runOptions.userId } : {}),
+        ...(runOptions.principal ? { principal: runOptions.principal } : {}),
+        policy: options.policy,
+        ...(runOptions.policy ? { policyOverride: runOptions.policy } : {}),
+        request,
+        ...(signal ? { abortSignal: signal } : {}),
+        estimate: (policy, guarded) => {
+          plan = planTiers(models, policy, pricing, guarded);
+          return plan.estimate;
+        },
+      });
+      const policy = admitted.context.policy;
+      // Input guards may have changed the request: plan on what the models will see.
+      if (admitted.context.request !== request || !plan) plan = planTiers(models, policy, pricing, admitted.context.request);
+      const threshold = Math.max(policy.qualityTarget ?? DEFAULT_QUALITY_TARGET, policy.qualityMin ?? 0);
+      const validationEnabled = isFeatureEnabled(policy, 'qualityValidation');
+      let tiers = plan.tiers;
+      const routing: CascadeRouting = { startTier: tiers[0]!.tier, skippedModels: plan.skippedModels };
+      if (options.complexityRouting && validationEnabled && validator.assessComplexity && tiers.length > 1) {
+        const complexity = validator.assessComplexity(admitted.context.request, tiers.length, threshold);
+        const start = Math.min(Math.max(0, Math.trunc(complexity.startTier)), tiers.length - 1);
+        tiers = tiers.slice(start);
+        routing.complexity = complexity;
+        routing.startTier = tiers[0]!.tier;
+      }
+      return new CascadeSession({
+        admitted, tiers, routing, threshold, validationEnabled, validator, pricing,
+        baselineModel: plan.tiers[plan.tiers.length - 1]!.model,
+        attemptTimeoutMs: policy.attemptTimeoutMs ?? options.attemptTimeoutMs,
+        signal, now, startedAt, dispose,
+      });
+    } catch (error) {
+      dispose();
+      throw toCascadeError(error, 'INVALID_CONFIG');
+    }
+  }
+
+  async function run(input: CascadeInput, runOptions: RunOptions = {}): Promise<CascadeResult> {
+    const session = await begin(input, runOptions);
+    let result: CascadeResult;
+    try {
+      result = await drive(session);
+    } catch (error) {
+      const typed = session.stopped ? session.stopError() : toCascadeError(error);
+      await session.finish(typed.code === 'ABORTED' || isAbortError(error) ? 'aborted' : 'error');
+      throw typed;
+    }
+    const warning = await session.finish('success');
+    return warning ? { ...result, warnings: [...result.warnings, warning] } : result;
+  }
+
+  return { models, validator, pricing, pipeline, policy: options.policy, run, begin };
+}
+
+/** Runs the tiers of a session with `doGenerate`. */
+async function drive(session: CascadeSession): Promise<CascadeResult> {
+  let fallback: { tier: PlannedTier; draft: ChatResult; verdict: QualityVerdict } | undefined;
+  let lastError: CascadeError | undefined;
+  const tiers = session.tiers;
+  for (let index = 0; index < tiers.length; index++) {
+    const tier = tiers[index]!;
+    const isLast = index === tiers.length - 1;
+    if (session.stopped) throw session.stopError();
+    const started = session.now();
+    const attempt = session.attemptSignal();
+    let draft: ChatResult;
+    try {
+      draft = await tier.model.doGenerate(session.request, attempt.signal ? { abortSignal: attempt.signal } : undefined);
+    } catch (error) {
+      if (session.stopped) throw session.stopError();
+      lastError = session.recordFailure(tier, error, session.now() - started).error;
+      continue;
+    } finally {
+      attempt.dispose();
+    }
+    const latencyMs = session.now() - started;
+    if (isLast) {
+      session.recordCall(tier, draft.usage, latencyMs, 'final', index === 0 ? 'only tier' : 'strongest tier: returned without a further check');
+      return finishWith(session, tier, draft);
+    }
+    if (!session.validationEnabled) {
+      session.recordCall(tier, draft.usage, latencyMs, 'accepted', 'quality validation is off for this policy');
+      return finishWith(session, tier, draft);
+    }
+    const verdict = await session.validate(tier, draft);
+    if (verdict.passed) {
+      session.recordCall(tier, draft.usage, latencyMs, 'accepted', verdict.reason, verdict);
+      return finishWith(session, tier, draft);
+    }
+    session.recordCall(tier, draft.usage, latencyMs, 'escalated', verdict.reason, verdict);
+    if (!fallback || verdict.score > fallback.verdict.score) fallback = { tier, draft, verdict };
+  }
+  if (fallback) {
+    // Every stronger tier failed: a rejected draft beats no answer. Say so.
+    const attempt = session.attempts.find((a) => a.tier === fallback.tier.tier && a.status === 'escalated');
+    if (attempt) attempt.status = 'fallback';
+    const result = await finishWith(session, fallback.tier, fallback.draft);
+    return { ...result, warnings: [...result.warnings, `Every stronger tier failed; returned the draft of ${fallback.tier.model.modelId} that scored ${fallback.verdict.score.toFixed(2)} (below ${session.threshold}).`] };
+  }
+  const failures = session.attempts.filter((a) => a.error);
+  throw new CascadeError(
+    'ALL_MODELS_FAILED',
+    `All ${failures.length} model attempt(s) failed: ${failures.map((a) => `${a.modelId} (${a.error!.code}${a.error!.statusCode ? ` ${a.error!.statusCode}` : ''})`).join(', ')}. Check the providers' status and credentials, or retry later.`,
+    {
+      cause: lastError,
+      retryable: failures.some((a) => a.error!.retryable),
+      ...(lastError?.retryAfterMs !== undefined ? { retryAfterMs: lastError.retryAfterMs } : {}),
+      details: { attempts: failures.map((a) => ({ modelId: a.modelId, code: a.error!.code, statusCode: a.error!.statusCode, message: a.error!.message })) },
+    },
+  );
+}
+
+async function finishWith(session: CascadeSession, tier: PlannedTier, answer: ChatResult): Promise<CascadeResult> {
+  const guarded = await session.guardOutput(answer.text);
+  return session.buildResult(tier, answer, guarded.text, guarded.findings);
+}

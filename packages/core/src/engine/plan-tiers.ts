@@ -1,0 +1,87 @@
+import { CascadeError } from '../errors/cascade-error';
+import type { ChatModel } from '../model/chat-model';
+import type { ChatRequest } from '../model/chat-request';
+import type { RequestEstimate } from '../pipeline/middleware';
+import { type AgentPolicy, isModelAllowed } from '../policy/agent-policy';
+import type { Pricing } from '../pricing/pricing';
+import { countMessageTokens } from '../tokens/count-tokens';
+
+/** A tier the engine may call for this request. */
+export interface PlannedTier {
+  model: ChatModel;
+  /** Index in the agent's configured models. */
+  tier: number;
+  /** Pre-flight cost estimate of calling this tier. */
+  estimateUsd: number;
+}
+
+/** The tiers a request may use, cheapest first (preferred models first among them). */
+export interface TierPlan {
+  tiers: readonly PlannedTier[];
+  skippedModels: readonly string[];
+  estimate: RequestEstimate;
+}
+
+/**
+ * Chooses the tiers a request may use. A model the policy does not allow is never in the plan.
+ * With `maxCostPerRequestUsd`, tiers are kept only while the worst case (every kept tier called)
+ * stays under the cap; a request whose cheapest allowed tier alone is over it is refused.
+ */
+export function planTiers(models: readonly ChatModel[], policy: AgentPolicy, pricing: Pricing, request: ChatRequest): TierPlan {
+  const skipped: string[] = [];
+  let allowed: PlannedTier[] = [];
+  const inputTokens = countMessageTokens(request.messages);
+  let maxOutputTokens = 0;
+  for (let index = 0; index < models.length; index++) {
+    const model = models[index]!;
+    if (!isModelAllowed(policy, model.modelId)) {
+      skipped.push(model.modelId);
+      continue;
+    }
+    const estimate = pricing.estimate(model.modelId, request, inputTokens);
+    maxOutputTokens = estimate.maxOutputTokens;
+    allowed.push({ model, tier: index, estimateUsd: estimate.costUsd });
+  }
+  if (allowed.length === 0) {
+    throw new CascadeError(
+      'MODEL_NOT_ALLOWED',
+      `The policy allows none of the configured models (${models.map((m) => m.modelId).join(', ')}). ` +
+        `Allowed: ${policy.allowedModels?.join(', ') ?? 'all'}; blocked: ${policy.blockedModels?.join(', ') ?? 'none'}. Configure a model the tier may use.`,
+      { details: { configured: models.map((m) => m.modelId), allowedModels: policy.allowedModels, blockedModels: policy.blockedModels } },
+    );
+  }
+  const preferred = policy.preferredModels;
+  if (preferred && preferred.length > 0) {
+    const rank = (tier: PlannedTier): number => {
+      const position = preferred.indexOf(tier.model.modelId);
+      return position < 0 ? Number.MAX_SAFE_INTEGER : position;
+    };
+    // Stable: preferred tiers first in the preferred order, the rest keep cheapest-first order.
+    allowed = allowed.map((tier, order) => ({ tier, order })).sort((a, b) => rank(a.tier) - rank(b.tier) || a.order - b.order).map((entry) => entry.tier);
+  }
+  const cap = policy.maxCostPerRequestUsd;
+  if (cap !== undefined) {
+    const first = allowed[0]!;
+    if (first.estimateUsd > cap) {
+      throw new CascadeError(
+        'BUDGET_EXCEEDED',
+        `The request's estimated cost $${first.estimateUsd.toFixed(6)} on ${first.model.modelId} exceeds the per-request cap $${cap}. Shorten the prompt, lower maxOutputTokens, or raise maxCostPerRequestUsd.`,
+        { details: { estimateUsd: first.estimateUsd, maxCostPerRequestUsd: cap } },
+      );
+    }
+    let total = 0;
+    const kept: PlannedTier[] = [];
+    for (const tier of allowed) {
+      if (total + tier.estimateUsd > cap) {
+        skipped.push(tier.model.modelId);
+        continue;
+      }
+      total += tier.estimateUsd;
+      kept.push(tier);
+    }
+    allowed = kept;
+  }
+  let costUsd = 0;
+  for (const tier of allowed) costUsd += tier.estimateUsd;
+  return { tiers: allowed, skippedModels: skipped, estimate: { inputTokens, maxOutputTokens, costUsd } };
+}
