@@ -39,3 +39,6 @@ export { CascadeSession, type CascadeSessionInit } from './engine/cascade-sessio
 export { planTiers, type PlannedTier, type TierPlan } from './engine/plan-tiers';
 export { normalizeInput, type CascadeInput } from './engine/normalize-input';
 export type { CascadeResult, CascadeAttempt, AttemptStatus, CascadeRouting } from './engine/cascade-result';
+// Cost accounting (v0.2.0-compatible) and calendar periods
+export { createCostTracker, budgetConfigSchema, costTrackerConfigSchema, type CostTracker, type CostTrackerConfig, type BudgetConfig, type BudgetAlert, type CostSummary, type UserCostSummary, type ModelCostSummary } from './cost/cost-tracker';
+export { calendarPeriod, assertTimeZone, type CalendarPeriod } from './util/calendar';

@@ -178,7 +178,8 @@ export class CascadeSession {
     this.finished = true;
     this.init.dispose();
     try {
-      await this.init.admitted.settle({ usage: this.usageTotal, costUsd: this.costTotal, outcome });
+      const calls = this.attempts.map((attempt) => ({ modelId: attempt.modelId, usage: attempt.usage, costUsd: attempt.costUsd }));
+      await this.init.admitted.settle({ usage: this.usageTotal, costUsd: this.costTotal, outcome, calls });
       return undefined;
     } catch (error) {
       return toCascadeError(error, 'STORE_FAILED').message;

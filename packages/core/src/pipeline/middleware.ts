@@ -43,6 +43,8 @@ export interface SettleInfo {
   costUsd: number;
   /** How the request ended. */
   outcome: 'success' | 'error' | 'aborted';
+  /** Each model call made, for per-model accounting. */
+  calls?: readonly { modelId: string; usage: TokenUsage; costUsd: number }[];
 }
 
 /** A hold on capacity taken by `admit`. The pipeline calls `settle` exactly once, on every path. */
