@@ -6,7 +6,7 @@ const jsonOut = process.env.CASCADE_TEST_JSON;
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*'],
+    projects: ['packages/*', 'apps/*', { test: { name: 'package-checks', include: ['scripts/**/*.test.ts'], testTimeout: 120_000 } }],
     reporters: jsonOut ? ['default', ['json', { outputFile: jsonOut }]] : ['default'],
   },
 });
