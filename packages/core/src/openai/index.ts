@@ -1,2 +1,8 @@
-// The OpenAI-compatible adapter lands here (see issue 2).
-export {};
+export {
+  createOpenAIChatModel,
+  openAIChatModelConfigSchema,
+  type OpenAIChatModelConfig,
+  type OpenAIChatModelDependencies,
+} from './openai-chat-model';
+export { mapOpenAIError, isRetryableStatus, retryAfterMsFrom, type OpenAIErrorContext } from './map-openai-error';
+export { mapFinishReason } from './map-openai-response';
