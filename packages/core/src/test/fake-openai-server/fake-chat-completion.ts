@@ -26,7 +26,7 @@ export interface FakeChatReply {
   tokenLogprob?: number;
   /** Model id reported in the response. @default the requested model */
   model?: string;
-  /** A fault applied to the request that receives this reply. */
+  /** A fault applied to the request that receives this reply (merged under an injected fault). In a batch line only `status` applies: the line fails with it. */
   fault?: FakeFault;
 }
 
