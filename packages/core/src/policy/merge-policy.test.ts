@@ -1,0 +1,27 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isModelAllowed } from './agent-policy';
+import { mergePolicies } from './merge-policy';
+
+describe('mergePolicies', () => {
+  it('overrides scalars and merges features', () => {
+    expect(mergePolicies({ qualityTarget: 0.6, features: { batch: false } }, { qualityTarget: 0.9, features: { streaming: false } })).toEqual({
+      qualityTarget: 0.9,
+      features: { batch: false, streaming: false },
+    });
+  });
+
+  it('never re-opens a model any layer closed (property)', () => {
+    const ids = ['a', 'b', 'c', 'd'];
+    const layer = fc.record({ allowedModels: fc.option(fc.subarray(ids), { nil: undefined }), blockedModels: fc.option(fc.subarray(ids), { nil: undefined }) }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(fc.array(layer, { maxLength: 4 }), (layers) => {
+        const merged = mergePolicies(...layers);
+        for (const id of ids) {
+          const allowedByAll = layers.every((l) => isModelAllowed(l, id));
+          expect(isModelAllowed(merged, id)).toBe(allowedByAll);
+        }
+      }),
+    );
+  });
+});
