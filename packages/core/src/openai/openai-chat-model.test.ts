@@ -215,6 +215,20 @@ describe('createOpenAIChatModel: errors', () => {
     expect(error.message).toContain('not a chat completion');
   });
 
+  it('an error inside a 200 body (gateways) → MODEL_CALL_FAILED with the upstream status', async () => {
+    server.injectFault({ malformedBody: '{"error": {"message": "Upstream timed out", "code": 504}}' });
+    const error = await failure(model().doGenerate(request));
+    expect(error).toMatchObject({ code: 'MODEL_CALL_FAILED', statusCode: 504, retryable: true });
+    expect(error.message).toContain('Upstream timed out');
+  });
+
+  it('an error event inside a stream → MODEL_CALL_FAILED with the provider message', async () => {
+    server.injectFault({ malformedBody: '{"error": {"message": "Model overloaded", "type": "server_error"}}' });
+    const error = await failure(collect(model().doStream(request)));
+    expect(error).toMatchObject({ code: 'MODEL_CALL_FAILED' });
+    expect(error.message).toContain('Model overloaded');
+  });
+
   it('a malformed SSE event → unparseable body', async () => {
     server.injectFault({ malformedBody: true });
     const quietClient = new OpenAI({ baseURL: server.url, apiKey: 'test', maxRetries: 0, logLevel: 'off' });

@@ -11,7 +11,7 @@ import type { StreamPart } from '../model/stream-part';
 import type { TokenUsage } from '../model/token-usage';
 import { countMessageTokens, countTokens } from '../tokens/count-tokens';
 import { abortErrorFrom, throwIfAborted } from '../util/abort';
-import { mapOpenAIError } from './map-openai-error';
+import { isRetryableStatus, mapOpenAIError } from './map-openai-error';
 import { chatCompletionSchema, logprobsSchema, mapFinishReason, mapLogprobs, mapUsage, usageSchema } from './map-openai-response';
 
 /** Config of {@link createOpenAIChatModel}. */
@@ -54,6 +54,8 @@ export interface OpenAIChatModelDependencies {
 }
 
 const NO_KEY_PLACEHOLDER = 'not-needed';
+
+const embeddedErrorSchema = z.looseObject({ error: z.looseObject({ message: z.string(), code: z.union([z.number(), z.string()]).nullish() }) });
 
 function environment(name: string): string | undefined {
   const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
@@ -161,6 +163,17 @@ export function createOpenAIChatModel(config: OpenAIChatModelConfig, dependencie
         throw new CascadeError('MODEL_CALL_FAILED', `${provider} model ${modelId}: the provider returned an unparseable body (HTTP ${status}, not JSON): ${JSON.stringify(raw.slice(0, 120))}. Check that the baseURL points at an OpenAI-compatible /v1 endpoint.`, { cause: error, statusCode: status });
       }
       const parsed = chatCompletionSchema.safeParse(json);
+      const bodyError = parsed.success ? undefined : embeddedErrorSchema.safeParse(json);
+      if (bodyError?.success) {
+        // Some gateways (OpenRouter, proxies) answer 200 with `{ error }`; its numeric code is the upstream status.
+        const { message, code } = bodyError.data.error;
+        const upstream = typeof code === 'number' ? code : undefined;
+        throw new CascadeError('MODEL_CALL_FAILED', `${provider} model ${modelId} returned an error in a ${status} body: ${message}`, {
+          cause: json,
+          statusCode: upstream ?? status,
+          retryable: upstream !== undefined && isRetryableStatus(upstream),
+        });
+      }
       if (!parsed.success) {
         throw new CascadeError('MODEL_CALL_FAILED', `${provider} model ${modelId}: the provider returned a body that is not a chat completion (HTTP ${status}): ${z.prettifyError(parsed.error)}`, { cause: parsed.error, statusCode: status });
       }
