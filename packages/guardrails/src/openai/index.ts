@@ -1,1 +1,1 @@
-export {};
+export { createOpenAIModerator, openAIModeratorConfigSchema, type OpenAIModeratorConfig, type OpenAIModeratorDependencies } from './openai-moderator';

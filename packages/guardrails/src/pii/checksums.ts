@@ -1,0 +1,55 @@
+/**
+ * Luhn (mod 10) check over the digits of `value`; every non-digit character is skipped.
+ *
+ * @example
+ * luhnValid('4111 1111 1111 1111') // true
+ */
+export function luhnValid(value: string): boolean {
+  let sum = 0;
+  let count = 0;
+  let double = false;
+  for (let index = value.length - 1; index >= 0; index--) {
+    const code = value.charCodeAt(index);
+    if (code < 48 || code > 57) continue;
+    let digit = code - 48;
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+    count++;
+  }
+  return count > 0 && sum % 10 === 0;
+}
+
+/**
+ * ISO 13616 IBAN check: moves the first four characters to the end, maps letters to 10..35 and
+ * verifies the number mod 97 equals 1. Spaces are skipped; letters are case-insensitive. Computed
+ * digit by digit, so any length works without big integers.
+ *
+ * @example
+ * ibanChecksumValid('GB82 WEST 1234 5698 7654 32') // true
+ */
+export function ibanChecksumValid(value: string): boolean {
+  const compact: number[] = [];
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code === 32) continue;
+    compact.push(code);
+  }
+  if (compact.length < 5) return false;
+  let remainder = 0;
+  const length = compact.length;
+  for (let step = 0; step < length; step++) {
+    const code = compact[(step + 4) % length]!;
+    if (code >= 48 && code <= 57) {
+      remainder = (remainder * 10 + (code - 48)) % 97;
+    } else {
+      const upper = code >= 97 && code <= 122 ? code - 32 : code;
+      if (upper < 65 || upper > 90) return false;
+      remainder = (remainder * 100 + (upper - 55)) % 97;
+    }
+  }
+  return remainder === 1;
+}

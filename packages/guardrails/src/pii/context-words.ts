@@ -1,0 +1,100 @@
+import type { PiiEntityType, RawPiiMatch } from './pii-entity';
+
+/**
+ * Words that, near a candidate, make it more likely to be the entity (general vocabulary of forms,
+ * messages and records; not tied to any data set).
+ */
+const POSITIVE: Partial<Record<PiiEntityType, readonly string[]>> = {
+  PHONE_NUMBER: [
+    'phone', 'tel', 'mobile', 'cell', 'fax', 'call', 'dial', 'text me', 'sms', 'whatsapp', 'contact', 'reach me',
+    'reach us', 'number', 'desk', 'office', 'landline', 'home', 'work', 'ring', 'answering', 'voicemail', 'message',
+    'hotline', 'téléphone', 'telefon', 'teléfono', 'telefone', 'handy', 'portable',
+  ],
+  CREDIT_CARD: ['card', 'credit', 'debit', 'visa', 'mastercard', 'amex', 'american express', 'discover', 'maestro', 'jcb', 'diners', 'cc ', 'cc#', 'pan', 'payment', 'billing', 'charge'],
+  US_SSN: ['ssn', 'social security', 'social sec', 'ss#', 'ss #', 'taxpayer', 'tin'],
+  IP_ADDRESS: ['ip', 'address', 'host', 'server', 'client', 'gateway', 'dns', 'subnet', 'ping'],
+  IBAN_CODE: ['iban', 'bank', 'account', 'transfer', 'swift', 'bic', 'wire'],
+};
+
+/** Words that, right before a candidate, make it less likely (identifiers that look like numbers). */
+const NEGATIVE: Partial<Record<PiiEntityType, readonly string[]>> = {
+  PHONE_NUMBER: ['order', 'invoice', 'ticket', 'tracking', 'isbn', 'serial', 'version', 'ref', 'account no', 'zip', 'postal', 'box', 'license', 'licence', 'passport', 'id', 'located at', 'lives at', 'live at'],
+  CREDIT_CARD: ['order', 'tracking', 'invoice', 'isbn', 'serial'],
+  IP_ADDRESS: ['version', ' v', 'release', 'build'],
+};
+
+/** Words right after a candidate that make it less likely: a number followed by a street name is an address. */
+const NEGATIVE_AFTER: Partial<Record<PiiEntityType, readonly string[]>> = {
+  PHONE_NUMBER: [
+    'st', 'st.', 'street', 'str.', 'strasse', 'straße', 'rue', 'road', 'rd', 'avenue', 'ave', 'blvd', 'boulevard', 'lane', 'ln',
+    'drive', 'dr.', 'way', 'court', 'apt', 'suite', 'via', 'calle', 'avenida', 'rua', 'gade', 'vej', 'tie', 'katu', 'utca',
+  ],
+};
+
+/** How much a positive or negative context word moves the score. */
+const BOOST = 0.35;
+const PENALTY = 0.3;
+
+/**
+ * Adjusts a raw match's score by the words around it: `before` characters to the left and `after`
+ * to the right, lower-cased. Bounded windows keep it O(1) per match.
+ */
+export function applyContext(text: string, match: RawPiiMatch, before: number, after: number): number {
+  const positive = POSITIVE[match.type];
+  const negative = NEGATIVE[match.type];
+  if (!positive && !negative) return match.score;
+  const left = text.slice(Math.max(0, match.start - before), match.start).toLowerCase();
+  const right = text.slice(match.end, Math.min(text.length, match.end + after)).toLowerCase();
+  let score = match.score;
+  if (positive && (hasWord(left, positive) || hasWord(right, positive))) score += BOOST;
+  // Only the nearest words on the same line count against: "order no. 555 1234", "1200 5th Street".
+  const nearLeft = sameLine(left.slice(-16), true);
+  const negativeAfter = NEGATIVE_AFTER[match.type];
+  const nearRight = sameLine(right, false);
+  if ((negative && hasWord(nearLeft, negative)) || (negativeAfter && hasWholeWord(nearRight, negativeAfter))) score -= PENALTY;
+  return Math.max(0, Math.min(1, score));
+}
+
+function sameLine(window: string, fromEnd: boolean): string {
+  if (fromEnd) {
+    const newline = window.lastIndexOf('\n');
+    return newline >= 0 ? window.slice(newline + 1) : window;
+  }
+  const newline = window.indexOf('\n');
+  return newline >= 0 ? window.slice(0, newline) : window;
+}
+
+/** True when one of `words` appears as a whole word (bounded by non-letters on both sides) in `window`. */
+function hasWholeWord(window: string, words: readonly string[]): boolean {
+  for (const word of words) {
+    let from = 0;
+    for (;;) {
+      const index = window.indexOf(word, from);
+      if (index < 0) break;
+      const before = index === 0 ? 32 : window.charCodeAt(index - 1);
+      const after = index + word.length >= window.length ? 32 : window.charCodeAt(index + word.length);
+      if (!isLetter(before) && !isLetter(after)) return true;
+      from = index + 1;
+    }
+  }
+  return false;
+}
+
+function hasWord(window: string, words: readonly string[]): boolean {
+  for (const word of words) {
+    let from = 0;
+    for (;;) {
+      const index = window.indexOf(word, from);
+      if (index < 0) break;
+      const before = index === 0 ? 32 : window.charCodeAt(index - 1);
+      // A word must start at a word boundary ("tin" must not match "continue").
+      if (!isLetter(before)) return true;
+      from = index + 1;
+    }
+  }
+  return false;
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+}

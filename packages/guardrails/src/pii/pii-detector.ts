@@ -1,0 +1,75 @@
+import { parseConfig } from '@cascade/core';
+import { applyContext } from './context-words';
+import { mergeMatches } from './merge-matches';
+import { piiConfigSchema, type PiiConfig, type ResolvedPiiConfig } from './pii-config';
+import { PII_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
+import { recognizeEmails } from './recognizers/email-recognizer';
+import { recognizeIbans } from './recognizers/iban-recognizer';
+import { recognizeIpv6 } from './recognizers/ipv6-recognizer';
+import { recognizeNumericEntities } from './recognizers/numeric-recognizer';
+import type { PiiRecognizer } from './recognizers/recognizer';
+import { recognizeSecrets } from './recognizers/secret-recognizer';
+import { recognizeUrls } from './recognizers/url-recognizer';
+
+/** Finds PII in text. Stateless and safe to share. */
+export interface PiiDetector {
+  /** The entity types this detector reports. */
+  readonly entities: readonly PiiEntityType[];
+  /** The resolved configuration. */
+  readonly config: ResolvedPiiConfig;
+  /**
+   * Every entity in `text` scoring at least `minScore`, overlaps merged, sorted by start. Linear in
+   * the length of `text`.
+   */
+  detect(text: string): PiiMatch[];
+}
+
+const RECOGNIZERS: readonly { types: readonly PiiEntityType[]; scan: PiiRecognizer }[] = [
+  { types: ['EMAIL_ADDRESS'], scan: recognizeEmails },
+  { types: ['URL'], scan: recognizeUrls },
+  { types: ['PHONE_NUMBER', 'CREDIT_CARD', 'US_SSN', 'IP_ADDRESS'], scan: recognizeNumericEntities },
+  { types: ['IP_ADDRESS'], scan: recognizeIpv6 },
+  { types: ['IBAN_CODE'], scan: recognizeIbans },
+  { types: ['API_KEY', 'AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'GITHUB_TOKEN', 'JWT', 'PRIVATE_KEY'], scan: recognizeSecrets },
+];
+
+/**
+ * Creates a PII detector: hand-written linear scanners with checksums (Luhn, mod-97), validity
+ * rules (SSN areas, IP octets, IBAN lengths) and context words, no model and no network.
+ *
+ * @param config - which entities, minimum score, context window (see {@link piiConfigSchema}).
+ * @throws CascadeError `INVALID_CONFIG` naming the bad field.
+ * @example
+ * const detector = createPiiDetector({ entities: ['EMAIL_ADDRESS', 'CREDIT_CARD'] });
+ * detector.detect('mail me at ada@example.com'); // [{ type: 'EMAIL_ADDRESS', start: 11, end: 26, score: 0.95 }]
+ */
+export function createPiiDetector(config: PiiConfig = {}): PiiDetector {
+  const resolved = parseConfig(piiConfigSchema, config, 'PII detector config');
+  return createPiiDetectorFromResolved(resolved);
+}
+
+/** Builds a detector from an already parsed config (used by the redactor to parse only once). */
+export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiDetector {
+  const entities: readonly PiiEntityType[] = resolved.entities ? [...new Set(resolved.entities)] : PII_ENTITY_TYPES;
+  const wanted = new Set<PiiEntityType>(entities);
+  const scanners = RECOGNIZERS.filter((recognizer) => recognizer.types.some((type) => wanted.has(type)));
+  const { before, after } = resolved.contextWindow;
+  return {
+    entities,
+    config: resolved,
+    detect(text: string): PiiMatch[] {
+      const raw: RawPiiMatch[] = [];
+      for (const scanner of scanners) scanner.scan(text, raw);
+      const kept: PiiMatch[] = [];
+      for (const match of raw) {
+        if (!wanted.has(match.type)) continue;
+        const score = applyContext(text, match, before, after);
+        if (score < resolved.minScore) continue;
+        kept.push({ ...match, score: Math.round(score * 100) / 100 });
+      }
+      const merged = mergeMatches(kept);
+      if (resolved.includeValues) for (const match of merged) match.value = text.slice(match.start, match.end);
+      return merged;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Every PII entity type the pattern-and-checksum detector claims. Names follow Microsoft Presidio where one exists. */
+export const PII_ENTITY_TYPES = [
+  'EMAIL_ADDRESS',
+  'PHONE_NUMBER',
+  'CREDIT_CARD',
+  'US_SSN',
+  'IP_ADDRESS',
+  'IBAN_CODE',
+  'URL',
+  'API_KEY',
+  'AWS_ACCESS_KEY',
+  'AWS_SECRET_KEY',
+  'GITHUB_TOKEN',
+  'JWT',
+  'PRIVATE_KEY',
+] as const;
+
+/** Schema of one supported entity type. */
+export const piiEntityTypeSchema = z.enum(PII_ENTITY_TYPES);
+
+/** One supported PII entity type. */
+export type PiiEntityType = z.output<typeof piiEntityTypeSchema>;
+
+/** A detected entity: exact UTF-16 offsets into the scanned text, a confidence and, only when asked, the value. */
+export interface PiiMatch {
+  type: PiiEntityType;
+  /** Inclusive start offset (UTF-16 code units, like `String.prototype.slice`). */
+  start: number;
+  /** Exclusive end offset. */
+  end: number;
+  /** Confidence 0..1 after context adjustment. */
+  score: number;
+  /** Sub-kind without the value, e.g. `openai`, `visa`, `ipv6`, `e164`. */
+  detail?: string;
+  /** Other entity types merged into this span because they overlapped it. */
+  mergedTypes?: readonly PiiEntityType[];
+  /** The matched text; present only with `includeValues: true`. */
+  value?: string;
+}
+
+/** A match as a recognizer proposes it, before context, threshold and merging. */
+export interface RawPiiMatch {
+  type: PiiEntityType;
+  start: number;
+  end: number;
+  score: number;
+  detail?: string;
+}

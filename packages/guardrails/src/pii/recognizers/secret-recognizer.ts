@@ -1,0 +1,180 @@
+import { isAlnumCode, isBase64UrlCode, isSpaceCode } from '../../util/chars';
+import type { PiiEntityType, RawPiiMatch } from '../pii-entity';
+
+interface TokenRule {
+  prefix: string;
+  type: PiiEntityType;
+  detail: string;
+  /** Body characters allowed after the prefix. */
+  body: (code: number) => boolean;
+  minBody: number;
+  maxBody: number;
+  /** When set, prefixes that also start a more specific rule are left to it. */
+  unless?: readonly string[];
+}
+
+const upperAlnum = (code: number): boolean => (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+const slackBody = (code: number): boolean => isAlnumCode(code) || code === 45;
+
+/** Provider key formats, from each provider's published token documentation. */
+const RULES: readonly TokenRule[] = [
+  { prefix: 'sk-ant-', type: 'API_KEY', detail: 'anthropic', body: isBase64UrlCode, minBody: 32, maxBody: 256 },
+  { prefix: 'sk-', type: 'API_KEY', detail: 'openai', body: isBase64UrlCode, minBody: 20, maxBody: 256, unless: ['sk-ant-'] },
+  { prefix: 'AIza', type: 'API_KEY', detail: 'google', body: isBase64UrlCode, minBody: 35, maxBody: 35 },
+  { prefix: 'sk_live_', type: 'API_KEY', detail: 'stripe', body: isAlnumCode, minBody: 16, maxBody: 256 },
+  { prefix: 'sk_test_', type: 'API_KEY', detail: 'stripe', body: isAlnumCode, minBody: 16, maxBody: 256 },
+  { prefix: 'rk_live_', type: 'API_KEY', detail: 'stripe', body: isAlnumCode, minBody: 16, maxBody: 256 },
+  { prefix: 'rk_test_', type: 'API_KEY', detail: 'stripe', body: isAlnumCode, minBody: 16, maxBody: 256 },
+  { prefix: 'whsec_', type: 'API_KEY', detail: 'stripe', body: isAlnumCode, minBody: 24, maxBody: 256 },
+  { prefix: 'xoxb-', type: 'API_KEY', detail: 'slack', body: slackBody, minBody: 10, maxBody: 256 },
+  { prefix: 'xoxp-', type: 'API_KEY', detail: 'slack', body: slackBody, minBody: 10, maxBody: 256 },
+  { prefix: 'xoxa-', type: 'API_KEY', detail: 'slack', body: slackBody, minBody: 10, maxBody: 256 },
+  { prefix: 'xoxr-', type: 'API_KEY', detail: 'slack', body: slackBody, minBody: 10, maxBody: 256 },
+  { prefix: 'xoxs-', type: 'API_KEY', detail: 'slack', body: slackBody, minBody: 10, maxBody: 256 },
+  { prefix: 'xapp-', type: 'API_KEY', detail: 'slack', body: slackBody, minBody: 10, maxBody: 256 },
+  { prefix: 'AKIA', type: 'AWS_ACCESS_KEY', detail: 'aws', body: upperAlnum, minBody: 16, maxBody: 16 },
+  { prefix: 'ASIA', type: 'AWS_ACCESS_KEY', detail: 'aws-session', body: upperAlnum, minBody: 16, maxBody: 16 },
+  { prefix: 'ghp_', type: 'GITHUB_TOKEN', detail: 'personal', body: isAlnumCode, minBody: 36, maxBody: 36 },
+  { prefix: 'gho_', type: 'GITHUB_TOKEN', detail: 'oauth', body: isAlnumCode, minBody: 36, maxBody: 36 },
+  { prefix: 'ghu_', type: 'GITHUB_TOKEN', detail: 'user-to-server', body: isAlnumCode, minBody: 36, maxBody: 36 },
+  { prefix: 'ghs_', type: 'GITHUB_TOKEN', detail: 'server-to-server', body: isAlnumCode, minBody: 36, maxBody: 36 },
+  { prefix: 'ghr_', type: 'GITHUB_TOKEN', detail: 'refresh', body: isAlnumCode, minBody: 36, maxBody: 36 },
+  { prefix: 'github_pat_', type: 'GITHUB_TOKEN', detail: 'fine-grained', body: (code) => isAlnumCode(code) || code === 95, minBody: 22, maxBody: 255 },
+];
+
+/**
+ * Secrets with a recognizable shape: provider API keys (OpenAI, Anthropic, Google, Stripe, Slack),
+ * AWS access keys (and secret keys next to their variable name), GitHub tokens, JWTs and PEM
+ * private-key blocks. Each rule is one `indexOf` pass plus a bounded body scan.
+ */
+export function recognizeSecrets(text: string, out: RawPiiMatch[]): void {
+  for (const rule of RULES) scanRule(text, rule, out);
+  recognizeAwsSecretKeys(text, out);
+  recognizeJwts(text, out);
+  recognizePrivateKeys(text, out);
+}
+
+function scanRule(text: string, rule: TokenRule, out: RawPiiMatch[]): void {
+  let index = text.indexOf(rule.prefix);
+  while (index >= 0) {
+    let next = index + 1;
+    const boundary = index === 0 || !(isAlnumCode(text.charCodeAt(index - 1)) || text.charCodeAt(index - 1) === 95 || text.charCodeAt(index - 1) === 45);
+    const excluded = rule.unless?.some((other) => text.startsWith(other, index)) ?? false;
+    if (boundary && !excluded) {
+      const bodyStart = index + rule.prefix.length;
+      let end = bodyStart;
+      while (end < text.length && end - bodyStart <= rule.maxBody && rule.body(text.charCodeAt(end))) end++;
+      const bodyLength = end - bodyStart;
+      const after = end < text.length ? text.charCodeAt(end) : 32;
+      if (bodyLength >= rule.minBody && bodyLength <= rule.maxBody && !isAlnumCode(after) && hasDigitAndLetter(text, bodyStart, end)) {
+        out.push({ type: rule.type, start: index, end, score: 0.95, detail: rule.detail });
+        next = end;
+      }
+    }
+    index = text.indexOf(rule.prefix, next);
+  }
+}
+
+function hasDigitAndLetter(text: string, start: number, end: number): boolean {
+  let digit = false;
+  let letter = false;
+  for (let index = start; index < end && !(digit && letter); index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 48 && code <= 57) digit = true;
+    else if (isAlnumCode(code)) letter = true;
+  }
+  return digit && letter;
+}
+
+/** `aws_secret_access_key = <40 chars>`: a 40-char base64 secret only counts next to its name. */
+function recognizeAwsSecretKeys(text: string, out: RawPiiMatch[]): void {
+  // Both spellings seen in configs: lower (ini, env files) and upper (environment variables).
+  for (const needle of ['secret_access_key', 'SECRET_ACCESS_KEY']) {
+    let index = text.indexOf(needle);
+    while (index >= 0) {
+      let cursor = index + needle.length;
+      // optional quote, spaces, separator (= or :), spaces, optional quote
+      let steps = 0;
+      while (cursor < text.length && steps < 6 && (isSpaceCode(text.charCodeAt(cursor)) || text[cursor] === '"' || text[cursor] === "'" || text[cursor] === '=' || text[cursor] === ':')) {
+        cursor++;
+        steps++;
+      }
+      let end = cursor;
+      while (end < text.length && end - cursor <= 40 && (isAlnumCode(text.charCodeAt(end)) || text[end] === '/' || text[end] === '+')) end++;
+      if (end - cursor === 40 && steps > 0) out.push({ type: 'AWS_SECRET_KEY', start: cursor, end, score: 0.9, detail: 'aws' });
+      index = text.indexOf(needle, Math.max(end, index + 1));
+    }
+  }
+}
+
+/** JWTs: `eyJ…` header and payload (base64url JSON objects) and a signature; header must decode with `alg`. */
+function recognizeJwts(text: string, out: RawPiiMatch[]): void {
+  let index = text.indexOf('eyJ');
+  while (index >= 0) {
+    let next = index + 3;
+    if (index === 0 || !isBase64UrlCode(text.charCodeAt(index - 1))) {
+      const headerEnd = scanBase64Url(text, index, 4096);
+      if (text.charCodeAt(headerEnd) === 46 && text.startsWith('eyJ', headerEnd + 1)) {
+        const payloadEnd = scanBase64Url(text, headerEnd + 1, 16384);
+        if (text.charCodeAt(payloadEnd) === 46) {
+          const signatureEnd = scanBase64Url(text, payloadEnd + 1, 4096);
+          if (headerDecodes(text.slice(index, headerEnd))) {
+            out.push({ type: 'JWT', start: index, end: signatureEnd, score: 0.95, detail: signatureEnd > payloadEnd + 1 ? 'signed' : 'unsigned' });
+            next = signatureEnd;
+          }
+        }
+      }
+    }
+    index = text.indexOf('eyJ', next);
+  }
+}
+
+function scanBase64Url(text: string, start: number, max: number): number {
+  let end = start;
+  while (end < text.length && end - start < max && isBase64UrlCode(text.charCodeAt(end))) end++;
+  return end;
+}
+
+function headerDecodes(header: string): boolean {
+  try {
+    const json = Buffer.from(header, 'base64url').toString('utf8');
+    const parsed: unknown = JSON.parse(json);
+    return typeof parsed === 'object' && parsed !== null && ('alg' in parsed || 'typ' in parsed);
+  } catch {
+    return false;
+  }
+}
+
+const PEM_BEGIN = '-----BEGIN ';
+const MAX_PEM = 16384;
+
+/**
+ * PEM private-key blocks (`-----BEGIN … PRIVATE KEY-----` through the matching END line). A block
+ * without its END line (truncated, or still streaming) runs to the end of its base64 body.
+ * The END search position only moves forward, so many BEGIN lines cost O(n) in total.
+ */
+function recognizePrivateKeys(text: string, out: RawPiiMatch[]): void {
+  let index = text.indexOf(PEM_BEGIN);
+  let nextEnd = -2;
+  while (index >= 0) {
+    const labelEnd = text.indexOf('-----', index + PEM_BEGIN.length);
+    const label = labelEnd >= 0 && labelEnd - index < 64 ? text.slice(index + PEM_BEGIN.length, labelEnd) : '';
+    if (!label.endsWith('PRIVATE KEY') && label !== 'OPENSSH PRIVATE KEY' && label !== 'PGP PRIVATE KEY BLOCK') {
+      index = text.indexOf(PEM_BEGIN, index + 1);
+      continue;
+    }
+    const bodyStart = labelEnd + 5;
+    if (nextEnd !== -1 && nextEnd < bodyStart) nextEnd = text.indexOf('-----END ', bodyStart);
+    let end: number;
+    if (nextEnd >= 0 && nextEnd - index <= MAX_PEM) {
+      const close = text.indexOf('-----', nextEnd + 9);
+      end = close >= 0 && close - nextEnd < 64 ? close + 5 : nextEnd + 9;
+    } else {
+      end = bodyStart;
+      while (end < text.length && end - index < MAX_PEM && (isBase64UrlCode(text.charCodeAt(end)) || isSpaceCode(text.charCodeAt(end)) || text[end] === '+' || text[end] === '/' || text[end] === '=' || text[end] === ':')) end++;
+      while (end > bodyStart && isSpaceCode(text.charCodeAt(end - 1))) end--;
+    }
+    out.push({ type: 'PRIVATE_KEY', start: index, end, score: 0.99, detail: label.toLowerCase().replace(/ /g, '-') });
+    index = text.indexOf(PEM_BEGIN, end);
+  }
+}

@@ -1,0 +1,99 @@
+import { isAlnumCode, isSpaceCode } from '../../util/chars';
+import type { RawPiiMatch } from '../pii-entity';
+
+const MAX_URL = 2048;
+const SCHEMES = ['https://', 'http://', 'ftp://', 'www.'] as const;
+
+function stopsUrl(code: number): boolean {
+  // whitespace, quotes, angle brackets, backtick, braces, pipe, backslash, control chars
+  return isSpaceCode(code) || code < 32 || code === 34 || code === 60 || code === 62 || code === 96 || code === 123 || code === 125 || code === 124 || code === 92;
+}
+
+/**
+ * URLs starting with `http://`, `https://`, `ftp://` or `www.` at a word boundary, up to the first
+ * whitespace or delimiter (≤ 2048 chars), without trailing punctuation or an unbalanced `)`/`]`.
+ * Bare domains (`example.com`) are not claimed: too ambiguous without a scheme.
+ */
+export function recognizeUrls(text: string, out: RawPiiMatch[]): void {
+  let index = 0;
+  while (index < text.length) {
+    const found = nextScheme(text, index);
+    if (!found) return;
+    const [start, scheme] = found;
+    if (start > 0 && (isAlnumCode(text.charCodeAt(start - 1)) || text.charCodeAt(start - 1) === 64)) {
+      index = start + 1;
+      continue;
+    }
+    let end = start + scheme.length;
+    while (end < text.length && end - start < MAX_URL && !stopsUrl(text.charCodeAt(end))) end++;
+    end = trimUrlEnd(text, start + scheme.length, end);
+    const hostStart = start + scheme.length;
+    if (end > hostStart && hasDottedHost(text, hostStart, end)) {
+      out.push({ type: 'URL', start, end, score: scheme === 'www.' ? 0.7 : 0.85 });
+      index = end;
+    } else {
+      index = start + 1;
+    }
+  }
+}
+
+function nextScheme(text: string, from: number): [number, string] | undefined {
+  for (let index = from; index < text.length; index++) {
+    const code = text.charCodeAt(index) | 32;
+    if (code !== 104 && code !== 119 && code !== 102) continue; // h w f
+    for (const scheme of SCHEMES) if (startsWithIgnoreCase(text, index, scheme)) return [index, scheme];
+  }
+  return undefined;
+}
+
+function startsWithIgnoreCase(text: string, at: number, prefix: string): boolean {
+  if (at + prefix.length > text.length) return false;
+  for (let offset = 0; offset < prefix.length; offset++) {
+    let code = text.charCodeAt(at + offset);
+    if (code >= 65 && code <= 90) code += 32;
+    if (code !== prefix.charCodeAt(offset)) return false;
+  }
+  return true;
+}
+
+function trimUrlEnd(text: string, hostStart: number, end: number): number {
+  let parens = 0;
+  let brackets = 0;
+  for (let index = hostStart; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 40) parens++;
+    else if (code === 41) parens--;
+    else if (code === 91) brackets++;
+    else if (code === 93) brackets--;
+  }
+  let result = end;
+  while (result > hostStart) {
+    const code = text.charCodeAt(result - 1);
+    // . , ; : ! ? ' *
+    if (code === 46 || code === 44 || code === 59 || code === 58 || code === 33 || code === 63 || code === 39 || code === 42) {
+      result--;
+    } else if (code === 41 && parens < 0) {
+      parens++;
+      result--;
+    } else if (code === 93 && brackets < 0) {
+      brackets++;
+      result--;
+    } else {
+      break;
+    }
+  }
+  return result;
+}
+
+function hasDottedHost(text: string, start: number, end: number): boolean {
+  let dot = false;
+  let letters = 0;
+  for (let index = start; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 47 || code === 63 || code === 35) break;
+    if (code === 46) dot = true;
+    else if (isAlnumCode(code)) letters++;
+  }
+  if (text.startsWith('localhost', start)) return true;
+  return dot && letters >= 3;
+}

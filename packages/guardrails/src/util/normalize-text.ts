@@ -1,0 +1,30 @@
+const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l', '€': 'e' };
+
+/** Zero-width and formatting characters that hide text from people but not from models. */
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]|\uDB40[\uDC00-\uDCFF]/g;
+
+/**
+ * Normalizes text for lexicon matching against obfuscation: NFKC (full-width, ligatures), lower
+ * case, invisible characters removed, leetspeak inside words (`k1ll` → `kill`), letters spaced out
+ * (`k i l l`, `k.i.l.l` → `kill`) joined, and runs of 3+ identical letters shortened to 2. Linear.
+ */
+export function normalizeForMatching(text: string): string {
+  let value = text.normalize('NFKC').toLowerCase().replace(INVISIBLE, '');
+  // Leetspeak only where the symbol sits between or next to letters (keeps "5 kids" as is).
+  value = value.replace(/(?<=\p{L})[013457@$!|€]+|[013457@$!|€]+(?=\p{L})/gu, (symbols) => {
+    let out = '';
+    for (const symbol of symbols) out += LEET[symbol] ?? symbol;
+    return out;
+  });
+  // Spaced-out letters: 3+ single letters separated by one space, dot, dash or underscore.
+  value = value.replace(/(?<![\p{L}])\p{L}(?:[ ._-]\p{L}(?![\p{L}])){2,}/gu, (run) => run.replace(/[ ._-]/g, ''));
+  value = value.replace(/(\p{L})\1{2,}/gu, '$1$1');
+  return value;
+}
+
+/** Count of invisible/formatting characters (zero-width, bidi controls, tag characters) in `text`. */
+export function countInvisible(text: string): number {
+  let count = 0;
+  for (const _ of text.matchAll(INVISIBLE)) count++;
+  return count;
+}
