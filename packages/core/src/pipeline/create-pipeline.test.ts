@@ -26,7 +26,7 @@ describe('createPipeline', () => {
     const parts = await collect(admitted.guardStream(fromArray(['one ', 'alpha ', 'beta ', 'two'])));
     const text = parts.filter((p): p is Extract<GuardedStreamPart, { type: 'text' }> => p.type === 'text').map((p) => p.text).join('');
     expect(text).toBe('one [X] [X] two');
-    expect(parts.filter((p) => p.type === 'guardrail').map((p) => (p as { findings: { guard: string }[] }).findings[0]!.guard)).toEqual(['first', 'second']);
+    expect(parts.filter((p) => p.type === 'guardrail').map((p) => (p as unknown as { findings: readonly { guard: string }[] }).findings[0]!.guard)).toEqual(['first', 'second']);
   });
 
   it('runs resolvers before admission so limits see the principal, and settles once', async () => {
