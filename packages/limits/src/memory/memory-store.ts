@@ -1,0 +1,309 @@
+import { z } from 'zod';
+import { CascadeError, parseConfig } from '@cascade/core';
+import type { CounterLayout, EvaluateRequest, EvaluateResult, KeyOperation, LimitStore } from '../counter/counter';
+import { STATE_STRIDE, applyCounter, counterResetAt, counterRetryAfter, rollCounter } from '../counter/counter-kernel';
+
+/** Options of {@link createMemoryStore}. */
+export const memoryStoreConfigSchema = z.object({
+  /**
+   * Most keys kept per limiter layout; the least recently used key is forgotten beyond it.
+   * Size it above your active keys: a forgotten key starts again with a full allowance.
+   * @default 100000
+   */
+  maxKeys: z.number().int().min(16).max(50_000_000).default(100_000),
+  /** Most distinct layouts (limiter shapes) one store holds. @default 256 */
+  maxLayouts: z.number().int().positive().max(65_536).default(256),
+});
+
+/** What callers write to configure a memory store. */
+export type MemoryStoreConfig = z.input<typeof memoryStoreConfigSchema>;
+
+/** Counts a memory store exposes for monitoring. */
+export interface MemoryStoreStats {
+  /** Keys currently held, over every layout. */
+  keys: number;
+  layouts: number;
+  /** Keys forgotten because a layout reached `maxKeys`. */
+  evictions: number;
+}
+
+/** The in-process store: synchronous, atomic by construction, bounded, with no timers. */
+export interface MemoryStore extends LimitStore {
+  readonly kind: 'memory';
+  evaluate(request: EvaluateRequest): EvaluateResult;
+  /** Forgets one key of one namespace (every layout). */
+  delete(namespace: string, key: string): void;
+  /** Forgets everything. */
+  clear(): void;
+  stats(): MemoryStoreStats;
+}
+
+const INITIAL_SLOTS = 256;
+const NO_SLOT = -1;
+
+/**
+ * One layout's keys in a flat `Float64Array` slab (three numbers per counter) with an intrusive
+ * LRU list in two `Int32Array`s: no object per key, so a key costs its state, its map entry and its
+ * key string.
+ */
+class LayoutTable {
+  readonly stride: number;
+  readonly slots = new Map<string, number>();
+  private keys: (string | undefined)[] = [];
+  state: Float64Array;
+  private previous: Int32Array;
+  private next: Int32Array;
+  private head = NO_SLOT;
+  private tail = NO_SLOT;
+  private allocated = 0;
+  evictions = 0;
+
+  constructor(
+    counters: number,
+    private readonly maxKeys: number,
+  ) {
+    this.stride = counters * STATE_STRIDE;
+    const initial = Math.min(INITIAL_SLOTS, maxKeys);
+    this.state = new Float64Array(initial * this.stride).fill(Number.NaN);
+    this.previous = new Int32Array(initial);
+    this.next = new Int32Array(initial);
+  }
+
+  /** Offset of `key`'s state, creating (or recycling the least recent) slot; marks it most recent. */
+  offsetOf(key: string): number {
+    let slot = this.slots.get(key);
+    if (slot === undefined) slot = this.allocate(key);
+    else if (slot !== this.head) {
+      this.unlink(slot);
+      this.pushFront(slot);
+    }
+    return slot * this.stride;
+  }
+
+  delete(key: string): void {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return;
+    this.slots.delete(key);
+    this.keys[slot] = undefined;
+    this.state.fill(Number.NaN, slot * this.stride, (slot + 1) * this.stride);
+    // Move it to the tail so it is recycled first.
+    this.unlink(slot);
+    this.pushBack(slot);
+  }
+
+  private allocate(key: string): number {
+    let slot: number;
+    const capacity = this.previous.length;
+    if (this.allocated < capacity) {
+      slot = this.allocated++;
+    } else if (capacity < this.maxKeys) {
+      this.grow(Math.min(this.maxKeys, capacity * 2));
+      slot = this.allocated++;
+    } else {
+      slot = this.tail;
+      const old = this.keys[slot];
+      if (old !== undefined) {
+        this.slots.delete(old);
+        this.evictions += 1;
+      }
+      this.unlink(slot);
+      this.state.fill(Number.NaN, slot * this.stride, (slot + 1) * this.stride);
+    }
+    this.keys[slot] = key;
+    this.slots.set(key, slot);
+    this.pushFront(slot);
+    return slot;
+  }
+
+  private grow(slots: number): void {
+    const state = new Float64Array(slots * this.stride).fill(Number.NaN);
+    state.set(this.state);
+    this.state = state;
+    const previous = new Int32Array(slots);
+    previous.set(this.previous);
+    this.previous = previous;
+    const next = new Int32Array(slots);
+    next.set(this.next);
+    this.next = next;
+  }
+
+  private unlink(slot: number): void {
+    const before = this.previous[slot]!;
+    const after = this.next[slot]!;
+    if (before === NO_SLOT) this.head = after;
+    else this.next[before] = after;
+    if (after === NO_SLOT) this.tail = before;
+    else this.previous[after] = before;
+  }
+
+  private pushFront(slot: number): void {
+    this.previous[slot] = NO_SLOT;
+    this.next[slot] = this.head;
+    if (this.head !== NO_SLOT) this.previous[this.head] = slot;
+    this.head = slot;
+    if (this.tail === NO_SLOT) this.tail = slot;
+  }
+
+  private pushBack(slot: number): void {
+    this.next[slot] = NO_SLOT;
+    this.previous[slot] = this.tail;
+    if (this.tail !== NO_SLOT) this.next[this.tail] = slot;
+    this.tail = slot;
+    if (this.head === NO_SLOT) this.head = slot;
+  }
+}
+
+/**
+ * Creates the in-memory store: one process, zero setup. Every `evaluate` is synchronous, so all
+ * counters of all keys in a request are checked and consumed atomically. Memory is bounded by
+ * `maxKeys` per layout (LRU); expiry is lazy (windows roll when a key is next seen); no timers.
+ *
+ * @param config - see {@link memoryStoreConfigSchema}.
+ * @example
+ * const store = createMemoryStore({ maxKeys: 50_000 });
+ * const limiter = createRateLimiter({ limits: [slidingWindow(10, '1 s')] }, { store });
+ */
+export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
+  const options = parseConfig(memoryStoreConfigSchema, config, 'createMemoryStore config');
+  const namespaces = new Map<string, Map<string, LayoutTable>>();
+  let tableCount = 0;
+  let lastNamespace = '';
+  let lastLayout: CounterLayout | undefined;
+  let lastTable: LayoutTable | undefined;
+  let scratchUsed = new Float64Array(16);
+  let scratchOffsets = new Int32Array(4);
+  let scratchTables: LayoutTable[] = [];
+
+  function tableFor(operation: KeyOperation): LayoutTable {
+    if (operation.layout === lastLayout && operation.namespace === lastNamespace) return lastTable!;
+    let layouts = namespaces.get(operation.namespace);
+    if (!layouts) {
+      layouts = new Map();
+      namespaces.set(operation.namespace, layouts);
+    }
+    let table = layouts.get(operation.layout.signature);
+    if (!table) {
+      if (tableCount >= options.maxLayouts) {
+        throw new CascadeError(
+          'INVALID_CONFIG',
+          `The memory store holds ${options.maxLayouts} limiter layouts already; raise maxLayouts or reuse limiters instead of creating one per request.`,
+        );
+      }
+      table = new LayoutTable(operation.layout.counters.length, options.maxKeys);
+      layouts.set(operation.layout.signature, table);
+      tableCount += 1;
+    }
+    lastNamespace = operation.namespace;
+    lastLayout = operation.layout;
+    lastTable = table;
+    return table;
+  }
+
+  function evaluate(request: EvaluateRequest): EvaluateResult {
+    const { nowMs, force, operations } = request;
+    const refundAtMs = request.refundAtMs ?? nowMs;
+    const operationCount = operations.length;
+    let total = 0;
+    for (let index = 0; index < operationCount; index++) total += operations[index]!.layout.codes.length;
+    if (scratchUsed.length < total) scratchUsed = new Float64Array(total * 2);
+    if (scratchOffsets.length < operationCount) scratchOffsets = new Int32Array(operationCount * 2);
+    for (let index = 0; index < operationCount; index++) {
+      const operation = operations[index]!;
+      const table = tableFor(operation);
+      scratchTables[index] = table;
+      scratchOffsets[index] = table.offsetOf(operation.key);
+    }
+
+    let allowed = true;
+    let retryAfterMs = 0;
+    let failedOperation = -1;
+    let failedCounter = -1;
+    let flat = 0;
+    for (let index = 0; index < operationCount; index++) {
+      const operation = operations[index]!;
+      const state = scratchTables[index]!.state;
+      const base = scratchOffsets[index]!;
+      const { codes, windows } = operation.layout;
+      const { capacity: capacities, refill: refills, amounts } = operation;
+      const count = codes.length;
+      for (let counter = 0; counter < count; counter++, flat++) {
+        const algorithm = codes[counter]!;
+        const windowMs = windows[counter]!;
+        const capacity = capacities[counter]!;
+        const refill = refills[counter]!;
+        const amount = amounts[counter]!;
+        const period = algorithm === 4 ? operation.periods?.[counter] : undefined;
+        const offset = base + counter * STATE_STRIDE;
+        const used = rollCounter(state, offset, algorithm, windowMs, capacity, refill, nowMs, period ? period.start : 0);
+        scratchUsed[flat] = used;
+        if (amount > 0 && used + amount > capacity) {
+          const wait = counterRetryAfter(state, offset, algorithm, windowMs, capacity, refill, amount, nowMs, period ? period.end : Infinity);
+          if (allowed || wait > retryAfterMs) {
+            retryAfterMs = wait;
+            failedOperation = index;
+            failedCounter = counter;
+          }
+          allowed = false;
+        }
+      }
+    }
+
+    const apply = allowed || force;
+    const remaining: number[] = new Array<number>(total);
+    const resetAt: number[] = new Array<number>(total);
+    flat = 0;
+    for (let index = 0; index < operationCount; index++) {
+      const operation = operations[index]!;
+      const state = scratchTables[index]!.state;
+      const base = scratchOffsets[index]!;
+      const { codes, windows } = operation.layout;
+      const { capacity: capacities, refill: refills, amounts } = operation;
+      const count = codes.length;
+      for (let counter = 0; counter < count; counter++, flat++) {
+        const algorithm = codes[counter]!;
+        const windowMs = windows[counter]!;
+        const capacity = capacities[counter]!;
+        const amount = amounts[counter]!;
+        const offset = base + counter * STATE_STRIDE;
+        let left = capacity - scratchUsed[flat]!;
+        if (apply && amount !== 0) {
+          applyCounter(state, offset, algorithm, windowMs, capacity, amount, refundAtMs, operation.refundPeriodStarts?.[counter] ?? Number.NaN);
+          left -= amount;
+        }
+        remaining[flat] = left > 0 ? Math.floor(left) : 0;
+        const period = algorithm === 4 ? operation.periods?.[counter] : undefined;
+        resetAt[flat] = counterResetAt(state, offset, algorithm, windowMs, capacity, refills[counter]!, nowMs, period ? period.end : Infinity);
+      }
+    }
+    scratchTables.length = 0;
+    return { allowed, failedOperation, failedCounter, retryAfterMs, remaining, resetAt };
+  }
+
+  return {
+    kind: 'memory',
+    evaluate,
+    delete(namespace, key) {
+      const layouts = namespaces.get(namespace);
+      if (!layouts) return;
+      for (const table of layouts.values()) table.delete(key);
+    },
+    clear() {
+      namespaces.clear();
+      tableCount = 0;
+      lastLayout = undefined;
+      lastTable = undefined;
+      scratchTables = [];
+    },
+    stats() {
+      let keys = 0;
+      let evictions = 0;
+      for (const layouts of namespaces.values()) {
+        for (const table of layouts.values()) {
+          keys += table.slots.size;
+          evictions += table.evictions;
+        }
+      }
+      return { keys, layouts: tableCount, evictions };
+    },
+  };
+}

@@ -1,0 +1,222 @@
+import { CascadeError, parseConfig } from '@cascade/core';
+import { createLayout, type CounterLayout, type CounterSpec, type EvaluateRequest, type EvaluateResult, type KeyOperation, type LimitStore } from '../counter/counter';
+import { MICRO_USD, describeWindow, evaluateOnStore, toDecision, toStoreError, type DecisionContext, type LimitDecision } from '../decision/limit-decision';
+import { createMemoryStore } from '../memory/memory-store';
+import { rateLimiterConfigSchema, type RateLimiterConfig } from './rate-limit-config';
+
+/** Dependencies of a limiter: where counters live and what time it is. */
+export interface LimiterDependencies {
+  /** @default a new {@link createMemoryStore} */
+  store?: LimitStore;
+  /** Clock in epoch ms; inject it in tests. @default Date.now */
+  now?: () => number;
+}
+
+/** What to take from a key in one decision. */
+export interface ConsumeOptions {
+  /** Requests to count. @default 1 */
+  requests?: number;
+  /** Tokens to count (prompt + expected output). @default 0 */
+  tokens?: number;
+  abortSignal?: AbortSignal;
+}
+
+/** A hold on requests, tokens and a concurrency slot, to settle once the call is done. */
+export interface RateLimitReservation {
+  readonly decision: LimitDecision;
+  /**
+   * Settles to the tokens actually used: the unused part of the reservation is refunded, an overrun
+   * is counted; the concurrency slot is freed. Only the first settle/release counts.
+   */
+  settle(actual: { tokens: number }, options?: { abortSignal?: AbortSignal }): Promise<void>;
+  /** Gives back every reserved token and the concurrency slot (the call failed or was aborted). */
+  release(options?: { abortSignal?: AbortSignal }): Promise<void>;
+}
+
+/** A rate limiter over one or more windows, for any string key. */
+export interface RateLimiter {
+  /** Checks every window and, when all have room, consumes from all of them, atomically. */
+  consume(key: string, options?: ConsumeOptions): Promise<LimitDecision>;
+  /**
+   * `consume` without a promise, for synchronous stores (the memory store): the fastest path for
+   * in-process limits. Throws `INVALID_CONFIG` when the store answers asynchronously (Redis).
+   */
+  consumeSync(key: string, options?: Omit<ConsumeOptions, 'abortSignal'>): LimitDecision;
+  /** Like `consume` for `requests` + reserved `tokens`, and holds a concurrency slot until settled. */
+  reserve(key: string, options: ConsumeOptions & { tokens: number }): Promise<RateLimitReservation>;
+}
+
+interface CompiledLimiter {
+  layout: CounterLayout;
+  capacity: number[];
+  refill: number[];
+  /** Dimension per counter: 0 requests, 1 tokens, 2 concurrency. */
+  kinds: Uint8Array;
+}
+
+function compile(config: ReturnType<typeof rateLimiterConfigSchema.parse>): CompiledLimiter {
+  const counters: CounterSpec[] = [];
+  const capacity: number[] = [];
+  const refill: number[] = [];
+  const kinds: number[] = [];
+  for (const dimension of ['requests', 'tokens'] as const) {
+    for (const rule of config.limits) {
+      const limit = dimension === 'requests' ? rule.requests : rule.tokens;
+      if (limit === undefined) continue;
+      const algorithm = rule.algorithm ?? config.algorithm;
+      counters.push({ id: `${dimension === 'requests' ? 'r' : 't'}:${algorithm}:${rule.window}`, algorithm, dimension, windowMs: rule.window, label: describeWindow(rule.window) });
+      capacity.push(limit + (dimension === 'requests' ? rule.burst : rule.tokenBurst));
+      refill.push(limit);
+      kinds.push(dimension === 'requests' ? 0 : 1);
+    }
+  }
+  if (config.maxConcurrent !== undefined) {
+    counters.push({ id: 'c:gauge', algorithm: 'gauge', dimension: 'concurrency', windowMs: config.concurrencyLeaseMs, label: 'in flight' });
+    capacity.push(config.maxConcurrent);
+    refill.push(0);
+    kinds.push(2);
+  }
+  return { layout: createLayout(counters), capacity, refill, kinds: Uint8Array.from(kinds) };
+}
+
+function assertKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key.length === 0) {
+    throw new CascadeError('INVALID_INPUT', `A limiter key must be a non-empty string (a user, organization or workspace id); got ${JSON.stringify(key)}.`);
+  }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/**
+ * Creates a rate limiter: requests and tokens per window, with burst, over any number of windows,
+ * all checked and consumed in one atomic store decision. Denials are data, never thrown.
+ *
+ * @param config - see {@link rateLimiterConfigSchema}; invalid config throws `INVALID_CONFIG`.
+ * @param dependencies - `store` (memory by default) and `now` (clock).
+ * @example
+ * const limiter = createRateLimiter({
+ *   limits: [{ window: '1 s', requests: 10, burst: 5 }, { window: '1 m', requests: 100, tokens: 50_000 }],
+ * });
+ * const decision = await limiter.consume('user-42', { tokens: 1200 });
+ * if (!decision.allowed) reply(429, { retryAfterMs: decision.retryAfterMs });
+ */
+export function createRateLimiter(config: RateLimiterConfig, dependencies: LimiterDependencies = {}): RateLimiter {
+  const options = parseConfig(rateLimiterConfigSchema, config, 'createRateLimiter config');
+  const store = dependencies.store ?? createMemoryStore();
+  const now = dependencies.now ?? Date.now;
+  const compiled = compile(options);
+  const { layout, capacity, refill, kinds } = compiled;
+  const counterCount = kinds.length;
+  const context: DecisionContext = { mode: options.mode, costScale: MICRO_USD };
+  const force = options.mode === 'warn';
+  const defaultAmounts = amountsFor(1, 0, 0);
+
+  function amountsFor(requests: number, tokens: number, gauge: number): number[] {
+    const amounts = new Array<number>(counterCount);
+    for (let index = 0; index < counterCount; index++) {
+      const kind = kinds[index];
+      amounts[index] = kind === 0 ? requests : kind === 1 ? tokens : gauge;
+    }
+    return amounts;
+  }
+
+  function checkAmount(name: string, value: number): void {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new CascadeError('INVALID_INPUT', `${name} must be a whole number ≥ 0; got ${value}.`);
+    }
+  }
+
+  function run(request: EvaluateRequest, abortSignal: AbortSignal | undefined): Promise<LimitDecision> {
+    let result: EvaluateResult | Promise<EvaluateResult>;
+    try {
+      result = store.evaluate(request, abortSignal ? { abortSignal } : undefined);
+    } catch (error) {
+      return Promise.reject(toStoreError(store, error));
+    }
+    if (isPromise(result)) {
+      return result.then(
+        (value) => toDecision(value, request, context),
+        (error: unknown) => {
+          throw toStoreError(store, error);
+        },
+      );
+    }
+    return Promise.resolve(toDecision(result, request, context));
+  }
+
+  function operation(key: string, amounts: number[]): KeyOperation {
+    return { namespace: options.prefix, key, layout, capacity, refill, amounts };
+  }
+
+  async function settleWith(key: string, reservedAtMs: number, amounts: number[], abortSignal: AbortSignal | undefined): Promise<void> {
+    if (amounts.every((amount) => amount === 0)) return;
+    await evaluateOnStore(store, { nowMs: now(), force: true, refundAtMs: reservedAtMs, operations: [operation(key, amounts)] }, abortSignal);
+  }
+
+  function consumeRequest(key: string, consumeOptions: Omit<ConsumeOptions, 'abortSignal'> | undefined): EvaluateRequest {
+    assertKey(key);
+    let amounts = defaultAmounts;
+    if (consumeOptions && (consumeOptions.requests !== undefined || consumeOptions.tokens !== undefined)) {
+      const requests = consumeOptions.requests ?? 1;
+      const tokens = consumeOptions.tokens ?? 0;
+      checkAmount('requests', requests);
+      checkAmount('tokens', tokens);
+      amounts = amountsFor(requests, tokens, 0);
+    }
+    return { nowMs: now(), force, operations: [operation(key, amounts)] };
+  }
+
+  return {
+    consume(key, consumeOptions) {
+      let request: EvaluateRequest;
+      try {
+        request = consumeRequest(key, consumeOptions);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return run(request, consumeOptions?.abortSignal);
+    },
+
+    consumeSync(key, consumeOptions) {
+      const request = consumeRequest(key, consumeOptions);
+      let result: EvaluateResult | Promise<EvaluateResult>;
+      try {
+        result = store.evaluate(request);
+      } catch (error) {
+        throw toStoreError(store, error);
+      }
+      if (isPromise(result)) {
+        result.catch(() => undefined);
+        throw new CascadeError('INVALID_CONFIG', `consumeSync needs a synchronous store (the memory store); the ${store.kind} store is asynchronous. Use await limiter.consume() instead.`);
+      }
+      return toDecision(result, request, context);
+    },
+
+    async reserve(key, reserveOptions) {
+      assertKey(key);
+      const requests = reserveOptions.requests ?? 1;
+      const tokens = reserveOptions.tokens;
+      checkAmount('requests', requests);
+      checkAmount('tokens', tokens);
+      const nowMs = now();
+      const decision = await run({ nowMs, force, operations: [operation(key, amountsFor(requests, tokens, 1))] }, reserveOptions.abortSignal);
+      let open = decision.allowed && decision.reason !== 'store-unavailable';
+      return {
+        decision,
+        async settle(actual, settleOptions) {
+          if (!open) return;
+          open = false;
+          checkAmount('actual tokens', actual.tokens);
+          await settleWith(key, nowMs, amountsFor(0, actual.tokens - tokens, -1), settleOptions?.abortSignal);
+        },
+        async release(releaseOptions) {
+          if (!open) return;
+          open = false;
+          await settleWith(key, nowMs, amountsFor(0, -tokens, -1), releaseOptions?.abortSignal);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import { CascadeError, abortErrorFrom, parseConfig } from '@cascade/core';
+import type { EvaluateRequest, EvaluateResult, KeyOperation, LimitStore } from '../counter/counter';
+import { LIMIT_SCRIPT, LIMIT_SCRIPT_SHA } from './limit-script';
+
+/**
+ * The part of an ioredis client (`Redis` or `Cluster`) the store uses. Any client with these two
+ * methods works.
+ */
+export interface RedisScriptClient {
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** `true` on an ioredis `Cluster`. */
+  readonly isCluster?: boolean;
+}
+
+/** Configuration of {@link createRedisStore}. */
+export const redisStoreConfigSchema = z.object({
+  /**
+   * Longest wait for Redis per decision, in ms; beyond it the decision follows `failMode`.
+   * @default 100
+   */
+  timeoutMs: z.number().int().positive().max(60_000).default(100),
+  /**
+   * When Redis is down or slow: `closed` denies (safe for money and hard quotas), `open` allows
+   * (availability first). Either way the decision says `reason: 'store-unavailable'`.
+   * @default 'closed'
+   */
+  failMode: z.enum(['open', 'closed']).default('closed'),
+  /**
+   * Redis Cluster: decisions over keys of different hash slots run one script per key and undo
+   * the earlier keys when a later one denies (never over-admits; a concurrent request may see a
+   * brief false denial). `auto` reads the client's `isCluster`. @default 'auto'
+   */
+  cluster: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+});
+
+/** What callers write to configure the Redis store. */
+export type RedisStoreConfig = z.input<typeof redisStoreConfigSchema>;
+
+/** Dependencies of the Redis store. */
+export interface RedisStoreDependencies {
+  /** A connected ioredis `Redis` or `Cluster` (the caller owns it and closes it). */
+  client: RedisScriptClient;
+}
+
+/** The Redis store: one script round trip per decision. */
+export interface RedisStore extends LimitStore {
+  readonly kind: 'redis';
+  evaluate(request: EvaluateRequest, options?: { abortSignal?: AbortSignal }): Promise<EvaluateResult>;
+}
+
+const HEADER = 4;
+
+/** Redis key of a limiter key: the key in a hash tag, so every counter of a key shares one slot. */
+export function redisKeyOf(namespace: string, key: string): string {
+  return `${namespace}{${key}}`;
+}
+
+function scriptArguments(request: EvaluateRequest, operations: readonly KeyOperation[], refundAtMs: number): (string | number)[] {
+  const args: (string | number)[] = [];
+  for (const operation of operations) args.push(redisKeyOf(operation.namespace, operation.key));
+  args.push(request.nowMs, request.force ? '1' : '0', refundAtMs, operations.length);
+  for (const operation of operations) {
+    const { counters, codes } = operation.layout;
+    args.push(counters.length);
+    for (let index = 0; index < counters.length; index++) {
+      const period = operation.periods?.[index];
+      const refundStart = operation.refundPeriodStarts?.[index];
+      args.push(
+        counters[index]!.id,
+        codes[index]!,
+        counters[index]!.windowMs,
+        operation.capacity[index]!,
+        operation.refill[index]!,
+        operation.amounts[index]!,
+        period ? period.start : 0,
+        period && Number.isFinite(period.end) ? period.end : -1,
+        refundStart ?? -1,
+      );
+    }
+  }
+  return args;
+}
+
+function parseReply(reply: unknown): EvaluateResult {
+  if (!Array.isArray(reply) || reply.length < HEADER) throw new Error(`unexpected script reply ${JSON.stringify(reply)}`);
+  const numbers = reply.map(Number);
+  const remaining: number[] = [];
+  const resetAt: number[] = [];
+  for (let index = HEADER; index < numbers.length; index += 2) {
+    remaining.push(numbers[index]!);
+    resetAt.push(numbers[index + 1] === -2 ? Number.POSITIVE_INFINITY : numbers[index + 1]!);
+  }
+  const retry = numbers[3]!;
+  return {
+    allowed: numbers[0] === 1,
+    failedOperation: numbers[1]!,
+    failedCounter: numbers[2]!,
+    retryAfterMs: retry === -2 ? Number.POSITIVE_INFINITY : retry,
+    remaining,
+    resetAt,
+  };
+}
+
+/**
+ * Creates the Redis store (ioredis): every decision is one EVALSHA of one Lua script (loaded on
+ * first NOSCRIPT), atomic over all windows and — outside Cluster — all keys. Keys are
+ * `<prefix>{<key>}`, hash-tagged for Cluster. A slow or failing Redis yields a decision per
+ * `failMode` with `reason: 'store-unavailable'` instead of an exception. Time comes from the
+ * caller's clock (keep hosts NTP-synced).
+ *
+ * @example
+ * import Redis from 'ioredis';
+ * const store = createRedisStore({ timeoutMs: 50, failMode: 'open' }, { client: new Redis(process.env.REDIS_URL!) });
+ * const limiter = createRateLimiter({ limits: [slidingWindow(100, '1 m')] }, { store });
+ */
+export function createRedisStore(config: RedisStoreConfig, dependencies: RedisStoreDependencies): RedisStore {
+  const options = parseConfig(redisStoreConfigSchema, config, 'createRedisStore config');
+  const client = dependencies?.client;
+  if (!client || typeof client.evalsha !== 'function' || typeof client.eval !== 'function') {
+    throw new CascadeError('INVALID_CONFIG', 'createRedisStore needs { client }: a connected ioredis Redis or Cluster instance.');
+  }
+  const cluster = options.cluster === 'auto' ? client.isCluster === true : options.cluster;
+
+  async function runScript(operations: readonly KeyOperation[], request: EvaluateRequest, refundAtMs: number): Promise<EvaluateResult> {
+    const args = scriptArguments(request, operations, refundAtMs);
+    let reply: unknown;
+    try {
+      reply = await client.evalsha(LIMIT_SCRIPT_SHA, operations.length, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      reply = await client.eval(LIMIT_SCRIPT, operations.length, ...args);
+    }
+    return parseReply(reply);
+  }
+
+  async function runPerKey(request: EvaluateRequest, refundAtMs: number): Promise<EvaluateResult> {
+    const remaining: number[] = [];
+    const resetAt: number[] = [];
+    const applied: number[] = [];
+    let allowed = true;
+    let retryAfterMs = 0;
+    let failedOperation = -1;
+    let failedCounter = -1;
+    for (let index = 0; index < request.operations.length; index++) {
+      const operation = request.operations[index]!;
+      const result = await runScript([operation], request, refundAtMs);
+      for (let counter = 0; counter < result.remaining.length; counter++) {
+        remaining.push(result.remaining[counter]!);
+        resetAt.push(result.resetAt[counter]!);
+      }
+      if (!result.allowed && (allowed || result.retryAfterMs > retryAfterMs)) {
+        retryAfterMs = result.retryAfterMs;
+        failedOperation = index;
+        failedCounter = result.failedCounter;
+      }
+      allowed &&= result.allowed;
+      if (result.allowed || request.force) applied.push(index);
+      else break;
+    }
+    if (!allowed && !request.force) {
+      // Undo the keys that had room: nothing is consumed unless everything is.
+      for (const index of applied) {
+        const operation = request.operations[index]!;
+        const undo: KeyOperation = { ...operation, amounts: operation.amounts.map((amount) => (amount > 0 ? -amount : 0)) };
+        await runScript([undo], { ...request, force: true }, request.nowMs);
+      }
+      for (let index = failedOperation + 1; index < request.operations.length; index++) {
+        for (let counter = 0; counter < request.operations[index]!.layout.counters.length; counter++) {
+          remaining.push(0);
+          resetAt.push(request.nowMs);
+        }
+      }
+    }
+    return { allowed, failedOperation, failedCounter, retryAfterMs, remaining, resetAt };
+  }
+
+  return {
+    kind: 'redis',
+    async evaluate(request, evaluateOptions) {
+      const abortSignal = evaluateOptions?.abortSignal;
+      if (abortSignal?.aborted) throw abortErrorFrom(abortSignal, 'The limit check');
+      const refundAtMs = request.refundAtMs ?? request.nowMs;
+      const work = cluster && request.operations.length > 1 ? runPerKey(request, refundAtMs) : runScript(request.operations, request, refundAtMs);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let onAbort: (() => void) | undefined;
+      try {
+        return await Promise.race([
+          work,
+          new Promise<never>((_resolve, reject) => {
+            timer = setTimeout(() => reject(new CascadeError('TIMEOUT', `Redis did not answer the limit check within ${options.timeoutMs} ms.`, { retryable: true })), options.timeoutMs);
+            timer.unref?.();
+            if (abortSignal) {
+              onAbort = () => reject(abortErrorFrom(abortSignal, 'The limit check'));
+              abortSignal.addEventListener('abort', onAbort, { once: true });
+            }
+          }),
+        ]);
+      } catch (error) {
+        if (abortSignal?.aborted) throw abortErrorFrom(abortSignal, 'The limit check');
+        work.catch(() => undefined);
+        const failure = error instanceof Error ? error : new Error(String(error));
+        return {
+          allowed: options.failMode === 'open',
+          failedOperation: -1,
+          failedCounter: -1,
+          retryAfterMs: 0,
+          remaining: [],
+          resetAt: [],
+          unavailable: { failMode: options.failMode, error: failure },
+        };
+      } finally {
+        if (timer) clearTimeout(timer);
+        if (onAbort) abortSignal?.removeEventListener('abort', onAbort);
+      }
+    },
+  };
+}
