@@ -1,2 +1,85 @@
-// @cascade/profiles: see issue; exports land here.
-export {};
+// @cascade/profiles: tiers, multi-dimensional user profiles, a profile manager on real stores.
+
+// Tiers
+export {
+  tierConfigSchema,
+  tierBudgetSchema,
+  tierRateLimitsSchema,
+  tierFeaturesSchema,
+  qualityRangeSchema,
+  supportPrioritySchema,
+  modelIdSchema,
+  defineTier,
+  deriveTier,
+  isTierConfig,
+  type TierConfig,
+  type TierConfigInput,
+  type TierOverrides,
+  type SupportPriority,
+} from './tier/tier-config';
+export { TIER_PRESETS, FREE_TIER_MODELS, tierNameSchema, isTierName, presetNameOf, type TierName } from './tier/tier-presets';
+// Profiles
+export {
+  userProfileSchema,
+  tierRefSchema,
+  budgetOverridesSchema,
+  rateLimitOverridesSchema,
+  featureOverridesSchema,
+  qualityOverridesSchema,
+  memberOverridesSchema,
+  sharedBudgetSchema,
+  sharedRateLimitsSchema,
+  profileLimitsSchema,
+  profilePreferencesSchema,
+  profileGovernanceSchema,
+  profileGuardrailsSchema,
+  organizationSchema,
+  workspaceSchema,
+  profileTelemetrySchema,
+  complianceModeSchema,
+  auditLogLevelSchema,
+  type UserProfileInput,
+  type UserProfileData,
+  type TierRefInput,
+  type BudgetOverrides,
+  type RateLimitOverrides,
+  type MemberOverrides,
+  type ProfileGuardrails,
+  type OrganizationConfig,
+  type WorkspaceConfig,
+  type ProfileLimits,
+  type ProfilePreferences,
+  type ProfileGovernance,
+  type ProfileTelemetry,
+} from './profile/profile-schema';
+export { UserProfile, type UserProfileOptions } from './profile/user-profile';
+export { computeEffectiveValues, type EffectiveValues, type EffectiveQuality } from './profile/effective-values';
+// Serialization
+export {
+  PROFILE_SCHEMA_VERSION,
+  profileJsonSchema,
+  budgetConfigSchema,
+  legacyProfileSchema,
+  parseStoredProfile,
+  budgetOverridesFromBudgetConfig,
+  type ProfileJson,
+  type BudgetConfig,
+} from './serialization/profile-json';
+// Stores
+export type { ProfileStore, StoreCallOptions } from './store/profile-store';
+export { createMemoryProfileStore, type MemoryProfileStore } from './store/memory-store';
+export { createCallbackProfileStore, type ProfileStoreCallbacks } from './store/callback-store';
+export { toStoreError } from './store/store-error';
+// Manager
+export {
+  createProfileManager,
+  profileManagerConfigSchema,
+  type UserProfileManager,
+  type ProfileManagerConfig,
+  type ProfileManagerDependencies,
+  type ProfileManagerStats,
+  type ManagerCallOptions,
+  type BulkProfileEntry,
+} from './manager/profile-manager';
+// Middleware
+export { createProfileMiddleware, type ProfileMiddlewareOptions } from './middleware/profile-middleware';

@@ -1,0 +1,348 @@
+import { CascadeError, parseConfig, throwIfAborted } from '@cascade/core';
+import { z } from 'zod';
+import { tierRefSchema } from '../profile/profile-schema';
+import type { UserProfileInput } from '../profile/profile-schema';
+import { UserProfile } from '../profile/user-profile';
+import { createCallbackProfileStore, type ProfileStoreCallbacks } from '../store/callback-store';
+import { createMemoryProfileStore } from '../store/memory-store';
+import type { ProfileStore, StoreCallOptions } from '../store/profile-store';
+import { toStoreError } from '../store/store-error';
+import type { TierConfig } from '../tier/tier-config';
+import { TIER_PRESETS, type TierName } from '../tier/tier-presets';
+import { raceAbort } from '../util/race-abort';
+import { TtlLruCache } from './ttl-lru-cache';
+
+/** Configuration of {@link createProfileManager}. */
+export const profileManagerConfigSchema = z.strictObject({
+  /** How long a cached profile is served before it is reloaded, in ms. `0` disables the cache. @default 300000 (5 min) */
+  cacheTtlMs: z.number().int().nonnegative().default(300_000),
+  /** Most profiles kept in the cache; the least recently used is evicted beyond it. `0` disables the cache. @default 10000 */
+  maxCacheSize: z.number().int().nonnegative().default(10_000),
+  /** Tier of profiles created for unknown users: a built-in name, a tier object, or a custom tier. @default 'free' */
+  defaultTier: tierRefSchema.optional().transform((tier) => tier ?? TIER_PRESETS.free),
+  /** Save the default profile created for an unknown user to the store (insert-if-absent). @default true */
+  persistDefaults: z.boolean().default(true),
+});
+
+/** What callers write to configure the manager. */
+export type ProfileManagerConfig = z.input<typeof profileManagerConfigSchema>;
+
+/** Dependencies of the manager: where profiles live and the clock. */
+export interface ProfileManagerDependencies {
+  /** The store. @default an in-memory store (or a callback store when `load` is given) */
+  store?: ProfileStore;
+  /** Your own database: load a profile (a `UserProfile`, its JSON, or undefined). Exclusive with `store`. */
+  load?: ProfileStoreCallbacks['load'];
+  /** Your own database: save a profile. Exclusive with `store`. */
+  save?: ProfileStoreCallbacks['save'];
+  /** Clock in ms, for TTLs. @default Date.now */
+  now?: () => number;
+}
+
+/** Options of manager calls. */
+export interface ManagerCallOptions {
+  /** Stops waiting. A shared load keeps running for other callers and still fills the cache. */
+  abortSignal?: AbortSignal;
+}
+
+/** Counters of a manager, for metrics. */
+export interface ProfileManagerStats {
+  /** Profiles in the cache now. */
+  size: number;
+  hits: number;
+  misses: number;
+  /** Store loads started (concurrent misses of one user share one). */
+  loads: number;
+  /** Misses that joined a load already in flight. */
+  joinedLoads: number;
+  /** Default profiles created for unknown users. */
+  defaultsCreated: number;
+  evictions: number;
+  expirations: number;
+  saves: number;
+  failedWrites: number;
+}
+
+/** Entries of {@link UserProfileManager.createBulk}: ready profiles, or profile input (`{ userId, tier }` is the fast path). */
+export type BulkProfileEntry = UserProfile | UserProfileInput;
+
+/** Manages profiles at scale: a TTL + LRU cache over a store, single-flight loads, safe writes. */
+export interface UserProfileManager {
+  /** The store behind the cache. */
+  readonly store: ProfileStore;
+  /**
+   * The user's profile: from the cache, else from the store (concurrent callers share one load), else
+   * a new profile on the default tier (saved insert-if-absent when `persistDefaults`).
+   *
+   * @throws CascadeError `STORE_FAILED` when the store fails (never a silent default that could
+   *   downgrade a paying user), `INVALID_CONFIG` for bad stored data, `ABORTED` on abort.
+   */
+  get(userId: string, options?: ManagerCallOptions): Promise<UserProfile>;
+  /** The cached profile, without loading (synchronous). */
+  peek(userId: string): UserProfile | undefined;
+  /**
+   * Saves the profile to the store, then caches it. Writes of one user run one after another. When the
+   * write fails the cache entry is dropped, so the next `get` reads what the store really holds.
+   */
+  save(profile: UserProfile, options?: ManagerCallOptions): Promise<UserProfile>;
+  /**
+   * Read-modify-write: reads the store (not the cache, so no update made on another server is lost
+   * within the TTL), applies `change`, saves. Returns the saved profile.
+   */
+  update(userId: string, change: (current: UserProfile) => UserProfile, options?: ManagerCallOptions): Promise<UserProfile>;
+  /** Moves the user to another tier, keeping every other dimension. */
+  updateTier(userId: string, tier: TierName | TierConfig, options?: ManagerCallOptions): Promise<UserProfile>;
+  /** Deletes the stored profile and its cache entry; true when one existed. */
+  delete(userId: string, options?: ManagerCallOptions): Promise<boolean>;
+  /** Drops the cached profile (e.g. after another server changed it); in-flight loads will not re-cache it. */
+  invalidate(userId: string): void;
+  /** Drops every cached profile. */
+  clear(): void;
+  /**
+   * Creates many profiles (creating or replacing them), saves them in one `saveMany` when the store has
+   * it, then caches them. Not ordered with concurrent `save`s of the same users.
+   *
+   * @param options.persist - save to the store. @default true
+   */
+  createBulk(entries: readonly BulkProfileEntry[], options?: ManagerCallOptions & { persist?: boolean }): Promise<UserProfile[]>;
+  /** Counters for metrics. */
+  stats(): ProfileManagerStats;
+}
+
+interface Flight {
+  stale: boolean;
+  promise: Promise<UserProfile>;
+}
+
+const noop = (): void => undefined;
+
+function checkUserId(userId: unknown): asserts userId is string {
+  if (typeof userId !== 'string' || userId.length === 0 || userId.length > 256) {
+    throw new CascadeError('INVALID_INPUT', `Invalid user id ${JSON.stringify(userId)}: pass a non-empty string of at most 256 characters.`);
+  }
+}
+
+/**
+ * Creates a profile manager: a bounded TTL + LRU cache in front of a store.
+ *
+ * @param config - cache TTL and size, default tier. See {@link profileManagerConfigSchema}.
+ * @param dependencies - `store` (or `load`/`save` callbacks) and the clock `now`.
+ * @throws CascadeError `INVALID_CONFIG` naming the bad field.
+ * @example
+ * const manager = createProfileManager({ cacheTtlMs: 60_000, defaultTier: 'free' }, { store: createSqliteProfileStore({ filename: 'profiles.db' }) });
+ * const profile = await manager.get('user_123');
+ * await manager.updateTier('user_123', 'pro');
+ */
+export function createProfileManager(config: ProfileManagerConfig = {}, dependencies: ProfileManagerDependencies = {}): UserProfileManager {
+  const options = parseConfig(profileManagerConfigSchema, config, 'profile manager config');
+  if (dependencies.store && (dependencies.load || dependencies.save)) {
+    throw new CascadeError('INVALID_CONFIG', 'Invalid profile manager dependencies: pass either `store` or `load`/`save` callbacks, not both.');
+  }
+  if (dependencies.save && !dependencies.load) {
+    throw new CascadeError('INVALID_CONFIG', 'Invalid profile manager dependencies: a `save` callback needs a `load` callback too.');
+  }
+  const store: ProfileStore =
+    dependencies.store ??
+    (dependencies.load
+      ? createCallbackProfileStore({ load: dependencies.load, ...(dependencies.save ? { save: dependencies.save } : {}) })
+      : createMemoryProfileStore());
+  const now = dependencies.now ?? Date.now;
+  const cache = new TtlLruCache<UserProfile>(options.maxCacheSize, options.cacheTtlMs, now);
+  const inflight = new Map<string, Flight>();
+  const writeTails = new Map<string, Promise<void>>();
+  const counters = { hits: 0, misses: 0, loads: 0, joinedLoads: 0, defaultsCreated: 0, saves: 0, failedWrites: 0 };
+
+  function defaultProfile(userId: string): UserProfile {
+    return UserProfile.create({ userId, tier: options.defaultTier, createdAt: new Date(now()).toISOString() });
+  }
+
+  async function createDefault(userId: string): Promise<UserProfile> {
+    counters.defaultsCreated++;
+    const profile = defaultProfile(userId);
+    if (!options.persistDefaults) return profile;
+    if (store.create) return store.create(profile);
+    await store.save(profile);
+    return profile;
+  }
+
+  /** Stops in-flight loads of the user from caching what they read (it may predate a write). */
+  function markStale(userId: string): void {
+    const flight = inflight.get(userId);
+    if (flight) {
+      flight.stale = true;
+      inflight.delete(userId);
+    }
+  }
+
+  function startFlight(userId: string): Flight {
+    counters.loads++;
+    const flight = { stale: false } as Flight;
+    inflight.set(userId, flight);
+    flight.promise = (async () => {
+      try {
+        const profile = (await store.load(userId)) ?? (await createDefault(userId));
+        if (!flight.stale) cache.set(userId, profile);
+        return profile;
+      } catch (error) {
+        throw toStoreError(error, `Loading the profile of "${userId}"`);
+      } finally {
+        if (inflight.get(userId) === flight) inflight.delete(userId);
+      }
+    })();
+    // Callers that gave up (aborted) must not turn a failed shared load into an unhandled rejection.
+    flight.promise.catch(noop);
+    return flight;
+  }
+
+  function exclusive<T>(userId: string, task: () => Promise<T>): Promise<T> {
+    const previous = writeTails.get(userId);
+    const run = previous ? previous.then(task) : task();
+    const tail = run.then(noop, noop);
+    writeTails.set(userId, tail);
+    void tail.then(() => {
+      if (writeTails.get(userId) === tail) writeTails.delete(userId);
+    });
+    return run;
+  }
+
+  async function write(profile: UserProfile, signal: AbortSignal | undefined): Promise<UserProfile> {
+    throwIfAborted(signal, 'Saving the profile');
+    const { userId } = profile;
+    markStale(userId);
+    const callOptions: StoreCallOptions = signal ? { abortSignal: signal } : {};
+    try {
+      await store.save(profile, callOptions);
+    } catch (error) {
+      counters.failedWrites++;
+      // The write may or may not have reached the store: drop the entry so the next get reads the truth.
+      cache.delete(userId);
+      markStale(userId);
+      throw toStoreError(error, `Saving the profile of "${userId}"`);
+    }
+    markStale(userId);
+    cache.set(userId, profile);
+    counters.saves++;
+    return profile;
+  }
+
+  function checkProfile(profile: unknown): asserts profile is UserProfile {
+    if (!UserProfile.isInstance(profile)) {
+      throw new CascadeError('INVALID_INPUT', 'Expected a UserProfile: create one with UserProfile.fromTier(...) or UserProfile.create(...).');
+    }
+  }
+
+  const manager: UserProfileManager = {
+    store,
+
+    get(userId, callOptions) {
+      const cached = cache.get(userId);
+      if (cached !== undefined) {
+        counters.hits++;
+        return Promise.resolve(cached);
+      }
+      try {
+        checkUserId(userId);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+      counters.misses++;
+      let flight = inflight.get(userId);
+      if (flight) counters.joinedLoads++;
+      else flight = startFlight(userId);
+      const signal = callOptions?.abortSignal;
+      return signal ? raceAbort(flight.promise, signal, `Loading the profile of "${userId}"`) : flight.promise;
+    },
+
+    peek(userId) {
+      return cache.get(userId);
+    },
+
+    async save(profile, callOptions) {
+      checkProfile(profile);
+      return exclusive(profile.userId, () => write(profile, callOptions?.abortSignal));
+    },
+
+    async update(userId, change, callOptions) {
+      checkUserId(userId);
+      const signal = callOptions?.abortSignal;
+      return exclusive(userId, async () => {
+        throwIfAborted(signal, 'Updating the profile');
+        let current: UserProfile | undefined;
+        try {
+          current = await store.load(userId, signal ? { abortSignal: signal } : {});
+        } catch (error) {
+          throw toStoreError(error, `Loading the profile of "${userId}" for an update`);
+        }
+        current ??= defaultProfile(userId);
+        const next = change(current);
+        checkProfile(next);
+        if (next.userId !== userId) {
+          throw new CascadeError('INVALID_INPUT', `The update of "${userId}" returned the profile of "${next.userId}": keep the user id.`);
+        }
+        return write(next, signal);
+      });
+    },
+
+    updateTier(userId, tier, callOptions) {
+      return manager.update(userId, (current) => current.withTier(tier), callOptions);
+    },
+
+    async delete(userId, callOptions) {
+      checkUserId(userId);
+      const signal = callOptions?.abortSignal;
+      return exclusive(userId, async () => {
+        throwIfAborted(signal, 'Deleting the profile');
+        markStale(userId);
+        try {
+          return await store.delete(userId, signal ? { abortSignal: signal } : {});
+        } catch (error) {
+          counters.failedWrites++;
+          throw toStoreError(error, `Deleting the profile of "${userId}"`);
+        } finally {
+          cache.delete(userId);
+          markStale(userId);
+        }
+      });
+    },
+
+    invalidate(userId) {
+      cache.delete(userId);
+      markStale(userId);
+    },
+
+    clear() {
+      cache.clear();
+      for (const flight of inflight.values()) flight.stale = true;
+      inflight.clear();
+    },
+
+    async createBulk(entries, callOptions = {}) {
+      const signal = callOptions.abortSignal;
+      throwIfAborted(signal, 'Creating the profiles');
+      const profiles = entries.map((entry) => (UserProfile.isInstance(entry) ? entry : UserProfile.create(entry)));
+      if (callOptions.persist !== false) {
+        for (const profile of profiles) markStale(profile.userId);
+        const storeOptions: StoreCallOptions = signal ? { abortSignal: signal } : {};
+        try {
+          if (store.saveMany) await store.saveMany(profiles, storeOptions);
+          else for (const profile of profiles) await store.save(profile, storeOptions);
+        } catch (error) {
+          counters.failedWrites++;
+          for (const profile of profiles) cache.delete(profile.userId);
+          throw toStoreError(error, `Saving ${profiles.length} profiles`);
+        }
+        counters.saves += profiles.length;
+      }
+      for (const profile of profiles) {
+        markStale(profile.userId);
+        cache.set(profile.userId, profile);
+      }
+      return profiles;
+    },
+
+    stats() {
+      return { size: cache.size, ...counters, evictions: cache.evictions, expirations: cache.expirations };
+    },
+  };
+  return manager;
+}
