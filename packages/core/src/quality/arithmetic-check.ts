@@ -279,9 +279,11 @@ function checkPair(text: string, state: ScanState, leftFrom: number, leftTo: num
   // "25/100 = 25%" and "0.25 = 25%" are both common: a percent on the right may mean either scale.
   const rightAlternative = rightPercent ? right * 100 : right;
   const approximate = leftApproximate;
+  // A percent's shown precision is two places finer on the fraction scale ("25%" is 0.25).
+  const fractionDecimals = rightPercent ? decimals + 2 : decimals;
   const holds =
-    agrees(literal, right, decimals, approximate) ||
-    agrees(relative, right, decimals, approximate) ||
+    agrees(literal, right, fractionDecimals, approximate) ||
+    agrees(relative, right, fractionDecimals, approximate) ||
     (rightPercent && (agrees(literal, rightAlternative, decimals, approximate) || agrees(literal * 100, rightAlternative, decimals, approximate)));
   state.checked++;
   state.lastResult = right;

@@ -1,0 +1,108 @@
+/**
+ * `pnpm bench:overhead [--json] [--iterations <n>]`
+ *
+ * The engine's own time per request (`agent.run`: pipeline, complexity routing, validation,
+ * pricing, result assembly) with zero-latency models, for a 1 KB and a 32 KB answer. Requests mix
+ * the paths a live cascade takes: 3 in 4 drafts accepted, 1 in 4 rejected by the validator (broken
+ * arithmetic) and escalated to the strong tier, whose answer is returned unchecked.
+ */
+import { performance } from 'node:perf_hooks';
+import { type ChatModel, type ChatRequest, type ChatResult, type StreamPart, createCascadeAgent, createDefaultValidator, createPricing } from '@cascade/core';
+import { numberArg, parseArgs } from '../shared/args';
+import { percentile, round } from '../shared/percentiles';
+
+const PROMPT = 'Here is our egg log for the season. Go through it day by day and check every total, then give the weekly revenue at $2 a dozen.';
+
+/** A worked answer of about `bytes` characters: varied steps whose arithmetic holds, in paragraphs (no repetition loop). */
+function answerOf(bytes: number, broken: boolean): string {
+  const words = ['crates', 'boxes', 'trays', 'bags', 'cartons', 'baskets', 'bundles'];
+  let text = 'Let us work it out step by step, one quantity at a time.\n\n';
+  let index = 0;
+  while (text.length < bytes - 120) {
+    const count = 3 + (index % 17);
+    const each = 2 + ((index * 7) % 13);
+    const unit = words[index % words.length]!;
+    text += `On day ${index + 1} the farm fills ${count} ${unit} with ${each} eggs each, so ${count} * ${each} = ${count * each} eggs; `;
+    text += `adding the ${index + 4} spare eggs gives ${count * each} + ${index + 4} = ${count * each + index + 4} eggs in total.${index % 4 === 3 ? '\n\n' : ' '}`;
+    index++;
+  }
+  text += broken ? 'So the farm makes 28 * $2 = $54 a week.\n#### 54' : 'So the farm makes 28 * $2 = $56 a week.\n#### 56';
+  return text;
+}
+
+/** A model that answers instantly with a fixed result (usage included, so no tokenizer runs per call). */
+function instantModel(modelId: string, pick: () => ChatResult): ChatModel {
+  return {
+    specificationVersion: 'v1',
+    provider: 'bench',
+    modelId,
+    doGenerate: (_request: ChatRequest): Promise<ChatResult> => Promise.resolve(pick()),
+    async *doStream(): AsyncIterable<StreamPart> {
+      const result = pick();
+      yield { type: 'text-delta', text: result.text };
+      yield { type: 'finish', finishReason: result.finishReason, usage: result.usage };
+    },
+  };
+}
+
+function resultOf(text: string): ChatResult {
+  return { text, finishReason: 'stop', usage: { inputTokens: 40, outputTokens: Math.ceil(text.length / 4), source: 'provider' } };
+}
+
+async function measure(bytes: number, iterations: number): Promise<{ p50Us: number; p99Us: number; escalated: number }> {
+  const good = resultOf(answerOf(bytes, false));
+  const bad = resultOf(answerOf(bytes, true));
+  let call = 0;
+  // Every 4th request's draft is the broken one.
+  const cheap = instantModel('bench-cheap', () => (call++ % 4 === 3 ? bad : good));
+  const strong = instantModel('bench-strong', () => good);
+  const agent = createCascadeAgent({
+    models: [cheap, strong],
+    validator: createDefaultValidator(),
+    pricing: createPricing({
+      prices: { 'bench-cheap': { inputUsdPerMTok: 0.15, outputUsdPerMTok: 0.6 }, 'bench-strong': { inputUsdPerMTok: 2.5, outputUsdPerMTok: 10 } },
+      includeDefaults: false,
+    }),
+  });
+  const request: ChatRequest = { messages: [{ role: 'user', content: PROMPT }], maxOutputTokens: 16_384 };
+  const warmup = Math.max(200, Math.floor(iterations / 5));
+  for (let index = 0; index < warmup; index++) await agent.run(request);
+  const samples = new Float64Array(iterations);
+  let escalated = 0;
+  for (let index = 0; index < iterations; index++) {
+    const started = performance.now();
+    const result = await agent.run(request);
+    samples[index] = (performance.now() - started) * 1000;
+    if (result.escalated) escalated++;
+  }
+  return { p50Us: round(percentile(samples, 50), 1), p99Us: round(percentile(samples, 99), 1), escalated: round(escalated / iterations, 3) };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const iterations = numberArg(args, 'iterations', 20_000);
+  const answer1k = await measure(1024, iterations);
+  const answer32k = await measure(32 * 1024, Math.max(500, Math.floor(iterations / 4)));
+  const report = {
+    answer1k: { p50Us: answer1k.p50Us, p99Us: answer1k.p99Us },
+    answer32k: { p50Us: answer32k.p50Us, p99Us: answer32k.p99Us },
+    escalationRate: answer1k.escalated,
+    node: process.version,
+  };
+  if (args.get('json') === true) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  process.stdout.write(
+    [
+      'engine overhead per request (zero-latency models; 1 in 4 drafts escalated)',
+      `1 KB answer:  p50 ${report.answer1k.p50Us} µs   p99 ${report.answer1k.p99Us} µs   (goal p50 ≤ 50, p99 ≤ 200)`,
+      `32 KB answer: p50 ${report.answer32k.p50Us} µs   p99 ${report.answer32k.p99Us} µs   (goal p99 ≤ 2000)`,
+    ].join('\n') + '\n',
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
