@@ -62,7 +62,7 @@ const IMPACT = {
   languageMismatch: -3.5,
   perExtraNumber: -0.15,
   verifiedSolution: 0.5,
-  quantitativeTask: -0.5,
+  quantitativeTask: -1.0,
   longPrompt: -0.4,
   verboseSolution: -0.8,
   fractionalCount: -2.0,
