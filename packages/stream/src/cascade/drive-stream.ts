@@ -1,0 +1,215 @@
+import {
+  type CascadeAgent, type CascadeAttempt, CascadeError, type CascadeInput, type CascadeResult, type CascadeSession, type GuardFinding,
+  type PlannedTier, type QualityVerdict, type TokenUsage, ZERO_USAGE, isAbortError, toCascadeError,
+} from '@cascade/core';
+import type { CascadeStreamEvent, SwitchEvent, UsageEvent } from '../events/stream-event';
+import { type AttemptStrategy, attemptStrategy, resolveStreamMode } from '../modes/stream-mode';
+import type { ParsedStreamCascadeOptions } from '../options/stream-options';
+import { type CompletedAttempt, type StoppedAttempt, runAttempt } from './run-attempt';
+
+/** Where the driver reports how the request ended (the stream's promises). */
+export interface StreamOutcomeSink {
+  succeed(result: CascadeResult): void;
+  fail(error: CascadeError, usage: TokenUsage, costUsd: number): void;
+}
+
+/**
+ * Drives one request through the cascade with `doStream` and yields its events. Never throws: a failure
+ * ends the events with an `error` event. Settles the session exactly once on every path.
+ */
+export async function* driveStream(
+  agent: CascadeAgent,
+  input: CascadeInput,
+  options: ParsedStreamCascadeOptions,
+  signal: AbortSignal,
+  sink: StreamOutcomeSink,
+): AsyncGenerator<CascadeStreamEvent, void> {
+  let session: CascadeSession;
+  try {
+    session = await agent.begin(input, {
+      mode: 'stream',
+      abortSignal: signal,
+      ...(options.userId !== undefined ? { userId: options.userId } : {}),
+      ...(options.principal !== undefined ? { principal: options.principal } : {}),
+      ...(options.policy !== undefined ? { policy: options.policy } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
+    });
+  } catch (error) {
+    const typed = toCascadeError(error);
+    sink.fail(typed, ZERO_USAGE, 0);
+    yield { type: 'error', error: typed };
+    return;
+  }
+  let settled = false;
+  try {
+    const result = yield* driveTiers(session, options);
+    settled = true;
+    const warning = await session.finish('success');
+    const final = warning ? { ...result, warnings: [...result.warnings, warning] } : result;
+    sink.succeed(final);
+    yield { type: 'finish', result: final };
+  } catch (error) {
+    const typed = session.stopped ? session.stopError() : toCascadeError(error);
+    if (!settled) {
+      settled = true;
+      await session.finish(typed.code === 'ABORTED' || isAbortError(error) ? 'aborted' : 'error');
+    }
+    sink.fail(typed, session.usage, session.costUsd);
+    yield { type: 'error', error: typed };
+  } finally {
+    // Only reached unsettled when the generator itself is returned early; the stream never does that.
+    if (!settled) await session.finish('aborted');
+  }
+}
+
+interface Fallback {
+  tier: PlannedTier;
+  outcome: CompletedAttempt;
+  strategy: AttemptStrategy;
+  verdict: QualityVerdict;
+}
+
+interface PendingSwitch {
+  from: PlannedTier;
+  reason: SwitchEvent['reason'];
+  discardText: boolean;
+  error?: CascadeError;
+}
+
+async function* driveTiers(session: CascadeSession, options: ParsedStreamCascadeOptions): AsyncGenerator<CascadeStreamEvent, CascadeResult> {
+  const policy = session.context.policy;
+  const mode = resolveStreamMode(options.mode, policy);
+  const tiers = session.tiers;
+  let fallback: Fallback | undefined;
+  let lastError: CascadeError | undefined;
+  let pending: PendingSwitch | undefined;
+  for (let index = 0; index < tiers.length; index++) {
+    const tier = tiers[index]!;
+    const isLast = index === tiers.length - 1;
+    if (session.stopped) throw session.stopError();
+    const willValidate = !isLast && session.validationEnabled;
+    const strategy = attemptStrategy(mode, policy, willValidate);
+    if (pending) yield switchEvent(pending, tier);
+    pending = undefined;
+    yield { type: 'attempt-start', modelId: tier.model.modelId, provider: tier.model.provider, tier: tier.tier, attempt: session.attempts.length };
+    const outcome = yield* runAttempt(session, tier, strategy, options.partialCheckChars);
+
+    if (outcome.kind === 'failed') {
+      if (session.stopped) {
+        yield usageEvent(session, session.recordFailure(tier, session.stopError(), outcome.latencyMs, outcome.usage));
+        throw session.stopError();
+      }
+      const attempt = session.recordFailure(tier, outcome.fatal ? toCascadeError(outcome.error, 'STORE_FAILED', 'A stream guard failed') : outcome.error, outcome.latencyMs, outcome.usage);
+      yield usageEvent(session, attempt);
+      if (outcome.fatal) throw attempt.error!;
+      lastError = attempt.error;
+      pending = { from: tier, reason: 'failed', discardText: outcome.emitted, ...(lastError ? { error: lastError } : {}) };
+      continue;
+    }
+    if (outcome.kind === 'abandoned') {
+      yield usageEvent(session, session.recordCall(tier, outcome.usage, outcome.latencyMs, 'abandoned', `abandoned mid-stream by early escalation: ${outcome.reason}`));
+      yield {
+        type: 'draft-decision', decision: 'escalated', modelId: tier.model.modelId, tier: tier.tier, score: 0,
+        signals: [{ name: 'early-escalation', impact: -1, fatal: true, detail: outcome.reason }], reason: outcome.reason, early: true,
+      };
+      pending = { from: tier, reason: 'abandoned', discardText: outcome.emitted };
+      continue;
+    }
+    if (outcome.kind === 'stopped') {
+      yield usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, 'final', `stopped by a stream guardrail: ${outcome.reason}`));
+      const answer = yield* emitAnswer(session, tier, outcome, strategy, false);
+      const result = session.buildResult(tier, outcome.draft, answer.text, answer.findings);
+      return { ...result, warnings: [...result.warnings, `A stream guardrail stopped the answer of ${tier.model.modelId} after ${answer.text.length} characters: ${outcome.reason}`] };
+    }
+    if (!willValidate) {
+      const reason = isLast ? (index === 0 ? 'only tier' : 'strongest tier: returned without a further check') : 'quality validation is off for this policy';
+      yield usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, isLast ? 'final' : 'accepted', reason));
+      const answer = yield* emitAnswer(session, tier, outcome, strategy, false);
+      return session.buildResult(tier, outcome.draft, answer.text, answer.findings);
+    }
+    const verdict = await session.validate(tier, outcome.draft);
+    if (session.stopped) throw session.stopError();
+    const accepted = verdict.passed;
+    yield usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, accepted ? 'accepted' : 'escalated', verdict.reason, verdict));
+    yield {
+      type: 'draft-decision', decision: accepted ? 'accepted' : 'escalated', modelId: tier.model.modelId, tier: tier.tier,
+      score: verdict.score, signals: verdict.signals, reason: verdict.reason, early: false,
+    };
+    if (accepted) {
+      const answer = yield* emitAnswer(session, tier, outcome, strategy, false);
+      return session.buildResult(tier, outcome.draft, answer.text, answer.findings);
+    }
+    if (!fallback || verdict.score > fallback.verdict.score) fallback = { tier, outcome, strategy, verdict };
+    pending = { from: tier, reason: 'escalated', discardText: outcome.emitted };
+  }
+  if (session.stopped) throw session.stopError();
+  if (fallback) {
+    // Every stronger tier failed: a rejected draft beats no answer. Say so, and send its text again.
+    const attempt = session.attempts.find((candidate) => candidate.tier === fallback.tier.tier && candidate.status === 'escalated');
+    if (attempt) attempt.status = 'fallback';
+    if (pending) yield switchEvent({ ...pending, reason: 'fallback' }, fallback.tier);
+    const answer = yield* emitAnswer(session, fallback.tier, fallback.outcome, fallback.strategy, true);
+    const result = session.buildResult(fallback.tier, fallback.outcome.draft, answer.text, answer.findings);
+    return {
+      ...result,
+      warnings: [...result.warnings, `Every stronger tier failed; returned the draft of ${fallback.tier.model.modelId} that scored ${fallback.verdict.score.toFixed(2)} (below ${session.threshold}).`],
+    };
+  }
+  const failures = session.attempts.filter((attempt) => attempt.error);
+  throw new CascadeError(
+    'ALL_MODELS_FAILED',
+    `All ${failures.length} model attempt(s) failed: ${failures.map((a) => `${a.modelId} (${a.error!.code}${a.error!.statusCode ? ` ${a.error!.statusCode}` : ''})`).join(', ')}. Check the providers' status and credentials, or retry later.`,
+    {
+      cause: lastError,
+      retryable: failures.some((attempt) => attempt.error!.retryable),
+      ...(lastError?.retryAfterMs !== undefined ? { retryAfterMs: lastError.retryAfterMs } : {}),
+      details: { attempts: failures.map((a) => ({ modelId: a.modelId, code: a.error!.code, statusCode: a.error!.statusCode, message: a.error!.message })) },
+    },
+  );
+}
+
+/**
+ * Sends the chosen answer's text to the client: the held events (buffered mode), or, for an answer
+ * already streamed that must be sent again (`resend`, a fallback), one delta. With streaming off, the
+ * whole answer goes through the output guards (as `run` does) and is sent once.
+ */
+async function* emitAnswer(
+  session: CascadeSession,
+  tier: PlannedTier,
+  outcome: CompletedAttempt | StoppedAttempt,
+  strategy: AttemptStrategy,
+  resend: boolean,
+): AsyncGenerator<CascadeStreamEvent, { text: string; findings: readonly GuardFinding[] }> {
+  const modelId = tier.model.modelId;
+  if (!strategy.stream) {
+    const guarded = await session.guardOutput(outcome.draft.text);
+    if (guarded.findings.length > 0) {
+      const redacted = guarded.findings.some((finding) => finding.action === 'redact' || finding.action === 'mask' || finding.action === 'hash');
+      yield { type: 'guardrail', action: redacted ? 'redacted' : 'warned', findings: guarded.findings, modelId, tier: tier.tier };
+    }
+    if (guarded.text.length > 0) yield { type: 'text-delta', text: guarded.text, modelId, tier: tier.tier };
+    return { text: guarded.text, findings: guarded.findings };
+  }
+  if (strategy.hold) {
+    for (const event of outcome.held) yield event;
+  } else if (resend && outcome.text.length > 0) {
+    yield { type: 'text-delta', text: outcome.text, modelId, tier: tier.tier };
+  }
+  return { text: outcome.text, findings: outcome.findings };
+}
+
+function switchEvent(pending: PendingSwitch, to: PlannedTier): SwitchEvent {
+  return {
+    type: 'switch', from: pending.from.model.modelId, to: to.model.modelId, fromTier: pending.from.tier, toTier: to.tier,
+    reason: pending.reason, discardText: pending.discardText, ...(pending.error ? { error: pending.error } : {}),
+  };
+}
+
+function usageEvent(session: CascadeSession, attempt: CascadeAttempt): UsageEvent {
+  return {
+    type: 'usage', modelId: attempt.modelId, tier: attempt.tier, usage: attempt.usage, costUsd: attempt.costUsd,
+    totalUsage: session.usage, totalCostUsd: session.costUsd,
+  };
+}
+

@@ -1,0 +1,223 @@
+import type {
+  CallOptions, CascadeSession, ChatModel, ChatRequest, ChatResult, FinishReason, GuardFinding, GuardedStreamPart, PlannedTier, StreamPart,
+  TokenLogprob, TokenUsage,
+} from '@cascade/core';
+import { ZERO_USAGE } from '@cascade/core';
+import type { CascadeStreamEvent, GuardrailEvent, TextDeltaEvent } from '../events/stream-event';
+import type { AttemptStrategy } from '../modes/stream-mode';
+import { estimateUsage } from '../usage/estimate-usage';
+
+/** The draft finished: its raw text (for validation) and what the guards let through (for the client). */
+export interface CompletedAttempt {
+  kind: 'completed';
+  draft: ChatResult;
+  /** Guarded text, as the client sees it. */
+  text: string;
+  findings: GuardFinding[];
+  /** Events held back by the strategy (buffered mode), to flush if the draft is accepted. */
+  held: (TextDeltaEvent | GuardrailEvent)[];
+  /** True when text of this attempt already reached the client. */
+  emitted: boolean;
+  latencyMs: number;
+}
+
+/** A stream guard stopped the answer: the model call was cancelled. */
+export interface StoppedAttempt extends Omit<CompletedAttempt, 'kind'> {
+  kind: 'stopped';
+  reason: string;
+}
+
+/** Early escalation abandoned the draft mid-stream: the model call was cancelled. */
+export interface AbandonedAttempt {
+  kind: 'abandoned';
+  reason: string;
+  usage: TokenUsage;
+  emitted: boolean;
+  latencyMs: number;
+}
+
+/** The model (or, when `fatal`, a stream guard) threw; usage is what was consumed before. */
+export interface FailedAttempt {
+  kind: 'failed';
+  error: unknown;
+  /** A guard failed, not the model: stop the request instead of falling through. */
+  fatal: boolean;
+  usage: TokenUsage;
+  emitted: boolean;
+  latencyMs: number;
+}
+
+/** How one attempt ended. */
+export type AttemptOutcome = CompletedAttempt | StoppedAttempt | AbandonedAttempt | FailedAttempt;
+
+interface AttemptState {
+  raw: string;
+  finishReason: FinishReason | undefined;
+  usage: TokenUsage | undefined;
+  logprobs: TokenLogprob[] | undefined;
+  responseId: string | undefined;
+  responseModelId: string | undefined;
+  modelFailed: boolean;
+  /** The provider answered (sent at least one part): a call that ends later was billed. */
+  answered: boolean;
+  abandonReason: string | undefined;
+}
+
+/**
+ * Streams one tier: calls the model (`doStream`, or `doGenerate` when streaming is off), runs the text
+ * through the session's stream guards, yields the client's events live unless the strategy holds them,
+ * runs partial checks when asked, and returns how the attempt ended. Never throws: failures are outcomes.
+ */
+export async function* runAttempt(
+  session: CascadeSession,
+  tier: PlannedTier,
+  strategy: AttemptStrategy,
+  partialCheckChars: number,
+): AsyncGenerator<CascadeStreamEvent, AttemptOutcome> {
+  const started = session.now();
+  const attemptSignal = session.attemptSignal();
+  const modelId = tier.model.modelId;
+  const tierIndex = tier.tier;
+  const request = session.request;
+  const state: AttemptState = {
+    raw: '', finishReason: undefined, usage: undefined, logprobs: undefined, responseId: undefined, responseModelId: undefined,
+    modelFailed: false, answered: false, abandonReason: undefined,
+  };
+  const callOptions: CallOptions | undefined = attemptSignal.signal ? { abortSignal: attemptSignal.signal } : undefined;
+
+  async function* deltas(): AsyncGenerator<string> {
+    let checkedAt = 0;
+    let source: AsyncIterable<StreamPart>;
+    try {
+      source = strategy.stream ? tier.model.doStream(request, callOptions) : generateParts(tier.model, request, callOptions);
+    } catch (error) {
+      state.modelFailed = true;
+      throw error;
+    }
+    const iterator = source[Symbol.asyncIterator]();
+    let done = false;
+    try {
+      while (true) {
+        let next: IteratorResult<StreamPart>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          state.modelFailed = true;
+          throw error;
+        }
+        if (next.done === true) {
+          done = true;
+          return;
+        }
+        const part = next.value;
+        state.answered = true;
+        switch (part.type) {
+          case 'text-delta': {
+            if (part.text.length === 0) break;
+            state.raw += part.text;
+            if (strategy.partialChecks && (state.raw.length - checkedAt >= partialCheckChars || part.text.includes('\n'))) {
+              checkedAt = state.raw.length;
+              const verdict = session.checkPartial(state.raw);
+              if (verdict?.failing === true) {
+                state.abandonReason = verdict.reason ?? 'the partial draft is failing';
+                return;
+              }
+            }
+            yield part.text;
+            break;
+          }
+          case 'usage':
+            state.usage = part.usage;
+            break;
+          case 'finish':
+            state.finishReason = part.finishReason;
+            if (part.usage) state.usage = part.usage;
+            break;
+          case 'logprobs':
+            (state.logprobs ??= []).push(...part.logprobs);
+            break;
+          case 'response-metadata':
+            if (part.responseId !== undefined) state.responseId = part.responseId;
+            if (part.responseModelId !== undefined) state.responseModelId = part.responseModelId;
+            break;
+        }
+      }
+    } finally {
+      // Ending early (abandon, guard stop, consumer cancel) cancels the model call, down to its HTTP request.
+      if (!done && !state.modelFailed) await iterator.return?.()?.catch(() => undefined);
+    }
+  }
+
+  /** Usage of a call that ended early: the provider's when it sent it, else estimated, or zero when it never answered. */
+  const consumed = (): TokenUsage => state.usage ?? (state.answered ? estimateUsage(request, state.raw) : ZERO_USAGE);
+  const held: (TextDeltaEvent | GuardrailEvent)[] = [];
+  const findings: GuardFinding[] = [];
+  let text = '';
+  let emitted = false;
+  let stopReason: string | undefined;
+  try {
+    const guarded: AsyncIterable<GuardedStreamPart> = strategy.stream ? session.guardStream(deltas()) : plainParts(deltas());
+    for await (const part of guarded) {
+      if (state.abandonReason !== undefined) continue;
+      if (part.type === 'text') {
+        if (part.text.length === 0) continue;
+        text += part.text;
+        const event: TextDeltaEvent = { type: 'text-delta', text: part.text, modelId, tier: tierIndex };
+        if (strategy.hold) held.push(event);
+        else {
+          emitted = true;
+          yield event;
+        }
+        continue;
+      }
+      findings.push(...part.findings);
+      const event: GuardrailEvent = {
+        type: 'guardrail', action: part.action, findings: part.findings, ...(part.reason !== undefined ? { reason: part.reason } : {}), modelId, tier: tierIndex,
+      };
+      if (strategy.hold) held.push(event);
+      else yield event;
+      if (part.action === 'stopped') {
+        stopReason = part.reason ?? 'a stream guardrail stopped the answer';
+        break;
+      }
+    }
+  } catch (error) {
+    return {
+      kind: 'failed', error, fatal: !state.modelFailed, usage: consumed(), emitted, latencyMs: session.now() - started,
+    };
+  } finally {
+    attemptSignal.dispose();
+  }
+  const latencyMs = session.now() - started;
+  if (state.abandonReason !== undefined) {
+    return { kind: 'abandoned', reason: state.abandonReason, usage: consumed(), emitted, latencyMs };
+  }
+  const finished = state.finishReason !== undefined;
+  const draft: ChatResult = {
+    text: state.raw,
+    finishReason: stopReason !== undefined ? 'content-filter' : (state.finishReason ?? 'unknown'),
+    usage: finished && state.usage ? state.usage : estimateUsage(request, state.raw),
+    ...(state.logprobs ? { logprobs: state.logprobs } : {}),
+    ...(state.responseId !== undefined ? { responseId: state.responseId } : {}),
+    ...(state.responseModelId !== undefined ? { responseModelId: state.responseModelId } : {}),
+  };
+  if (stopReason !== undefined) return { kind: 'stopped', reason: stopReason, draft, text, findings, held, emitted, latencyMs };
+  return { kind: 'completed', draft, text, findings, held, emitted, latencyMs };
+}
+
+/** A non-streamed call as stream parts: the whole answer in one delta (the `streaming: false` fallback). */
+async function* generateParts(model: ChatModel, request: ChatRequest, options: CallOptions | undefined): AsyncGenerator<StreamPart> {
+  const result = await model.doGenerate(request, options);
+  yield {
+    type: 'response-metadata',
+    ...(result.responseId !== undefined ? { responseId: result.responseId } : {}),
+    ...(result.responseModelId !== undefined ? { responseModelId: result.responseModelId } : {}),
+  };
+  yield { type: 'text-delta', text: result.text };
+  if (result.logprobs) yield { type: 'logprobs', logprobs: result.logprobs };
+  yield { type: 'finish', finishReason: result.finishReason, usage: result.usage };
+}
+
+async function* plainParts(deltas: AsyncIterable<string>): AsyncGenerator<GuardedStreamPart> {
+  for await (const text of deltas) yield { type: 'text', text };
+}

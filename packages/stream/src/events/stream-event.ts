@@ -1,0 +1,104 @@
+import type { CascadeError, CascadeResult, GuardFinding, QualitySignal, TokenUsage } from '@cascade/core';
+
+/** A model attempt begins: text that follows comes from this model until the next `attempt-start`. */
+export interface AttemptStartEvent {
+  type: 'attempt-start';
+  modelId: string;
+  provider: string;
+  /** Index of the tier in the agent's configured models (0 = cheapest). */
+  tier: number;
+  /** 0-based number of this attempt within the request. */
+  attempt: number;
+}
+
+/** Text the client may show, already through the stream guards. */
+export interface TextDeltaEvent {
+  type: 'text-delta';
+  text: string;
+  /** The model the text came from. */
+  modelId: string;
+  tier: number;
+}
+
+/** The validator's judgement of a draft: accepted, or escalated to a stronger tier. */
+export interface DraftDecisionEvent {
+  type: 'draft-decision';
+  decision: 'accepted' | 'escalated';
+  modelId: string;
+  tier: number;
+  /** Validator score, 0..1 (0 for a draft abandoned mid-stream). */
+  score: number;
+  signals: readonly QualitySignal[];
+  reason: string;
+  /** True when early escalation abandoned the draft before it finished (its request was cancelled). */
+  early: boolean;
+}
+
+/**
+ * The answer moves to another model. When `discardText` is true the client has already shown text of
+ * `from` that is not the answer: it should clear it before showing the text that follows.
+ */
+export interface SwitchEvent {
+  type: 'switch';
+  from: string;
+  to: string;
+  fromTier: number;
+  toTier: number;
+  /**
+   * - `escalated`: the draft failed validation;
+   * - `abandoned`: early escalation cancelled the draft mid-stream;
+   * - `failed`: the model errored or timed out (possibly mid-stream);
+   * - `fallback`: every stronger tier failed, the best rejected draft is the answer (its text follows).
+   */
+  reason: 'escalated' | 'abandoned' | 'failed' | 'fallback';
+  discardText: boolean;
+  /** The failure, for `reason: 'failed'`. */
+  error?: CascadeError;
+}
+
+/** A stream guard redacted text, stopped the answer, or warned. */
+export interface GuardrailEvent {
+  type: 'guardrail';
+  action: 'redacted' | 'stopped' | 'warned';
+  findings: readonly GuardFinding[];
+  reason?: string;
+  modelId: string;
+  tier: number;
+}
+
+/** Usage and cost of one attempt, measured from the provider's stream usage (or estimated when cancelled), and running totals. */
+export interface UsageEvent {
+  type: 'usage';
+  modelId: string;
+  tier: number;
+  usage: TokenUsage;
+  costUsd: number;
+  totalUsage: TokenUsage;
+  totalCostUsd: number;
+}
+
+/** The request succeeded: the same result `agent.run` returns. Always the last event of a successful stream. */
+export interface FinishEvent {
+  type: 'finish';
+  result: CascadeResult;
+}
+
+/** The request failed or was aborted. Always the last event of a failed stream. */
+export interface ErrorEvent {
+  type: 'error';
+  error: CascadeError;
+}
+
+/** Every event of a cascade stream, discriminated by `type`. */
+export type CascadeStreamEvent =
+  | AttemptStartEvent
+  | TextDeltaEvent
+  | DraftDecisionEvent
+  | SwitchEvent
+  | GuardrailEvent
+  | UsageEvent
+  | FinishEvent
+  | ErrorEvent;
+
+/** The `type` of every {@link CascadeStreamEvent}. */
+export type CascadeStreamEventType = CascadeStreamEvent['type'];
