@@ -1,3 +1,9 @@
 import { cascadeProject } from '../../vitest.shared.ts';
 
-export default cascadeProject('@cascade/profiles');
+const project = cascadeProject('@cascade/profiles');
+
+// Vitest passes `ssr.resolve.conditions` to its Node workers as `--conditions` flags, and Node applies
+// them to `require()` too: with `import` among them, `pg` (CJS) requiring `pg-pool` gets its ESM build
+// and fails ("Class extends value [object Module]"). Vite adds `import`/`require` by itself, so the
+// workers only need `source` (workspace packages' src/) and `node`.
+export default { ...project, ssr: { ...project.ssr, resolve: { ...project.ssr?.resolve, conditions: ['source', 'node'] } } };
