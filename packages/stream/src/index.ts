@@ -10,3 +10,8 @@ export type {
 } from './events/stream-event';
 export { resolveStreamMode, attemptStrategy, type AttemptStrategy } from './modes/stream-mode';
 export { estimateUsage } from './usage/estimate-usage';
+export { formatSseEvent, encodeSse } from './sse/encode-sse';
+export { encodeOpenAIChunks, openAIChunkOptionsSchema, openAIErrorBody, type OpenAIChunkOptions } from './sse/encode-openai-chunks';
+export { writeSseToNodeResponse } from './http/write-sse-to-node-response';
+export { toSseResponse } from './http/to-sse-response';
+export { sseResponseOptionsSchema, type SseResponseOptions, type ParsedSseResponseOptions } from './http/sse-response-options';

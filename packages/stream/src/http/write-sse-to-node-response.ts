@@ -1,0 +1,64 @@
+import type { ServerResponse } from 'node:http';
+import { parseConfig } from '@cascade/core';
+import type { CascadeStream } from '../cascade/cascade-stream';
+import { peekFirstEvent } from './peek-first-event';
+import { type SseResponseOptions, encodeFor, errorResponse, sseHeaders, sseResponseOptionsSchema } from './sse-response-options';
+
+/**
+ * Writes a cascade stream to a Node `http.ServerResponse` as Server-Sent Events (typed events, or OpenAI
+ * chunks with `format: 'openai'`), honouring backpressure. A request refused before any model call
+ * (rate limit, budget, guardrail, bad input) is answered with its HTTP status and a JSON error instead.
+ * When the client disconnects, the stream is cancelled: the model's HTTP request is aborted and what
+ * was consumed is settled. Resolves when the response has ended (or the client has gone).
+ *
+ * @param stream - from `streamCascade`.
+ * @param response - the `ServerResponse` to write; nothing must have been written yet.
+ * @param options - format, OpenAI encoder options, extra headers.
+ * @example
+ * createServer(async (request, response) => {
+ *   await writeSseToNodeResponse(streamCascade(agent, await readPrompt(request), { mode: 'buffered' }), response, { format: 'openai' });
+ * });
+ */
+export async function writeSseToNodeResponse(stream: CascadeStream, response: ServerResponse, options: SseResponseOptions = {}): Promise<void> {
+  const settings = parseConfig(sseResponseOptionsSchema, options, 'writeSseToNodeResponse options');
+  let closed = false;
+  const onClose = (): void => {
+    if (response.writableFinished) return;
+    closed = true;
+    stream.cancel();
+  };
+  response.once('close', onClose);
+  try {
+    const { first, all, stop } = await peekFirstEvent(stream);
+    if (closed) return;
+    if (first?.type === 'error') {
+      await stop();
+      const answer = errorResponse(first.error, settings);
+      response.writeHead(answer.status, answer.headers);
+      response.end(answer.body);
+      return;
+    }
+    response.writeHead(200, sseHeaders(settings.headers));
+    response.flushHeaders();
+    for await (const message of encodeFor(all, settings)) {
+      if (closed) break;
+      if (!response.write(message)) await drained(response);
+    }
+    if (!closed) response.end();
+  } finally {
+    response.off('close', onClose);
+  }
+}
+
+/** Waits for `drain`, or for the connection to close. */
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.once('drain', done);
+    response.once('close', done);
+  });
+}
