@@ -70,6 +70,15 @@ describe('runBatch', () => {
     expect(maxAhead).toBeLessThanOrEqual(5);
   });
 
+  it('reads an async iterable source, keeping input order', async () => {
+    async function* source(): AsyncGenerator<BatchItem> {
+      for (let index = 0; index < 6; index++) yield { id: `id-${index}`, input: `q${index}`, userId: `user-${index % 2}` };
+    }
+    const model = cheapModel(0, (prompt) => ({ text: prompt, usage, latencyMs: 60 - Number(prompt.slice(1)) * 10 }));
+    const report = await settle(runBatch(oneTierAgent(model), source(), { concurrency: 3 }, deps));
+    expect(report.results.map((result) => [result.id, result.result?.text])).toEqual(prompts(6).map((prompt, index) => [`id-${index}`, prompt]));
+  });
+
   it('cancels the call when an item times out, and keeps the other items', async () => {
     const model = cheapModel(0, (prompt) => ({ text: 'ok', usage, latencyMs: prompt === 'q1' ? 10_000 : 50 }));
     const report = await settle(runBatch(oneTierAgent(model), prompts(3), { concurrency: 3, itemTimeoutMs: 1_000, retries: 0 }, deps));
