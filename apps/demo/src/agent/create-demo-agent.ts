@@ -1,0 +1,56 @@
+import { type CascadeAgent, type ChatModel, type ChatRequest, type CostTracker, createCascadeAgent, createCostTracker } from '@cascade/core';
+import { createGuardrailsMiddleware } from '@cascade/guardrails';
+import { createLimitsMiddleware } from '@cascade/limits';
+import { type ProfileStore, type UserProfileManager, createProfileManager, createProfileMiddleware } from '@cascade/profiles';
+import type { DemoModels } from './demo-models';
+import { withRequestTap } from './with-request-tap';
+
+/** The whole agent: models, and the pipeline of profiles → limits → guardrails → cost tracking. */
+export interface DemoAgent {
+  readonly agent: CascadeAgent;
+  readonly profiles: UserProfileManager;
+  /** Spend per user (for `/v1/usage` and the report). In memory: it restarts with the process. */
+  readonly costs: CostTracker;
+  /** Model ids, cheapest first. */
+  readonly modelIds: readonly string[];
+}
+
+/** Options of {@link createDemoAgent}. */
+export interface DemoAgentOptions {
+  /** Where profiles live (the demo's SQLite file). */
+  profileStore: ProfileStore;
+  /** How long a profile is cached; short so `admin set-tier` reaches a running server quickly. @default 5000 */
+  profileCacheTtlMs?: number;
+  /** Sees every request a model receives (after guards). */
+  onModelRequest?: (modelId: string, request: ChatRequest) => void;
+  /** Clock of limits and cost periods, for tests. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * Wires every package into one agent: `@cascade/profiles` resolves the user to a principal and
+ * policy (tier, allowed models, quality target, limits, guardrails), `@cascade/limits` reserves
+ * requests, tokens and budget, `@cascade/guardrails` blocks injections and redacts PII before any
+ * model sees the prompt, and core's cost tracker records each user's spend.
+ */
+export function createDemoAgent(models: DemoModels, options: DemoAgentOptions): DemoAgent {
+  const now = options.now ?? Date.now;
+  const profiles = createProfileManager(
+    { cacheTtlMs: options.profileCacheTtlMs ?? 5_000, defaultTier: 'free' },
+    { store: options.profileStore, now },
+  );
+  const costs = createCostTracker({ enforcement: 'warn' }, { now });
+  const tap = options.onModelRequest;
+  const tiers: ChatModel[] = tap ? models.models.map((model) => withRequestTap(model, tap)) : [...models.models];
+  const agent = createCascadeAgent({
+    models: tiers,
+    pricing: models.pricing,
+    middleware: [
+      createProfileMiddleware(profiles, { onMissingUser: 'error' }),
+      createLimitsMiddleware({}, { now }),
+      createGuardrailsMiddleware({}),
+      costs.middleware,
+    ],
+  });
+  return { agent, profiles, costs, modelIds: models.models.map((model) => model.modelId) };
+}

@@ -1,0 +1,28 @@
+import { UserProfile } from '@cascade/profiles';
+import { type DemoAgent, createDemoAgent } from '../agent/create-demo-agent';
+import { type DemoModels, createDemoModels } from '../agent/demo-models';
+import type { ProviderConfig } from '../config/provider-config';
+import { type DemoDatabase, openDemoDatabase } from '../users/demo-database';
+
+/** The agent on the demo database, for `ask`, `batch` and `serve`. */
+export interface DemoRuntime {
+  readonly demo: DemoAgent;
+  readonly models: DemoModels;
+  readonly database: DemoDatabase;
+  close(): void;
+}
+
+/** Opens the database and builds the agent. */
+export async function openDemoRuntime(provider: ProviderConfig, databaseFile?: string): Promise<DemoRuntime> {
+  const models = await createDemoModels(provider);
+  const database = openDemoDatabase(databaseFile);
+  const demo = createDemoAgent(models, { profileStore: database.profiles });
+  return { demo, models, database, close: () => database.close() };
+}
+
+/** Makes sure a local CLI user exists: unknown users are created on `tier` (the CLI's own user, not an API tenant). */
+export async function ensureCliUser(runtime: DemoRuntime, userId: string, tier: 'pro' = 'pro'): Promise<UserProfile> {
+  const stored = await runtime.database.profiles.load(userId);
+  if (stored) return stored;
+  return runtime.demo.profiles.save(UserProfile.fromTier(tier, userId));
+}

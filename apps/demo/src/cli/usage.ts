@@ -1,0 +1,21 @@
+/** The CLI's help text. */
+export const USAGE = `Cascade demo — the whole agent, offline by default (replays real recorded answers).
+
+  pnpm demo                                   the tour (no key, no network)
+      [--traces file.traces.jsonl]...         replay another trace file (e.g. ../shared/data/traces/gsm8k-routellm.traces.jsonl)
+      [--speed 10 | --no-pacing]              replay speed-up, or answer instantly
+  pnpm demo ask "<question>" [--user U] [--stream]
+  pnpm demo batch <file.jsonl> [--user U] [--concurrency 8]
+                                              lines: "prompt" or {"id","prompt"|"messages","user"}
+  pnpm demo serve [--port 8787] [--host 127.0.0.1]
+                                              OpenAI-compatible server: /v1/chat/completions, /v1/models, /v1/usage
+  pnpm demo admin create-user <userId> [--tier free|starter|pro|business|enterprise]
+  pnpm demo admin create-key <userId> [--label name]    prints the key once; stored hashed
+  pnpm demo admin set-tier <userId> <tier>
+  pnpm demo admin list                        users and key hints
+  pnpm demo admin revoke-key <keyId>
+
+Live models: set OPENAI_API_KEY and/or OPENAI_BASE_URL, and CASCADE_MODELS=cheap,strong
+(e.g. CASCADE_MODELS=gpt-4o-mini,gpt-4o). CASCADE_PRICES='{"model":{"inputUsdPerMTok":0,"outputUsdPerMTok":0}}'
+prices models missing from the built-in table. Server and admin share CASCADE_DEMO_DB
+(default apps/demo/.data/cascade-demo.sqlite).`;

@@ -1,0 +1,19 @@
+import type { IncomingMessage } from 'node:http';
+import type { ApiKeyStore } from '../users/api-key-store';
+import { HttpError } from './http-error';
+
+/** The tenant behind a request. */
+export interface Tenant {
+  userId: string;
+  keyId: number;
+}
+
+/** Resolves `Authorization: Bearer <key>` to its user; 401 otherwise. The key is never logged or echoed. */
+export function authenticate(request: IncomingMessage, keys: ApiKeyStore): Tenant {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match) throw new HttpError(401, 'authentication_error', 'missing_api_key', 'Send your API key as "Authorization: Bearer <key>". Create one with `pnpm demo admin create-key <user>`.', { 'www-authenticate': 'Bearer' });
+  const tenant = keys.authenticate(match[1]!);
+  if (!tenant) throw new HttpError(401, 'authentication_error', 'invalid_api_key', 'Invalid API key.', { 'www-authenticate': 'Bearer' });
+  return tenant;
+}

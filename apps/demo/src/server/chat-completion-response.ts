@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import type { CascadeResult, FinishReason } from '@cascade/core';
+
+const FINISH: Readonly<Record<FinishReason, string>> = { stop: 'stop', length: 'length', 'content-filter': 'content_filter', 'tool-calls': 'tool_calls', error: 'stop', other: 'stop', unknown: 'stop' };
+
+/** A cascade result as an OpenAI `chat.completion`, with the cascade's facts under `cascade`. */
+export function toChatCompletion(result: CascadeResult, now: () => number = Date.now): Record<string, unknown> {
+  return {
+    id: `chatcmpl-${randomUUID()}`,
+    object: 'chat.completion',
+    created: Math.floor(now() / 1000),
+    model: result.modelId,
+    choices: [{ index: 0, message: { role: 'assistant', content: result.text, refusal: null }, logprobs: null, finish_reason: FINISH[result.finishReason] }],
+    usage: { prompt_tokens: result.usage.inputTokens, completion_tokens: result.usage.outputTokens, total_tokens: result.usage.inputTokens + result.usage.outputTokens },
+    cascade: {
+      request_id: result.requestId,
+      escalated: result.escalated,
+      cost_usd: result.costUsd,
+      baseline_cost_usd: result.baselineCostUsd,
+      savings: result.savings,
+      latency_ms: Math.round(result.latencyMs),
+      attempts: result.attempts.map((attempt) => ({ model: attempt.modelId, status: attempt.status, cost_usd: attempt.costUsd, score: attempt.quality?.score ?? null, reason: attempt.reason })),
+      guardrails: result.guardrails.map((finding) => ({ guard: finding.guard, type: finding.type, action: finding.action })),
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { type ChatRequest, DEFAULT_QUALITY_TARGET } from '@cascade/core';
+import { createDemoAgent } from '../agent/create-demo-agent';
+import { createDemoModels } from '../agent/demo-models';
+import type { Terminal } from '../cli/terminal';
+import type { ProviderConfig } from '../config/provider-config';
+import { type TourReport } from '../report/tour-report';
+import { createRunLedger } from '../report/run-ledger';
+import { openDemoDatabase } from '../users/demo-database';
+import { type BatchOutcome, showBatch } from './step-batch';
+import { type GuardrailsOutcome, showGuardrails } from './step-guardrails';
+import { type LimitsOutcome, showLimits } from './step-limits';
+import { showReport } from './step-report';
+import { type StreamOutcome, showStream } from './step-stream';
+import { showUsers } from './step-users';
+import type { TourContext } from './tour-context';
+import { pickTourQuestions } from './tour-questions';
+import { seedTourUsers } from './tour-users';
+
+/** Options of {@link runTour}. */
+export interface TourOptions {
+  terminal: Terminal;
+  provider: ProviderConfig;
+  /** SQLite file of the tour's profiles (its users are reset on every run). */
+  databaseFile: string;
+}
+
+/** Everything the tour measured. */
+export interface TourOutcome {
+  report: TourReport;
+  stream: StreamOutcome;
+  batch: BatchOutcome;
+  limits: LimitsOutcome;
+  guardrails: GuardrailsOutcome;
+}
+
+/**
+ * The offline tour of the whole agent: users on five tiers, a live stream with an escalation, a
+ * batch with a progress bar, a FREE user's rate limit and budget, PII redaction and an injection
+ * block, and a closing report. Works on replayed traces (no key, no network) or live models.
+ */
+export async function runTour(options: TourOptions): Promise<TourOutcome> {
+  const { terminal, provider } = options;
+  const { color } = terminal;
+  const models = await createDemoModels(provider);
+  const database = openDemoDatabase(options.databaseFile);
+  try {
+    const seenByModel = new Map<string, ChatRequest>();
+    const demo = createDemoAgent(models, { profileStore: database.profiles, onModelRequest: (modelId, request) => seenByModel.set(modelId, request) });
+    await seedTourUsers(demo.profiles);
+    const strongModelId = demo.modelIds[demo.modelIds.length - 1]!;
+    const ledger = createRunLedger({ traceSet: models.traceSet, pricing: models.pricing, strongModelId });
+    const questions = await pickTourQuestions(models.traceSet, demo.agent.validator, DEFAULT_QUALITY_TARGET);
+    const context: TourContext = { terminal, demo, models, ledger, questions, seenByModel };
+
+    terminal.line(color.bold('Cascade tour') + color.dim(` — ${models.description}`));
+    terminal.line(color.dim(`Each request: profile → limits → guardrails → cheapest model → validate → escalate if needed. Profiles: ${database.filename}`));
+    terminal.line();
+    await showUsers(context);
+    const stream = await showStream(context);
+    const batch = await showBatch(context);
+    const limits = await showLimits(context);
+    const guardrails = await showGuardrails(context);
+    const report = showReport(context);
+    return { report, stream, batch, limits, guardrails };
+  } finally {
+    database.close();
+  }
+}

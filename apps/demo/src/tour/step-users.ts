@@ -1,0 +1,37 @@
+import { renderTable } from '../cli/render-table';
+import type { TourContext } from './tour-context';
+import { TOUR_USERS } from './tour-users';
+
+/** Step 1: the users, their tiers and what each tier allows. */
+export async function showUsers(context: TourContext): Promise<void> {
+  const { terminal, demo } = context;
+  const { color } = terminal;
+  terminal.line(color.bold('1. Users and tiers') + color.dim('  (profiles in SQLite via @cascade/profiles)'));
+  const rows: string[][] = [];
+  for (const user of TOUR_USERS) {
+    const profile = await demo.profiles.get(user.input.userId);
+    const quality = profile.effectiveQuality();
+    const budget = profile.effectiveBudget();
+    const rate = profile.effectiveRateLimits();
+    const models = demo.modelIds.filter((id) => profile.canUseModel(id));
+    rows.push([
+      profile.userId,
+      profile.tier.name.toUpperCase(),
+      quality.target.toFixed(2),
+      models.length === demo.modelIds.length ? 'all' : models.join(', ') || 'none',
+      budget.dailyUsd === undefined ? 'unlimited' : `$${budget.dailyUsd}`,
+      rate.requestsPerHour === undefined ? 'unlimited' : String(rate.requestsPerHour),
+      profile.canUseFeature('streaming') ? 'yes' : 'no',
+      user.role,
+    ]);
+  }
+  const table = renderTable(
+    [
+      { header: 'user' }, { header: 'tier' }, { header: 'quality target', align: 'right' }, { header: 'models' },
+      { header: 'daily budget', align: 'right' }, { header: 'req/hour', align: 'right' }, { header: 'stream' }, { header: 'in this tour' },
+    ],
+    rows,
+  );
+  for (const line of table) terminal.line(`  ${line}`);
+  terminal.line();
+}

@@ -1,0 +1,3 @@
+import { cascadeProject } from '../../vitest.shared.ts';
+
+export default cascadeProject('@cascade/demo');
