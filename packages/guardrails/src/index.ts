@@ -5,3 +5,17 @@ export { createPiiDetector, type PiiDetector } from './pii/pii-detector';
 export { createPiiRedactor, maskValue, type PiiRedactor, type PiiRedaction } from './pii/pii-redactor';
 export { mergeMatches } from './pii/merge-matches';
 export { luhnValid, ibanChecksumValid } from './pii/checksums';
+// Streaming
+export { redactStream, streamRedactorConfigSchema, type StreamRedactorConfig, type RedactStreamOptions } from './stream/stream-redactor';
+// Moderation
+export { MODERATION_CATEGORIES, moderationCategorySchema, type ModerationCategory } from './moderation/moderation-category';
+export type { Moderator, ModerationResult, ModerateOptions } from './moderation/moderator';
+export { createLocalModerator, moderateLocally, localModeratorConfigSchema, type LocalModeratorConfig } from './moderation/local-moderator';
+export { withModerationFallback } from './moderation/with-moderation-fallback';
+// Prompt injection
+export type { InjectionDetector, InjectionVerdict, InjectionSignal, InjectionInput, DetectInjectionOptions } from './injection/injection-detector';
+export { createHeuristicInjectionDetector, heuristicInjectionConfigSchema, type HeuristicInjectionConfig } from './injection/heuristic-injection-detector';
+// Middleware
+export {
+  createGuardrailsMiddleware, guardrailsMiddlewareConfigSchema, type GuardrailsMiddlewareConfig, type GuardrailsMiddlewareDependencies,
+} from './middleware/guardrails-middleware';

@@ -36,7 +36,8 @@ export function recognizeEmails(text: string, out: RawPiiMatch[]): void {
 }
 
 function validDomain(text: string, start: number, end: number): boolean {
-  const lastDot = text.lastIndexOf('.', end - 1);
+  let lastDot = end - 1;
+  while (lastDot > start && text.charCodeAt(lastDot) !== 46) lastDot--;
   if (lastDot <= start || end - lastDot - 1 < 2) return false;
   for (let index = lastDot + 1; index < end; index++) if (!isAsciiLetterCode(text.charCodeAt(index))) return false;
   // No empty labels ("a..b") and no label starting with a hyphen.

@@ -1,4 +1,4 @@
-import { isAlnumCode, isAsciiLetterCode, isDigitCode } from '../../util/chars';
+import { isAlnumCode } from '../../util/chars';
 import { ibanChecksumValid } from '../checksums';
 import type { RawPiiMatch } from '../pii-entity';
 
@@ -12,17 +12,21 @@ const IBAN_LENGTHS: Readonly<Record<string, number>> = {
   SK: 24, SM: 27, SO: 23, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20, YE: 30,
 };
 
+const LENGTH_BY_CODE = new Map<number, number>(Object.entries(IBAN_LENGTHS).map(([country, length]) => [(country.charCodeAt(0) << 8) | country.charCodeAt(1), length]));
+
 /**
  * IBANs: a known country code, two check digits and exactly the country's length of alphanumerics,
  * compact or in groups separated by single spaces; validated with mod-97. Case-insensitive.
  */
 export function recognizeIbans(text: string, out: RawPiiMatch[]): void {
   const length = text.length;
+  const starts = /[A-Za-z]{2}[0-9]{2}/g;
   for (let index = 0; index + 4 < length; index++) {
-    if (!isAsciiLetterCode(text.charCodeAt(index)) || !isAsciiLetterCode(text.charCodeAt(index + 1))) continue;
-    if (!isDigitCode(text.charCodeAt(index + 2)) || !isDigitCode(text.charCodeAt(index + 3))) continue;
+    starts.lastIndex = index;
+    if (!starts.test(text)) return;
+    index = starts.lastIndex - 4;
     if (index > 0 && isAlnumCode(text.charCodeAt(index - 1))) continue;
-    const expected = IBAN_LENGTHS[text.slice(index, index + 2).toUpperCase()];
+    const expected = LENGTH_BY_CODE.get(((text.charCodeAt(index) & ~32) << 8) | (text.charCodeAt(index + 1) & ~32));
     if (!expected) continue;
     let end = index;
     let collected = 0;
@@ -41,8 +45,7 @@ export function recognizeIbans(text: string, out: RawPiiMatch[]): void {
     }
     if (collected !== expected) continue;
     if (end < length && isAlnumCode(text.charCodeAt(end))) continue;
-    const candidate = text.slice(index, end);
-    if (!ibanChecksumValid(candidate)) continue;
+    if (!ibanChecksumValid(text, index, end)) continue;
     out.push({ type: 'IBAN_CODE', start: index, end, score: 0.9, ...(spaced ? { detail: 'grouped' } : {}) });
     index = end - 1;
   }

@@ -12,6 +12,8 @@ interface NumericRun {
   groups: string[];
   /** The separator text between consecutive groups (`groups.length - 1` entries). */
   separators: string[];
+  /** End offset of each group. */
+  groupEnds: number[];
   plus: boolean;
   /** Opening parenthesis at the very start, e.g. `(555) 123-4567`. */
   leadingParen: boolean;
@@ -42,13 +44,12 @@ function blocksLeft(text: string, index: number): boolean {
  */
 export function recognizeNumericEntities(text: string, out: RawPiiMatch[]): void {
   const length = text.length;
+  const starts = /[0-9+(]/g;
   let index = 0;
   while (index < length) {
-    const code = text.charCodeAt(index);
-    if (!(isDigitCode(code) || code === 43 || code === 40)) {
-      index++;
-      continue;
-    }
+    starts.lastIndex = index;
+    if (!starts.test(text)) return;
+    index = starts.lastIndex - 1;
     if (index > 0 && blocksLeft(text, index)) {
       index = skipRun(text, index);
       continue;
@@ -58,9 +59,22 @@ export function recognizeNumericEntities(text: string, out: RawPiiMatch[]): void
       index = skipRun(text, index + 1);
       continue;
     }
-    const match = classify(text, run);
+    let match = classify(text, run);
+    // "4222222222222 (13 digits)": the run may have swallowed trailing groups; a shorter run that
+    // classifies with a higher score (a Luhn-valid card instead of a weak phone) wins.
+    for (let keep = run.groups.length - 1; (!match || match.score < 0.6) && keep >= 1; keep--) {
+      const shorter = classify(text, {
+        ...run,
+        end: run.groupEnds[keep - 1]!,
+        groups: run.groups.slice(0, keep),
+        separators: run.separators.slice(0, keep - 1),
+        groupEnds: run.groupEnds.slice(0, keep),
+        extension: false,
+      });
+      if (shorter && (!match || shorter.score > match.score)) match = shorter;
+    }
     if (match) out.push(match);
-    index = Math.max(run.end, index + 1);
+    index = Math.max(match ? match.end : run.end, index + 1);
   }
 }
 
@@ -78,6 +92,7 @@ function skipRun(text: string, from: number): number {
 function readRun(text: string, start: number): NumericRun | undefined {
   const groups: string[] = [];
   const separators: string[] = [];
+  const groupEnds: number[] = [];
   let index = start;
   let plus = false;
   let leadingParen = false;
@@ -102,6 +117,7 @@ function readRun(text: string, start: number): NumericRun | undefined {
       while (end < text.length && isDigitCode(text.charCodeAt(end))) end++;
       if (groups.length > 0) separators.push(pendingSeparator);
       groups.push(text.slice(index, end));
+      groupEnds.push(end);
       pendingSeparator = '';
       index = end;
       lastDigitEnd = end;
@@ -135,7 +151,7 @@ function readRun(text: string, start: number): NumericRun | undefined {
   if (text.charCodeAt(end) === 41 && openParens > 0 && !leadingParen) end++;
   const next = text.charCodeAt(end);
   if (end < text.length && (isAlnumCode(next) || next === 95 || next === 64)) return undefined;
-  return { start, end, groups, separators, plus, leadingParen, extension };
+  return { start, end, groups, separators, groupEnds, plus, leadingParen, extension };
 }
 
 function readExtension(text: string, at: number, pendingSeparator: string): number {
@@ -155,8 +171,11 @@ function readExtension(text: string, at: number, pendingSeparator: string): numb
 
 function classify(text: string, run: NumericRun): RawPiiMatch | undefined {
   const { groups, separators } = run;
+  let count = 0;
+  for (const group of groups) count += group.length;
+  // The shortest entity here is an IPv4 address (4 digits).
+  if (count < 4) return undefined;
   const digits = groups.join('');
-  const count = digits.length;
   const separatorSet = new Set(separators);
   const onlySeparator = separatorSet.size === 1 ? separators[0] : separatorSet.size === 0 ? '' : undefined;
 

@@ -114,7 +114,7 @@ function recognizeJwts(text: string, out: RawPiiMatch[]): void {
     let next = index + 3;
     if (index === 0 || !isBase64UrlCode(text.charCodeAt(index - 1))) {
       const headerEnd = scanBase64Url(text, index, 4096);
-      if (text.charCodeAt(headerEnd) === 46 && text.startsWith('eyJ', headerEnd + 1)) {
+      if (headerEnd - index >= 16 && text.charCodeAt(headerEnd) === 46 && text.startsWith('eyJ', headerEnd + 1)) {
         const payloadEnd = scanBase64Url(text, headerEnd + 1, 16384);
         if (text.charCodeAt(payloadEnd) === 46) {
           const signatureEnd = scanBase64Url(text, payloadEnd + 1, 4096);
@@ -136,8 +136,11 @@ function scanBase64Url(text: string, start: number, max: number): number {
 }
 
 function headerDecodes(header: string): boolean {
+  // The shortest real header, {"alg":"none"}, is 20 base64url chars.
+  if (header.length < 16) return false;
+  const json = Buffer.from(header, 'base64url').toString('utf8');
+  if (!json.startsWith('{') || !json.endsWith('}')) return false;
   try {
-    const json = Buffer.from(header, 'base64url').toString('utf8');
     const parsed: unknown = JSON.parse(json);
     return typeof parsed === 'object' && parsed !== null && ('alg' in parsed || 'typ' in parsed);
   } catch {

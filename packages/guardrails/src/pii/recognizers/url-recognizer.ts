@@ -24,11 +24,16 @@ export function recognizeUrls(text: string, out: RawPiiMatch[]): void {
       index = start + 1;
       continue;
     }
-    let end = start + scheme.length;
-    while (end < text.length && end - start < MAX_URL && !stopsUrl(text.charCodeAt(end))) end++;
-    end = trimUrlEnd(text, start + scheme.length, end);
     const hostStart = start + scheme.length;
-    if (end > hostStart && hasDottedHost(text, hostStart, end)) {
+    // Validate the host first (≤ 253 chars) so failed candidates cost O(host), not O(URL).
+    if (!hasDottedHost(text, hostStart)) {
+      index = hostStart;
+      continue;
+    }
+    let end = hostStart;
+    while (end < text.length && end - start < MAX_URL && !stopsUrl(text.charCodeAt(end))) end++;
+    end = trimUrlEnd(text, hostStart, end);
+    if (end > hostStart) {
       out.push({ type: 'URL', start, end, score: scheme === 'www.' ? 0.7 : 0.85 });
       index = end;
     } else {
@@ -37,23 +42,15 @@ export function recognizeUrls(text: string, out: RawPiiMatch[]): void {
   }
 }
 
-function nextScheme(text: string, from: number): [number, string] | undefined {
-  for (let index = from; index < text.length; index++) {
-    const code = text.charCodeAt(index) | 32;
-    if (code !== 104 && code !== 119 && code !== 102) continue; // h w f
-    for (const scheme of SCHEMES) if (startsWithIgnoreCase(text, index, scheme)) return [index, scheme];
-  }
-  return undefined;
-}
+const SCHEME_PATTERN = /https:\/\/|http:\/\/|ftp:\/\/|www\./gi;
 
-function startsWithIgnoreCase(text: string, at: number, prefix: string): boolean {
-  if (at + prefix.length > text.length) return false;
-  for (let offset = 0; offset < prefix.length; offset++) {
-    let code = text.charCodeAt(at + offset);
-    if (code >= 65 && code <= 90) code += 32;
-    if (code !== prefix.charCodeAt(offset)) return false;
-  }
-  return true;
+function nextScheme(text: string, from: number): [number, string] | undefined {
+  SCHEME_PATTERN.lastIndex = from;
+  if (!SCHEME_PATTERN.test(text)) return undefined;
+  const end = SCHEME_PATTERN.lastIndex;
+  // The regex finds the leftmost scheme; recover which one without allocating a match array.
+  for (const scheme of SCHEMES) if (startsWithIgnoreCase(text, end - scheme.length, scheme)) return [end - scheme.length, scheme];
+  return undefined;
 }
 
 function trimUrlEnd(text: string, hostStart: number, end: number): number {
@@ -85,15 +82,26 @@ function trimUrlEnd(text: string, hostStart: number, end: number): number {
   return result;
 }
 
-function hasDottedHost(text: string, start: number, end: number): boolean {
+function hasDottedHost(text: string, start: number): boolean {
   let dot = false;
   let letters = 0;
+  const end = Math.min(text.length, start + 253);
   for (let index = start; index < end; index++) {
     const code = text.charCodeAt(index);
-    if (code === 47 || code === 63 || code === 35) break;
+    if (code === 47 || code === 63 || code === 35 || stopsUrl(code)) break;
     if (code === 46) dot = true;
     else if (isAlnumCode(code)) letters++;
   }
   if (text.startsWith('localhost', start)) return true;
   return dot && letters >= 3;
+}
+
+function startsWithIgnoreCase(text: string, at: number, prefix: string): boolean {
+  if (at < 0 || at + prefix.length > text.length) return false;
+  for (let offset = 0; offset < prefix.length; offset++) {
+    let code = text.charCodeAt(at + offset);
+    if (code >= 65 && code <= 90) code += 32;
+    if (code !== prefix.charCodeAt(offset)) return false;
+  }
+  return true;
 }

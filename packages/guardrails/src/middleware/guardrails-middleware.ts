@@ -1,0 +1,305 @@
+import {
+  CascadeError,
+  guardActionSchema,
+  isFeatureEnabled,
+  parseConfig,
+  type CascadeMiddleware,
+  type ChatMessage,
+  type ChatRequest,
+  type GuardFinding,
+  type GuardVerdict,
+  type GuardedStreamPart,
+  type GuardrailsPolicy,
+  type PipelineContext,
+} from '@cascade/core';
+import { z } from 'zod';
+import type { InjectionDetector } from '../injection/injection-detector';
+import { createHeuristicInjectionDetector } from '../injection/heuristic-injection-detector';
+import { createLocalModerator } from '../moderation/local-moderator';
+import { moderationCategorySchema, type ModerationCategory } from '../moderation/moderation-category';
+import type { Moderator } from '../moderation/moderator';
+import { piiConfigSchema, type PiiConfig } from '../pii/pii-config';
+import { PII_ENTITY_TYPES, piiEntityTypeSchema, type PiiEntityType } from '../pii/pii-entity';
+import { createPiiRedactor, type PiiRedactor } from '../pii/pii-redactor';
+import { redactStream, streamRedactorConfigSchema } from '../stream/stream-redactor';
+
+/** Configuration of {@link createGuardrailsMiddleware}: defaults that a policy's `guardrails` overrides per request. */
+export const guardrailsMiddlewareConfigSchema = z.object({
+  /** Middleware name (state key, logs). @default 'guardrails' */
+  name: z.string().min(1).default('guardrails'),
+  pii: piiConfigSchema.extend({ enabled: z.boolean().default(true) }).prefault({}),
+  moderation: z
+    .object({
+      /** @default false (needs a moderator; the local baseline is used when none is given) */
+      enabled: z.boolean().default(false),
+      /** @default 'block' */
+      action: z.enum(['block', 'warn']).default('block'),
+      /** Categories that count; absent means all. */
+      categories: z.array(moderationCategorySchema).optional(),
+      /** Score threshold; absent uses the moderator's own flags. */
+      threshold: z.number().min(0).max(1).optional(),
+      /** Also moderate non-streamed answers. @default true */
+      output: z.boolean().default(true),
+    })
+    .prefault({}),
+  injection: z
+    .object({
+      /** @default true */
+      enabled: z.boolean().default(true),
+      /** @default 'block' */
+      action: z.enum(['block', 'warn']).default('block'),
+      /** @default 0.5 */
+      threshold: z.number().min(0).max(1).default(0.5),
+    })
+    .prefault({}),
+  /** Where guards run. @default all three */
+  applyTo: z.object({ input: z.boolean().default(true), output: z.boolean().default(true), stream: z.boolean().default(true) }).prefault({}),
+  /** Which messages the input guard scans for PII: the whole conversation or only the last user turn. @default 'conversation' */
+  inputScope: z.enum(['conversation', 'last-user']).default('conversation'),
+  stream: streamRedactorConfigSchema.prefault({}),
+});
+
+/** Middleware config as callers write it. */
+export type GuardrailsMiddlewareConfig = z.input<typeof guardrailsMiddlewareConfigSchema>;
+type ResolvedConfig = z.output<typeof guardrailsMiddlewareConfigSchema>;
+
+/** Dependencies: a moderator (default: local baseline) and an injection detector (default: heuristics). */
+export interface GuardrailsMiddlewareDependencies {
+  moderator?: Moderator;
+  injectionDetector?: InjectionDetector;
+}
+
+interface EffectiveGuards {
+  pii: PiiRedactor | undefined;
+  moderation: { action: 'block' | 'warn'; categories: readonly ModerationCategory[] | undefined; threshold: number | undefined; output: boolean } | undefined;
+  injection: { action: 'block' | 'warn'; threshold: number } | undefined;
+  applyTo: { input: boolean; output: boolean; stream: boolean };
+}
+
+const MAX_CACHED_POLICIES = 64;
+
+/**
+ * The guardrails middleware for the core pipeline. `guardInput` blocks prompt injections and flagged
+ * content and redacts PII before any model sees the request; `guardOutput` redacts (or blocks) a whole
+ * answer; `guardStream` redacts a stream as it flows and stops it with a typed `guardrail` part when
+ * an entity's action is `block` — never a silent truncation.
+ *
+ * The request's `policy.guardrails` (from a profile) overrides this config per request; the
+ * `guardrails` feature flag set to `false` turns every guard off for that principal.
+ *
+ * @throws CascadeError `INVALID_CONFIG` at creation for a bad config, and at request time when a
+ * policy names an unknown PII entity type or asks for `hash` without a `hashSalt`.
+ * @example
+ * const guardrails = createGuardrailsMiddleware({ pii: { actions: { CREDIT_CARD: 'block' } } });
+ * const agent = createCascadeAgent({ models, middleware: [guardrails] });
+ */
+export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = {}, dependencies: GuardrailsMiddlewareDependencies = {}): CascadeMiddleware {
+  const settings = parseConfig(guardrailsMiddlewareConfigSchema, config, 'guardrails middleware config');
+  const moderator = dependencies.moderator ?? createLocalModerator();
+  const injectionDetector = dependencies.injectionDetector ?? createHeuristicInjectionDetector();
+  const cache = new Map<string, EffectiveGuards>();
+  const base = buildGuards(settings, undefined);
+
+  const guardsFor = (context: PipelineContext): EffectiveGuards | undefined => {
+    if (!isFeatureEnabled(context.policy, 'guardrails')) return undefined;
+    const policy = context.policy?.guardrails;
+    if (!policy) return base;
+    const key = JSON.stringify(policy);
+    let guards = cache.get(key);
+    if (guards) {
+      cache.delete(key);
+      cache.set(key, guards);
+      return guards;
+    }
+    guards = buildGuards(settings, policy);
+    if (cache.size >= MAX_CACHED_POLICIES) cache.delete(cache.keys().next().value!);
+    cache.set(key, guards);
+    return guards;
+  };
+
+  return {
+    name: settings.name,
+
+    async guardInput(context, request): Promise<GuardVerdict<ChatRequest>> {
+      const guards = guardsFor(context);
+      if (!guards?.applyTo.input) return { action: 'allow' };
+      const findings: GuardFinding[] = [];
+      const abortSignal = context.abortSignal;
+
+      if (guards.injection) {
+        const systemPrompt = request.messages.filter((message) => message.role === 'system' || message.role === 'developer').map(textOf).join('\n');
+        for (const message of request.messages) {
+          if (message.role !== 'user' && message.role !== 'tool') continue;
+          const verdict = await injectionDetector.detect({ text: textOf(message), systemPrompt, source: message.role === 'tool' ? 'tool' : 'user' }, { abortSignal });
+          if (verdict.score < guards.injection.threshold) continue;
+          const names = [...new Set(verdict.signals.map((signal) => signal.name))];
+          findings.push({ guard: 'injection', type: names[0] ?? 'injection', action: guards.injection.action, score: verdict.score, detail: `${verdict.detector}: ${names.join(', ')}` });
+          if (guards.injection.action === 'block') {
+            return { action: 'block', reason: `Prompt injection detected (${names.join(', ')}; score ${verdict.score}). Rephrase the request without instructions aimed at the assistant.`, findings };
+          }
+        }
+      }
+
+      if (guards.moderation) {
+        const text = lastUserMessageText(request.messages);
+        if (text.length > 0) {
+          const blocked = await moderate(moderator, text, guards.moderation, findings, abortSignal);
+          if (blocked) return { action: 'block', reason: blocked, findings };
+        }
+      }
+
+      if (guards.pii) {
+        const redactor = guards.pii;
+        const lastUser = lastUserIndex(request.messages);
+        let changed = false;
+        const messages = request.messages.map((message, index): ChatMessage => {
+          if (message.role === 'system' || message.role === 'developer') return message;
+          if (settings.inputScope === 'last-user' && index !== lastUser) return message;
+          if (typeof message.content === 'string') {
+            const result = redactor.redact(message.content);
+            findings.push(...result.findings.map((finding) => ({ ...finding, detail: joinDetail(finding.detail, `message ${index}`) })));
+            if (result.text !== message.content) changed = true;
+            return result.text === message.content ? message : { ...message, content: result.text };
+          }
+          const parts = message.content.map((part, partIndex) => {
+            const result = redactor.redact(part.text);
+            findings.push(...result.findings.map((finding) => ({ ...finding, detail: joinDetail(finding.detail, `message ${index} part ${partIndex}`) })));
+            if (result.text !== part.text) changed = true;
+            return result.text === part.text ? part : { ...part, text: result.text };
+          });
+          return { ...message, content: parts };
+        });
+        const blocking = findings.filter((finding) => finding.guard === 'pii' && finding.action === 'block');
+        if (blocking.length > 0) {
+          return { action: 'block', reason: `The request contains ${[...new Set(blocking.map((finding) => finding.type))].join(', ')}, which the policy blocks. Remove it and retry.`, findings };
+        }
+        if (changed) return { action: 'modify', value: { ...request, messages }, findings };
+      }
+      return findings.length > 0 ? { action: 'allow', findings } : { action: 'allow' };
+    },
+
+    async guardOutput(context, text): Promise<GuardVerdict<string>> {
+      const guards = guardsFor(context);
+      if (!guards?.applyTo.output) return { action: 'allow' };
+      const findings: GuardFinding[] = [];
+      if (guards.moderation?.output) {
+        const blocked = await moderate(moderator, text, guards.moderation, findings, context.abortSignal);
+        if (blocked) return { action: 'block', reason: blocked, findings };
+      }
+      if (guards.pii) {
+        const result = guards.pii.redact(text);
+        findings.push(...result.findings);
+        if (result.blocked) {
+          return { action: 'block', reason: `The answer contains ${[...new Set(result.findings.filter((finding) => finding.action === 'block').map((finding) => finding.type))].join(', ')}, which the policy blocks.`, findings };
+        }
+        if (result.text !== text) return { action: 'modify', value: result.text, findings };
+      }
+      return findings.length > 0 ? { action: 'allow', findings } : { action: 'allow' };
+    },
+
+    async *guardStream(context, deltas): AsyncIterable<GuardedStreamPart> {
+      const guards = guardsFor(context);
+      if (!guards?.applyTo.stream || !guards.pii) {
+        for await (const delta of deltas) yield { type: 'text', text: delta };
+        return;
+      }
+      yield* redactStream(deltas, guards.pii, settings.stream, { abortSignal: context.abortSignal });
+    },
+  };
+}
+
+function buildGuards(settings: ResolvedConfig, policy: GuardrailsPolicy | undefined): EffectiveGuards {
+  const piiEnabled = policy?.pii?.enabled ?? settings.pii.enabled;
+  let pii: PiiRedactor | undefined;
+  if (piiEnabled) {
+    const { enabled: _enabled, ...piiSettings } = settings.pii;
+    const config: PiiConfig = { ...piiSettings };
+    if (policy?.pii?.action) config.action = policy.pii.action;
+    if (policy?.pii?.actions) config.actions = { ...piiSettings.actions, ...validActions(policy.pii.actions) };
+    if (policy?.pii?.entities) config.entities = validEntities(policy.pii.entities);
+    pii = createPiiRedactor(config);
+  }
+  const moderationEnabled = policy?.moderation?.enabled ?? settings.moderation.enabled;
+  const injectionEnabled = policy?.injection?.enabled ?? settings.injection.enabled;
+  return {
+    pii,
+    moderation: moderationEnabled
+      ? {
+          action: policy?.moderation?.action ?? settings.moderation.action,
+          categories: policy?.moderation?.categories ? validCategories(policy.moderation.categories) : settings.moderation.categories,
+          threshold: policy?.moderation?.threshold ?? settings.moderation.threshold,
+          output: settings.moderation.output,
+        }
+      : undefined,
+    injection: injectionEnabled
+      ? { action: policy?.injection?.action ?? settings.injection.action, threshold: policy?.injection?.threshold ?? settings.injection.threshold }
+      : undefined,
+    applyTo: { ...settings.applyTo, ...(policy?.applyTo ?? {}) },
+  };
+}
+
+function validEntities(entities: readonly string[]): PiiEntityType[] {
+  return entities.map((entity) => {
+    const parsed = piiEntityTypeSchema.safeParse(entity);
+    if (!parsed.success) {
+      throw new CascadeError('INVALID_CONFIG', `policy.guardrails.pii.entities names "${entity}", which @cascade/guardrails does not detect. Use one of: ${PII_ENTITY_TYPES.join(', ')}.`);
+    }
+    return parsed.data;
+  });
+}
+
+function validActions(actions: Readonly<Record<string, string>>): Partial<Record<PiiEntityType, z.output<typeof guardActionSchema>>> {
+  const result: Partial<Record<PiiEntityType, z.output<typeof guardActionSchema>>> = {};
+  for (const [entity, action] of Object.entries(actions)) {
+    const [type] = validEntities([entity]);
+    result[type!] = guardActionSchema.parse(action);
+  }
+  return result;
+}
+
+function validCategories(categories: readonly string[]): ModerationCategory[] {
+  return categories.map((category) => {
+    const parsed = moderationCategorySchema.safeParse(category);
+    if (!parsed.success) throw new CascadeError('INVALID_CONFIG', `policy.guardrails.moderation.categories names "${category}". Use OpenAI's categories: ${moderationCategorySchema.options.join(', ')}.`);
+    return parsed.data;
+  });
+}
+
+async function moderate(
+  moderator: Moderator,
+  text: string,
+  settings: NonNullable<EffectiveGuards['moderation']>,
+  findings: GuardFinding[],
+  abortSignal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  const result = await moderator.moderate(text, { abortSignal });
+  const hits: ModerationCategory[] = [];
+  for (const [category, flag] of Object.entries(result.categories) as [ModerationCategory, boolean][]) {
+    if (settings.categories && !settings.categories.includes(category)) continue;
+    const hit = settings.threshold === undefined ? flag : result.scores[category] >= settings.threshold;
+    if (!hit) continue;
+    hits.push(category);
+    const detail = result.fallback ? `${result.provider} (fallback from ${result.fallback.from}: ${result.fallback.reason})` : result.provider;
+    findings.push({ guard: 'moderation', type: category, action: settings.action, score: result.scores[category], detail });
+  }
+  if (hits.length === 0 || settings.action !== 'block') return undefined;
+  return `Content flagged by moderation (${hits.join(', ')}). Rephrase the request.`;
+}
+
+function textOf(message: ChatMessage): string {
+  return typeof message.content === 'string' ? message.content : message.content.map((part) => part.text).join('');
+}
+
+function lastUserIndex(messages: readonly ChatMessage[]): number {
+  for (let index = messages.length - 1; index >= 0; index--) if (messages[index]!.role === 'user') return index;
+  return -1;
+}
+
+function lastUserMessageText(messages: readonly ChatMessage[]): string {
+  const index = lastUserIndex(messages);
+  return index < 0 ? '' : textOf(messages[index]!);
+}
+
+function joinDetail(detail: string | undefined, where: string): string {
+  return detail ? `${detail}; ${where}` : where;
+}
