@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 /**
  * The one Lua script behind every Redis decision. It mirrors `counter/counter-kernel.ts`: pass 1
  * rolls every counter of every key and checks room; pass 2 applies the amounts when all fit (or
- * when forced) and writes the state back with one HSET per key. Redis runs it atomically.
+ * when forced) and writes the state back. Each key's state is one MessagePack map
+ * `{ [counterId]: [a, b, c] }` (GET + SET PX: two commands per key, exact doubles, and counters
+ * of other layouts under the same key are kept). Redis runs it atomically.
  *
  * ARGV: now, force (0|1), refundAt, key count, then per key: counter count, then per counter:
  * id, algorithm code, windowMs, capacity, refill, amount, periodStart, periodEnd (-1 = never), refundPeriodStart (-1 = none).
@@ -39,25 +41,23 @@ end
 for k = 1, keyCount do
   local n = tonumber(ARGV[pos])
   pos = pos + 1
-  local fields = {}
   local cs = {}
   for j = 1, n do
     local id = ARGV[pos]
-    fields[3 * j - 2] = id .. ':a'
-    fields[3 * j - 1] = id .. ':b'
-    fields[3 * j] = id .. ':c'
     cs[j] = { id = id, code = tonumber(ARGV[pos + 1]), w = tonumber(ARGV[pos + 2]), cap = tonumber(ARGV[pos + 3]),
       refill = tonumber(ARGV[pos + 4]), amount = tonumber(ARGV[pos + 5]), ps = tonumber(ARGV[pos + 6]),
       pe = tonumber(ARGV[pos + 7]), rps = tonumber(ARGV[pos + 8]) }
     if cs[j].pe < 0 then cs[j].pe = INF end
     pos = pos + 9
   end
-  local values = redis.call('HMGET', KEYS[k], unpack(fields))
+  local raw = redis.call('GET', KEYS[k])
+  local stored = {}
+  if raw then stored = cmsgpack.unpack(raw) end
   for j = 1, n do
     local c = cs[j]
-    local a = tonumber(values[3 * j - 2])
-    local b = tonumber(values[3 * j - 1]) or 0
-    local p = tonumber(values[3 * j]) or 0
+    local saved = stored[c.id]
+    local a, b, p = nil, 0, 0
+    if saved then a, b, p = saved[1], saved[2], saved[3] end
     local w, cap, code, used = c.w, c.cap, c.code, 0
     if code == 1 then
       local start = now - (now % w)
@@ -134,6 +134,7 @@ for k = 1, keyCount do
       allowed = false
     end
   end
+  cs.stored = stored
   ops[k] = cs
 end
 
@@ -142,7 +143,7 @@ local out = { allowed and 1 or 0, failedOp, failedCounter, 0 }
 if retry == INF then out[4] = -2 else out[4] = retry end
 for k = 1, keyCount do
   local cs = ops[k]
-  local write = {}
+  local stored = cs.stored
   local ttl = 0
   for j = 1, #cs do
     local c = cs[j]
@@ -185,21 +186,13 @@ for k = 1, keyCount do
     end
     if reset == INF then out[#out + 1] = -2 else out[#out + 1] = reset end
     if ttl ~= INF and life > ttl then ttl = life end
-    write[#write + 1] = c.id .. ':a'
-    write[#write + 1] = c.a
-    write[#write + 1] = c.id .. ':b'
-    write[#write + 1] = c.b
-    if code == 1 then
-      write[#write + 1] = c.id .. ':c'
-      write[#write + 1] = c.p
-    end
+    stored[c.id] = { c.a, c.b, c.p }
   end
   if apply then
-    redis.call('HSET', KEYS[k], unpack(write))
     if ttl == INF then
-      redis.call('PERSIST', KEYS[k])
+      redis.call('SET', KEYS[k], cmsgpack.pack(stored))
     else
-      redis.call('PEXPIRE', KEYS[k], math.max(1, math.ceil(ttl)))
+      redis.call('SET', KEYS[k], cmsgpack.pack(stored), 'PX', math.max(1, math.ceil(ttl)))
     end
   end
 end
