@@ -274,4 +274,22 @@ describe('createCascadeAgent', () => {
     await expect(agent.run({ messages: [{ role: 'wizard', content: 'x' }] } as never)).rejects.toThrow(/messages\[0\]\.role/);
     await expect(agent.run({ messages: [{ role: 'user', content: 'x' }], maxOutputTokens: -1 })).rejects.toThrow(/maxOutputTokens/);
   });
+
+  it('puts what a failed request consumed on the error', async () => {
+    const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ text: 'BAD', usage }] });
+    const strong = new MockChatModel({ modelId: 'strong', responses: [{ error: mockProviderError(500) }] });
+    const guard: CascadeMiddleware = { name: 'guard', guardOutput: () => ({ action: 'block', reason: 'unsafe', findings: [] }) };
+    const error = (await createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [guard] }).run('q').catch((e: unknown) => e)) as CascadeError;
+    expect(error.code).toBe('GUARDRAIL_BLOCKED');
+    expect(error.details).toMatchObject({ costUsd: 150 / 1e6, usage: { inputTokens: 100, outputTokens: 50 } });
+  });
+
+  it('refuses batch requests when the policy turns batch off, before any reservation', async () => {
+    const limiter = recordingLimiter();
+    const { cheap, strong } = models();
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [limiter] });
+    await expect(agent.run('q', { mode: 'batch', policy: { features: { batch: false } } })).rejects.toMatchObject({ code: 'FEATURE_NOT_ALLOWED' });
+    expect(limiter.admitted).toBe(0);
+    expect((await agent.run('q', { mode: 'batch' })).text).toBe('good answer');
+  });
 });

@@ -154,7 +154,7 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
     } catch (error) {
       const typed = session.stopped ? session.stopError() : toCascadeError(error);
       await session.finish(typed.code === 'ABORTED' || isAbortError(error) ? 'aborted' : 'error');
-      throw typed;
+      throw withSpend(typed, session);
     }
     const warning = await session.finish('success');
     return warning ? { ...result, warnings: [...result.warnings, warning] } : result;
@@ -224,4 +224,25 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
 async function finishWith(session: CascadeSession, tier: PlannedTier, answer: ChatResult): Promise<CascadeResult> {
   const guarded = await session.guardOutput(answer.text);
   return session.buildResult(tier, answer, guarded.text, guarded.findings);
+}
+
+/**
+ * The same error with what the failed request consumed (`details.costUsd`, `details.usage`,
+ * `details.attempts`): providers bill rejected drafts and calls cut off mid-way, and batch and
+ * billing code must be able to count them.
+ */
+function withSpend(error: CascadeError, session: CascadeSession): CascadeError {
+  if (session.attempts.length === 0) return error;
+  return new CascadeError(error.code, error.message, {
+    cause: error.cause ?? error,
+    retryable: error.retryable,
+    ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    details: {
+      ...error.details,
+      costUsd: session.costUsd,
+      usage: session.usage,
+      attempts: session.attempts.map((attempt) => ({ modelId: attempt.modelId, status: attempt.status, costUsd: attempt.costUsd, reason: attempt.reason })),
+    },
+  });
 }

@@ -1,7 +1,7 @@
 import { CascadeError } from '../errors/cascade-error';
 import { toCascadeError } from '../errors/to-cascade-error';
 import type { ChatRequest } from '../model/chat-request';
-import type { AgentPolicy } from '../policy/agent-policy';
+import { type AgentPolicy, isFeatureEnabled } from '../policy/agent-policy';
 import { mergePolicies } from '../policy/merge-policy';
 import type { Principal } from '../policy/principal';
 import { throwIfAborted } from '../util/abort';
@@ -97,6 +97,11 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
       if (resolved?.policy) context.policy = mergePolicies(context.policy, resolved.policy);
     }
     if (init.policyOverride) context.policy = mergePolicies(context.policy, init.policyOverride);
+    if (context.mode === 'batch' && !isFeatureEnabled(context.policy, 'batch')) {
+      throw new CascadeError('FEATURE_NOT_ALLOWED', `Batch requests are not part of ${context.principal?.tier ? `the ${context.principal.tier} tier` : 'this policy'}. Send the requests one by one, or upgrade to a tier with batch.`, {
+        details: { feature: 'batch', userId: context.principal?.userId ?? context.userId },
+      });
+    }
     context.estimate = init.estimate(context.policy, context.request);
 
     const reservations: Reservation[] = [];
