@@ -1,3 +1,4 @@
+import type { UserWorkspaceConfig } from 'vitest/config';
 import { cascadeProject } from '../../vitest.shared.ts';
 
 const project = cascadeProject('@cascade/profiles');
@@ -6,4 +7,5 @@ const project = cascadeProject('@cascade/profiles');
 // them to `require()` too: with `import` among them, `pg` (CJS) requiring `pg-pool` gets its ESM build
 // and fails ("Class extends value [object Module]"). Vite adds `import`/`require` by itself, so the
 // workers only need `source` (workspace packages' src/) and `node`.
-export default { ...project, ssr: { ...project.ssr, resolve: { ...project.ssr?.resolve, conditions: ['source', 'node'] } } };
+const config: UserWorkspaceConfig = { ...project, ssr: { ...project.ssr, resolve: { ...project.ssr?.resolve, conditions: ['source', 'node'] } } };
+export default config;
