@@ -92,17 +92,17 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
     });
   }
 
-  async function route(request: IncomingMessage, response: ServerResponse, signal: AbortSignal): Promise<string | undefined> {
+  async function route(request: IncomingMessage, response: ServerResponse, signal: AbortSignal, onTenant: (tenant: Tenant) => void): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
     const routes: Record<string, string> = { '/v1/chat/completions': 'POST', '/v1/models': 'GET', '/v1/usage': 'GET' };
     const method = routes[path];
     if (!method) throw new HttpError(404, 'not_found_error', 'not_found', `No route ${request.method ?? ''} ${path}. Routes: POST /v1/chat/completions, GET /v1/models, GET /v1/usage.`);
     if (request.method !== method) throw new HttpError(405, 'invalid_request_error', 'method_not_allowed', `Use ${method} ${path}.`, { allow: method });
     const tenant = authenticate(request, keys);
+    onTenant(tenant);
     if (path === '/v1/chat/completions') await chatCompletions(request, response, tenant, signal);
     else if (path === '/v1/models') await models(response, tenant, signal);
     else await usage(response, tenant, signal);
-    return tenant.userId;
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -117,7 +117,9 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
     let userId: string | undefined;
     let code: string | undefined;
     try {
-      userId = await route(request, response, signal);
+      await route(request, response, signal, (tenant) => {
+        userId = tenant.userId;
+      });
     } catch (error) {
       const httpError = toHttpError(error);
       code = httpError.code;

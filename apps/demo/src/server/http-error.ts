@@ -32,7 +32,8 @@ export function toHttpError(error: unknown): HttpError {
     const type = TYPE_BY_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
     // A config error is ours, not the caller's: do not echo internals.
     const message = error.code === 'INVALID_CONFIG' || error.code === 'STORE_FAILED' ? 'The server could not process the request. Try again later.' : error.message;
-    return new HttpError(status, type, error.code.toLowerCase(), message, headers);
+    // The code is core's, verbatim (as @cascade/stream answers on the streamed path).
+    return new HttpError(status, type, error.code, message, headers);
   }
   return new HttpError(500, 'server_error', 'internal_error', 'The server could not process the request. Try again later.');
 }
