@@ -51,8 +51,8 @@ function noop(): void {}
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
- * The broadcast behind a {@link CascadeStream}: one producer (the cascade driver) pumped in the
- * background once anything is read, an event log, and any number of readers with their own cursor.
+ * The broadcast behind a {@link CascadeStream}: one producer (the cascade driver) started in the
+ * background once anything is read and emitting into an event log, and any number of readers with their own cursor.
  * The log is bounded by the answer (a few events per model chunk) and lives as long as the stream.
  */
 export class CascadeStreamHub implements CascadeStream, StreamOutcomeSink {
@@ -66,7 +66,7 @@ export class CascadeStreamHub implements CascadeStream, StreamOutcomeSink {
   private changed: Promise<void> | undefined;
 
   constructor(
-    private readonly produce: (sink: StreamOutcomeSink) => AsyncIterable<CascadeStreamEvent>,
+    private readonly produce: (sink: StreamOutcomeSink, emit: (event: CascadeStreamEvent) => void) => Promise<void>,
     private readonly controller: AbortController,
     private readonly onDone: () => void,
   ) {}
@@ -112,15 +112,14 @@ export class CascadeStreamHub implements CascadeStream, StreamOutcomeSink {
     this.start();
     let cursor = 0;
     let finished = false;
-    const next = async (): Promise<IteratorResult<CascadeStreamEvent>> => {
-      while (true) {
-        if (cursor < this.events.length) return { done: false, value: this.events[cursor++]! };
-        if (this.done || finished) {
-          finished = true;
-          return DONE;
-        }
-        await this.waitForChange();
+    const next = (): Promise<IteratorResult<CascadeStreamEvent>> => {
+      // No async function: an event already logged is returned without an extra await.
+      if (cursor < this.events.length) return Promise.resolve({ done: false, value: this.events[cursor++]! });
+      if (this.done || finished) {
+        finished = true;
+        return Promise.resolve(DONE);
       }
+      return this.waitForChange().then(next);
     };
     return {
       next,
@@ -161,10 +160,7 @@ export class CascadeStreamHub implements CascadeStream, StreamOutcomeSink {
 
   private async pump(): Promise<void> {
     try {
-      for await (const event of this.produce(this)) {
-        this.events.push(event);
-        this.notify();
-      }
+      await this.produce(this, this.emit);
     } catch (error) {
       // The driver reports failures as events; this is a bug in a hook or the driver itself.
       const typed = CascadeError.isInstance(error) ? error : new CascadeError('STORE_FAILED', `The stream failed unexpectedly: ${String(error)}`, { cause: error });
@@ -176,6 +172,11 @@ export class CascadeStreamHub implements CascadeStream, StreamOutcomeSink {
       this.notify();
     }
   }
+
+  private readonly emit = (event: CascadeStreamEvent): void => {
+    this.events.push(event);
+    this.notify();
+  };
 
   private waitForChange(): Promise<void> {
     this.changed ??= new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 import {
-  type CascadeAgent, type CascadeAttempt, CascadeError, type CascadeInput, type CascadeResult, type CascadeSession, type GuardFinding,
+  type CascadeAgent, type CascadeAttempt, type CascadeMiddleware, CascadeError, type CascadeInput, type CascadeResult, type CascadeSession, type GuardFinding,
   type PlannedTier, type QualityVerdict, type TokenUsage, ZERO_USAGE, isAbortError, toCascadeError,
 } from '@cascade/core';
 import type { CascadeStreamEvent, SwitchEvent, UsageEvent } from '../events/stream-event';
@@ -14,16 +14,17 @@ export interface StreamOutcomeSink {
 }
 
 /**
- * Drives one request through the cascade with `doStream` and yields its events. Never throws: a failure
+ * Drives one request through the cascade with `doStream` and emits its events. Never throws: a failure
  * ends the events with an `error` event. Settles the session exactly once on every path.
  */
-export async function* driveStream(
+export async function driveStream(
   agent: CascadeAgent,
   input: CascadeInput,
   options: ParsedStreamCascadeOptions,
   signal: AbortSignal,
   sink: StreamOutcomeSink,
-): AsyncGenerator<CascadeStreamEvent, void> {
+  emit: (event: CascadeStreamEvent) => void,
+): Promise<void> {
   let session: CascadeSession;
   try {
     session = await agent.begin(input, {
@@ -38,17 +39,18 @@ export async function* driveStream(
   } catch (error) {
     const typed = toCascadeError(error);
     sink.fail(typed, ZERO_USAGE, 0);
-    yield { type: 'error', error: typed };
+    emit({ type: 'error', error: typed });
     return;
   }
   let settled = false;
   try {
-    const result = yield* driveTiers(session, options);
+    const guards = agent.pipeline.middleware.filter((middleware) => typeof middleware.guardStream === 'function');
+    const result = await driveTiers(session, options, guards, emit);
     settled = true;
     const warning = await session.finish('success');
     const final = warning ? { ...result, warnings: [...result.warnings, warning] } : result;
     sink.succeed(final);
-    yield { type: 'finish', result: final };
+    emit({ type: 'finish', result: final });
   } catch (error) {
     const typed = session.stopped ? session.stopError() : toCascadeError(error);
     if (!settled) {
@@ -56,7 +58,7 @@ export async function* driveStream(
       await session.finish(typed.code === 'ABORTED' || isAbortError(error) ? 'aborted' : 'error');
     }
     sink.fail(typed, session.usage, session.costUsd);
-    yield { type: 'error', error: typed };
+    emit({ type: 'error', error: typed });
   } finally {
     // Only reached unsettled when the generator itself is returned early; the stream never does that.
     if (!settled) await session.finish('aborted');
@@ -77,7 +79,12 @@ interface PendingSwitch {
   error?: CascadeError;
 }
 
-async function* driveTiers(session: CascadeSession, options: ParsedStreamCascadeOptions): AsyncGenerator<CascadeStreamEvent, CascadeResult> {
+async function driveTiers(
+  session: CascadeSession,
+  options: ParsedStreamCascadeOptions,
+  guards: readonly CascadeMiddleware[],
+  emit: (event: CascadeStreamEvent) => void,
+): Promise<CascadeResult> {
   const policy = session.context.policy;
   const mode = resolveStreamMode(options.mode, policy);
   const tiers = session.tiers;
@@ -90,54 +97,54 @@ async function* driveTiers(session: CascadeSession, options: ParsedStreamCascade
     if (session.stopped) throw session.stopError();
     const willValidate = !isLast && session.validationEnabled;
     const strategy = attemptStrategy(mode, policy, willValidate);
-    if (pending) yield switchEvent(pending, tier);
+    if (pending) emit(switchEvent(pending, tier));
     pending = undefined;
-    yield { type: 'attempt-start', modelId: tier.model.modelId, provider: tier.model.provider, tier: tier.tier, attempt: session.attempts.length };
-    const outcome = yield* runAttempt(session, tier, strategy, options.partialCheckChars);
+    emit({ type: 'attempt-start', modelId: tier.model.modelId, provider: tier.model.provider, tier: tier.tier, attempt: session.attempts.length });
+    const outcome = await runAttempt(session, tier, strategy, options.partialCheckChars, guards, emit);
 
     if (outcome.kind === 'failed') {
       if (session.stopped) {
-        yield usageEvent(session, session.recordFailure(tier, session.stopError(), outcome.latencyMs, outcome.usage));
+        emit(usageEvent(session, session.recordFailure(tier, session.stopError(), outcome.latencyMs, outcome.usage)));
         throw session.stopError();
       }
       const attempt = session.recordFailure(tier, outcome.fatal ? toCascadeError(outcome.error, 'STORE_FAILED', 'A stream guard failed') : outcome.error, outcome.latencyMs, outcome.usage);
-      yield usageEvent(session, attempt);
+      emit(usageEvent(session, attempt));
       if (outcome.fatal) throw attempt.error!;
       lastError = attempt.error;
       pending = { from: tier, reason: 'failed', discardText: outcome.emitted, ...(lastError ? { error: lastError } : {}) };
       continue;
     }
     if (outcome.kind === 'abandoned') {
-      yield usageEvent(session, session.recordCall(tier, outcome.usage, outcome.latencyMs, 'abandoned', `abandoned mid-stream by early escalation: ${outcome.reason}`));
-      yield {
+      emit(usageEvent(session, session.recordCall(tier, outcome.usage, outcome.latencyMs, 'abandoned', `abandoned mid-stream by early escalation: ${outcome.reason}`)));
+      emit({
         type: 'draft-decision', decision: 'escalated', modelId: tier.model.modelId, tier: tier.tier, score: 0,
         signals: [{ name: 'early-escalation', impact: -1, fatal: true, detail: outcome.reason }], reason: outcome.reason, early: true,
-      };
+      });
       pending = { from: tier, reason: 'abandoned', discardText: outcome.emitted };
       continue;
     }
     if (outcome.kind === 'stopped') {
-      yield usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, 'final', `stopped by a stream guardrail: ${outcome.reason}`));
-      const answer = yield* emitAnswer(session, tier, outcome, strategy, false);
+      emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, 'final', `stopped by a stream guardrail: ${outcome.reason}`)));
+      const answer = await emitAnswer(session, tier, outcome, strategy, false, emit);
       const result = session.buildResult(tier, outcome.draft, answer.text, answer.findings);
       return { ...result, warnings: [...result.warnings, `A stream guardrail stopped the answer of ${tier.model.modelId} after ${answer.text.length} characters: ${outcome.reason}`] };
     }
     if (!willValidate) {
       const reason = isLast ? (index === 0 ? 'only tier' : 'strongest tier: returned without a further check') : 'quality validation is off for this policy';
-      yield usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, isLast ? 'final' : 'accepted', reason));
-      const answer = yield* emitAnswer(session, tier, outcome, strategy, false);
+      emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, isLast ? 'final' : 'accepted', reason)));
+      const answer = await emitAnswer(session, tier, outcome, strategy, false, emit);
       return session.buildResult(tier, outcome.draft, answer.text, answer.findings);
     }
     const verdict = await session.validate(tier, outcome.draft);
     if (session.stopped) throw session.stopError();
     const accepted = verdict.passed;
-    yield usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, accepted ? 'accepted' : 'escalated', verdict.reason, verdict));
-    yield {
+    emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, accepted ? 'accepted' : 'escalated', verdict.reason, verdict)));
+    emit({
       type: 'draft-decision', decision: accepted ? 'accepted' : 'escalated', modelId: tier.model.modelId, tier: tier.tier,
       score: verdict.score, signals: verdict.signals, reason: verdict.reason, early: false,
-    };
+    });
     if (accepted) {
-      const answer = yield* emitAnswer(session, tier, outcome, strategy, false);
+      const answer = await emitAnswer(session, tier, outcome, strategy, false, emit);
       return session.buildResult(tier, outcome.draft, answer.text, answer.findings);
     }
     if (!fallback || verdict.score > fallback.verdict.score) fallback = { tier, outcome, strategy, verdict };
@@ -148,8 +155,8 @@ async function* driveTiers(session: CascadeSession, options: ParsedStreamCascade
     // Every stronger tier failed: a rejected draft beats no answer. Say so, and send its text again.
     const attempt = session.attempts.find((candidate) => candidate.tier === fallback.tier.tier && candidate.status === 'escalated');
     if (attempt) attempt.status = 'fallback';
-    if (pending) yield switchEvent({ ...pending, reason: 'fallback' }, fallback.tier);
-    const answer = yield* emitAnswer(session, fallback.tier, fallback.outcome, fallback.strategy, true);
+    if (pending) emit(switchEvent({ ...pending, reason: 'fallback' }, fallback.tier));
+    const answer = await emitAnswer(session, fallback.tier, fallback.outcome, fallback.strategy, true, emit);
     const result = session.buildResult(fallback.tier, fallback.outcome.draft, answer.text, answer.findings);
     return {
       ...result,
@@ -174,27 +181,28 @@ async function* driveTiers(session: CascadeSession, options: ParsedStreamCascade
  * already streamed that must be sent again (`resend`, a fallback), one delta. With streaming off, the
  * whole answer goes through the output guards (as `run` does) and is sent once.
  */
-async function* emitAnswer(
+async function emitAnswer(
   session: CascadeSession,
   tier: PlannedTier,
   outcome: CompletedAttempt | StoppedAttempt,
   strategy: AttemptStrategy,
   resend: boolean,
-): AsyncGenerator<CascadeStreamEvent, { text: string; findings: readonly GuardFinding[] }> {
+  emit: (event: CascadeStreamEvent) => void,
+): Promise<{ text: string; findings: readonly GuardFinding[] }> {
   const modelId = tier.model.modelId;
   if (!strategy.stream) {
     const guarded = await session.guardOutput(outcome.draft.text);
     if (guarded.findings.length > 0) {
       const redacted = guarded.findings.some((finding) => finding.action === 'redact' || finding.action === 'mask' || finding.action === 'hash');
-      yield { type: 'guardrail', action: redacted ? 'redacted' : 'warned', findings: guarded.findings, modelId, tier: tier.tier };
+      emit({ type: 'guardrail', action: redacted ? 'redacted' : 'warned', findings: guarded.findings, modelId, tier: tier.tier });
     }
-    if (guarded.text.length > 0) yield { type: 'text-delta', text: guarded.text, modelId, tier: tier.tier };
+    if (guarded.text.length > 0) emit({ type: 'text-delta', text: guarded.text, modelId, tier: tier.tier });
     return { text: guarded.text, findings: guarded.findings };
   }
   if (strategy.hold) {
-    for (const event of outcome.held) yield event;
+    for (const event of outcome.held) emit(event);
   } else if (resend && outcome.text.length > 0) {
-    yield { type: 'text-delta', text: outcome.text, modelId, tier: tier.tier };
+    emit({ type: 'text-delta', text: outcome.text, modelId, tier: tier.tier });
   }
   return { text: outcome.text, findings: outcome.findings };
 }

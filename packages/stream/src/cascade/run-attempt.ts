@@ -1,5 +1,5 @@
 import type {
-  CallOptions, CascadeSession, ChatModel, ChatRequest, ChatResult, FinishReason, GuardFinding, GuardedStreamPart, PlannedTier, StreamPart,
+  CallOptions, CascadeMiddleware, CascadeSession, ChatModel, ChatRequest, ChatResult, FinishReason, GuardFinding, GuardedStreamPart, PlannedTier, StreamPart,
   TokenLogprob, TokenUsage,
 } from '@cascade/core';
 import { ZERO_USAGE } from '@cascade/core';
@@ -65,15 +65,17 @@ interface AttemptState {
 
 /**
  * Streams one tier: calls the model (`doStream`, or `doGenerate` when streaming is off), runs the text
- * through the session's stream guards, yields the client's events live unless the strategy holds them,
+ * through the stream guards of the pipeline (`guards`: the middleware with `guardStream`), emits the client's events live unless the strategy holds them,
  * runs partial checks when asked, and returns how the attempt ended. Never throws: failures are outcomes.
  */
-export async function* runAttempt(
+export async function runAttempt(
   session: CascadeSession,
   tier: PlannedTier,
   strategy: AttemptStrategy,
   partialCheckChars: number,
-): AsyncGenerator<CascadeStreamEvent, AttemptOutcome> {
+  guards: readonly CascadeMiddleware[],
+  emit: (event: CascadeStreamEvent) => void,
+): Promise<AttemptOutcome> {
   const started = session.now();
   const attemptSignal = session.attemptSignal();
   const modelId = tier.model.modelId;
@@ -155,31 +157,41 @@ export async function* runAttempt(
   let text = '';
   let emitted = false;
   let stopReason: string | undefined;
+  const onText = (chunk: string): void => {
+    if (chunk.length === 0 || state.abandonReason !== undefined) return;
+    text += chunk;
+    const event: TextDeltaEvent = { type: 'text-delta', text: chunk, modelId, tier: tierIndex };
+    if (strategy.hold) held.push(event);
+    else {
+      emitted = true;
+      emit(event);
+    }
+  };
+  /** Handles a guard's part; true when the guard stopped the answer. */
+  const onPart = (part: GuardedStreamPart): boolean => {
+    if (part.type === 'text') {
+      onText(part.text);
+      return false;
+    }
+    if (state.abandonReason !== undefined) return false;
+    findings.push(...part.findings);
+    const event: GuardrailEvent = {
+      type: 'guardrail', action: part.action, findings: part.findings, ...(part.reason !== undefined ? { reason: part.reason } : {}), modelId, tier: tierIndex,
+    };
+    if (strategy.hold) held.push(event);
+    else emit(event);
+    if (part.action !== 'stopped') return false;
+    stopReason = part.reason ?? 'a stream guardrail stopped the answer';
+    return true;
+  };
   try {
-    const guarded: AsyncIterable<GuardedStreamPart> = strategy.stream ? session.guardStream(deltas()) : plainParts(deltas());
-    for await (const part of guarded) {
-      if (state.abandonReason !== undefined) continue;
-      if (part.type === 'text') {
-        if (part.text.length === 0) continue;
-        text += part.text;
-        const event: TextDeltaEvent = { type: 'text-delta', text: part.text, modelId, tier: tierIndex };
-        if (strategy.hold) held.push(event);
-        else {
-          emitted = true;
-          yield event;
-        }
-        continue;
-      }
-      findings.push(...part.findings);
-      const event: GuardrailEvent = {
-        type: 'guardrail', action: part.action, findings: part.findings, ...(part.reason !== undefined ? { reason: part.reason } : {}), modelId, tier: tierIndex,
-      };
-      if (strategy.hold) held.push(event);
-      else yield event;
-      if (part.action === 'stopped') {
-        stopReason = part.reason ?? 'a stream guardrail stopped the answer';
-        break;
-      }
+    if (!strategy.stream || guards.length === 0) {
+      // No stream guard (or streaming off: output guards run on the whole answer later): no guard hop per chunk.
+      for await (const chunk of deltas()) onText(chunk);
+    } else {
+      // One guard is called directly (what core's chain does for one guard, minus two generator hops per chunk).
+      const guarded = guards.length === 1 ? guards[0]!.guardStream!(session.context, deltas()) : session.guardStream(deltas());
+      for await (const part of guarded) if (onPart(part)) break;
     }
   } catch (error) {
     return {
@@ -216,8 +228,4 @@ async function* generateParts(model: ChatModel, request: ChatRequest, options: C
   yield { type: 'text-delta', text: result.text };
   if (result.logprobs) yield { type: 'logprobs', logprobs: result.logprobs };
   yield { type: 'finish', finishReason: result.finishReason, usage: result.usage };
-}
-
-async function* plainParts(deltas: AsyncIterable<string>): AsyncGenerator<GuardedStreamPart> {
-  for await (const text of deltas) yield { type: 'text', text };
 }

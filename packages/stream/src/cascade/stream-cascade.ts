@@ -36,7 +36,7 @@ export function streamCascade(agent: CascadeAgent, input: CascadeInput, options:
   if (callerSignal?.aborted === true) controller.abort(callerSignal.reason);
   else callerSignal?.addEventListener('abort', onAbort, { once: true });
   return new CascadeStreamHub(
-    (sink) => driveStream(agent, input, parsed, controller.signal, sink),
+    (sink, emit) => driveStream(agent, input, parsed, controller.signal, sink, emit),
     controller,
     () => callerSignal?.removeEventListener('abort', onAbort),
   );
