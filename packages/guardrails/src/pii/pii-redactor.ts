@@ -36,7 +36,7 @@ export interface PiiRedactor {
  * @throws CascadeError `INVALID_CONFIG` for a bad field or a `hash` action without `hashSalt`.
  * @example
  * const redactor = createPiiRedactor({ actions: { CREDIT_CARD: 'block', EMAIL_ADDRESS: 'mask' } });
- * redactor.redact('write to ada@example.com').text; // 'write to *******e.com'
+ * redactor.redact('write to ada@example.com').text; // 'write to ***@*******.com'
  */
 export function createPiiRedactor(config: PiiConfig = {}): PiiRedactor {
   const resolved = parseConfig(piiConfigSchema, config, 'PII redactor config');

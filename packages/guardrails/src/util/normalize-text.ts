@@ -18,7 +18,7 @@ export function normalizeForMatching(text: string): string {
   });
   // Spaced-out letters: 3+ single letters separated by one space, dot, dash or underscore.
   value = value.replace(/(?<![\p{L}])\p{L}(?:[ ._-]\p{L}(?![\p{L}])){2,}/gu, (run) => run.replace(/[ ._-]/g, ''));
-  value = value.replace(/(\p{L})\1{2,}/gu, '$1$1');
+  value = value.replace(/(\p{L})\1{2,}/gu, '$1$1').replace(/[ \t]{2,}/g, ' ');
   return value;
 }
 
