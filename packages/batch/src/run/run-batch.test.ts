@@ -126,6 +126,15 @@ describe('runBatch', () => {
     expect(model.calls).toHaveLength(6);
   });
 
+  it('counts what failed tries spent: a draft blocked by an output guard was still billed', async () => {
+    const model = cheapModel(0);
+    const guard: CascadeMiddleware = { name: 'guard', guardOutput: (_context, text) => (text.includes('blocked') ? { action: 'block', reason: 'unsafe', findings: [] } : { action: 'allow' }) };
+    const report = await settle(runBatch(oneTierAgent(model, [guard]), ['blocked one', 'fine'], {}, deps));
+    expect(report.results[0]).toMatchObject({ status: 'failed' });
+    expect(report.results[0]!.costUsd).toBeCloseTo(0.15);
+    expect(report.summary.costUsd).toBeCloseTo(0.3);
+  });
+
   it('does not retry a non-retryable error, and one failure never sinks the batch', async () => {
     const model = cheapModel(0, (prompt) => (prompt === 'q2' ? { error: mockProviderError(400, 'bad request') } : undefined));
     const report = await settle(runBatch(oneTierAgent(model), prompts(5), { retries: 3 }, deps));

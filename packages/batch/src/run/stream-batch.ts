@@ -21,6 +21,13 @@ interface Running {
   startedAt: number;
   attempts: number;
   estimateUsd: number;
+  /** Spent by failed tries: providers bill rejected drafts and cancelled calls (core puts it on the error). */
+  spentUsd: number;
+}
+
+function spendOf(error: CascadeError): number {
+  const cost = error.details?.costUsd;
+  return typeof cost === 'number' && Number.isFinite(cost) ? cost : 0;
 }
 
 type Pulled = { kind: 'item'; item: NormalizedBatchItem } | { kind: 'invalid'; result: BatchItemFailure } | { kind: 'done' };
@@ -141,7 +148,7 @@ async function* execute(agent: CascadeAgent, items: BatchSource, config: Resolve
     status: stopReason === 'timeout' ? 'timed-out' : 'aborted',
     error: stopError!,
     attempts: state.attempts,
-    costUsd: 0,
+    costUsd: state.spentUsd,
     latencyMs: now() - state.startedAt,
   });
 
@@ -166,9 +173,10 @@ async function* execute(agent: CascadeAgent, items: BatchSource, config: Resolve
           ...(item.principal ? { principal: item.principal } : {}),
           ...(item.policy ? { policy: item.policy } : {}),
         });
-        return { index: item.index, id: item.id, status: 'ok', result, attempts: state.attempts, costUsd: result.costUsd, latencyMs: now() - state.startedAt };
+        return { index: item.index, id: item.id, status: 'ok', result, attempts: state.attempts, costUsd: state.spentUsd + result.costUsd, latencyMs: now() - state.startedAt };
       } catch (thrown) {
         error = toCascadeError(thrown);
+        state.spentUsd += spendOf(error);
         timedOut = link.timedOut;
       } finally {
         link.dispose();
@@ -183,7 +191,7 @@ async function* execute(agent: CascadeAgent, items: BatchSource, config: Resolve
         if (delayMs !== undefined) retries++;
       }
       if (delayMs === undefined) {
-        return { index: item.index, id: item.id, status: timedOut ? 'timed-out' : 'failed', error, attempts: state.attempts, costUsd: 0, latencyMs: now() - state.startedAt };
+        return { index: item.index, id: item.id, status: timedOut ? 'timed-out' : 'failed', error, attempts: state.attempts, costUsd: state.spentUsd, latencyMs: now() - state.startedAt };
       }
       try {
         await sleep(delayMs, signal);
@@ -194,7 +202,7 @@ async function* execute(agent: CascadeAgent, items: BatchSource, config: Resolve
   };
 
   const start = (item: NormalizedBatchItem, estimateUsd: number): void => {
-    const state: Running = { item, startedAt: now(), attempts: 0, estimateUsd };
+    const state: Running = { item, startedAt: now(), attempts: 0, estimateUsd, spentUsd: 0 };
     budget.reserve(estimateUsd);
     running.set(item.index, state);
     void runItem(state).then((result) => {
