@@ -41,4 +41,4 @@ export { normalizeInput, type CascadeInput } from './engine/normalize-input';
 export type { CascadeResult, CascadeAttempt, AttemptStatus, CascadeRouting } from './engine/cascade-result';
 // Cost accounting (v0.2.0-compatible) and calendar periods
 export { createCostTracker, budgetConfigSchema, costTrackerConfigSchema, type CostTracker, type CostTrackerConfig, type BudgetConfig, type BudgetAlert, type CostSummary, type UserCostSummary, type ModelCostSummary } from './cost/cost-tracker';
-export { calendarPeriod, assertTimeZone, type CalendarPeriod } from './util/calendar';
+export { calendarPeriod, assertTimeZone, isValidTimeZone, startOfLocalDay, type CalendarPeriod, type Weekday } from './util/calendar';
