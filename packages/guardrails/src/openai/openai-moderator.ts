@@ -43,13 +43,13 @@ export function createOpenAIModerator(config: OpenAIModeratorConfig, dependencie
   return {
     name,
     async moderate(text: string, options: ModerateOptions = {}): Promise<ModerationResult> {
-      const signals = [AbortSignal.timeout(settings.timeoutMs), ...(options.abortSignal ? [options.abortSignal] : [])];
-      const signal = AbortSignal.any(signals);
+      const timeout = AbortSignal.timeout(settings.timeoutMs);
+      const signal = options.abortSignal ? AbortSignal.any([timeout, options.abortSignal]) : timeout;
       let response: Awaited<ReturnType<OpenAI['moderations']['create']>>;
       try {
         response = await dependencies.client.moderations.create({ model: settings.model, input: text }, { signal, maxRetries: 0 });
       } catch (error) {
-        throw providerError(error, name, options.abortSignal);
+        throw providerError(error, name, options.abortSignal, timeout, settings.timeoutMs);
       }
       const result = response.results?.[0];
       if (!result) throw new CascadeError('MODEL_CALL_FAILED', `${name}: the moderation response had no results. Check that the endpoint implements /v1/moderations.`);
@@ -70,8 +70,9 @@ export function createOpenAIModerator(config: OpenAIModeratorConfig, dependencie
   };
 }
 
-function providerError(error: unknown, name: string, callerSignal: AbortSignal | undefined): CascadeError {
+function providerError(error: unknown, name: string, callerSignal: AbortSignal | undefined, timeout: AbortSignal, timeoutMs: number): CascadeError {
   if (callerSignal?.aborted) return new CascadeError('ABORTED', `${name}: moderation was aborted by the caller.`, { cause: error });
+  if (timeout.aborted) return new CascadeError('TIMEOUT', `${name}: moderation took longer than ${timeoutMs} ms. Raise timeoutMs or check the endpoint.`, { cause: error, retryable: true });
   const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
   const errorName = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
   if (errorName === 'APIConnectionTimeoutError' || errorName === 'TimeoutError' || errorName === 'APIUserAbortError') {
