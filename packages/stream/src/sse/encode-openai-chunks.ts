@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type CascadeError, type FinishReason, type TokenUsage, parseConfig } from '@cascade/core';
 import { z } from 'zod';
 import type { CascadeStreamEvent } from '../events/stream-event';
@@ -59,7 +58,7 @@ function usageBody(usage: TokenUsage): Record<string, unknown> {
  */
 export async function* encodeOpenAIChunks(events: AsyncIterable<CascadeStreamEvent>, options: OpenAIChunkOptions = {}): AsyncGenerator<string, void> {
   const settings = parseConfig(openAIChunkOptionsSchema, options, 'encodeOpenAIChunks options');
-  const id = settings.id ?? `chatcmpl-${randomUUID()}`;
+  const id = settings.id ?? `chatcmpl-${globalThis.crypto.randomUUID()}`;
   const created = settings.created ?? Math.floor(Date.now() / 1000);
   let model = settings.model;
   let sentRole = false;
