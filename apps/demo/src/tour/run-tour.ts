@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { type ChatRequest, DEFAULT_QUALITY_TARGET } from '@cascade/core';
 import { createDemoAgent } from '../agent/create-demo-agent';
 import { createDemoModels } from '../agent/demo-models';
@@ -53,7 +54,7 @@ export async function runTour(options: TourOptions): Promise<TourOutcome> {
     const context: TourContext = { terminal, demo, models, ledger, questions, seenByModel };
 
     terminal.line(color.bold('Cascade tour') + color.dim(` — ${models.description}`));
-    terminal.line(color.dim(`Each request: profile → limits → guardrails → cheapest model → validate → escalate if needed. Profiles: ${database.filename}`));
+    terminal.line(color.dim(`Each request: profile → limits → guardrails → cheapest model → validate → escalate if needed. Profiles: ${relative(process.env.INIT_CWD ?? process.cwd(), database.filename)}`));
     terminal.line();
     await showUsers(context);
     const stream = await showStream(context);
