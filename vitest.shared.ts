@@ -7,7 +7,10 @@ import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
 export function cascadeProject(name: string, overrides: UserWorkspaceConfig['test'] = {}): UserWorkspaceConfig {
   return defineProject({
     resolve: { conditions: ['source', 'import', 'module', 'node', 'default'] },
-    ssr: { resolve: { conditions: ['source', 'import', 'module', 'node', 'default'] } },
+    // Vitest passes these to its Node workers as --conditions, which also apply to require():
+    // `import` there would make CJS packages (pg → pg-pool) load ESM builds. Vite adds
+    // import/require by itself, so workers need only `source` and `node`.
+    ssr: { resolve: { conditions: ['source', 'node'] } },
     test: {
       name,
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

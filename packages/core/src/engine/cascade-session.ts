@@ -164,6 +164,11 @@ export class CascadeSession {
     return this.init.admitted.guardOutput(text);
   }
 
+  /** True when the pipeline has stream guards; without them a driver can pass deltas straight on. */
+  get hasStreamGuards(): boolean {
+    return this.init.admitted.hasStreamGuards;
+  }
+
   /** Stream guards over text deltas. */
   guardStream(deltas: AsyncIterable<string>): ReturnType<AdmittedRequest['guardStream']> {
     return this.init.admitted.guardStream(deltas);

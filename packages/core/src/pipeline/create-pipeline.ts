@@ -36,6 +36,8 @@ export interface AdmittedRequest {
   guardOutput(text: string): Promise<{ text: string; findings: GuardFinding[] }>;
   /** Runs stream guards over text deltas; yields text and guardrail events. */
   guardStream(deltas: AsyncIterable<string>): AsyncIterable<GuardedStreamPart>;
+  /** True when any middleware guards streams (drivers may skip `guardStream` otherwise). */
+  readonly hasStreamGuards: boolean;
   /** Settles every reservation with what was consumed. Safe to call more than once; only the first counts. */
   settle(info: SettleInfo): Promise<void>;
 }
@@ -163,6 +165,7 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
         inputFindings,
         warnings,
         settle,
+        hasStreamGuards: streamGuards.length > 0,
         guardOutput: (text) => guardOutput(frozenContext, text),
         guardStream: (deltas) => guardStream(frozenContext, deltas),
       };
@@ -189,6 +192,8 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
   }
 
   function guardStream(context: PipelineContext, deltas: AsyncIterable<string>): AsyncIterable<GuardedStreamPart> {
+    // Streams are hot paths: one guard reads the deltas directly (no chaining hops per chunk).
+    if (streamGuards.length === 1) return streamGuards[0]!.guardStream!(context, deltas);
     let stream: AsyncIterable<GuardedStreamPart> = textParts(deltas);
     for (const guard of streamGuards) stream = chainGuard(context, guard, stream);
     return stream;

@@ -24,4 +24,17 @@ describe('mergePolicies', () => {
       }),
     );
   });
+
+  it('merges limits and guardrails field by field instead of replacing them', () => {
+    const merged = mergePolicies(
+      { limits: { user: { rate: { requestsPerMinute: 10 }, budget: { dailyUsd: 1 } }, timeZone: 'UTC' }, guardrails: { pii: { enabled: true, action: 'redact' }, injection: { enabled: true } } },
+      { limits: { user: { rate: { tokensPerMinute: 1000 } }, organization: { budget: { monthlyUsd: 100 } } }, guardrails: { pii: { enabled: true, action: 'block' } } },
+    );
+    expect(merged.limits).toEqual({
+      user: { rate: { requestsPerMinute: 10, tokensPerMinute: 1000 }, budget: { dailyUsd: 1 } },
+      organization: { budget: { monthlyUsd: 100 } },
+      timeZone: 'UTC',
+    });
+    expect(merged.guardrails).toEqual({ pii: { enabled: true, action: 'block' }, injection: { enabled: true } });
+  });
 });

@@ -1,4 +1,4 @@
-import type { AgentPolicy } from './agent-policy';
+import type { AgentPolicy, LimitsPolicy } from './agent-policy';
 
 /**
  * Layers policies: later layers override scalar fields, but model restrictions only ever narrow —
@@ -22,7 +22,38 @@ export function mergePolicies(...layers: readonly (AgentPolicy | undefined)[]): 
       ...(allowedModels ? { allowedModels } : {}),
       ...(blockedModels ? { blockedModels } : {}),
       ...(merged.features || layer.features ? { features: { ...merged.features, ...layer.features } } : {}),
+      ...(merged.limits || layer.limits ? { limits: mergeLimits(merged.limits, layer.limits) } : {}),
+      ...(merged.guardrails || layer.guardrails ? { guardrails: mergeNested(merged.guardrails, layer.guardrails) } : {}),
     };
   }
   return merged;
+}
+
+type Scope = NonNullable<LimitsPolicy['user']>;
+
+/** Limits merge per scope (user, organization, workspace) and per kind (rate, budget), field by field. */
+function mergeLimits(base: LimitsPolicy | undefined, layer: LimitsPolicy | undefined): LimitsPolicy {
+  const merged: LimitsPolicy = { ...base, ...layer };
+  for (const scope of ['user', 'organization', 'workspace'] as const) {
+    const left: Scope | undefined = base?.[scope];
+    const right: Scope | undefined = layer?.[scope];
+    if (left && right) merged[scope] = mergeNested(left, right);
+  }
+  return merged;
+}
+
+/** Merges two objects one level deep: nested objects merge field by field, other values override. */
+function mergeNested<T extends object>(base: T | undefined, layer: T | undefined): T {
+  const merged = { ...base, ...layer } as Record<string, unknown>;
+  if (base && layer) {
+    for (const [key, value] of Object.entries(layer)) {
+      const previous = (base as Record<string, unknown>)[key];
+      if (isPlainObject(previous) && isPlainObject(value)) merged[key] = { ...previous, ...value };
+    }
+  }
+  return merged as T;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

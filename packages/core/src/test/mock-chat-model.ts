@@ -89,7 +89,7 @@ export class MockChatModel implements ChatModel {
       const response = this.pick(request);
       await this.wait(response.latencyMs ?? this.latencyMs, options?.abortSignal, call);
       if (response.error !== undefined) throw response.error;
-      const text = response.text ?? '';
+      const text = response.text ?? response.chunks?.join('') ?? '';
       return {
         text,
         finishReason: response.finishReason ?? 'stop',

@@ -1,5 +1,5 @@
 import {
-  type CascadeAgent, type CascadeAttempt, type CascadeMiddleware, CascadeError, type CascadeInput, type CascadeResult, type CascadeSession, type GuardFinding,
+  type CascadeAgent, type CascadeAttempt, CascadeError, type CascadeInput, type CascadeResult, type CascadeSession, type GuardFinding,
   type PlannedTier, type QualityVerdict, type TokenUsage, ZERO_USAGE, isAbortError, toCascadeError,
 } from '@cascade/core';
 import type { CascadeStreamEvent, SwitchEvent, UsageEvent } from '../events/stream-event';
@@ -44,8 +44,7 @@ export async function driveStream(
   }
   let settled = false;
   try {
-    const guards = agent.pipeline.middleware.filter((middleware) => typeof middleware.guardStream === 'function');
-    const result = await driveTiers(session, options, guards, emit);
+    const result = await driveTiers(session, options, emit);
     settled = true;
     const warning = await session.finish('success');
     const final = warning ? { ...result, warnings: [...result.warnings, warning] } : result;
@@ -82,7 +81,6 @@ interface PendingSwitch {
 async function driveTiers(
   session: CascadeSession,
   options: ParsedStreamCascadeOptions,
-  guards: readonly CascadeMiddleware[],
   emit: (event: CascadeStreamEvent) => void,
 ): Promise<CascadeResult> {
   const policy = session.context.policy;
@@ -100,7 +98,7 @@ async function driveTiers(
     if (pending) emit(switchEvent(pending, tier));
     pending = undefined;
     emit({ type: 'attempt-start', modelId: tier.model.modelId, provider: tier.model.provider, tier: tier.tier, attempt: session.attempts.length });
-    const outcome = await runAttempt(session, tier, strategy, options.partialCheckChars, guards, emit);
+    const outcome = await runAttempt(session, tier, strategy, options.partialCheckChars, emit);
 
     if (outcome.kind === 'failed') {
       if (session.stopped) {

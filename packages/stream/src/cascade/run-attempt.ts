@@ -1,5 +1,5 @@
 import type {
-  CallOptions, CascadeMiddleware, CascadeSession, ChatModel, ChatRequest, ChatResult, FinishReason, GuardFinding, GuardedStreamPart, PlannedTier, StreamPart,
+  CallOptions, CascadeSession, ChatModel, ChatRequest, ChatResult, FinishReason, GuardFinding, GuardedStreamPart, PlannedTier, StreamPart,
   TokenLogprob, TokenUsage,
 } from '@cascade/core';
 import { ZERO_USAGE } from '@cascade/core';
@@ -65,7 +65,7 @@ interface AttemptState {
 
 /**
  * Streams one tier: calls the model (`doStream`, or `doGenerate` when streaming is off), runs the text
- * through the stream guards of the pipeline (`guards`: the middleware with `guardStream`), emits the client's events live unless the strategy holds them,
+ * through the stream guards of the pipeline, emits the client's events live unless the strategy holds them,
  * runs partial checks when asked, and returns how the attempt ended. Never throws: failures are outcomes.
  */
 export async function runAttempt(
@@ -73,7 +73,6 @@ export async function runAttempt(
   tier: PlannedTier,
   strategy: AttemptStrategy,
   partialCheckChars: number,
-  guards: readonly CascadeMiddleware[],
   emit: (event: CascadeStreamEvent) => void,
 ): Promise<AttemptOutcome> {
   const started = session.now();
@@ -185,12 +184,11 @@ export async function runAttempt(
     return true;
   };
   try {
-    if (!strategy.stream || guards.length === 0) {
+    if (!strategy.stream || !session.hasStreamGuards) {
       // No stream guard (or streaming off: output guards run on the whole answer later): no guard hop per chunk.
       for await (const chunk of deltas()) onText(chunk);
     } else {
-      // One guard is called directly (what core's chain does for one guard, minus two generator hops per chunk).
-      const guarded = guards.length === 1 ? guards[0]!.guardStream!(session.context, deltas()) : session.guardStream(deltas());
+      const guarded = session.guardStream(deltas());
       for await (const part of guarded) if (onPart(part)) break;
     }
   } catch (error) {
