@@ -131,6 +131,7 @@ describe('createCascadeAgent', () => {
     expect(CascadeError.isInstance(error) && error.code).toBe('ALL_MODELS_FAILED');
     expect((error as CascadeError).retryable).toBe(true);
     expect((error as CascadeError).message).toContain('cheap (MODEL_CALL_FAILED 429)');
+    expect((error as CascadeError).details?.attempts).toEqual([expect.objectContaining({ modelId: 'cheap', code: 'MODEL_CALL_FAILED', statusCode: 429 }), expect.objectContaining({ modelId: 'strong', statusCode: 500 })]);
   });
 
   it('returns a rejected draft with a warning when every stronger tier fails', async () => {

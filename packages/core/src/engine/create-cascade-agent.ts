@@ -242,7 +242,10 @@ function withSpend(error: CascadeError, session: CascadeSession): CascadeError {
       ...error.details,
       costUsd: session.costUsd,
       usage: session.usage,
-      attempts: session.attempts.map((attempt) => ({ modelId: attempt.modelId, status: attempt.status, costUsd: attempt.costUsd, reason: attempt.reason })),
+      // Keep an error's own attempt list (ALL_MODELS_FAILED names each code); add one otherwise.
+      attempts: error.details?.attempts ?? session.attempts.map((attempt) => ({
+        modelId: attempt.modelId, status: attempt.status, costUsd: attempt.costUsd, reason: attempt.reason, ...(attempt.error ? { code: attempt.error.code } : {}),
+      })),
     },
   });
 }
