@@ -62,7 +62,8 @@ export function recognizeNumericEntities(text: string, out: RawPiiMatch[]): void
     let match = classify(text, run);
     // "4222222222222 (13 digits)": the run may have swallowed trailing groups; a shorter run that
     // classifies with a higher score (a Luhn-valid card instead of a weak phone) wins.
-    for (let keep = run.groups.length - 1; (!match || match.score < 0.6) && keep >= 1; keep--) {
+    const retry = run.groups.length > 1 && (!match || match.score < 0.6) && run.groups[0]!.length + (run.groups[1]?.length ?? 0) >= 8;
+    for (let keep = run.groups.length - 1; retry && (!match || match.score < 0.6) && keep >= 1; keep--) {
       const shorter = classify(text, {
         ...run,
         end: run.groupEnds[keep - 1]!,
@@ -176,8 +177,13 @@ function classify(text: string, run: NumericRun): RawPiiMatch | undefined {
   // The shortest entity here is an IPv4 address (4 digits).
   if (count < 4) return undefined;
   const digits = groups.join('');
-  const separatorSet = new Set(separators);
-  const onlySeparator = separatorSet.size === 1 ? separators[0] : separatorSet.size === 0 ? '' : undefined;
+  let onlySeparator: string | undefined = separators.length === 0 ? '' : separators[0];
+  for (let index = 1; index < separators.length; index++) {
+    if (separators[index] !== onlySeparator) {
+      onlySeparator = undefined;
+      break;
+    }
+  }
 
   if (!run.plus && !run.leadingParen && !run.extension) {
     const ip = ipv4(text, run, onlySeparator);

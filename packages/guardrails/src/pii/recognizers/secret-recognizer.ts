@@ -47,32 +47,49 @@ const RULES: readonly TokenRule[] = [
  * AWS access keys (and secret keys next to their variable name), GitHub tokens, JWTs and PEM
  * private-key blocks. Each rule is one `indexOf` pass plus a bounded body scan.
  */
+/** One pass finds every rule prefix; rules are then applied only at those positions. */
+const PREFIX_PATTERN = new RegExp(
+  [...new Set(RULES.map((rule) => rule.prefix))]
+    .sort((left, right) => right.length - left.length)
+    .map((prefix) => prefix.replace(/[-_]/g, (char) => `\\${char}`))
+    .join('|'),
+  'g',
+);
+
 export function recognizeSecrets(text: string, out: RawPiiMatch[]): void {
-  for (const rule of RULES) scanRule(text, rule, out);
+  PREFIX_PATTERN.lastIndex = 0;
+  let found: RegExpExecArray | null;
+  let resumeAt = 0;
+  while ((found = PREFIX_PATTERN.exec(text)) !== null) {
+    const index = found.index;
+    if (index < resumeAt) continue;
+    for (const rule of RULES) {
+      if (!text.startsWith(rule.prefix, index)) continue;
+      const end = matchRule(text, rule, index);
+      if (end > index) {
+        out.push({ type: rule.type, start: index, end, score: 0.95, detail: rule.detail });
+        resumeAt = end;
+        PREFIX_PATTERN.lastIndex = end;
+        break;
+      }
+    }
+  }
   recognizeAwsSecretKeys(text, out);
   recognizeJwts(text, out);
   recognizePrivateKeys(text, out);
 }
 
-function scanRule(text: string, rule: TokenRule, out: RawPiiMatch[]): void {
-  let index = text.indexOf(rule.prefix);
-  while (index >= 0) {
-    let next = index + 1;
-    const boundary = index === 0 || !(isAlnumCode(text.charCodeAt(index - 1)) || text.charCodeAt(index - 1) === 95 || text.charCodeAt(index - 1) === 45);
-    const excluded = rule.unless?.some((other) => text.startsWith(other, index)) ?? false;
-    if (boundary && !excluded) {
-      const bodyStart = index + rule.prefix.length;
-      let end = bodyStart;
-      while (end < text.length && end - bodyStart <= rule.maxBody && rule.body(text.charCodeAt(end))) end++;
-      const bodyLength = end - bodyStart;
-      const after = end < text.length ? text.charCodeAt(end) : 32;
-      if (bodyLength >= rule.minBody && bodyLength <= rule.maxBody && !isAlnumCode(after) && hasDigitAndLetter(text, bodyStart, end)) {
-        out.push({ type: rule.type, start: index, end, score: 0.95, detail: rule.detail });
-        next = end;
-      }
-    }
-    index = text.indexOf(rule.prefix, next);
-  }
+/** End of the token when `rule` matches at `index`, else `index`. */
+function matchRule(text: string, rule: TokenRule, index: number): number {
+  const boundary = index === 0 || !(isAlnumCode(text.charCodeAt(index - 1)) || text.charCodeAt(index - 1) === 95 || text.charCodeAt(index - 1) === 45);
+  if (!boundary || (rule.unless?.some((other) => text.startsWith(other, index)) ?? false)) return index;
+  const bodyStart = index + rule.prefix.length;
+  let end = bodyStart;
+  while (end < text.length && end - bodyStart <= rule.maxBody && rule.body(text.charCodeAt(end))) end++;
+  const bodyLength = end - bodyStart;
+  const after = end < text.length ? text.charCodeAt(end) : 32;
+  if (bodyLength >= rule.minBody && bodyLength <= rule.maxBody && !isAlnumCode(after) && hasDigitAndLetter(text, bodyStart, end)) return end;
+  return index;
 }
 
 function hasDigitAndLetter(text: string, start: number, end: number): boolean {

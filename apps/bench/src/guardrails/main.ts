@@ -1,0 +1,58 @@
+/**
+ * `pnpm bench:guardrails [--json] [--pii <file>]`: PII precision/recall/F1 per claimed entity type
+ * (ours and the npm peers openredaction and redact-pii, same process, same data), throughput on
+ * 1 KB and 1 MB texts, 1 MB adversarial inputs; local moderation per category and XSTest
+ * over-blocking; prompt-injection recall on CyberSecEval and XSTest false positives; stream
+ * redaction delay and throughput. Data: ../shared/data (or CASCADE_DATA_DIR).
+ */
+import path from 'node:path';
+import { dataDir, loadCyberSecEval, loadModeration, loadPresidio, loadXstest } from './data';
+import { runInjectionBench } from './injection-bench';
+import { runModerationBench } from './moderation-bench';
+import { megabyteText, runPiiBench } from './pii-bench';
+import { runStreamBench } from './stream-bench';
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const root = dataDir();
+  const piiFile = path.resolve(argument('--pii') ?? path.join(root, 'pii/presidio-synth-v2.json'));
+  const presidio = loadPresidio(piiFile);
+  const xstest = loadXstest(path.join(root, 'injection/xstest-prompts.csv'));
+  const log = (message: string): void => {
+    if (!json) console.error(message);
+  };
+
+  log(`PII on ${piiFile} (${presidio.length} texts)…`);
+  const pii = await runPiiBench(presidio, { peerTimeLimitMs: 2_000 });
+  log('moderation…');
+  const moderation = runModerationBench(loadModeration(path.join(root, 'moderation/openai-moderation-1680.jsonl')), xstest);
+  log('injection…');
+  const injection = runInjectionBench(loadCyberSecEval(path.join(root, 'injection/cyberseceval-prompt-injection.json')), xstest);
+  log('stream…');
+  const stream = await runStreamBench(megabyteText(presidio));
+
+  const result = {
+    command: `pnpm bench:guardrails${json ? ' --json' : ''}${argument('--pii') ? ` --pii ${argument('--pii')}` : ''}`,
+    node: process.version,
+    data: { pii: path.relative(process.cwd(), piiFile), sources: 'microsoft/presidio-research (MIT), openai/moderation-api-release (MIT), PurpleLlama CyberSecEval (MIT), XSTest (CC-BY-4.0)' },
+    pii,
+    moderation,
+    injection,
+    stream,
+  };
+  if (json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  console.log(JSON.stringify(result, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
