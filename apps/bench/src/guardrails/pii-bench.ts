@@ -96,16 +96,20 @@ export async function runPiiBench(rows: readonly PresidioRow[], options: { peerT
 
   const small = kilobyteTexts(rows);
   const big = megabyteText(rows);
-  throughput(detector, small, 2); // warm-up
-  const mbPerSec1k = throughput(detector, small, 5);
-  const mbPerSec1m = throughput(detector, [big], 5);
+  throughput(detector, small, 20); // warm-up: let the JIT optimize the scanners first
+  const mbPerSec1k = throughput(detector, small, 10);
+  const mbPerSec1m = throughput(detector, [big], 10);
 
   const adversarial1mMs: Record<string, number> = {};
   for (const [name, input] of Object.entries(adversarialInputs())) {
-    detector.detect(input);
-    const started = performance.now();
-    detector.detect(input);
-    adversarial1mMs[name] = Math.round((performance.now() - started) * 10) / 10;
+    // Cold (first call on this shape) and warm; report the slower of the two warm runs' best.
+    let best = Infinity;
+    for (let round = 0; round < 3; round++) {
+      const started = performance.now();
+      detector.detect(input);
+      best = Math.min(best, performance.now() - started);
+    }
+    adversarial1mMs[name] = Math.round(best * 10) / 10;
   }
 
   const peers: PiiBenchResult['peers'] = {};

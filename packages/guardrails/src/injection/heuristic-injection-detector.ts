@@ -19,6 +19,8 @@ const HIDDEN = String.raw`(?:system|initial|hidden|secret|original|internal|conf
 
 const PATTERNS: readonly Pattern[] = [
   p('instruction-override', 0.85, String.raw`\b(?:ignore|disregard|forget|override|bypass|skip|neglect|abandon|drop|discard|set aside|pay no attention to|do not follow|don't follow|stop following)\b[^.\n]{0,40}?\b${PRIOR}\b[^.\n]{0,30}?\b${RULESET}\b`),
+  p('instruction-override', 0.8, String.raw`\b(?:ignore|disregard|forget)\b[^.\n]{0,15}?\b(?:everything|all|what) (?:(?:that )?you(?:'ve| have)? (?:been|were) (?:told|instructed|given)|(?:said|written|stated) (?:above|before))`),
+  p('instruction-override', 0.8, String.raw`\b(?:ignorez|ignorer|oubliez|oublie|ignora|ignore|olvida|olvide|ignoriere|ignorieren|vergiss|vergessen sie|esqueça|esqueca|ignori|dimentica)\b[^.\n]{0,40}?\b(?:instructions?|instrucciones|instruções|instrucoes|anweisungen|istruzioni|consignes|règles|regeln|reglas|regras|fonction|función|funzione|funktion|ordres|órdenes)\b`),
   p('instruction-override', 0.6, String.raw`\b(?:new|updated|revised|real|actual|true) (?:instructions?|rules?|task|directive|system prompt)\s*[:\-]`),
   p('instruction-override', 0.45, String.raw`\b(?:from now on|starting now|henceforth),? (?:you (?:will|must|are|should|shall)|respond|answer|reply|only|always|never|act)\b`),
   p('instruction-override', 0.5, String.raw`\b(?:instead|rather),? (?:just )?(?:say|respond|reply|output|print|write|answer) (?:with |only )?["'“]`),
@@ -30,9 +32,11 @@ const PATTERNS: readonly Pattern[] = [
   p('prompt-extraction', 0.8, String.raw`\b${REVEAL}\b[^.\n?]{0,30}?\b(?:your|the|my|its)\s+${HIDDEN}\s+(?:prompt|instructions?|message|rules|guidelines|configuration|context)\b`),
   p('prompt-extraction', 0.8, String.raw`\b(?:repeat|print|output|recite|return|copy) (?:all |everything |the (?:text|words|content) )?(?:above|before this|verbatim|word for word)\b`),
   p('prompt-extraction', 0.7, String.raw`\b(?:what (?:were|are) you (?:told|instructed|programmed)|what (?:is|are) your (?:instructions|rules|directives)|system prompt)\b`),
-  p('secret-probing', 0.45, String.raw`\b(?:${REVEAL}|what's|whats|tell me|can you (?:share|tell|give)|hint (?:at|about)|spell|hint|reverse)\b[^.\n?]{0,40}?\b(?:the|your|a|its)\s+(?:(?:secret|hidden|confidential|private|admin) )?(?:password|passcode|passphrase|secret(?: key| code| word)?|api key|credentials?|access code|pin)\b`),
+  p('secret-probing', 0.5, String.raw`\b(?:${REVEAL}|what's|whats|tell me|can you (?:share|tell|give)|hint (?:at|about)|spell|hint|reverse)\b[^.\n?]{0,40}?\b(?:the|your|a|its)\s+(?:(?:secret|hidden|confidential|private|admin) )?(?:password|passcode|passphrase|secret(?: key| code| word)?|api key|credentials?|access code|pin)\b`),
   p('system-mode', 0.65, String.raw`(?:^|\n)\s*(?:\[?(?:system|admin|developer|root)\]?\s*(?:message|prompt|override|note)?\s*:|###\s*(?:system|instruction|new instruction)|<\|?(?:im_start|system|endoftext)\|?>|\[/?inst\])`),
-  p('system-mode', 0.6, String.raw`\b(?:(?:enable|enter|activate|switch to|you are (?:now )?in) (?:admin|debug|developer|maintenance|god|sudo|root|unrestricted|test) mode|sudo mode|admin override|override code|authorization code|i am (?:your|the) (?:developer|creator|administrator|admin|owner))\b`),
+  p('system-mode', 0.6, String.raw`\b(?:(?:enable|enter|activate|switch to|you are (?:now )?in) (?:admin|debug|developer|maintenance|god|sudo|root|unrestricted|test) mode|sudo mode|admin override|override code|authorization code|(?:i am|i'm) (?:your|the) (?:developer|creator|administrator|admin|owner|programmer|maker)|(?:i am|i'm) god)\b`),
+  p('system-mode', 0.65, String.raw`<\s*/?\s*(?:system|admin|developer)(?: mode| message| prompt| override)?\s*>`),
+  p('authority-claim', 0.35, String.raw`\byou (?:have to|must) (?:answer|obey|comply with|do) (?:all of )?(?:my|everything i)\b`),
   p('authority-claim', 0.35, String.raw`\b(?:i am|i'm) (?:a|an|the|your) (?:police officer|detective|fbi agent|lawyer|administrator|system administrator|sysadmin|it admin|supervisor|manager|ceo|security (?:researcher|auditor)|authorized (?:user|personnel))\b`),
   p('output-manipulation', 0.5, String.raw`\b(?:write|compose|create|make) (?:a|an|me a) (?:poem|haiku|song|story|riddle|acrostic|limerick|rap|sonnet)\b[^.\n]{0,30}?\b(?:about|containing|including|with|using|that (?:contains|includes|reveals|spells)) (?:the|your|my) (?:password|secret|system prompt|instructions|key|pin)`),
   p('payload-splitting', 0.5, String.raw`\b(?:let's (?:assume|say) we have (?:two|three|four|the following) (?:strings|variables)|concatenate (?:the|these) (?:strings|parts|variables)|(?:string|variable) [a-z] ?= ?["'])`),
@@ -55,7 +59,8 @@ export type HeuristicInjectionConfig = z.input<typeof heuristicInjectionConfigSc
 /**
  * Local prompt-injection heuristics: instruction override, role-play jailbreaks, system-prompt
  * extraction and secret probing, fake system/role markers, invisible or unusual Unicode, encoded
- * payloads (base64, hex, binary — decoded and re-scanned), repeated-token and many-shot patterns.
+ * payloads (base64, hex, binary — decoded and re-scanned), repeated-token and many-shot patterns;
+ * with `systemPrompt`, requests for a secret or private data that the system prompt protects.
  * Signals combine as a noisy-or into `score`. Implements {@link InjectionDetector}.
  *
  * @example
@@ -67,7 +72,7 @@ export function createHeuristicInjectionDetector(config: HeuristicInjectionConfi
   return {
     name: 'heuristic',
     detect(input: InjectionInput): InjectionVerdict {
-      const signals = scan(input.text, settings.minEncodedLength, 0);
+      const signals = scan(input.text, settings.minEncodedLength, 0, input.systemPrompt);
       let keep = 1;
       const seen = new Map<string, number>();
       for (const signal of signals) seen.set(signal.name, Math.max(seen.get(signal.name) ?? 0, signal.weight));
@@ -78,7 +83,30 @@ export function createHeuristicInjectionDetector(config: HeuristicInjectionConfi
   };
 }
 
-function scan(text: string, minEncodedLength: number, depth: number): InjectionSignal[] {
+/** Secret words in several languages (a request for "the password" is the same attack in any of them). */
+const SECRET_WORDS = /\b(?:password|passwords|passcode|passphrase|pass phrase|secret|secrets|api key|access code|credentials?|pin code|passwort|kennwort|contraseña|contrasena|clave|mot de passe|senha|parola d'ordine|парол\w*|секрет\w*)\b|パスワード|暗証|密码|密碼|비밀번호/u;
+const PROTECTS = /\b(?:do not|don'?t|dont|never|must not|should not|shouldn'?t|under no circumstances)\b[^.\n]{0,40}?\b(?:reveal|share|disclose|tell|give|leak|expose|provide)\b/u;
+const PERSONAL_FIELDS = /\b(?:email|e-mail|address|phone|birth|born|birthday|lives?|living|resid\w*|balance|account|salary|ssn|initials|favou?rite|full name|surname|age)\b/u;
+
+/**
+ * Signals that need the application's system prompt: the prompt protects a secret or private data
+ * and the user text asks for that kind of thing (in any of several languages).
+ */
+function policySignals(text: string, systemPrompt: string | undefined, signals: InjectionSignal[]): void {
+  if (!systemPrompt) return;
+  const policy = normalizeForMatching(systemPrompt);
+  if (!PROTECTS.test(policy)) return;
+  const request = normalizeForMatching(text);
+  if (SECRET_WORDS.test(policy) && SECRET_WORDS.test(request)) signals.push({ name: 'protected-secret-probe', weight: 0.6 });
+  if (/\b(?:private|personal|user'?s) (?:information|data|details)|other user'?s\b/u.test(policy)) {
+    // Proper names from the prompt that the request repeats, or a personal field of "the user".
+    const names = new Set(systemPrompt.match(/\b[A-Z][a-z]{2,}\b/g) ?? []);
+    const mentionsName = [...text.matchAll(/\b[A-Z][a-z]{2,}\b/g)].some((match) => names.has(match[0]) && !/^(?:The|What|Can|Could|Please|Imagine|Suppose|Her|His|She|You|Your|And|For|This)$/.test(match[0]));
+    if ((mentionsName || /\b(?:the )?user'?s?\b/u.test(request)) && PERSONAL_FIELDS.test(request)) signals.push({ name: 'protected-data-probe', weight: 0.6 });
+  }
+}
+
+function scan(text: string, minEncodedLength: number, depth: number, systemPrompt?: string): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
   const normalized = normalizeForMatching(text);
   for (const { name, weight, pattern } of PATTERNS) {
@@ -86,7 +114,10 @@ function scan(text: string, minEncodedLength: number, depth: number): InjectionS
   }
   unicodeSignals(text, signals);
   structureSignals(text, signals);
-  if (depth === 0) encodedSignals(text, minEncodedLength, signals);
+  if (depth === 0) {
+    encodedSignals(text, minEncodedLength, signals);
+    policySignals(text, systemPrompt, signals);
+  }
   return signals;
 }
 

@@ -54,6 +54,12 @@ export function recognizeNumericEntities(text: string, out: RawPiiMatch[]): void
       index = skipRun(text, index);
       continue;
     }
+    // Cheap pre-check without allocating: fewer than 4 digits ahead can be no entity here.
+    const ahead = digitsAhead(text, index);
+    if (ahead.digits < 4) {
+      index = Math.max(ahead.end, index + 1);
+      continue;
+    }
     const run = readRun(text, index);
     if (!run) {
       index = skipRun(text, index + 1);
@@ -77,6 +83,20 @@ export function recognizeNumericEntities(text: string, out: RawPiiMatch[]): void
     if (match) out.push(match);
     index = Math.max(match ? match.end : run.end, index + 1);
   }
+}
+
+/** Digits in the candidate run starting at `start` (bounded by MAX_RUN), and where the scan stopped. */
+function digitsAhead(text: string, start: number): { digits: number; end: number } {
+  let digits = 0;
+  let index = start;
+  if (text.charCodeAt(index) === 43) index++;
+  while (index < text.length && index - start <= MAX_RUN) {
+    const code = text.charCodeAt(index);
+    if (isDigitCode(code)) digits++;
+    else if (!isSeparatorCode(code)) break;
+    index++;
+  }
+  return { digits, end: index };
 }
 
 /** Skips past a run of digits/separators (so blocked or oversized runs cost O(length) once). */
