@@ -14,7 +14,9 @@ export { createLocalModerator, moderateLocally, localModeratorConfigSchema, type
 export { withModerationFallback } from './moderation/with-moderation-fallback';
 // Prompt injection
 export type { InjectionDetector, InjectionVerdict, InjectionSignal, InjectionInput, DetectInjectionOptions } from './injection/injection-detector';
-export { createHeuristicInjectionDetector, heuristicInjectionConfigSchema, type HeuristicInjectionConfig } from './injection/heuristic-injection-detector';
+export {
+  createHeuristicInjectionDetector, heuristicInjectionConfigSchema, type HeuristicInjectionConfig, type HeuristicInjectionDetector,
+} from './injection/heuristic-injection-detector';
 // Middleware
 export {
   createGuardrailsMiddleware, guardrailsMiddlewareConfigSchema, type GuardrailsMiddlewareConfig, type GuardrailsMiddlewareDependencies,
