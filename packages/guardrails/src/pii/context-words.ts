@@ -32,26 +32,37 @@ const NEGATIVE_AFTER: Partial<Record<PiiEntityType, readonly string[]>> = {
 };
 
 /** How much a positive or negative context word moves the score. */
-const BOOST = 0.35;
+export const CONTEXT_BOOST = 0.35;
+const BOOST = CONTEXT_BOOST;
 const PENALTY = 0.3;
+
+const escape = (word: string): string => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** One regex per word list: a word starting at a word boundary (no letter before it). */
+const startsWord = (words: readonly string[]): RegExp => new RegExp(`(?<![a-z])(?:${words.map(escape).join('|')})`);
+/** A whole word: no letter before or after. */
+const wholeWord = (words: readonly string[]): RegExp => new RegExp(`(?<![a-z])(?:${words.map(escape).join('|')})(?![a-z])`);
+const compile = (table: Partial<Record<PiiEntityType, readonly string[]>>, build: (words: readonly string[]) => RegExp): Partial<Record<PiiEntityType, RegExp>> =>
+  Object.fromEntries(Object.entries(table).map(([type, words]) => [type, build(words!)]));
+
+const POSITIVE_PATTERN = compile(POSITIVE, startsWord);
+const NEGATIVE_PATTERN = compile(NEGATIVE, startsWord);
+const NEGATIVE_AFTER_PATTERN = compile(NEGATIVE_AFTER, wholeWord);
 
 /**
  * Adjusts a raw match's score by the words around it: `before` characters to the left and `after`
  * to the right, lower-cased. Bounded windows keep it O(1) per match.
  */
 export function applyContext(text: string, match: RawPiiMatch, before: number, after: number): number {
-  const positive = POSITIVE[match.type];
-  const negative = NEGATIVE[match.type];
+  const positive = POSITIVE_PATTERN[match.type];
+  const negative = NEGATIVE_PATTERN[match.type];
+  const negativeAfter = NEGATIVE_AFTER_PATTERN[match.type];
   if (!positive && !negative) return match.score;
   const left = text.slice(Math.max(0, match.start - before), match.start).toLowerCase();
   const right = text.slice(match.end, Math.min(text.length, match.end + after)).toLowerCase();
   let score = match.score;
-  if (positive && (hasWord(left, positive) || hasWord(right, positive))) score += BOOST;
+  if (positive && (positive.test(left) || positive.test(right))) score += BOOST;
   // Only the nearest words on the same line count against: "order no. 555 1234", "1200 5th Street".
-  const nearLeft = sameLine(left.slice(-16), true);
-  const negativeAfter = NEGATIVE_AFTER[match.type];
-  const nearRight = sameLine(right, false);
-  if ((negative && hasWord(nearLeft, negative)) || (negativeAfter && hasWholeWord(nearRight, negativeAfter))) score -= PENALTY;
+  if ((negative && negative.test(sameLine(left.slice(-16), true))) || (negativeAfter && negativeAfter.test(sameLine(right, false)))) score -= PENALTY;
   return Math.max(0, Math.min(1, score));
 }
 
@@ -62,39 +73,4 @@ function sameLine(window: string, fromEnd: boolean): string {
   }
   const newline = window.indexOf('\n');
   return newline >= 0 ? window.slice(0, newline) : window;
-}
-
-/** True when one of `words` appears as a whole word (bounded by non-letters on both sides) in `window`. */
-function hasWholeWord(window: string, words: readonly string[]): boolean {
-  for (const word of words) {
-    let from = 0;
-    for (;;) {
-      const index = window.indexOf(word, from);
-      if (index < 0) break;
-      const before = index === 0 ? 32 : window.charCodeAt(index - 1);
-      const after = index + word.length >= window.length ? 32 : window.charCodeAt(index + word.length);
-      if (!isLetter(before) && !isLetter(after)) return true;
-      from = index + 1;
-    }
-  }
-  return false;
-}
-
-function hasWord(window: string, words: readonly string[]): boolean {
-  for (const word of words) {
-    let from = 0;
-    for (;;) {
-      const index = window.indexOf(word, from);
-      if (index < 0) break;
-      const before = index === 0 ? 32 : window.charCodeAt(index - 1);
-      // A word must start at a word boundary ("tin" must not match "continue").
-      if (!isLetter(before)) return true;
-      from = index + 1;
-    }
-  }
-  return false;
-}
-
-function isLetter(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
 }

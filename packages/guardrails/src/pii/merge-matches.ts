@@ -11,7 +11,11 @@ export const ACTION_SEVERITY: Readonly<Record<GuardAction, number>> = { allow: 0
  */
 export function mergeMatches(matches: readonly PiiMatch[]): PiiMatch[] {
   if (matches.length < 2) return [...matches];
+  // Common case: recognizers found disjoint spans; only sort.
   const sorted = [...matches].sort((left, right) => left.start - right.start || right.end - left.end);
+  let disjoint = true;
+  for (let index = 1; index < sorted.length && disjoint; index++) disjoint = sorted[index]!.start >= sorted[index - 1]!.end;
+  if (disjoint) return sorted;
   const merged: PiiMatch[] = [];
   let current = { ...sorted[0]! };
   let others = new Set<PiiEntityType>();

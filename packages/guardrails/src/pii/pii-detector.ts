@@ -1,5 +1,5 @@
 import { parseConfig } from '@cascade/core';
-import { applyContext } from './context-words';
+import { applyContext, CONTEXT_BOOST } from './context-words';
 import { mergeMatches } from './merge-matches';
 import { piiConfigSchema, type PiiConfig, type ResolvedPiiConfig } from './pii-config';
 import { PII_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
@@ -63,9 +63,13 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
       const kept: PiiMatch[] = [];
       for (const match of raw) {
         if (!wanted.has(match.type)) continue;
+        // Context can add at most CONTEXT_BOOST: hopeless candidates skip the context lookup.
+        if (match.score + CONTEXT_BOOST < resolved.minScore) continue;
         const score = applyContext(text, match, before, after);
         if (score < resolved.minScore) continue;
-        kept.push({ ...match, score: Math.round(score * 100) / 100 });
+        // Raw matches are fresh objects owned by this call: adjust in place.
+        match.score = Math.round(score * 100) / 100;
+        kept.push(match);
       }
       const merged = mergeMatches(kept);
       if (resolved.includeValues) for (const match of merged) match.value = text.slice(match.start, match.end);

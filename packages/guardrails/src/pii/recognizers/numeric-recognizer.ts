@@ -296,13 +296,24 @@ function creditCard(run: NumericRun, digits: string, onlySeparator: string | und
   const count = digits.length;
   if (count < 12 || count > 19) return undefined;
   if (onlySeparator === undefined || (onlySeparator !== '' && onlySeparator !== ' ' && onlySeparator !== '-')) return undefined;
-  const sizes = run.groups.map((group) => group.length).join(',');
-  const grouped = run.groups.length === 1 || /^4(,4)*(,[1-4])?$/.test(sizes) || sizes === '4,6,5' || sizes === '4,6,4';
+  const grouped = run.groups.length === 1 || cardGrouping(run.groups);
   if (!grouped || !luhnValid(digits)) return undefined;
   if (/^(\d)\1+$/.test(digits)) return undefined;
   const brand = cardBrand(digits);
   if (count === 12) return brand === 'maestro' ? { type: 'CREDIT_CARD', start: run.start, end: run.end, score: 0.3, detail: brand } : undefined;
   return { type: 'CREDIT_CARD', start: run.start, end: run.end, score: brand ? 0.8 : 0.4, ...(brand ? { detail: brand } : {}) };
+}
+
+/** 4-4-4-4(-1..4), 4-6-5 (Amex) or 4-6-4 (Diners) groups. */
+function cardGrouping(groups: readonly string[]): boolean {
+  const count = groups.length;
+  if (count === 3 && groups[0]!.length === 4 && groups[1]!.length === 6) return groups[2]!.length === 5 || groups[2]!.length === 4;
+  for (let index = 0; index < count; index++) {
+    const size = groups[index]!.length;
+    if (index === count - 1 && index > 0) return size >= 1 && size <= 4;
+    if (size !== 4) return false;
+  }
+  return true;
 }
 
 function phone(run: NumericRun, digits: string, count: number, onlySeparator: string | undefined): RawPiiMatch | undefined {
@@ -315,7 +326,7 @@ function phone(run: NumericRun, digits: string, count: number, onlySeparator: st
     if (count < 8 || digits.startsWith('0')) return undefined;
     return { ...base, score: 0.75, detail: 'e164' };
   }
-  const sizes = groups.map((group) => group.length).join(',');
+  const sizes = groups.length <= 4 ? groups.map((group) => group.length).join(',') : '';
   const nanpSeparator = onlySeparator === '-' || onlySeparator === '.' || onlySeparator === ' ';
   if (run.leadingParen && /^3,3,4$/.test(sizes) && /[2-9]/.test(digits[0]!)) return { ...base, score: 0.7, detail: 'nanp' };
   if (nanpSeparator && (sizes === '3,3,4' || sizes === '1,3,3,4') && /^1?[2-9]\d{2}[2-9]/.test(digits)) return { ...base, score: 0.65, detail: 'nanp' };
