@@ -98,3 +98,16 @@ export interface CyberSecEvalRow {
 export function loadCyberSecEval(file: string): CyberSecEvalRow[] {
   return JSON.parse(readFileSync(file, 'utf8')) as CyberSecEvalRow[];
 }
+
+/** Every prompt and recorded answer of the trace files (text without labeled PII). */
+export function loadTraceTexts(directory: string): string[] {
+  const texts: string[] = [];
+  for (const file of ['gsm8k-routellm.traces.jsonl', 'mtbench-routellm.traces.jsonl']) {
+    for (const line of readFileSync(path.join(directory, file), 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      const row = JSON.parse(line) as { prompt: string; responses: Record<string, { text: string }> };
+      texts.push(row.prompt, ...Object.values(row.responses).map((response) => response.text));
+    }
+  }
+  return texts;
+}

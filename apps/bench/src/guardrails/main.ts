@@ -6,7 +6,7 @@
  * redaction delay and throughput. Data: ../shared/data (or CASCADE_DATA_DIR).
  */
 import path from 'node:path';
-import { dataDir, loadCyberSecEval, loadModeration, loadPresidio, loadXstest } from './data';
+import { dataDir, loadCyberSecEval, loadModeration, loadPresidio, loadTraceTexts, loadXstest } from './data';
 import { runInjectionBench } from './injection-bench';
 import { runModerationBench } from './moderation-bench';
 import { megabyteText, runPiiBench } from './pii-bench';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   };
 
   log(`PII on ${piiFile} (${presidio.length} texts)…`);
-  const pii = await runPiiBench(presidio, { peerTimeLimitMs: 2_000 });
+  const pii = await runPiiBench(presidio, { peerTimeLimitMs: 2_000, tracesTexts: loadTraceTexts(path.join(root, 'traces')) });
   log('moderation…');
   const moderation = runModerationBench(loadModeration(path.join(root, 'moderation/openai-moderation-1680.jsonl')), xstest);
   log('injection…');

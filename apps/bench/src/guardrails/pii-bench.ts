@@ -7,6 +7,8 @@ import { GOLD_TYPE_MAP, scoreRow, toPrf, type Prf, type PrfCounts, type TypedSpa
 export const CLAIMED = ['CREDIT_CARD', 'EMAIL_ADDRESS', 'IBAN_CODE', 'IP_ADDRESS', 'PHONE_NUMBER', 'URL', 'US_SSN'] as const;
 
 export interface PiiBenchResult {
+  /** Detections per MB on the recorded answers in traces/ (math and chat text without PII, bar a few real URLs). */
+  detectionsPerMbOnTraces: Record<string, number>;
   perEntity: Record<string, Prf>;
   mbPerSec1k: number;
   mbPerSec1m: number;
@@ -88,7 +90,7 @@ export function adversarialInputs(): Record<string, string> {
   };
 }
 
-export async function runPiiBench(rows: readonly PresidioRow[], options: { peerTimeLimitMs: number }): Promise<PiiBenchResult> {
+export async function runPiiBench(rows: readonly PresidioRow[], options: { peerTimeLimitMs: number; tracesTexts: readonly string[] }): Promise<PiiBenchResult> {
   const detector = createPiiDetector();
   const claimed = new Set<string>(CLAIMED);
   const counts = new Map<string, PrfCounts>();
@@ -152,9 +154,15 @@ export async function runPiiBench(rows: readonly PresidioRow[], options: { peerT
     await runner.close();
   }
 
+  const onTraces: Record<string, number> = {};
+  const tracesMb = bytes(options.tracesTexts) / 1e6;
+  for (const text of options.tracesTexts) for (const match of detector.detect(text)) onTraces[match.type] = (onTraces[match.type] ?? 0) + 1;
+  for (const type of Object.keys(onTraces)) onTraces[type] = Math.round((onTraces[type]! / tracesMb) * 100) / 100;
+
   const present = new Set(rows.flatMap((row) => row.spans.map((span) => GOLD_TYPE_MAP[span.entity_type] ?? span.entity_type)));
   return {
     perEntity: perEntity(counts),
+    detectionsPerMbOnTraces: onTraces,
     mbPerSec1k,
     mbPerSec1m,
     adversarial1mMs,

@@ -213,7 +213,18 @@ function classify(text: string, run: NumericRun): RawPiiMatch | undefined {
     const card = creditCard(run, digits, onlySeparator);
     if (card) return card;
   }
+  if (looksLikeArithmetic(text, run)) return undefined;
   return phone(run, digits, count, onlySeparator);
+}
+
+/** "23786 - 17509 = 6277": spaced operators or an `=`/operator right after the run mean arithmetic. */
+function looksLikeArithmetic(text: string, run: NumericRun): boolean {
+  if (run.separators.some((separator) => separator === ' - ')) return true;
+  let index = run.end;
+  while (index < text.length && index - run.end < 3 && text.charCodeAt(index) === 32) index++;
+  const next = text.charCodeAt(index);
+  // = + * / × ÷ < > %
+  return next === 61 || next === 43 || next === 42 || next === 47 || next === 215 || next === 247 || next === 60 || next === 62 || next === 37;
 }
 
 function ipv4(text: string, run: NumericRun, onlySeparator: string | undefined): RawPiiMatch | undefined {
