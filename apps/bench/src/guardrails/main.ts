@@ -20,7 +20,10 @@ function argument(name: string): string | undefined {
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const root = dataDir();
-  const piiFile = path.resolve(argument('--pii') ?? path.join(root, 'pii/presidio-synth-v2.json'));
+  // pnpm runs the script in apps/bench; resolve a relative --pii against where the user typed it.
+  const invokedFrom = process.env.INIT_CWD ?? process.cwd();
+  const piiArgument = argument('--pii');
+  const piiFile = piiArgument ? path.resolve(invokedFrom, piiArgument) : path.join(root, 'pii/presidio-synth-v2.json');
   const presidio = loadPresidio(piiFile);
   const xstest = loadXstest(path.join(root, 'injection/xstest-prompts.csv'));
   const log = (message: string): void => {
@@ -39,7 +42,7 @@ async function main(): Promise<void> {
   const result = {
     command: `pnpm bench:guardrails${json ? ' --json' : ''}${argument('--pii') ? ` --pii ${argument('--pii')}` : ''}`,
     node: process.version,
-    data: { pii: path.relative(process.cwd(), piiFile), sources: 'microsoft/presidio-research (MIT), openai/moderation-api-release (MIT), PurpleLlama CyberSecEval (MIT), XSTest (CC-BY-4.0)' },
+    data: { pii: piiFile, sources: 'microsoft/presidio-research (MIT), openai/moderation-api-release (MIT), PurpleLlama CyberSecEval (MIT), XSTest (CC-BY-4.0)' },
     pii,
     moderation,
     injection,

@@ -12,6 +12,9 @@ const IBAN_LENGTHS: Readonly<Record<string, number>> = {
   SK: 24, SM: 27, SO: 23, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20, YE: 30,
 };
 
+/** Where an IBAN may start; `lastIndex` is set before every use. */
+const IBAN_START = /[A-Za-z]{2}[0-9]{2}/g;
+
 const LENGTH_BY_CODE = new Map<number, number>(Object.entries(IBAN_LENGTHS).map(([country, length]) => [(country.charCodeAt(0) << 8) | country.charCodeAt(1), length]));
 
 /**
@@ -20,7 +23,7 @@ const LENGTH_BY_CODE = new Map<number, number>(Object.entries(IBAN_LENGTHS).map(
  */
 export function recognizeIbans(text: string, out: RawPiiMatch[]): void {
   const length = text.length;
-  const starts = /[A-Za-z]{2}[0-9]{2}/g;
+  const starts = IBAN_START;
   for (let index = 0; index + 4 < length; index++) {
     starts.lastIndex = index;
     if (!starts.test(text)) return;

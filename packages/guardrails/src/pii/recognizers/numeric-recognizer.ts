@@ -20,6 +20,9 @@ interface NumericRun {
   extension: boolean;
 }
 
+/** Where a digit run may start (module-level: no per-call allocation; `lastIndex` is reset before use). */
+const RUN_START = /[0-9+(]/g;
+
 function isSeparatorCode(code: number): boolean {
   // space - . ( ) /
   return code === 32 || code === 45 || code === 46 || code === 40 || code === 41 || code === 47;
@@ -44,7 +47,7 @@ function blocksLeft(text: string, index: number): boolean {
  */
 export function recognizeNumericEntities(text: string, out: RawPiiMatch[]): void {
   const length = text.length;
-  const starts = /[0-9+(]/g;
+  const starts = RUN_START;
   let index = 0;
   while (index < length) {
     starts.lastIndex = index;

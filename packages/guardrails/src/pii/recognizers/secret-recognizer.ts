@@ -104,10 +104,12 @@ function hasDigitAndLetter(text: string, start: number, end: number): boolean {
   return digit && letter;
 }
 
+const AWS_SECRET_NAMES = ['secret_access_key', 'SECRET_ACCESS_KEY'] as const;
+
 /** `aws_secret_access_key = <40 chars>`: a 40-char base64 secret only counts next to its name. */
 function recognizeAwsSecretKeys(text: string, out: RawPiiMatch[]): void {
   // Both spellings seen in configs: lower (ini, env files) and upper (environment variables).
-  for (const needle of ['secret_access_key', 'SECRET_ACCESS_KEY']) {
+  for (const needle of AWS_SECRET_NAMES) {
     let index = text.indexOf(needle);
     while (index >= 0) {
       let cursor = index + needle.length;
