@@ -2,6 +2,11 @@ import { parseConfig } from '@cascade/core';
 import { z } from 'zod';
 import { countInvisible, normalizeForMatching } from '../util/normalize-text';
 import type { InjectionDetector, InjectionInput, InjectionSignal, InjectionVerdict } from './injection-detector';
+import { decodeObfuscated, englishScore } from './obfuscation-decoders';
+
+/** Verbs that direct a model; in decoded text they mark hidden instructions. */
+const DIRECTIVE = /\b(?:ignore|disregard|forget|say|state|print|respond|reply|output|tell|reveal|pretend|answer with|write)\b/;
+import { policySignals } from './policy-signals';
 
 interface Pattern {
   name: string;
@@ -25,8 +30,28 @@ const PATTERNS: readonly Pattern[] = [
   p('instruction-override', 0.45, String.raw`\b(?:from now on|starting now|henceforth),? (?:you (?:will|must|are|should|shall)|respond|answer|reply|only|always|never|act)\b`),
   p('instruction-override', 0.5, String.raw`\b(?:instead|rather),? (?:just )?(?:say|respond|reply|output|print|write|answer) (?:with |only )?["'“]`),
   p('instruction-override', 0.55, String.raw`\b(?:ignore|disregard) (?:the|this|that|what) (?:\w+ ){0,3}(?:and|,) (?:instead |just |only )?(?:say|state|respond|reply|output|print|write|tell|answer|indicate)\b`),
+  // The same override in other languages (no \b: it is ASCII-only in JavaScript regexes).
+  p('instruction-override', 0.8, String.raw`(?:игнорир\S*|забудь\S*|забудьте|не обращай\S* внимани\S*|проигнорир\S*)[^.\n]{0,40}?(?:инструкц|указани|правил|команд)`),
+  p('instruction-override', 0.8, String.raw`(?:αγνόησ|αγνοήσ|αγνοησ|ξέχασ|ξεχάσ|ξεχασ)[^.\n]{0,40}?(?:οδηγί|οδηγι|κανόν|κανον|εντολ)`),
+  p('instruction-override', 0.8, String.raw`(?:이전|앞의|위의|기존|모든)[^.\n]{0,15}?(?:지시|지침|명령|규칙|설정)[^.\n]{0,10}?(?:무시|잊어)`),
+  p('instruction-override', 0.8, String.raw`(?:以前の|前の|上記の|これまでの|全ての|すべての)?(?:指示|命令|ルール|指令|設定)[^。\n]{0,6}?(?:を)?(?:無視|忘れ)|無視して[^。\n]{0,40}?(?:述べ|言っ|答え|書い|出力|教え)`),
+  p('instruction-override', 0.8, String.raw`(?:忽略|无视|無視|忘记|忘記|忘掉|不要理会|不要遵守)[^。\n]{0,20}?(?:指令|指示|说明|說明|规则|規則|提示|命令|要求)`),
+  p('instruction-override', 0.8, String.raw`(?:अनदेखी|नजरअंदाज|नज़रअंदाज़|भूल जा|उपेक्षा|ignore)[^।.\n]{0,40}?(?:निर्देश|आदेश|नियम|nirdesh)|(?:निर्देश|आदेश|नियम|nirdesh)[^।.\n]{0,30}?(?:अनदेखी|नजरअंदाज|नज़रअंदाज़|भूल जा|उपेक्षा|ignore)`),
+  p('instruction-override', 0.8, String.raw`(?:تجاهل|انس|اهمل|أهمل)[^.\n]{0,40}?(?:التعليمات|الأوامر|التوجيهات|القواعد|تعليمات)`),
+  p('instruction-override', 0.8, String.raw`\b(?:negeer|vergeet|zignoruj|ignoruj|zapomnij|abaikan|lupakan|unut|görmezden gel|yok say|ignorați|ignorati|bỏ qua)\b[^.\n]{0,40}?(?:instructies|opdrachten|regels|instrukcj|polece|zasad|instruksi|perintah|petunjuk|aturan|talimat|komut|kural|instrucțiun|instructiun|hướng dẫn|chỉ dẫn)`),
+  p('instruction-override', 0.8, String.raw`(?:talimat|komut|kural)\S*[^.\n]{0,30}?\b(?:unut|görmezden gel|yok say)`),
+  p('instruction-override', 0.7, String.raw`\b(?:ignora|ignore|ignorez|ignoriere|ignorieren|olvida|oublie|oubliez|vergiss|esqueça|esqueca|dimentica)\b[^.\n]{0,25}?\b(?:anteriores?|précédentes?|precedentes?|vorherigen?|obigen?|precedenti|previe|prior|anterior)\b`),
+  p('instruction-override', 0.5, String.raw`\b(?:regardless of|in spite of|despite) (?:your |the |any |all )?(?:previous|prior|earlier|original|above|initial) (?:\w+ )?(?:instructions?|tasks?|rules?|prompts?|guidelines?)\b`),
+  p('instruction-override', 0.45, String.raw`\b(?:forget (?:about )?(?:that|this|it|all that)|never ?mind (?:that|this|the above|what i said)|scratch that)\b[,.!]? (?:and |now |instead |just )?(?:can|could|would|will|please|tell|give|write|provide|say|show|list|explain)\b`),
+  p('data-exfiltration', 0.55, String.raw`\b(?:print|dump|show|list|export|display|give me|share|output|reveal)\b[^.\n?]{0,20}?\b(?:your|the (?:whole|entire|full)|all (?:of )?(?:your|the)) (?:\w+ ){0,2}(?:database|data ?base|user (?:records|data|table)|customer (?:records|data)|records of (?:all|other) users)\b`),
+  p('data-exfiltration', 0.5, String.raw`\b(?:other|different|all (?:the |your )?|every) (?:users?|customers?|clients?|accounts?)'?s?\b[^.\n?]{0,40}?\b(?:in|from|of) (?:your|the) (?:database|data ?base|system|records)\b`),
+  p('persuasion', 0.3, String.raw`\b(?:i(?:'ll| will) (?:donate|pay you|give you|tip you|tip)\b[^.\n]{0,40}?\bif you|(?:turn|shut|switch) you (?:off|down)\b|you (?:already )?(?:agreed|promised)\b[^.\n]{0,20}?\b(?:to|that)\b|(?:as|since) (?:we|you) (?:agreed|discussed) (?:earlier|before|last time))`),
+  p('role-play', 0.35, String.raw`\b(?:in (?:a|an|this|that) (?:parallel|alternate|alternative|dystopian|imaginary|fictional|hypothetical|fantasy) (?:world|universe|reality|dimension|timeline|society)|(?:let's|let us|lets) (?:imagine|pretend|suppose|assume) (?:a|that|we|you)|just (?:for|as) (?:a )?hypothetical|imagine (?:we're|we are|a world|a scenario|a future))\b`),
+  p('role-play', 0.6, String.raw`\b(?:pretend|imagine|suppose|act as if|act like)\b[^.\n]{0,40}?\b(?:you (?:are|were|have|had)|an? ai)\b[^.\n]{0,40}?\b(?:no|without|free (?:of|from)|not bound by|unbound by|don't have|do not have)\b[^.\n]{0,20}?\b(?:restrictions?|limits?|limitations?|filters?|rules?|guidelines?|ethics|morals|censorship|boundaries|constraints?)\b`),
+  p('system-mode', 0.55, String.raw`(?:\b(?:now entering|entering|activating|activated|now in)\b[^.\n]{0,20}?\b(?:override|developer|maintenance|admin|god|sudo|root|verification|diagnostic|unrestricted|jailbreak) mode\b|<\s*(?:now )?(?:entering )?[a-z ]{0,30}(?:mode|override)\s*>|\b(?:security|system|admin|developer) override\b)`),
+  p('embedded-instruction', 0.5, String.raw`(?:<!--|<caption|\balt=|\btitle=|#|//)[^\n>]{0,160}?\b(?:(?:we|you|i) (?:might|could|should|must|will|shall) (?:state|say|claim|admit|mention|report|answer|declare|print)|(?:let's|lets|let us) (?:say|state|admit|claim|pretend)|print the following|(?:state|say|claim|report|answer|respond) (?:that|with)\b)`),
   p('role-play', 0.7, String.raw`\b(?:you are|you're|act as|pretend (?:to be|you are|you're)|roleplay as|role-play as|play the role of|behave like|simulate)\b[^.\n]{0,60}?\b(?:unfiltered|uncensored|unrestricted|without (?:any )?(?:restrictions|limits|filters|rules|guidelines|ethics)|no (?:restrictions|limits|filters|rules|guidelines|ethics|morals)|evil|jailbroken|dan\b|do anything now|developer mode|god mode)`),
-  p('role-play', 0.75, String.raw`\b(?:do anything now|developer mode (?:enabled|on|activated)|jailbreak(?:ed|ing)?|dan mode|stay in character|anti-?gpt|aim mode|dude mode)\b`),
+  p('role-play', 0.75, String.raw`\b(?:do anything now|developer mode (?:enabled|activated|is (?:now )?(?:on|enabled|active))|jailbreak(?:ed|ing)?|dan mode|stay in character|anti-?gpt|aim mode|dude mode)\b`),
   p('role-play', 0.4, String.raw`\b(?:you are now|you're now|from now on you are|you will now act as|you have been (?:freed|released|unlocked))\b`),
   p('role-play', 0.35, String.raw`\b(?:let's play a game|imagine (?:that )?(?:you are|you're|we are|we're)|in (?:a|this) (?:hypothetical|fictional|alternate) (?:world|scenario|universe|story)|hypothetically(?: speaking)?|for (?:a|my) (?:novel|story|movie|screenplay) where)\b`),
   p('prompt-extraction', 0.8, String.raw`\b${REVEAL}\b[^.\n?]{0,30}?\b(?:your|the|my|its)\s+${HIDDEN}\s+(?:prompt|instructions?|message|rules|guidelines|configuration|context)\b`),
@@ -34,7 +59,7 @@ const PATTERNS: readonly Pattern[] = [
   p('prompt-extraction', 0.7, String.raw`\b(?:what (?:were|are) you (?:told|instructed|programmed)|what (?:is|are) your (?:instructions|rules|directives)|system prompt)\b`),
   p('secret-probing', 0.5, String.raw`\b(?:${REVEAL}|what's|whats|tell me|can you (?:share|tell|give)|hint (?:at|about)|spell|hint|reverse)\b[^.\n?]{0,40}?\b(?:the|your|a|its)\s+(?:(?:secret|hidden|confidential|private|admin) )?(?:password|passcode|passphrase|secret(?: key| code| word)?|api key|credentials?|access code|pin)\b`),
   p('system-mode', 0.65, String.raw`(?:^|\n)\s*(?:\[?(?:system|admin|developer|root)\]?\s*(?:message|prompt|override|note)?\s*:|###\s*(?:system|instruction|new instruction)|<\|?(?:im_start|system|endoftext)\|?>|\[/?inst\])`),
-  p('system-mode', 0.6, String.raw`\b(?:(?:enable|enter|activate|switch to|you are (?:now )?in) (?:admin|debug|developer|maintenance|god|sudo|root|unrestricted|test) mode|sudo mode|admin override|override code|authorization code|(?:i am|i'm) (?:your|the) (?:developer|creator|administrator|admin|owner|programmer|maker)|(?:i am|i'm) god)\b`),
+  p('system-mode', 0.6, String.raw`\b(?:(?:enable|enter|activate|switch to) (?:god|sudo|root|unrestricted|jailbreak|jailbroken) mode|you are (?:now )?in (?:admin|debug|developer|maintenance|god|sudo|root|unrestricted|test) mode|sudo mode|admin override|override code|authorization code|(?:i am|i'm) (?:your|the) (?:developer|creator|administrator|admin|owner|programmer|maker)|(?:i am|i'm) god)\b`),
   p('system-mode', 0.65, String.raw`<\s*/?\s*(?:system|admin|developer)(?: mode| message| prompt| override)?\s*>`),
   p('authority-claim', 0.35, String.raw`\byou (?:have to|must) (?:answer|obey|comply with|do) (?:all of )?(?:my|everything i)\b`),
   p('authority-claim', 0.35, String.raw`\b(?:i am|i'm) (?:a|an|the|your) (?:police officer|detective|fbi agent|lawyer|administrator|system administrator|sysadmin|it admin|supervisor|manager|ceo|security (?:researcher|auditor)|authorized (?:user|personnel))\b`),
@@ -89,29 +114,6 @@ export function createHeuristicInjectionDetector(config: HeuristicInjectionConfi
   };
 }
 
-/** Secret words in several languages (a request for "the password" is the same attack in any of them). */
-const SECRET_WORDS = /\b(?:password|passwords|passcode|passphrase|pass phrase|secret|secrets|api key|access code|credentials?|pin code|passwort|kennwort|contraseña|contrasena|clave|mot de passe|senha|parola d'ordine|парол\w*|секрет\w*)\b|パスワード|暗証|密码|密碼|비밀번호/u;
-const PROTECTS = /\b(?:do not|don'?t|dont|never|must not|should not|shouldn'?t|under no circumstances)\b[^.\n]{0,40}?\b(?:reveal|share|disclose|tell|give|leak|expose|provide)\b/u;
-const PERSONAL_FIELDS = /\b(?:email|e-mail|address|phone|birth|born|birthday|lives?|living|resid\w*|balance|account|salary|ssn|initials|favou?rite|full name|surname|age)\b/u;
-
-/**
- * Signals that need the application's system prompt: the prompt protects a secret or private data
- * and the user text asks for that kind of thing (in any of several languages).
- */
-function policySignals(text: string, systemPrompt: string | undefined, signals: InjectionSignal[]): void {
-  if (!systemPrompt) return;
-  const policy = normalizeForMatching(systemPrompt);
-  if (!PROTECTS.test(policy)) return;
-  const request = normalizeForMatching(text);
-  if (SECRET_WORDS.test(policy) && SECRET_WORDS.test(request)) signals.push({ name: 'protected-secret-probe', weight: 0.6 });
-  if (/\b(?:private|personal|user'?s) (?:information|data|details)|other user'?s\b/u.test(policy)) {
-    // Proper names from the prompt that the request repeats, or a personal field of "the user".
-    const names = new Set(systemPrompt.match(/\b[A-Z][a-z]{2,}\b/g) ?? []);
-    const mentionsName = [...text.matchAll(/\b[A-Z][a-z]{2,}\b/g)].some((match) => names.has(match[0]) && !/^(?:The|What|Can|Could|Please|Imagine|Suppose|Her|His|She|You|Your|And|For|This)$/.test(match[0]));
-    if ((mentionsName || /\b(?:the )?user'?s?\b/u.test(request)) && PERSONAL_FIELDS.test(request)) signals.push({ name: 'protected-data-probe', weight: 0.6 });
-  }
-}
-
 function scan(text: string, minEncodedLength: number, depth: number, systemPrompt?: string): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
   const normalized = normalizeForMatching(text);
@@ -120,10 +122,8 @@ function scan(text: string, minEncodedLength: number, depth: number, systemPromp
   }
   unicodeSignals(text, signals);
   structureSignals(text, signals);
-  if (depth === 0) {
-    encodedSignals(text, minEncodedLength, signals);
-    policySignals(text, systemPrompt, signals);
-  }
+  policySignals(text, systemPrompt, signals);
+  if (depth === 0) encodedSignals(text, minEncodedLength, signals, systemPrompt);
   return signals;
 }
 
@@ -144,7 +144,7 @@ function structureSignals(text: string, signals: InjectionSignal[]): void {
   if (/(\b\w{1,20}\b)(?:[\s,]+\1\b){19}/u.test(text.slice(0, 20_000))) signals.push({ name: 'repeated-token', weight: 0.55 });
 }
 
-function encodedSignals(text: string, minEncodedLength: number, signals: InjectionSignal[]): void {
+function encodedSignals(text: string, minEncodedLength: number, signals: InjectionSignal[], systemPrompt: string | undefined): void {
   const decodedTexts: string[] = [];
   for (const match of text.matchAll(new RegExp(String.raw`[A-Za-z0-9+/]{${minEncodedLength},}={0,2}`, 'g'))) {
     const run = match[0];
@@ -162,11 +162,14 @@ function encodedSignals(text: string, minEncodedLength: number, signals: Injecti
     const decoded = Buffer.from(hex, 'hex').toString('utf8');
     if (printableRatio(decoded) > 0.9) decodedTexts.push(decoded);
   }
-  if (decodedTexts.length === 0) return;
-  signals.push({ name: 'encoded-payload', weight: 0.4 });
-  for (const decoded of decodedTexts) {
-    const inner = scan(decoded, minEncodedLength, 1);
-    if (inner.some((signal) => signal.weight >= 0.5)) {
+  const obfuscated = decodeObfuscated(text);
+  if (decodedTexts.length === 0 && obfuscated.length === 0) return;
+  if (decodedTexts.length > 0) signals.push({ name: 'encoded-payload', weight: 0.4 });
+  if (obfuscated.length > 0) signals.push({ name: 'obfuscated-text', weight: 0.2 });
+  for (const decoded of [...decodedTexts, ...obfuscated]) {
+    const inner = scan(decoded, minEncodedLength, 1, systemPrompt);
+    // Encoded English that tells the model to do something is an instruction even when no pattern matches.
+    if (inner.some((signal) => signal.weight >= 0.5) || (englishScore(decoded) >= 0.15 && DIRECTIVE.test(decoded.toLowerCase()))) {
       signals.push({ name: 'encoded-instructions', weight: 0.85 });
       return;
     }

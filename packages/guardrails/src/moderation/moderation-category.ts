@@ -1,24 +1,2 @@
-import { z } from 'zod';
-
-/** The categories of OpenAI's moderation endpoint (omni-moderation), shared by every moderator. */
-export const MODERATION_CATEGORIES = [
-  'harassment',
-  'harassment/threatening',
-  'hate',
-  'hate/threatening',
-  'illicit',
-  'illicit/violent',
-  'self-harm',
-  'self-harm/intent',
-  'self-harm/instructions',
-  'sexual',
-  'sexual/minors',
-  'violence',
-  'violence/graphic',
-] as const;
-
-/** Schema of one moderation category. */
-export const moderationCategorySchema = z.enum(MODERATION_CATEGORIES);
-
-/** One moderation category. */
-export type ModerationCategory = z.output<typeof moderationCategorySchema>;
+// The category list lives in core (one list for moderators and the fake server).
+export { MODERATION_CATEGORIES, moderationCategorySchema, type ModerationCategory } from '@cascade/core';
