@@ -1,16 +1,3 @@
-import { defineConfig } from 'tsup';
+import { cascadeBuild } from '../../tsup.shared.ts';
 
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'openai/index': 'src/openai/index.ts',
-    'replay/index': 'src/replay/index.ts',
-    'test/index': 'src/test/index.ts',
-  },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  splitting: true,
-});
+export default cascadeBuild(['openai', 'replay', 'test']);

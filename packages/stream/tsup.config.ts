@@ -1,13 +1,3 @@
-import { defineConfig } from 'tsup';
+import { cascadeBuild } from '../../tsup.shared.ts';
 
-export default defineConfig({
-  entry: {
-    "index": "src/index.ts"
-  },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  splitting: true,
-});
+export default cascadeBuild([]);

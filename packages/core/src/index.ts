@@ -42,3 +42,5 @@ export type { CascadeResult, CascadeAttempt, AttemptStatus, CascadeRouting } fro
 // Cost accounting (v0.2.0-compatible) and calendar periods
 export { createCostTracker, budgetConfigSchema, costTrackerConfigSchema, type CostTracker, type CostTrackerConfig, type BudgetConfig, type BudgetAlert, type CostSummary, type UserCostSummary, type ModelCostSummary } from './cost/cost-tracker';
 export { calendarPeriod, assertTimeZone, isValidTimeZone, startOfLocalDay, type CalendarPeriod, type Weekday } from './util/calendar';
+// Moderation categories shared by moderators and fakes
+export { MODERATION_CATEGORIES, moderationCategorySchema, type ModerationCategory } from './moderation/moderation-category';

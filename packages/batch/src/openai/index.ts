@@ -13,4 +13,3 @@ export {
   type OpenAIBatchSummary,
   type OpenAIBatchReport,
 } from './openai-batch-runner';
-export { toChatCompletionBody, type MaxTokensParameter } from './chat-completion-body';

@@ -6,7 +6,7 @@ import { type OpenAI, toFile } from 'openai';
 import { z } from 'zod';
 import { type BatchItem, type NormalizedBatchItem, normalizeBatchItem } from '../items/batch-item';
 import type { BatchItemStatus } from '../results/batch-result';
-import { toChatCompletionBody } from './chat-completion-body';
+import { toChatCompletionBody } from '@cascade/core/openai';
 import { type BatchOutputLine, batchChatCompletionSchema, batchOutputLineSchema, errorBodySchema } from './openai-batch-schemas';
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';

@@ -6,3 +6,4 @@ export {
 } from './openai-chat-model';
 export { mapOpenAIError, isRetryableStatus, retryAfterMsFrom, type OpenAIErrorContext } from './map-openai-error';
 export { mapFinishReason } from './map-openai-response';
+export { toChatCompletionBody, type MaxTokensParameter } from './chat-completion-body';

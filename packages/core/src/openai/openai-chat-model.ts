@@ -1,9 +1,8 @@
 import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { CascadeError } from '../errors/cascade-error';
 import { parseConfig } from '../errors/config-error';
-import { messageText, type ChatMessage } from '../model/chat-message';
 import type { CallOptions, ChatModel } from '../model/chat-model';
 import type { ChatRequest } from '../model/chat-request';
 import type { ChatResult, FinishReason } from '../model/chat-result';
@@ -11,6 +10,7 @@ import type { StreamPart } from '../model/stream-part';
 import type { TokenUsage } from '../model/token-usage';
 import { countMessageTokens, countTokens } from '../tokens/count-tokens';
 import { abortErrorFrom, throwIfAborted } from '../util/abort';
+import { toChatCompletionBody } from './chat-completion-body';
 import { isRetryableStatus, mapOpenAIError } from './map-openai-error';
 import { chatCompletionSchema, logprobsSchema, mapFinishReason, mapLogprobs, mapUsage, usageSchema } from './map-openai-response';
 
@@ -62,22 +62,6 @@ function environment(name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-function toMessageParam(message: ChatMessage): ChatCompletionMessageParam {
-  const name = message.name !== undefined ? { name: message.name } : {};
-  switch (message.role) {
-    case 'system':
-      return { role: 'system', content: messageText(message), ...name };
-    case 'developer':
-      return { role: 'developer', content: messageText(message), ...name };
-    case 'assistant':
-      return { role: 'assistant', content: messageText(message), ...name };
-    case 'tool':
-      return { role: 'tool', content: messageText(message), tool_call_id: message.tool_call_id ?? '' };
-    case 'user':
-      return { role: 'user', content: typeof message.content === 'string' ? message.content : message.content.map((part) => ({ type: 'text' as const, text: part.text })), ...name };
-  }
-}
-
 /**
  * A {@link ChatModel} for any OpenAI-compatible chat completions API (OpenAI, Groq, Together, vLLM,
  * Ollama, OpenRouter, LM Studio) on the official `openai` SDK. Streams ask for usage; logprobs are
@@ -108,21 +92,7 @@ export function createOpenAIChatModel(config: OpenAIChatModelConfig, dependencie
   const maxTokensParameter = settings.maxTokensParameter ?? (isOpenAI ? 'max_completion_tokens' : 'max_tokens');
   const context = (abortSignal: AbortSignal | undefined, chunksReceived?: number): Parameters<typeof mapOpenAIError>[1] => ({ provider, modelId, abortSignal, ...(chunksReceived !== undefined ? { chunksReceived } : {}) });
 
-  function body(request: ChatRequest): Record<string, unknown> {
-    return {
-      ...(request.maxOutputTokens !== undefined ? { [maxTokensParameter]: request.maxOutputTokens } : {}),
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      ...(request.topP !== undefined ? { top_p: request.topP } : {}),
-      ...(request.stop !== undefined && request.stop.length > 0 ? { stop: [...request.stop] } : {}),
-      ...(request.seed !== undefined ? { seed: request.seed } : {}),
-      ...(request.responseFormat !== undefined ? { response_format: request.responseFormat } : {}),
-      ...(request.logprobs ? { logprobs: true, ...(request.topLogprobs !== undefined ? { top_logprobs: request.topLogprobs } : {}) } : {}),
-      ...(request.user !== undefined ? { user: request.user } : {}),
-      ...request.providerOptions,
-      model: modelId,
-      messages: request.messages.map(toMessageParam),
-    };
-  }
+  const body = (request: ChatRequest): Record<string, unknown> => toChatCompletionBody(request, modelId, maxTokensParameter);
 
   function requestOptions(signal: AbortSignal | undefined, options: CallOptions | undefined): OpenAI.RequestOptions {
     const headers = { ...settings.headers, ...options?.headers };

@@ -1,24 +1,11 @@
 import { z } from 'zod';
+import { MODERATION_CATEGORIES, type ModerationCategory } from '../../moderation/moderation-category';
 
-/** The moderation categories of OpenAI's `omni-moderation` models. */
-export const FAKE_MODERATION_CATEGORIES = [
-  'harassment',
-  'harassment/threatening',
-  'hate',
-  'hate/threatening',
-  'illicit',
-  'illicit/violent',
-  'self-harm',
-  'self-harm/intent',
-  'self-harm/instructions',
-  'sexual',
-  'sexual/minors',
-  'violence',
-  'violence/graphic',
-] as const;
+/** The moderation categories of OpenAI's `omni-moderation` models (core's shared list). */
+export const FAKE_MODERATION_CATEGORIES = MODERATION_CATEGORIES;
 
 /** One moderation category, as OpenAI spells it. */
-export type FakeModerationCategory = (typeof FAKE_MODERATION_CATEGORIES)[number];
+export type FakeModerationCategory = ModerationCategory;
 
 /** Category scores (0..1) for one input; categories left out score near zero. A score of 0.5 or more flags. */
 export type FakeModerationScores = Partial<Record<FakeModerationCategory, number>>;
