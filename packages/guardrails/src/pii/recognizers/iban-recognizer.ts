@@ -1,6 +1,9 @@
-import { isAlnumCode } from '../../util/chars';
+import * as chars from '../../util/chars';
 import { ibanChecksumValid } from '../checksums';
 import type { RawPiiMatch } from '../pii-entity';
+
+// Bound once at load: calling through the module namespace costs a getter per call in hot loops.
+const { isAlnumCode } = chars;
 
 /** IBAN length per country (ISO 13616 registry, SWIFT release 2024). */
 const IBAN_LENGTHS: Readonly<Record<string, number>> = {

@@ -1,6 +1,9 @@
-import { isAlnumCode, isDigitCode, isWordCode } from '../../util/chars';
+import * as chars from '../../util/chars';
 import { luhnValid } from '../checksums';
 import type { RawPiiMatch } from '../pii-entity';
+
+// Bound once at load: calling through the module namespace costs a getter per call in hot loops.
+const { isAlnumCode, isDigitCode, isWordCode } = chars;
 
 /** Longest run of digits and separators considered one candidate (an E.164 number with extension fits). */
 const MAX_RUN = 40;

@@ -1,5 +1,8 @@
-import { isAlnumCode, isBase64UrlCode, isSpaceCode } from '../../util/chars';
+import * as chars from '../../util/chars';
 import type { PiiEntityType, RawPiiMatch } from '../pii-entity';
+
+// Bound once at load: calling through the module namespace costs a getter per call in hot loops.
+const { isAlnumCode, isBase64UrlCode, isSpaceCode } = chars;
 
 interface TokenRule {
   prefix: string;
@@ -43,41 +46,101 @@ const RULES: readonly TokenRule[] = [
 ];
 
 /**
- * One pass finds every rule prefix. Factored by first character so the regex engine can skip
- * quickly over text that starts none of them. Keep in sync with RULES (the detector tests cover every prefix).
+ * Length of the key prefix starting at `index` (0 when none). Same language and leftmost semantics
+ * as `/s(?:k[-_])|rk_|whsec_|x(?:ox[abprs]-|app-)|A(?:Iza|KIA|SIA)|g(?:h[pousr]_|ithub_pat_)/`;
+ * keep in sync with RULES (the detector tests cover every prefix).
  */
-const SECRET_PREFIX_PATTERN = /s(?:k[-_])|rk_|whsec_|x(?:ox[abprs]-|app-)|A(?:Iza|KIA|SIA)|g(?:h[pousr]_|ithub_pat_)/g;
+function prefixLength(text: string, index: number, code: number): number {
+  const second = text.charCodeAt(index + 1);
+  switch (code) {
+    case 115: // s k [-_]
+      return second === 107 && (text.charCodeAt(index + 2) === 45 || text.charCodeAt(index + 2) === 95) ? 3 : 0;
+    case 114: // r k _
+      return second === 107 && text.charCodeAt(index + 2) === 95 ? 3 : 0;
+    case 119:
+      return second === 104 && text.startsWith('whsec_', index) ? 6 : 0;
+    case 120: {
+      if (second === 111) {
+        const kind = text.charCodeAt(index + 3);
+        return text.charCodeAt(index + 2) === 120 && (kind === 97 || kind === 98 || kind === 112 || kind === 114 || kind === 115) && text.charCodeAt(index + 4) === 45 ? 5 : 0;
+      }
+      return second === 97 && text.startsWith('xapp-', index) ? 5 : 0;
+    }
+    case 65:
+      return text.startsWith('AIza', index) || text.startsWith('AKIA', index) || text.startsWith('ASIA', index) ? 4 : 0;
+    case 103: {
+      if (second === 104) {
+        const kind = text.charCodeAt(index + 2);
+        return (kind === 112 || kind === 111 || kind === 117 || kind === 115 || kind === 114) && text.charCodeAt(index + 3) === 95 ? 4 : 0;
+      }
+      return second === 105 && text.startsWith('github_pat_', index) ? 11 : 0;
+    }
+    default:
+      return 0;
+  }
+}
 
 /** Rules by first character, longest prefix first. */
-const RULES_BY_FIRST = new Map<string, TokenRule[]>();
+const RULES_BY_FIRST = new Map<number, TokenRule[]>();
 for (const rule of [...RULES].sort((left, right) => right.prefix.length - left.prefix.length)) {
-  RULES_BY_FIRST.set(rule.prefix[0]!, [...(RULES_BY_FIRST.get(rule.prefix[0]!) ?? []), rule]);
+  const first = rule.prefix.charCodeAt(0);
+  RULES_BY_FIRST.set(first, [...(RULES_BY_FIRST.get(first) ?? []), rule]);
 }
+
+const AWS_LOWER_NAME = 'secret_access_key';
+const PEM_BEGIN = '-----BEGIN ';
+const AWS_UPPER_NAME = 'SECRET_ACCESS_KEY';
+
+/**
+ * Every key prefix has a `-` or `_` at most 10 characters after its start, or starts with `A`:
+ * native search for these rare characters, then the positions before each one are checked once.
+ */
+const PREFIX_TRIGGER = /[-_A]/g;
 
 /**
  * Secrets with a recognizable shape: provider API keys (OpenAI, Anthropic, Google, Stripe, Slack),
  * AWS access keys (and secret keys next to their variable name), GitHub tokens, JWTs and PEM
- * private-key blocks. One regex pass finds every key prefix; each hit costs a bounded body scan.
+ * private-key blocks. Key prefixes are found from their rare `-`/`_`/`A` characters; each hit costs
+ * a bounded body scan. Texts without `_` or `-` skip the scans whose names need them.
  */
 export function recognizeSecrets(text: string, out: RawPiiMatch[]): void {
-  const pattern = SECRET_PREFIX_PATTERN;
-  pattern.lastIndex = 0;
-  let found: RegExpExecArray | null;
-  while ((found = pattern.exec(text)) !== null) {
-    const index = found.index;
-    for (const rule of RULES_BY_FIRST.get(text[index]!) ?? []) {
-      if (!text.startsWith(rule.prefix, index)) continue;
-      const end = matchRule(text, rule, index);
-      if (end > index) {
-        out.push({ type: rule.type, start: index, end, score: 0.95, detail: rule.detail });
-        pattern.lastIndex = end;
-        break;
+  const trigger = PREFIX_TRIGGER;
+  trigger.lastIndex = 0;
+  let underscore = false;
+  let dash = false;
+  // Next position a prefix may start (after a key, or after a prefix whose key did not validate).
+  let next = 0;
+  // Positions below this were already checked.
+  let checked = 0;
+  while (trigger.test(text)) {
+    const at = trigger.lastIndex - 1;
+    const code = text.charCodeAt(at);
+    if (code === 95) underscore = true;
+    else if (code === 45) dash = true;
+    for (let index = Math.max(checked, next, at - 10); index <= at; index++) {
+      if (index < next) continue;
+      const first = text.charCodeAt(index);
+      const prefix = prefixLength(text, index, first);
+      if (prefix === 0) continue;
+      next = index + prefix;
+      for (const rule of RULES_BY_FIRST.get(first) ?? []) {
+        if (!text.startsWith(rule.prefix, index)) continue;
+        const end = matchRule(text, rule, index);
+        if (end > index) {
+          out.push({ type: rule.type, start: index, end, score: 0.95, detail: rule.detail });
+          next = end;
+          break;
+        }
       }
     }
+    checked = at + 1;
   }
-  recognizeAwsSecretKeys(text, out);
+  if (underscore) {
+    recognizeAwsSecretKeys(text, AWS_LOWER_NAME, out);
+    recognizeAwsSecretKeys(text, AWS_UPPER_NAME, out);
+  }
   recognizeJwts(text, out);
-  recognizePrivateKeys(text, out);
+  if (dash) recognizePrivateKeys(text, out);
 }
 
 /** End of the token when `rule` matches at `index`, else `index`. */
@@ -104,32 +167,30 @@ function hasDigitAndLetter(text: string, start: number, end: number): boolean {
   return digit && letter;
 }
 
-const AWS_SECRET_NAMES = ['secret_access_key', 'SECRET_ACCESS_KEY'] as const;
-
-/** `aws_secret_access_key = <40 chars>`: a 40-char base64 secret only counts next to its name. */
-function recognizeAwsSecretKeys(text: string, out: RawPiiMatch[]): void {
-  // Both spellings seen in configs: lower (ini, env files) and upper (environment variables).
-  for (const needle of AWS_SECRET_NAMES) {
-    let index = text.indexOf(needle);
-    while (index >= 0) {
-      let cursor = index + needle.length;
-      // optional quote, spaces, separator (= or :), spaces, optional quote
-      let steps = 0;
-      while (cursor < text.length && steps < 6 && (isSpaceCode(text.charCodeAt(cursor)) || text[cursor] === '"' || text[cursor] === "'" || text[cursor] === '=' || text[cursor] === ':')) {
-        cursor++;
-        steps++;
-      }
-      let end = cursor;
-      while (end < text.length && end - cursor <= 40 && (isAlnumCode(text.charCodeAt(end)) || text[end] === '/' || text[end] === '+')) end++;
-      if (end - cursor === 40 && steps > 0) out.push({ type: 'AWS_SECRET_KEY', start: cursor, end, score: 0.9, detail: 'aws' });
-      index = text.indexOf(needle, Math.max(end, index + 1));
+/**
+ * `aws_secret_access_key = <40 chars>`: a 40-char base64 secret only counts next to its name
+ * (`needle` is one of both spellings seen in configs: lower for ini/env files, upper for variables).
+ */
+function recognizeAwsSecretKeys(text: string, needle: string, out: RawPiiMatch[]): void {
+  let index = text.indexOf(needle);
+  while (index >= 0) {
+    let cursor = index + needle.length;
+    // optional quote, spaces, separator (= or :), spaces, optional quote
+    let steps = 0;
+    while (cursor < text.length && steps < 6 && (isSpaceCode(text.charCodeAt(cursor)) || text[cursor] === '"' || text[cursor] === "'" || text[cursor] === '=' || text[cursor] === ':')) {
+      cursor++;
+      steps++;
     }
+    let end = cursor;
+    while (end < text.length && end - cursor <= 40 && (isAlnumCode(text.charCodeAt(end)) || text[end] === '/' || text[end] === '+')) end++;
+    if (end - cursor === 40 && steps > 0) out.push({ type: 'AWS_SECRET_KEY', start: cursor, end, score: 0.9, detail: 'aws' });
+    index = text.indexOf(needle, Math.max(end, index + 1));
   }
 }
 
 /** JWTs: `eyJ…` header and payload (base64url JSON objects) and a signature; header must decode with `alg`. */
 function recognizeJwts(text: string, out: RawPiiMatch[]): void {
-  let index = text.indexOf('eyJ');
+  let index = indexOfJwtStart(text, 0);
   while (index >= 0) {
     let next = index + 3;
     if (index === 0 || !isBase64UrlCode(text.charCodeAt(index - 1))) {
@@ -145,8 +206,15 @@ function recognizeJwts(text: string, out: RawPiiMatch[]): void {
         }
       }
     }
-    index = text.indexOf('eyJ', next);
+    index = indexOfJwtStart(text, next);
   }
+}
+
+/** `text.indexOf('eyJ', from)`, searching for the rarer `yJ` first. */
+function indexOfJwtStart(text: string, from: number): number {
+  let found = text.indexOf('yJ', from + 1);
+  while (found >= 0 && text.charCodeAt(found - 1) !== 101) found = text.indexOf('yJ', found + 1);
+  return found < 0 ? -1 : found - 1;
 }
 
 function scanBase64Url(text: string, start: number, max: number): number {
@@ -168,7 +236,6 @@ function headerDecodes(header: string): boolean {
   }
 }
 
-const PEM_BEGIN = '-----BEGIN ';
 const MAX_PEM = 16384;
 
 /**
