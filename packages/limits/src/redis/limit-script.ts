@@ -3,12 +3,18 @@ import { createHash } from 'node:crypto';
 /**
  * The one Lua script behind every Redis decision. It mirrors `counter/counter-kernel.ts`: pass 1
  * rolls every counter of every key and checks room; pass 2 applies the amounts when all fit (or
- * when forced) and writes the state back. Each key's state is one MessagePack map
- * `{ [counterId]: [a, b, c] }` (GET + SET PX: two commands per key, exact doubles, and counters
- * of other layouts under the same key are kept). Redis runs it atomically.
+ * when forced) and writes the state back. Redis runs it atomically.
  *
- * ARGV: now, force (0|1), refundAt, key count, then per key: counter count, then per counter:
- * id, algorithm code, windowMs, capacity, refill, amount, periodStart, periodEnd (-1 = never), refundPeriodStart (-1 = none).
+ * State per key is one string (GET + SET PX: two commands per key, exact doubles):
+ * `<id>|<id>|…\0` followed by three little-endian doubles `[a, b, c]` per id, in that order. The
+ * request's layout signature (its ids joined by `|`) comes first, so the usual call compares one
+ * prefix and unpacks its doubles with one `struct.unpack`; counters of other layouts under the same
+ * key are kept (after ours), and a value in the former MessagePack map format
+ * (`{ [counterId]: [a, b, c] }`) is read and rewritten in the new format.
+ *
+ * ARGV: now, force (0|1), refundAt, key count, then per key: layout signature, counter count, then
+ * per counter: algorithm code, windowMs, capacity, amount, and by algorithm: token bucket refill;
+ * calendar periodStart, periodEnd (-1 = never), refundPeriodStart (-1 = none).
  * Returns: allowed, failedOperation, failedCounter, retryAfterMs (-1 unknown, -2 never), then
  * remaining and resetAt (-2 never) per counter.
  */
@@ -18,8 +24,9 @@ local force = ARGV[2] == '1'
 local refundAt = tonumber(ARGV[3])
 local keyCount = tonumber(ARGV[4])
 local INF = math.huge
+local unpackd, packd, sbyte, ssub, rep = struct.unpack, struct.pack, string.byte, string.sub, string.rep
 local pos = 5
-local ops = {}
+local states, heads, tails = {}, {}, {}
 local allowed = true
 local retry = 0
 local failedOp, failedCounter = -1, -1
@@ -38,27 +45,73 @@ local function slidingUsedAt(a, b, c, w, at)
   return prev * weight + cur
 end
 
-for k = 1, keyCount do
-  local n = tonumber(ARGV[pos])
-  pos = pos + 1
-  local cs = {}
-  for j = 1, n do
-    local id = ARGV[pos]
-    cs[j] = { id = id, code = tonumber(ARGV[pos + 1]), w = tonumber(ARGV[pos + 2]), cap = tonumber(ARGV[pos + 3]),
-      refill = tonumber(ARGV[pos + 4]), amount = tonumber(ARGV[pos + 5]), ps = tonumber(ARGV[pos + 6]),
-      pe = tonumber(ARGV[pos + 7]), rps = tonumber(ARGV[pos + 8]) }
-    if cs[j].pe < 0 then cs[j].pe = INF end
-    pos = pos + 9
+-- Reads a key's value in any layout: our counters' [a, b, c] go to S (a = nil when unknown), the
+-- other counters to the returned head (extra ids) and tail (their packed doubles).
+local function readOther(raw, sig, n, S)
+  local have = {}
+  local extraIds, extraVals = {}, {}
+  if sbyte(raw, 1) >= 128 then
+    for id, v in pairs(cmsgpack.unpack(raw)) do have[id] = v end
+  else
+    local sep = string.find(raw, '\\0', 1, true)
+    local i = 0
+    local vals = { unpackd('<' .. rep('d', 3 * select(2, string.gsub(ssub(raw, 1, sep - 1), '[^|]+', ''))), raw, sep + 1) }
+    for id in string.gmatch(ssub(raw, 1, sep - 1), '[^|]+') do
+      have[id] = { vals[i + 1], vals[i + 2], vals[i + 3] }
+      i = i + 3
+    end
   end
+  local j = 0
+  for id in string.gmatch(sig, '[^|]+') do
+    j = j + 1
+    local v = have[id]
+    if v then
+      S[3 * j - 2], S[3 * j - 1], S[3 * j] = v[1], v[2], v[3]
+      have[id] = nil
+    end
+  end
+  for id, v in pairs(have) do
+    extraIds[#extraIds + 1] = id
+    extraVals[#extraVals + 1] = v[1]
+    extraVals[#extraVals + 1] = v[2]
+    extraVals[#extraVals + 1] = v[3]
+  end
+  if #extraIds == 0 then return '', '' end
+  return '|' .. table.concat(extraIds, '|'), packd('<' .. rep('d', #extraVals), unpack(extraVals))
+end
+
+for k = 1, keyCount do
+  local sig = ARGV[pos]
+  local n = tonumber(ARGV[pos + 1])
+  pos = pos + 2
   local raw = redis.call('GET', KEYS[k])
-  local stored = {}
-  if raw then stored = cmsgpack.unpack(raw) end
+  local S
+  local head, tail = '', ''
+  if raw then
+    local len = #sig
+    local mark = sbyte(raw, len + 1)
+    if (mark == 0 or mark == 124) and ssub(raw, 1, len) == sig then
+      local sep = len + 1
+      if mark == 124 then sep = string.find(raw, '\\0', len + 1, true) end
+      S = { unpackd('<' .. rep('d', 3 * n), raw, sep + 1) }
+      if mark == 124 then
+        head = ssub(raw, len + 1, sep - 1)
+        tail = ssub(raw, sep + 1 + 24 * n)
+      end
+    else
+      S = {}
+      head, tail = readOther(raw, sig, n, S)
+    end
+  else
+    S = {}
+  end
   for j = 1, n do
-    local c = cs[j]
-    local saved = stored[c.id]
-    local a, b, p = nil, 0, 0
-    if saved then a, b, p = saved[1], saved[2], saved[3] end
-    local w, cap, code, used = c.w, c.cap, c.code, 0
+    local code, w, cap, x = tonumber(ARGV[pos]), tonumber(ARGV[pos + 1]), tonumber(ARGV[pos + 2]), tonumber(ARGV[pos + 3])
+    pos = pos + 4
+    local o = 3 * j
+    local a, b, p = S[o - 2], S[o - 1] or 0, S[o] or 0
+    local used
+    local refill, pe
     if code == 1 then
       local start = now - (now % w)
       if a == nil or a < start then
@@ -71,11 +124,13 @@ for k = 1, keyCount do
       if e >= 1 then weight = 0 elseif e <= 0 then weight = 1 else weight = 1 - e end
       used = p * weight + b
     elseif code == 2 then
+      refill = tonumber(ARGV[pos])
+      pos = pos + 1
       if a == nil then
         a = now
         b = cap
       elseif now > a then
-        b = b + (now - a) * c.refill / w
+        b = b + (now - a) * refill / w
         if b > cap then b = cap end
         a = now
       end
@@ -88,8 +143,12 @@ for k = 1, keyCount do
       end
       used = b
     elseif code == 4 then
-      if a == nil or a < c.ps then
-        a = c.ps
+      local ps = tonumber(ARGV[pos])
+      pe = tonumber(ARGV[pos + 1])
+      if pe < 0 then pe = INF end
+      pos = pos + 3
+      if a == nil or a < ps then
+        a = ps
         b = 0
       end
       used = b
@@ -98,8 +157,8 @@ for k = 1, keyCount do
       a = now
       used = b
     end
-    c.a, c.b, c.p, c.used = a, b, p, used
-    local x = c.amount
+    S[o - 2], S[o - 1], S[o] = a, b, p
+    S[3 * n + j] = used
     if x > 0 and used + x > cap then
       local wait
       if code == 5 then
@@ -118,13 +177,13 @@ for k = 1, keyCount do
         if wait < 1 then wait = 1 end
         while slidingUsedAt(a, b, p, w, now + wait) + x > cap do wait = wait + 1 end
       elseif code == 2 then
-        wait = math.max(1, math.ceil((x - b) * w / c.refill))
+        wait = math.max(1, math.ceil((x - b) * w / refill))
       elseif code == 3 then
         wait = math.max(1, a + w - now)
-      elseif c.pe == INF then
+      elseif pe == INF then
         wait = INF
       else
-        wait = math.max(1, c.pe - now)
+        wait = math.max(1, pe - now)
       end
       if allowed or wait > retry then
         retry = wait
@@ -134,65 +193,82 @@ for k = 1, keyCount do
       allowed = false
     end
   end
-  cs.stored = stored
-  ops[k] = cs
+  states[k], heads[k], tails[k] = S, head, tail
 end
 
 local apply = allowed or force
 local out = { allowed and 1 or 0, failedOp, failedCounter, 0 }
 if retry == INF then out[4] = -2 else out[4] = retry end
+local at = 4
+pos = 5
 for k = 1, keyCount do
-  local cs = ops[k]
-  local stored = cs.stored
+  local S = states[k]
+  local sig = ARGV[pos]
+  local n = tonumber(ARGV[pos + 1])
+  pos = pos + 2
   local ttl = 0
-  for j = 1, #cs do
-    local c = cs[j]
-    local code, w, cap, x = c.code, c.w, c.cap, c.amount
-    local left = cap - c.used
+  for j = 1, n do
+    local code, w, cap, x = tonumber(ARGV[pos]), tonumber(ARGV[pos + 1]), tonumber(ARGV[pos + 2]), tonumber(ARGV[pos + 3])
+    pos = pos + 4
+    local refill, pe, rps
+    if code == 2 then
+      refill = tonumber(ARGV[pos])
+      pos = pos + 1
+    elseif code == 4 then
+      pe = tonumber(ARGV[pos + 1])
+      if pe < 0 then pe = INF end
+      rps = tonumber(ARGV[pos + 2])
+      pos = pos + 3
+    end
+    local o = 3 * j
+    local a, b = S[o - 2], S[o - 1]
+    local left = cap - S[3 * n + j]
     if apply and x ~= 0 then
       if x > 0 then
-        if code == 2 then c.b = c.b - x else c.b = c.b + x end
+        if code == 2 then b = b - x else b = b + x end
       elseif code == 1 then
         local start = refundAt - (refundAt % w)
-        if start == c.a then c.b = math.max(0, c.b + x) elseif start == c.a - w then c.p = math.max(0, c.p + x) end
+        if start == a then b = math.max(0, b + x) elseif start == a - w then S[o] = math.max(0, S[o] + x) end
       elseif code == 2 then
-        c.b = math.min(cap, c.b - x)
+        b = math.min(cap, b - x)
       elseif code == 3 then
-        if refundAt - (refundAt % w) == c.a then c.b = math.max(0, c.b + x) end
+        if refundAt - (refundAt % w) == a then b = math.max(0, b + x) end
       elseif code == 4 then
-        if c.rps == c.a then c.b = math.max(0, c.b + x) end
+        if rps == a then b = math.max(0, b + x) end
       else
-        c.b = math.max(0, c.b + x)
+        b = math.max(0, b + x)
       end
+      S[o - 1] = b
       left = left - x
     end
-    if left > 0 then out[#out + 1] = math.floor(left) else out[#out + 1] = 0 end
+    if left > 0 then out[at + 1] = math.floor(left) else out[at + 1] = 0 end
     local reset, life
     if code == 1 then
-      reset = c.a + w
-      life = c.a + 2 * w - now
+      reset = a + w
+      life = a + 2 * w - now
     elseif code == 3 then
-      reset = c.a + w
-      life = c.a + w - now
+      reset = a + w
+      life = a + w - now
     elseif code == 2 then
-      if cap - c.b <= 0 then reset = now else reset = now + math.ceil((cap - c.b) * w / c.refill) end
+      if cap - b <= 0 then reset = now else reset = now + math.ceil((cap - b) * w / refill) end
       life = reset - now + w
     elseif code == 4 then
-      reset = c.pe
-      life = c.pe - now
+      reset = pe
+      life = pe - now
     else
       reset = now
       life = w
     end
-    if reset == INF then out[#out + 1] = -2 else out[#out + 1] = reset end
+    if reset == INF then out[at + 2] = -2 else out[at + 2] = reset end
+    at = at + 2
     if ttl ~= INF and life > ttl then ttl = life end
-    stored[c.id] = { c.a, c.b, c.p }
   end
   if apply then
+    local value = sig .. heads[k] .. '\\0' .. packd('<' .. rep('d', 3 * n), unpack(S, 1, 3 * n)) .. tails[k]
     if ttl == INF then
-      redis.call('SET', KEYS[k], cmsgpack.pack(stored))
+      redis.call('SET', KEYS[k], value)
     else
-      redis.call('SET', KEYS[k], cmsgpack.pack(stored), 'PX', math.max(1, math.ceil(ttl)))
+      redis.call('SET', KEYS[k], value, 'PX', math.max(1, math.ceil(ttl)))
     end
   end
 end

@@ -103,6 +103,42 @@ describe.skipIf(!REDIS_URL)('createRedisStore (real Redis)', () => {
     expect((await user.consume('free')).remaining).toBe(4);
   });
 
+  it('keeps counters of other layouts under the same key, and shares counters by id', async () => {
+    const prefix = `${RUN}layouts`;
+    const store = createRedisStore({}, { client });
+    const narrow = createRateLimiter({ prefix, limits: [{ window: '1 m', requests: 5 }] }, { store, now: () => START });
+    const wide = createRateLimiter({ prefix, limits: [{ window: '1 m', requests: 5 }, { window: '1 h', requests: 3 }] }, { store, now: () => START });
+    const other = createRateLimiter({ prefix, limits: [{ window: '1 h', requests: 3 }, { window: '1 s', requests: 9 }] }, { store, now: () => START });
+    expect((await narrow.consume('k')).remaining).toBe(4);
+    expect((await wide.consume('k')).remaining).toBe(2); // the 1 h counter is tighter; the 1 m one is shared
+    expect((await narrow.consume('k')).remaining).toBe(2);
+    expect((await other.consume('k')).remaining).toBe(1); // shares the 1 h counter with `wide`
+    expect((await wide.consume('k')).remaining).toBe(0);
+    expect((await wide.consume('k')).allowed).toBe(false);
+    expect((await narrow.consume('k')).remaining).toBe(0);
+    expect((await other.consume('k', { tokens: 0 })).allowed).toBe(false);
+  });
+
+  it('reads state written in the former MessagePack format', async () => {
+    const prefix = `${RUN}legacy`;
+    const now = START + 500;
+    // { 'r:sliding-window:60000': [window start, 3 used, 0 before] } as the former script stored it.
+    await client.eval(
+      "redis.call('SET', KEYS[1], cmsgpack.pack({ ['r:sliding-window:60000'] = { tonumber(ARGV[1]), 3, 0 }, ['c:gauge'] = { tonumber(ARGV[1]), 1, 0 } }), 'PX', 60000)",
+      1,
+      `${prefix}{k}`,
+      now - (now % 60_000),
+    );
+    const limiter = createRateLimiter({ prefix, limits: [{ window: '1 m', requests: 5 }] }, { store: createRedisStore({}, { client }), now: () => now });
+    expect((await limiter.consume('k')).remaining).toBe(1);
+    expect((await limiter.consume('k')).remaining).toBe(0);
+    expect((await limiter.consume('k')).allowed).toBe(false);
+    // The legacy gauge entry (1 in flight) survived the rewrite: a limit of 2 leaves room for one.
+    const gauge = createRateLimiter({ prefix, maxConcurrent: 2, limits: [{ window: '1 h', requests: 5 }] }, { store: createRedisStore({}, { client }), now: () => now });
+    expect((await gauge.reserve('k', { tokens: 0 })).decision.allowed).toBe(true);
+    expect((await gauge.reserve('k', { tokens: 0 })).decision.allowed).toBe(false);
+  });
+
   it('several processes sharing one limit never over-admit', async () => {
     const child = fileURLToPath(new URL('./__fixtures__/shared-limit-child.ts', import.meta.url));
     const run = promisify(execFile);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CascadeError, abortErrorFrom, parseConfig } from '@cascade/core';
-import type { EvaluateRequest, EvaluateResult, KeyOperation, LimitStore } from '../counter/counter';
+import type { CounterLayout, EvaluateRequest, EvaluateResult, KeyOperation, LimitStore } from '../counter/counter';
 import { LIMIT_SCRIPT, LIMIT_SCRIPT_SHA } from './limit-script';
 
 /**
@@ -57,27 +57,47 @@ export function redisKeyOf(namespace: string, key: string): string {
   return `${namespace}{${key}}`;
 }
 
+/** The per-layout arguments that never change: signature and, per counter, algorithm code and window. */
+interface LayoutArguments {
+  readonly signature: string;
+  readonly count: string;
+  readonly codes: readonly string[];
+  readonly windows: readonly string[];
+}
+
+const layoutArguments = new WeakMap<CounterLayout, LayoutArguments>();
+
+function argumentsOf(layout: CounterLayout): LayoutArguments {
+  let cached = layoutArguments.get(layout);
+  if (!cached) {
+    cached = {
+      signature: layout.signature,
+      count: String(layout.counters.length),
+      codes: Array.from(layout.codes, String),
+      windows: layout.counters.map((counter) => String(counter.windowMs)),
+    };
+    layoutArguments.set(layout, cached);
+  }
+  return cached;
+}
+
 function scriptArguments(request: EvaluateRequest, operations: readonly KeyOperation[], refundAtMs: number): (string | number)[] {
-  const args: (string | number)[] = [];
-  for (const operation of operations) args.push(redisKeyOf(operation.namespace, operation.key));
+  const args: (string | number)[] = [LIMIT_SCRIPT_SHA, operations.length];
+  for (let index = 0; index < operations.length; index++) args.push(redisKeyOf(operations[index]!.namespace, operations[index]!.key));
   args.push(request.nowMs, request.force ? '1' : '0', refundAtMs, operations.length);
-  for (const operation of operations) {
-    const { counters, codes } = operation.layout;
-    args.push(counters.length);
-    for (let index = 0; index < counters.length; index++) {
-      const period = operation.periods?.[index];
-      const refundStart = operation.refundPeriodStarts?.[index];
-      args.push(
-        counters[index]!.id,
-        codes[index]!,
-        counters[index]!.windowMs,
-        operation.capacity[index]!,
-        operation.refill[index]!,
-        operation.amounts[index]!,
-        period ? period.start : 0,
-        period && Number.isFinite(period.end) ? period.end : -1,
-        refundStart ?? -1,
-      );
+  for (let index = 0; index < operations.length; index++) {
+    const operation = operations[index]!;
+    const { signature, count, codes, windows } = argumentsOf(operation.layout);
+    const { capacity, amounts, refill, periods, refundPeriodStarts } = operation;
+    args.push(signature, count);
+    for (let counter = 0; counter < codes.length; counter++) {
+      const code = codes[counter]!;
+      args.push(code, windows[counter]!, capacity[counter]!, amounts[counter]!);
+      if (code === '2') args.push(refill[counter]!);
+      else if (code === '4') {
+        const period = periods?.[counter];
+        args.push(period ? period.start : 0, period && Number.isFinite(period.end) ? period.end : -1, refundPeriodStarts?.[counter] ?? -1);
+      }
     }
   }
   return args;
@@ -85,18 +105,19 @@ function scriptArguments(request: EvaluateRequest, operations: readonly KeyOpera
 
 function parseReply(reply: unknown): EvaluateResult {
   if (!Array.isArray(reply) || reply.length < HEADER) throw new Error(`unexpected script reply ${JSON.stringify(reply)}`);
-  const numbers = reply.map(Number);
-  const remaining: number[] = [];
-  const resetAt: number[] = [];
-  for (let index = HEADER; index < numbers.length; index += 2) {
-    remaining.push(numbers[index]!);
-    resetAt.push(numbers[index + 1] === -2 ? Number.POSITIVE_INFINITY : numbers[index + 1]!);
+  const count = (reply.length - HEADER) >> 1;
+  const remaining = new Array<number>(count);
+  const resetAt = new Array<number>(count);
+  for (let index = 0; index < count; index++) {
+    remaining[index] = Number(reply[HEADER + 2 * index]);
+    const reset = Number(reply[HEADER + 2 * index + 1]);
+    resetAt[index] = reset === -2 ? Number.POSITIVE_INFINITY : reset;
   }
-  const retry = numbers[3]!;
+  const retry = Number(reply[3]);
   return {
-    allowed: numbers[0] === 1,
-    failedOperation: numbers[1]!,
-    failedCounter: numbers[2]!,
+    allowed: Number(reply[0]) === 1,
+    failedOperation: Number(reply[1]),
+    failedCounter: Number(reply[2]),
     retryAfterMs: retry === -2 ? Number.POSITIVE_INFINITY : retry,
     remaining,
     resetAt,
@@ -127,10 +148,11 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
     const args = scriptArguments(request, operations, refundAtMs);
     let reply: unknown;
     try {
-      reply = await client.evalsha(LIMIT_SCRIPT_SHA, operations.length, ...args);
+      reply = await client.evalsha(...(args as [string, number, ...(string | number)[]]));
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      reply = await client.eval(LIMIT_SCRIPT, operations.length, ...args);
+      args[0] = LIMIT_SCRIPT;
+      reply = await client.eval(...(args as [string, number, ...(string | number)[]]));
     }
     return parseReply(reply);
   }
