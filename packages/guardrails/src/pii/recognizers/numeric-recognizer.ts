@@ -225,7 +225,7 @@ function classify(text: string, run: NumericRun): RawPiiMatch | undefined {
 
 /** "23786 - 17509 = 6277": spaced operators or an `=`/operator right after the run mean arithmetic. */
 function looksLikeArithmetic(text: string, run: NumericRun): boolean {
-  if (run.separators.some((separator) => separator === ' - ')) return true;
+  for (const separator of run.separators) if (separator === ' - ') return true;
   let index = run.end;
   while (index < text.length && index - run.end < 3 && text.charCodeAt(index) === 32) index++;
   const next = text.charCodeAt(index);
@@ -336,27 +336,39 @@ function cardGrouping(groups: readonly string[]): boolean {
 function phone(run: NumericRun, digits: string, count: number, onlySeparator: string | undefined): RawPiiMatch | undefined {
   const { groups, separators } = run;
   if (count < 7 || count > 15) return undefined;
-  if (separators.some((separator) => separator.includes('/'))) return undefined;
+  for (const separator of separators) if (separator.includes('/')) return undefined;
   if (looksLikeDate(groups, separators)) return undefined;
-  const base = { type: 'PHONE_NUMBER' as const, start: run.start, end: run.end };
+  const { start, end } = run;
   if (run.plus) {
-    if (count < 8 || digits.startsWith('0')) return undefined;
-    return { ...base, score: 0.75, detail: 'e164' };
+    if (count < 8 || digits.charCodeAt(0) === 48) return undefined;
+    return { type: 'PHONE_NUMBER', start, end, score: 0.75, detail: 'e164' };
   }
-  const sizes = groups.length <= 4 ? groups.map((group) => group.length).join(',') : '';
+  const groupCount = groups.length;
+  // Group sizes 3,3,4 or 1,3,3,4 (NANP), compared without building a string.
+  const sizes334 = groupCount === 3 && groups[0]!.length === 3 && groups[1]!.length === 3 && groups[2]!.length === 4;
+  const sizes1334 = groupCount === 4 && groups[0]!.length === 1 && groups[1]!.length === 3 && groups[2]!.length === 3 && groups[3]!.length === 4;
   const nanpSeparator = onlySeparator === '-' || onlySeparator === '.' || onlySeparator === ' ';
-  if (run.leadingParen && /^3,3,4$/.test(sizes) && /[2-9]/.test(digits[0]!)) return { ...base, score: 0.7, detail: 'nanp' };
-  if (nanpSeparator && (sizes === '3,3,4' || sizes === '1,3,3,4') && /^1?[2-9]\d{2}[2-9]/.test(digits)) return { ...base, score: 0.65, detail: 'nanp' };
-  if ((digits.startsWith('00') || digits.startsWith('011')) && count >= 11 && groups.length > 1) return { ...base, score: 0.6, detail: 'international' };
-  if (groups.length > 1) {
+  const first = digits.charCodeAt(0);
+  if (run.leadingParen && sizes334 && first >= 50 && first <= 57) return { type: 'PHONE_NUMBER', start, end, score: 0.7, detail: 'nanp' };
+  if (nanpSeparator && (sizes334 || sizes1334) && nanpDigits(digits)) return { type: 'PHONE_NUMBER', start, end, score: 0.65, detail: 'nanp' };
+  if ((digits.startsWith('00') || digits.startsWith('011')) && count >= 11 && groupCount > 1) return { type: 'PHONE_NUMBER', start, end, score: 0.6, detail: 'international' };
+  if (groupCount > 1) {
     // A plain decimal ("3.14159") or a two-part version is not a phone.
-    if (groups.length === 2 && onlySeparator === '.') return undefined;
-    if (groups.some((group) => group.length > 5) && groups.length > 2) return { ...base, score: 0.3, detail: 'national' };
-    return { ...base, score: count >= 8 || run.leadingParen ? 0.4 : 0.3, detail: 'national' };
+    if (groupCount === 2 && onlySeparator === '.') return undefined;
+    if (groupCount > 2) for (const group of groups) if (group.length > 5) return { type: 'PHONE_NUMBER', start, end, score: 0.3, detail: 'national' };
+    return { type: 'PHONE_NUMBER', start, end, score: count >= 8 || run.leadingParen ? 0.4 : 0.3, detail: 'national' };
   }
-  if (run.extension && count >= 10) return { ...base, score: 0.5, detail: 'national' };
-  if (count === 10 || count === 11) return { ...base, score: 0.3, detail: 'national' };
+  if (run.extension && count >= 10) return { type: 'PHONE_NUMBER', start, end, score: 0.5, detail: 'national' };
+  if (count === 10 || count === 11) return { type: 'PHONE_NUMBER', start, end, score: 0.3, detail: 'national' };
   return undefined;
+}
+
+/** `/^1?[2-9]\d{2}[2-9]/` over a string of digits: area code and exchange not starting with 0 or 1. */
+function nanpDigits(digits: string): boolean {
+  const offset = digits.charCodeAt(0) === 49 ? 1 : 0;
+  const area = digits.charCodeAt(offset);
+  const exchange = digits.charCodeAt(offset + 3);
+  return area >= 50 && area <= 57 && exchange >= 50 && exchange <= 57;
 }
 
 function looksLikeDate(groups: readonly string[], separators: readonly string[]): boolean {
