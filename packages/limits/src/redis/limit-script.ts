@@ -12,9 +12,11 @@ import { createHash } from 'node:crypto';
  * key are kept (after ours), and a value in the former MessagePack map format
  * (`{ [counterId]: [a, b, c] }`) is read and rewritten in the new format.
  *
- * ARGV: now, force (0|1), refundAt, key count, then per key: layout signature, counter count, then
- * per counter: algorithm code, windowMs, capacity, amount, and by algorithm: token bucket refill;
- * calendar periodStart, periodEnd (-1 = never), refundPeriodStart (-1 = none).
+ * ARGV: now, force (0|1), refundAt, key count, then per key: layout signature, counter count, and
+ * the counters' numbers as little-endian doubles in one binary string (one `struct.unpack` instead
+ * of a `tonumber` per number): per counter algorithm code, windowMs, capacity, amount, and by
+ * algorithm: token bucket refill; calendar periodStart, periodEnd (-1 = never), refundPeriodStart
+ * (-1 = none).
  * Returns: allowed, failedOperation, failedCounter, retryAfterMs (-1 unknown, -2 never), then
  * remaining and resetAt (-2 never) per counter.
  */
@@ -25,8 +27,11 @@ local refundAt = tonumber(ARGV[3])
 local keyCount = tonumber(ARGV[4])
 local INF = math.huge
 local unpackd, packd, sbyte, ssub, rep = struct.unpack, struct.pack, string.byte, string.sub, string.rep
+local tonumber, ceil, floor, max, min = tonumber, math.ceil, math.floor, math.max, math.min
 local pos = 5
-local states, heads, tails = {}, {}, {}
+local states, heads, tails, params = {}, {}, {}, {}
+local out = { 0, -1, -1, 0 }
+local at = 4
 local allowed = true
 local retry = 0
 local failedOp, failedCounter = -1, -1
@@ -81,9 +86,13 @@ local function readOther(raw, sig, n, S)
 end
 
 for k = 1, keyCount do
-  local sig = ARGV[pos]
+  local sig, blob = ARGV[pos], ARGV[pos + 2]
   local n = tonumber(ARGV[pos + 1])
-  pos = pos + 2
+  pos = pos + 3
+  local P = { unpackd('<' .. rep('d', #blob / 8), blob) }
+  params[k] = P
+  local q = 1
+  local fmt = '<' .. rep('d', 3 * n)
   local raw = redis.call('GET', KEYS[k])
   local S
   local head, tail = '', ''
@@ -93,7 +102,7 @@ for k = 1, keyCount do
     if (mark == 0 or mark == 124) and ssub(raw, 1, len) == sig then
       local sep = len + 1
       if mark == 124 then sep = string.find(raw, '\\0', len + 1, true) end
-      S = { unpackd('<' .. rep('d', 3 * n), raw, sep + 1) }
+      S = { unpackd(fmt, raw, sep + 1) }
       if mark == 124 then
         head = ssub(raw, len + 1, sep - 1)
         tail = ssub(raw, sep + 1 + 24 * n)
@@ -106,8 +115,8 @@ for k = 1, keyCount do
     S = {}
   end
   for j = 1, n do
-    local code, w, cap, x = tonumber(ARGV[pos]), tonumber(ARGV[pos + 1]), tonumber(ARGV[pos + 2]), tonumber(ARGV[pos + 3])
-    pos = pos + 4
+    local code, w, cap, x = P[q], P[q + 1], P[q + 2], P[q + 3]
+    q = q + 4
     local o = 3 * j
     local a, b, p = S[o - 2], S[o - 1] or 0, S[o] or 0
     local used
@@ -124,8 +133,8 @@ for k = 1, keyCount do
       if e >= 1 then weight = 0 elseif e <= 0 then weight = 1 else weight = 1 - e end
       used = p * weight + b
     elseif code == 2 then
-      refill = tonumber(ARGV[pos])
-      pos = pos + 1
+      refill = P[q]
+      q = q + 1
       if a == nil then
         a = now
         b = cap
@@ -143,10 +152,10 @@ for k = 1, keyCount do
       end
       used = b
     elseif code == 4 then
-      local ps = tonumber(ARGV[pos])
-      pe = tonumber(ARGV[pos + 1])
+      local ps = P[q]
+      pe = P[q + 1]
       if pe < 0 then pe = INF end
-      pos = pos + 3
+      q = q + 3
       if a == nil or a < ps then
         a = ps
         b = 0
@@ -158,7 +167,8 @@ for k = 1, keyCount do
       used = b
     end
     S[o - 2], S[o - 1], S[o] = a, b, p
-    S[3 * n + j] = used
+    out[at + 1] = cap - used
+    at = at + 2
     if x > 0 and used + x > cap then
       local wait
       if code == 5 then
@@ -168,22 +178,22 @@ for k = 1, keyCount do
       elseif code == 1 then
         local e = (now - a) / w
         if b + x <= cap and p > 0 then
-          wait = math.ceil((1 - (cap - b - x) / p - e) * w)
+          wait = ceil((1 - (cap - b - x) / p - e) * w)
         else
           local f = 0
-          if b > 0 then f = math.max(0, 1 - (cap - x) / b) end
-          wait = math.ceil((1 - e + f) * w)
+          if b > 0 then f = max(0, 1 - (cap - x) / b) end
+          wait = ceil((1 - e + f) * w)
         end
         if wait < 1 then wait = 1 end
         while slidingUsedAt(a, b, p, w, now + wait) + x > cap do wait = wait + 1 end
       elseif code == 2 then
-        wait = math.max(1, math.ceil((x - b) * w / refill))
+        wait = max(1, ceil((x - b) * w / refill))
       elseif code == 3 then
-        wait = math.max(1, a + w - now)
+        wait = max(1, a + w - now)
       elseif pe == INF then
         wait = INF
       else
-        wait = math.max(1, pe - now)
+        wait = max(1, pe - now)
       end
       if allowed or wait > retry then
         retry = wait
@@ -197,51 +207,52 @@ for k = 1, keyCount do
 end
 
 local apply = allowed or force
-local out = { allowed and 1 or 0, failedOp, failedCounter, 0 }
+out[1], out[2], out[3] = allowed and 1 or 0, failedOp, failedCounter
 if retry == INF then out[4] = -2 else out[4] = retry end
-local at = 4
+at = 4
 pos = 5
 for k = 1, keyCount do
-  local S = states[k]
+  local S, P = states[k], params[k]
   local sig = ARGV[pos]
   local n = tonumber(ARGV[pos + 1])
-  pos = pos + 2
+  pos = pos + 3
+  local q = 1
   local ttl = 0
   for j = 1, n do
-    local code, w, cap, x = tonumber(ARGV[pos]), tonumber(ARGV[pos + 1]), tonumber(ARGV[pos + 2]), tonumber(ARGV[pos + 3])
-    pos = pos + 4
+    local code, w, cap, x = P[q], P[q + 1], P[q + 2], P[q + 3]
+    q = q + 4
     local refill, pe, rps
     if code == 2 then
-      refill = tonumber(ARGV[pos])
-      pos = pos + 1
+      refill = P[q]
+      q = q + 1
     elseif code == 4 then
-      pe = tonumber(ARGV[pos + 1])
+      pe = P[q + 1]
       if pe < 0 then pe = INF end
-      rps = tonumber(ARGV[pos + 2])
-      pos = pos + 3
+      rps = P[q + 2]
+      q = q + 3
     end
     local o = 3 * j
     local a, b = S[o - 2], S[o - 1]
-    local left = cap - S[3 * n + j]
+    local left = out[at + 1]
     if apply and x ~= 0 then
       if x > 0 then
         if code == 2 then b = b - x else b = b + x end
       elseif code == 1 then
         local start = refundAt - (refundAt % w)
-        if start == a then b = math.max(0, b + x) elseif start == a - w then S[o] = math.max(0, S[o] + x) end
+        if start == a then b = max(0, b + x) elseif start == a - w then S[o] = max(0, S[o] + x) end
       elseif code == 2 then
-        b = math.min(cap, b - x)
+        b = min(cap, b - x)
       elseif code == 3 then
-        if refundAt - (refundAt % w) == a then b = math.max(0, b + x) end
+        if refundAt - (refundAt % w) == a then b = max(0, b + x) end
       elseif code == 4 then
-        if rps == a then b = math.max(0, b + x) end
+        if rps == a then b = max(0, b + x) end
       else
-        b = math.max(0, b + x)
+        b = max(0, b + x)
       end
       S[o - 1] = b
       left = left - x
     end
-    if left > 0 then out[at + 1] = math.floor(left) else out[at + 1] = 0 end
+    if left > 0 then out[at + 1] = floor(left) else out[at + 1] = 0 end
     local reset, life
     if code == 1 then
       reset = a + w
@@ -250,7 +261,7 @@ for k = 1, keyCount do
       reset = a + w
       life = a + w - now
     elseif code == 2 then
-      if cap - b <= 0 then reset = now else reset = now + math.ceil((cap - b) * w / refill) end
+      if cap - b <= 0 then reset = now else reset = now + ceil((cap - b) * w / refill) end
       life = reset - now + w
     elseif code == 4 then
       reset = pe
@@ -268,7 +279,7 @@ for k = 1, keyCount do
     if ttl == INF then
       redis.call('SET', KEYS[k], value)
     else
-      redis.call('SET', KEYS[k], value, 'PX', math.max(1, math.ceil(ttl)))
+      redis.call('SET', KEYS[k], value, 'PX', max(1, ceil(ttl)))
     end
   end
 end

@@ -8,8 +8,8 @@ import { LIMIT_SCRIPT, LIMIT_SCRIPT_SHA } from './limit-script';
  * methods works.
  */
 export interface RedisScriptClient {
-  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  evalsha(sha: string, numKeys: number, ...args: (string | number | Buffer)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number | Buffer)[]): Promise<unknown>;
   /** `true` on an ioredis `Cluster`. */
   readonly isCluster?: boolean;
 }
@@ -57,12 +57,12 @@ export function redisKeyOf(namespace: string, key: string): string {
   return `${namespace}{${key}}`;
 }
 
-/** The per-layout arguments that never change: signature and, per counter, algorithm code and window. */
+/** The per-layout arguments that never change. */
 interface LayoutArguments {
   readonly signature: string;
   readonly count: string;
-  readonly codes: readonly string[];
-  readonly windows: readonly string[];
+  /** Doubles per call: 4 per counter, +1 for a token bucket, +3 for a calendar counter. */
+  readonly doubles: number;
 }
 
 const layoutArguments = new WeakMap<CounterLayout, LayoutArguments>();
@@ -70,35 +70,45 @@ const layoutArguments = new WeakMap<CounterLayout, LayoutArguments>();
 function argumentsOf(layout: CounterLayout): LayoutArguments {
   let cached = layoutArguments.get(layout);
   if (!cached) {
-    cached = {
-      signature: layout.signature,
-      count: String(layout.counters.length),
-      codes: Array.from(layout.codes, String),
-      windows: layout.counters.map((counter) => String(counter.windowMs)),
-    };
+    let doubles = 0;
+    for (const code of layout.codes) doubles += code === 2 ? 5 : code === 4 ? 7 : 4;
+    cached = { signature: layout.signature, count: String(layout.counters.length), doubles };
     layoutArguments.set(layout, cached);
   }
   return cached;
 }
 
-function scriptArguments(request: EvaluateRequest, operations: readonly KeyOperation[], refundAtMs: number): (string | number)[] {
-  const args: (string | number)[] = [LIMIT_SCRIPT_SHA, operations.length];
+/** One operation's numbers as little-endian doubles (exact, and one `struct.unpack` in the script). */
+function numbersOf(operation: KeyOperation, doubles: number): Buffer {
+  const { layout, capacity, amounts, refill, periods, refundPeriodStarts } = operation;
+  const { codes, windows } = layout;
+  const buffer = Buffer.allocUnsafe(doubles * 8);
+  let at = 0;
+  for (let counter = 0; counter < codes.length; counter++) {
+    const code = codes[counter]!;
+    at = buffer.writeDoubleLE(code, at);
+    at = buffer.writeDoubleLE(windows[counter]!, at);
+    at = buffer.writeDoubleLE(capacity[counter]!, at);
+    at = buffer.writeDoubleLE(amounts[counter]!, at);
+    if (code === 2) at = buffer.writeDoubleLE(refill[counter]!, at);
+    else if (code === 4) {
+      const period = periods?.[counter];
+      at = buffer.writeDoubleLE(period ? period.start : 0, at);
+      at = buffer.writeDoubleLE(period && Number.isFinite(period.end) ? period.end : -1, at);
+      at = buffer.writeDoubleLE(refundPeriodStarts?.[counter] ?? -1, at);
+    }
+  }
+  return buffer;
+}
+
+function scriptArguments(request: EvaluateRequest, operations: readonly KeyOperation[], refundAtMs: number): (string | number | Buffer)[] {
+  const args: (string | number | Buffer)[] = [LIMIT_SCRIPT_SHA, operations.length];
   for (let index = 0; index < operations.length; index++) args.push(redisKeyOf(operations[index]!.namespace, operations[index]!.key));
   args.push(request.nowMs, request.force ? '1' : '0', refundAtMs, operations.length);
   for (let index = 0; index < operations.length; index++) {
     const operation = operations[index]!;
-    const { signature, count, codes, windows } = argumentsOf(operation.layout);
-    const { capacity, amounts, refill, periods, refundPeriodStarts } = operation;
-    args.push(signature, count);
-    for (let counter = 0; counter < codes.length; counter++) {
-      const code = codes[counter]!;
-      args.push(code, windows[counter]!, capacity[counter]!, amounts[counter]!);
-      if (code === '2') args.push(refill[counter]!);
-      else if (code === '4') {
-        const period = periods?.[counter];
-        args.push(period ? period.start : 0, period && Number.isFinite(period.end) ? period.end : -1, refundPeriodStarts?.[counter] ?? -1);
-      }
-    }
+    const { signature, count, doubles } = argumentsOf(operation.layout);
+    args.push(signature, count, numbersOf(operation, doubles));
   }
   return args;
 }
@@ -148,11 +158,11 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
     const args = scriptArguments(request, operations, refundAtMs);
     let reply: unknown;
     try {
-      reply = await client.evalsha(...(args as [string, number, ...(string | number)[]]));
+      reply = await client.evalsha(...(args as [string, number, ...(string | number | Buffer)[]]));
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       args[0] = LIMIT_SCRIPT;
-      reply = await client.eval(...(args as [string, number, ...(string | number)[]]));
+      reply = await client.eval(...(args as [string, number, ...(string | number | Buffer)[]]));
     }
     return parseReply(reply);
   }
