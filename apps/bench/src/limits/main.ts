@@ -9,6 +9,7 @@
  * - redis*: the same rule on Redis (one EVALSHA per decision); p50/p99 from sequential calls, decisions/s
  *   with 64 calls in flight. peer: rate-limiter-flexible RateLimiterRedis × 3 windows (requests only)
  *   in a RateLimiterUnion, same Redis, same load.
+ *   redisUsecPerDecision (ours and peer): Redis CPU per decision in EVAL/EVALSHA (INFO commandstats deltas).
  * - overAdmitted: 4 child processes × 1,000 concurrent requests against one limit of 1,000 per hour.
  */
 import { fork } from 'node:child_process';
@@ -35,6 +36,10 @@ const gc = runInNewContext('gc') as () => void;
 
 function log(message: string): void {
   if (!JSON_OUTPUT) console.log(message);
+}
+
+function usec(value: number | null): number | null {
+  return value === null ? null : Number(value.toFixed(2));
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {
@@ -89,9 +94,26 @@ interface RedisFigures {
   p50: number;
   p99: number;
   perSec: number;
+  /** Redis CPU per decision in scripts (EVAL/EVALSHA), from INFO commandstats; null when unreadable. */
+  usecPerDecision: number | null;
 }
 
-async function measureRedis(decide: (key: string) => Promise<unknown>): Promise<RedisFigures> {
+/**
+ * `usec` of EVAL + EVALSHA in INFO commandstats (read before and after, never reset: the server may be
+ * shared). Both limiters run only scripts, and a script's time includes the commands it calls.
+ */
+async function commandUsec(client: Redis): Promise<number | null> {
+  try {
+    const info = await client.info('commandstats');
+    let total = 0;
+    for (const match of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=\d+,usec=(\d+)/gm)) total += Number(match[1]);
+    return total;
+  } catch {
+    return null;
+  }
+}
+
+async function measureRedis(client: Redis, decide: (key: string) => Promise<unknown>): Promise<RedisFigures> {
   for (let index = 0; index < 2_000; index++) await decide(`warm:${index % 100}`);
   const latencies: number[] = [];
   for (let index = 0; index < 10_000; index++) {
@@ -102,19 +124,23 @@ async function measureRedis(decide: (key: string) => Promise<unknown>): Promise<
   latencies.sort((left, right) => left - right);
   const total = 40_000;
   let next = 0;
+  const usecBefore = await commandUsec(client);
   const start = performance.now();
   await Promise.all(
     Array.from({ length: 64 }, async () => {
       while (next < total) await decide(`tp:${next++ % 1000}`);
     }),
   );
-  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), perSec: total / ((performance.now() - start) / 1000) };
+  const perSec = total / ((performance.now() - start) / 1000);
+  const usecAfter = await commandUsec(client);
+  const usecPerDecision = usecBefore === null || usecAfter === null ? null : (usecAfter - usecBefore) / total;
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), perSec, usecPerDecision };
 }
 
 async function redisFigures(client: Redis, prefix: string): Promise<{ ours: RedisFigures; peer: RedisFigures }> {
   const limiter = createRateLimiter({ prefix: `${prefix}ours`, limits: RULE }, { store: createRedisStore({ timeoutMs: 1_000 }, { client }) });
   const options = { tokens: 250 };
-  const ours = await measureRedis(async (key) => {
+  const ours = await measureRedis(client, async (key) => {
     const decision = await limiter.consume(key, options);
     if (decision.reason !== 'allowed') throw new Error(`unexpected ${decision.reason}`);
   });
@@ -123,7 +149,7 @@ async function redisFigures(client: Redis, prefix: string): Promise<{ ours: Redi
     new RateLimiterRedis({ storeClient: client, points: HIGH, duration: 60, keyPrefix: `${prefix}peer:m` }),
     new RateLimiterRedis({ storeClient: client, points: HIGH, duration: 3600, keyPrefix: `${prefix}peer:h` }),
   );
-  const peer = await measureRedis((key) => union.consume(key, 1));
+  const peer = await measureRedis(client, (key) => union.consume(key, 1));
   return { ours, peer };
 }
 
@@ -202,14 +228,21 @@ async function main(): Promise<void> {
     const figures = await redisFigures(client, prefix);
     log(`redis (ours, 6 counters, 1 round trip): p50 ${figures.ours.p50.toFixed(3)} ms, p99 ${figures.ours.p99.toFixed(3)} ms, ${Math.round(figures.ours.perSec).toLocaleString()} decisions/s`);
     log(`redis (rate-limiter-flexible, 3 request windows): p50 ${figures.peer.p50.toFixed(3)} ms, p99 ${figures.peer.p99.toFixed(3)} ms, ${Math.round(figures.peer.perSec).toLocaleString()} decisions/s`);
+    log(`redis server CPU per decision (INFO commandstats): ours ${usec(figures.ours.usecPerDecision)} µs, rate-limiter-flexible ${usec(figures.peer.usecPerDecision)} µs`);
     const over = await overAdmission(prefix);
     log(`over-admission with 4 processes × 1,000 concurrent requests: ${over}`);
     Object.assign(result, {
       redisP50Ms: Number(figures.ours.p50.toFixed(3)),
       redisP99Ms: Number(figures.ours.p99.toFixed(3)),
       redisDecisionsPerSec: Math.round(figures.ours.perSec),
+      redisUsecPerDecision: usec(figures.ours.usecPerDecision),
       overAdmitted: over,
-      peer: { name: 'rate-limiter-flexible', redisDecisionsPerSec: Math.round(figures.peer.perSec), redisP99Ms: Number(figures.peer.p99.toFixed(3)) },
+      peer: {
+        name: 'rate-limiter-flexible',
+        redisDecisionsPerSec: Math.round(figures.peer.perSec),
+        redisP99Ms: Number(figures.peer.p99.toFixed(3)),
+        redisUsecPerDecision: usec(figures.peer.usecPerDecision),
+      },
     });
     await cleanup(client, prefix);
   } catch (error) {
