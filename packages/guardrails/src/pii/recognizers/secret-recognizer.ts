@@ -92,31 +92,36 @@ const PEM_BEGIN = '-----BEGIN ';
 const AWS_UPPER_NAME = 'SECRET_ACCESS_KEY';
 
 /**
- * Every key prefix has a `-` or `_` at most 10 characters after its start, or starts with `A`:
- * native search for these rare characters, then the positions before each one are checked once.
- */
-const PREFIX_TRIGGER = /[-_A]/g;
-
-/**
  * Secrets with a recognizable shape: provider API keys (OpenAI, Anthropic, Google, Stripe, Slack),
  * AWS access keys (and secret keys next to their variable name), GitHub tokens, JWTs and PEM
- * private-key blocks. Key prefixes are found from their rare `-`/`_`/`A` characters; each hit costs
- * a bounded body scan. Texts without `_` or `-` skip the scans whose names need them.
+ * private-key blocks. Every key prefix starts with `A` or has a `-`/`_` right after a lower-case
+ * letter at most 10 characters after its start: native searches for these rare characters, then
+ * the positions before each one are checked once; each hit costs a bounded body scan. Texts
+ * without `_` or `-` skip the scans whose names need them.
  */
 export function recognizeSecrets(text: string, out: RawPiiMatch[]): void {
-  const trigger = PREFIX_TRIGGER;
-  trigger.lastIndex = 0;
-  let underscore = false;
-  let dash = false;
+  let nextDash = text.indexOf('-');
+  let nextUnderscore = text.indexOf('_');
+  let nextA = text.indexOf('A');
+  const dash = nextDash >= 0;
+  const underscore = nextUnderscore >= 0;
   // Next position a prefix may start (after a key, or after a prefix whose key did not validate).
   let next = 0;
   // Positions below this were already checked.
   let checked = 0;
-  while (trigger.test(text)) {
-    const at = trigger.lastIndex - 1;
-    const code = text.charCodeAt(at);
-    if (code === 95) underscore = true;
-    else if (code === 45) dash = true;
+  for (;;) {
+    let at = nextDash;
+    if (nextUnderscore >= 0 && (at < 0 || nextUnderscore < at)) at = nextUnderscore;
+    if (nextA >= 0 && (at < 0 || nextA < at)) at = nextA;
+    if (at < 0) break;
+    if (at === nextDash) nextDash = text.indexOf('-', at + 1);
+    else if (at === nextUnderscore) nextUnderscore = text.indexOf('_', at + 1);
+    else nextA = text.indexOf('A', at + 1);
+    if (at < next) continue;
+    if (text.charCodeAt(at) !== 65) {
+      const before = text.charCodeAt(at - 1);
+      if (!(before >= 97 && before <= 122)) continue;
+    }
     for (let index = Math.max(checked, next, at - 10); index <= at; index++) {
       if (index < next) continue;
       const first = text.charCodeAt(index);
