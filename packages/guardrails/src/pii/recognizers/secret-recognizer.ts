@@ -95,8 +95,8 @@ const AWS_UPPER_NAME = 'SECRET_ACCESS_KEY';
  * Secrets with a recognizable shape: provider API keys (OpenAI, Anthropic, Google, Stripe, Slack),
  * AWS access keys (and secret keys next to their variable name), GitHub tokens, JWTs and PEM
  * private-key blocks. Every key prefix starts with `A` or has a `-`/`_` right after a lower-case
- * letter at most 10 characters after its start: native searches for these rare characters, then
- * the positions before each one are checked once; each hit costs a bounded body scan. Texts
+ * letter 2 to 6 characters after its start: native searches for these rare characters, then the
+ * few positions where a prefix could start are checked; each hit costs a bounded body scan. Texts
  * without `_` or `-` skip the scans whose names need them.
  */
 export function recognizeSecrets(text: string, out: RawPiiMatch[]): void {
@@ -118,24 +118,17 @@ export function recognizeSecrets(text: string, out: RawPiiMatch[]): void {
     else if (at === nextUnderscore) nextUnderscore = text.indexOf('_', at + 1);
     else nextA = text.indexOf('A', at + 1);
     if (at < next) continue;
-    if (text.charCodeAt(at) !== 65) {
+    if (text.charCodeAt(at) === 65) {
+      // AIza, AKIA, ASIA start at the `A` itself.
+      next = checkPrefix(text, at, next, out);
+    } else {
       const before = text.charCodeAt(at - 1);
       if (!(before >= 97 && before <= 122)) continue;
-    }
-    for (let index = Math.max(checked, next, at - 10); index <= at; index++) {
-      if (index < next) continue;
-      const first = text.charCodeAt(index);
-      const prefix = prefixLength(text, index, first);
-      if (prefix === 0) continue;
-      next = index + prefix;
-      for (const rule of RULES_BY_FIRST.get(first) ?? []) {
-        if (!text.startsWith(rule.prefix, index)) continue;
-        const end = matchRule(text, rule, index);
-        if (end > index) {
-          out.push({ type: rule.type, start: index, end, score: 0.95, detail: rule.detail });
-          next = end;
-          break;
-        }
+      // The `-`/`_` sits 2 (sk- sk_ rk_), 3 (gh?_), 4 (xox?- xapp-), 5 (whsec_) or 6 (github_pat_)
+      // characters after the prefix start; earlier positions were checked at earlier triggers.
+      for (let distance = 6; distance >= 2; distance--) {
+        const index = at - distance;
+        if (index >= checked && index >= next) next = checkPrefix(text, index, next, out);
       }
     }
     checked = at + 1;
@@ -146,6 +139,25 @@ export function recognizeSecrets(text: string, out: RawPiiMatch[]): void {
   }
   recognizeJwts(text, out);
   if (dash) recognizePrivateKeys(text, out);
+}
+
+/**
+ * Checks for a key prefix at `index`: pushes the key when one validates. Returns where the next
+ * prefix may start (after the key, after the unvalidated prefix, or `next` when there is none).
+ */
+function checkPrefix(text: string, index: number, next: number, out: RawPiiMatch[]): number {
+  const first = text.charCodeAt(index);
+  const prefix = prefixLength(text, index, first);
+  if (prefix === 0) return next;
+  for (const rule of RULES_BY_FIRST.get(first) ?? []) {
+    if (!text.startsWith(rule.prefix, index)) continue;
+    const end = matchRule(text, rule, index);
+    if (end > index) {
+      out.push({ type: rule.type, start: index, end, score: 0.95, detail: rule.detail });
+      return end;
+    }
+  }
+  return index + prefix;
 }
 
 /** End of the token when `rule` matches at `index`, else `index`. */
