@@ -19,6 +19,9 @@ function stopsUrl(code: number): boolean {
  */
 export function recognizeUrls(text: string, out: RawPiiMatch[]): void {
   let index = 0;
+  nextColon = text.indexOf('://');
+  nextLower = text.indexOf('w.');
+  nextUpper = text.indexOf('W.');
   while (index < text.length) {
     const found = nextScheme(text, index);
     if (!found) return;
@@ -45,15 +48,40 @@ export function recognizeUrls(text: string, out: RawPiiMatch[]): void {
   }
 }
 
-const SCHEME_PATTERN = /https:\/\/|http:\/\/|ftp:\/\/|www\./gi;
+/**
+ * Next position of each trigger, kept across the {@link nextScheme} calls of one
+ * {@link recognizeUrls} call (reset at its start) so each trigger is searched for once: linear.
+ */
+let nextColon = -1;
+let nextLower = -1;
+let nextUpper = -1;
 
+/**
+ * The leftmost scheme (case-insensitive) starting at or after `from`, like
+ * `/https:\/\/|http:\/\/|ftp:\/\/|www\./gi`, found by native searches for the rare `://` and
+ * `w.`/`W.` inside every scheme instead of trying each `h`, `f` and `w`. Scheme occurrences never
+ * overlap, so the first trigger that completes a scheme gives the leftmost scheme. `from` never
+ * decreases between calls.
+ */
 function nextScheme(text: string, from: number): [number, string] | undefined {
-  SCHEME_PATTERN.lastIndex = from;
-  if (!SCHEME_PATTERN.test(text)) return undefined;
-  const end = SCHEME_PATTERN.lastIndex;
-  // The regex finds the leftmost scheme; recover which one without allocating a match array.
-  for (const scheme of SCHEMES) if (startsWithIgnoreCase(text, end - scheme.length, scheme)) return [end - scheme.length, scheme];
-  return undefined;
+  if (nextColon >= 0 && nextColon < from) nextColon = text.indexOf('://', from);
+  if (nextLower >= 0 && nextLower < from) nextLower = text.indexOf('w.', from);
+  if (nextUpper >= 0 && nextUpper < from) nextUpper = text.indexOf('W.', from);
+  for (;;) {
+    let at = nextColon;
+    if (nextLower >= 0 && (at < 0 || nextLower < at)) at = nextLower;
+    if (nextUpper >= 0 && (at < 0 || nextUpper < at)) at = nextUpper;
+    if (at < 0) return undefined;
+    const end = at === nextColon ? at + 3 : at + 2;
+    for (const scheme of SCHEMES) {
+      const start = end - scheme.length;
+      // Leave the trigger in place: the caller's next `from` decides whether it is used up.
+      if (start >= from && startsWithIgnoreCase(text, start, scheme)) return [start, scheme];
+    }
+    if (at === nextColon) nextColon = text.indexOf('://', at + 1);
+    else if (at === nextLower) nextLower = text.indexOf('w.', at + 1);
+    else nextUpper = text.indexOf('W.', at + 1);
+  }
 }
 
 function trimUrlEnd(text: string, hostStart: number, end: number): number {
