@@ -31,7 +31,7 @@ export interface CascadeSessionInit {
 
 /**
  * One admitted request being driven through its tiers. `run` drives it with `doGenerate`;
- * @cascade/stream drives it with `doStream`. It keeps the attempts, usage and cost, and settles the
+ * the streaming driver drives it with `doStream`. It keeps the attempts, usage and cost, and settles the
  * pipeline's reservations exactly once, whatever path ends the request.
  */
 export class CascadeSession {

@@ -103,7 +103,7 @@ export const agentPolicySchema = z.object({
   features: z.partialRecord(featureFlagSchema, z.boolean()).optional(),
   limits: limitsPolicySchema.optional(),
   guardrails: guardrailsPolicySchema.optional(),
-  /** Default streaming mode for @cascade/stream. */
+  /** Default streaming mode of streamed requests. */
   streamMode: z.enum(['optimistic', 'buffered', 'early-escalation']).optional(),
 });
 

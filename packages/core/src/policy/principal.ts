@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Who is asking. Produced by a resolver (e.g. @cascade/profiles); read by limits, guardrails, cost tracking. */
+/** Who is asking. Produced by a resolver middleware (profiles); read by limits, guardrails, cost tracking. */
 export const principalSchema = z.object({
   userId: z.string().min(1),
   organizationId: z.string().min(1).optional(),
