@@ -38,6 +38,9 @@ export function rollCounter(
   const a = state[offset]!;
   switch (algorithm) {
     case 1: {
+      // Usual case: still inside the current window (`a` is always a window start, so no `%`).
+      const since = nowMs - a;
+      if (since >= 0 && since < windowMs) return state[offset + 2]! * (1 - since / windowMs) + state[offset + 1]!;
       const start = windowStart(nowMs, windowMs);
       if (!(a >= start)) {
         state[offset + 2] = a === start - windowMs ? state[offset + 1]! : 0;

@@ -38,6 +38,27 @@ export interface MemoryStore extends LimitStore {
   stats(): MemoryStoreStats;
 }
 
+/** A store result the memory store fills in place. */
+export interface MutableResult {
+  allowed: boolean;
+  failedOperation: number;
+  failedCounter: number;
+  retryAfterMs: number;
+  remaining: ArrayLike<number>;
+  resetAt: ArrayLike<number>;
+}
+
+/** The allocation-free evaluation of a memory store, for the limiters in this package (not public). */
+export type EvaluateInto = (request: EvaluateRequest, remaining: Float64Array | number[], resetAt: Float64Array | number[], out: MutableResult) => void;
+
+const fastPaths = new WeakMap<LimitStore, EvaluateInto>();
+
+/** The allocation-free evaluation of `store` when it is a memory store of this package, else `undefined`. */
+export function evaluateIntoOf(store: LimitStore): EvaluateInto | undefined {
+  return fastPaths.get(store);
+}
+
+const EMPTY: readonly number[] = [];
 const INITIAL_SLOTS = 256;
 const NO_SLOT = -1;
 
@@ -172,7 +193,7 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
   let lastTable: LayoutTable | undefined;
   let scratchUsed = new Float64Array(16);
   let scratchOffsets = new Int32Array(4);
-  let scratchTables: LayoutTable[] = [];
+  let scratchTables: (LayoutTable | undefined)[] = [];
 
   function tableFor(operation: KeyOperation): LayoutTable {
     if (operation.layout === lastLayout && operation.namespace === lastNamespace) return lastTable!;
@@ -199,8 +220,14 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
     return table;
   }
 
-  function evaluate(request: EvaluateRequest): EvaluateResult {
-    const { nowMs, force, operations } = request;
+  /**
+   * Evaluates `request` writing `remaining`/`resetAt` into the given arrays and the rest into `out`
+   * (nothing is allocated in the usual case). Nothing of the request or the outputs is kept.
+   */
+  function evaluateInto(request: EvaluateRequest, remaining: Float64Array | number[], resetAt: Float64Array | number[], out: MutableResult): void {
+    const nowMs = request.nowMs;
+    const force = request.force;
+    const operations = request.operations;
     const refundAtMs = request.refundAtMs ?? nowMs;
     const operationCount = operations.length;
     let total = 0;
@@ -213,6 +240,7 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
       scratchTables[index] = table;
       scratchOffsets[index] = table.offsetOf(operation.key);
     }
+    const used = scratchUsed;
 
     let allowed = true;
     let retryAfterMs = 0;
@@ -223,21 +251,33 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
       const operation = operations[index]!;
       const state = scratchTables[index]!.state;
       const base = scratchOffsets[index]!;
-      const { codes, windows } = operation.layout;
-      const { capacity: capacities, refill: refills, amounts } = operation;
+      const layout = operation.layout;
+      const codes = layout.codes;
+      const windows = layout.windows;
+      const capacities = operation.capacity;
+      const refills = operation.refill;
+      const amounts = operation.amounts;
       const count = codes.length;
       for (let counter = 0; counter < count; counter++, flat++) {
         const algorithm = codes[counter]!;
         const windowMs = windows[counter]!;
         const capacity = capacities[counter]!;
-        const refill = refills[counter]!;
         const amount = amounts[counter]!;
-        const period = algorithm === 4 ? operation.periods?.[counter] : undefined;
         const offset = base + counter * STATE_STRIDE;
-        const used = rollCounter(state, offset, algorithm, windowMs, capacity, refill, nowMs, period ? period.start : 0);
-        scratchUsed[flat] = used;
-        if (amount > 0 && used + amount > capacity) {
-          const wait = counterRetryAfter(state, offset, algorithm, windowMs, capacity, refill, amount, nowMs, period ? period.end : Infinity);
+        let periodStart = 0;
+        if (algorithm === 4) {
+          const period = operation.periods?.[counter];
+          if (period) periodStart = period.start;
+        }
+        const inUse = rollCounter(state, offset, algorithm, windowMs, capacity, refills[counter]!, nowMs, periodStart);
+        used[flat] = inUse;
+        if (amount > 0 && inUse + amount > capacity) {
+          let periodEnd = Infinity;
+          if (algorithm === 4) {
+            const period = operation.periods?.[counter];
+            if (period) periodEnd = period.end;
+          }
+          const wait = counterRetryAfter(state, offset, algorithm, windowMs, capacity, refills[counter]!, amount, nowMs, periodEnd);
           if (allowed || wait > retryAfterMs) {
             retryAfterMs = wait;
             failedOperation = index;
@@ -249,15 +289,17 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
     }
 
     const apply = allowed || force;
-    const remaining: number[] = new Array<number>(total);
-    const resetAt: number[] = new Array<number>(total);
     flat = 0;
     for (let index = 0; index < operationCount; index++) {
       const operation = operations[index]!;
       const state = scratchTables[index]!.state;
       const base = scratchOffsets[index]!;
-      const { codes, windows } = operation.layout;
-      const { capacity: capacities, refill: refills, amounts } = operation;
+      const layout = operation.layout;
+      const codes = layout.codes;
+      const windows = layout.windows;
+      const capacities = operation.capacity;
+      const refills = operation.refill;
+      const amounts = operation.amounts;
       const count = codes.length;
       for (let counter = 0; counter < count; counter++, flat++) {
         const algorithm = codes[counter]!;
@@ -265,21 +307,39 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
         const capacity = capacities[counter]!;
         const amount = amounts[counter]!;
         const offset = base + counter * STATE_STRIDE;
-        let left = capacity - scratchUsed[flat]!;
+        let left = capacity - used[flat]!;
         if (apply && amount !== 0) {
-          applyCounter(state, offset, algorithm, windowMs, capacity, amount, refundAtMs, operation.refundPeriodStarts?.[counter] ?? Number.NaN);
+          const refundPeriodStart = algorithm === 4 ? (operation.refundPeriodStarts?.[counter] ?? Number.NaN) : Number.NaN;
+          applyCounter(state, offset, algorithm, windowMs, capacity, amount, refundAtMs, refundPeriodStart);
           left -= amount;
         }
         remaining[flat] = left > 0 ? Math.floor(left) : 0;
-        const period = algorithm === 4 ? operation.periods?.[counter] : undefined;
-        resetAt[flat] = counterResetAt(state, offset, algorithm, windowMs, capacity, refills[counter]!, nowMs, period ? period.end : Infinity);
+        let periodEnd = Infinity;
+        if (algorithm === 4) {
+          const period = operation.periods?.[counter];
+          if (period) periodEnd = period.end;
+        }
+        resetAt[flat] = counterResetAt(state, offset, algorithm, windowMs, capacity, refills[counter]!, nowMs, periodEnd);
       }
     }
-    scratchTables.length = 0;
-    return { allowed, failedOperation, failedCounter, retryAfterMs, remaining, resetAt };
+    for (let index = 0; index < operationCount; index++) scratchTables[index] = undefined;
+    out.allowed = allowed;
+    out.failedOperation = failedOperation;
+    out.failedCounter = failedCounter;
+    out.retryAfterMs = retryAfterMs;
+    out.remaining = remaining;
+    out.resetAt = resetAt;
   }
 
-  return {
+  function evaluate(request: EvaluateRequest): EvaluateResult {
+    let total = 0;
+    for (let index = 0; index < request.operations.length; index++) total += request.operations[index]!.layout.codes.length;
+    const out: MutableResult = { allowed: true, failedOperation: -1, failedCounter: -1, retryAfterMs: 0, remaining: EMPTY, resetAt: EMPTY };
+    evaluateInto(request, new Array<number>(total), new Array<number>(total), out);
+    return out;
+  }
+
+  const store: MemoryStore = {
     kind: 'memory',
     evaluate,
     delete(namespace, key) {
@@ -306,4 +366,6 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
       return { keys, layouts: tableCount, evictions };
     },
   };
+  fastPaths.set(store, evaluateInto);
+  return store;
 }

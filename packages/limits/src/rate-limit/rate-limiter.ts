@@ -1,7 +1,7 @@
 import { CascadeError, parseConfig } from '@cascade/core';
 import { createLayout, type CounterLayout, type CounterSpec, type EvaluateRequest, type EvaluateResult, type KeyOperation, type LimitStore } from '../counter/counter';
 import { MICRO_USD, describeWindow, evaluateOnStore, toDecision, toStoreError, type DecisionContext, type LimitDecision } from '../decision/limit-decision';
-import { createMemoryStore } from '../memory/memory-store';
+import { createMemoryStore, evaluateIntoOf, type MutableResult } from '../memory/memory-store';
 import { rateLimiterConfigSchema, type RateLimiterConfig } from './rate-limit-config';
 
 /** Dependencies of a limiter: where counters live and what time it is. */
@@ -112,6 +112,22 @@ export function createRateLimiter(config: RateLimiterConfig, dependencies: Limit
   const context: DecisionContext = { mode: options.mode, costScale: MICRO_USD };
   const force = options.mode === 'warn';
   const defaultAmounts = amountsFor(1, 0, 0);
+  // The amounts of the last (requests, tokens) pair, reused while callers repeat it (never mutated:
+  // an asynchronous store may still read an earlier request's array).
+  let lastRequests = 1;
+  let lastTokens = 0;
+  let lastAmounts = defaultAmounts;
+  // Counters of the primary dimension (the first counter's), for the allowed-decision fast path.
+  const primaryDimension = layout.counters[0]?.dimension;
+  const primaryCounters = Int32Array.from(layout.counters.flatMap((counter, index) => (counter.dimension === primaryDimension ? [index] : [])));
+  const primaryScale = primaryDimension === 'cost' ? context.costScale : 1;
+  // Memory store: evaluate in place into reused scratch (a synchronous store keeps nothing of it).
+  const evaluateInto = evaluateIntoOf(store);
+  const scratchOperation: { -readonly [K in keyof KeyOperation]: KeyOperation[K] } = { namespace: options.prefix, key: '', layout, capacity, refill, amounts: defaultAmounts };
+  const scratchRequest: { -readonly [K in keyof EvaluateRequest]: EvaluateRequest[K] } = { nowMs: 0, force, operations: [scratchOperation] };
+  const scratchRemaining = new Float64Array(counterCount);
+  const scratchResetAt = new Float64Array(counterCount);
+  const scratchResult: MutableResult = { allowed: true, failedOperation: -1, failedCounter: -1, retryAfterMs: 0, remaining: scratchRemaining, resetAt: scratchResetAt };
 
   function amountsFor(requests: number, tokens: number, gauge: number): number[] {
     const amounts = new Array<number>(counterCount);
@@ -155,21 +171,63 @@ export function createRateLimiter(config: RateLimiterConfig, dependencies: Limit
     await evaluateOnStore(store, { nowMs: now(), force: true, refundAtMs: reservedAtMs, operations: [operation(key, amounts)] }, abortSignal);
   }
 
-  function consumeRequest(key: string, consumeOptions: Omit<ConsumeOptions, 'abortSignal'> | undefined): EvaluateRequest {
+  function consumeAmounts(key: string, consumeOptions: Omit<ConsumeOptions, 'abortSignal'> | undefined): number[] {
     assertKey(key);
-    let amounts = defaultAmounts;
-    if (consumeOptions && (consumeOptions.requests !== undefined || consumeOptions.tokens !== undefined)) {
-      const requests = consumeOptions.requests ?? 1;
-      const tokens = consumeOptions.tokens ?? 0;
-      checkAmount('requests', requests);
-      checkAmount('tokens', tokens);
-      amounts = amountsFor(requests, tokens, 0);
-    }
+    if (!consumeOptions) return defaultAmounts;
+    const requestsOption = consumeOptions.requests;
+    const tokensOption = consumeOptions.tokens;
+    if (requestsOption === undefined && tokensOption === undefined) return defaultAmounts;
+    const requests = requestsOption ?? 1;
+    const tokens = tokensOption ?? 0;
+    if (requests === lastRequests && tokens === lastTokens) return lastAmounts;
+    checkAmount('requests', requests);
+    checkAmount('tokens', tokens);
+    lastAmounts = amountsFor(requests, tokens, 0);
+    lastRequests = requests;
+    lastTokens = tokens;
+    return lastAmounts;
+  }
+
+  function consumeRequest(key: string, consumeOptions: Omit<ConsumeOptions, 'abortSignal'> | undefined): EvaluateRequest {
+    const amounts = consumeAmounts(key, consumeOptions);
     return { nowMs: now(), force, operations: [operation(key, amounts)] };
+  }
+
+  /** `consumeSync` on the memory store: no request, result or array allocated, one decision object. */
+  function consumeInPlace(evaluate: NonNullable<typeof evaluateInto>, key: string, consumeOptions: Omit<ConsumeOptions, 'abortSignal'> | undefined): LimitDecision {
+    const amounts = consumeAmounts(key, consumeOptions);
+    const nowMs = now();
+    scratchOperation.key = key;
+    scratchOperation.amounts = amounts;
+    scratchRequest.nowMs = nowMs;
+    try {
+      evaluate(scratchRequest, scratchRemaining, scratchResetAt, scratchResult);
+    } catch (error) {
+      throw toStoreError(store, error);
+    }
+    if (!scratchResult.allowed) return toDecision(scratchResult, scratchRequest, context);
+    let best = -1;
+    let bestRemaining = 0;
+    for (let index = 0; index < primaryCounters.length; index++) {
+      const counter = primaryCounters[index]!;
+      const left = scratchRemaining[counter]!;
+      if (best === -1 || left < bestRemaining) {
+        best = counter;
+        bestRemaining = left;
+      }
+    }
+    return { allowed: true, remaining: best === -1 ? 0 : bestRemaining / primaryScale, resetAt: best === -1 ? nowMs : scratchResetAt[best]!, retryAfterMs: 0, reason: 'allowed' };
   }
 
   return {
     consume(key, consumeOptions) {
+      if (evaluateInto) {
+        try {
+          return Promise.resolve(consumeInPlace(evaluateInto, key, consumeOptions));
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
       let request: EvaluateRequest;
       try {
         request = consumeRequest(key, consumeOptions);
@@ -180,6 +238,7 @@ export function createRateLimiter(config: RateLimiterConfig, dependencies: Limit
     },
 
     consumeSync(key, consumeOptions) {
+      if (evaluateInto) return consumeInPlace(evaluateInto, key, consumeOptions);
       const request = consumeRequest(key, consumeOptions);
       let result: EvaluateResult | Promise<EvaluateResult>;
       try {
