@@ -164,9 +164,24 @@ describe('createRedisStore (fail modes, no server needed)', () => {
 
   it('fail-open allows after the timeout, and the timer does not outlive the call', async () => {
     const limiter = createRateLimiter({ limits: [{ window: '1 m', requests: 1 }] }, { store: createRedisStore({ failMode: 'open', timeoutMs: 5 }, { client: hanging }) });
+    const timers = (): number => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+    const before = timers();
     const decision = await limiter.consume('k');
     expect(decision).toMatchObject({ allowed: true, reason: 'store-unavailable' });
     expect(decision.error?.message).toMatch(/within 5 ms/);
+    const many = await Promise.all(Array.from({ length: 5 }, (_, index) => limiter.consume(`k${index}`)));
+    expect(many.every((each) => each.reason === 'store-unavailable' && /within 5 ms/.test(each.error?.message ?? ''))).toBe(true);
+    expect(timers()).toBe(before);
+  });
+
+  it('answers in time leave no timer behind', async () => {
+    const answering: RedisScriptClient = { evalsha: () => Promise.resolve([1, -1, -1, 0, 4, 60_000]), eval: () => Promise.resolve([1, -1, -1, 0, 4, 60_000]) };
+    const limiter = createRateLimiter({ limits: [{ window: '1 m', requests: 5 }] }, { store: createRedisStore({ timeoutMs: 10_000 }, { client: answering }) });
+    const timers = (): number => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+    const before = timers();
+    const decisions = await Promise.all(Array.from({ length: 5 }, (_, index) => limiter.consume(`k${index}`)));
+    expect(decisions.every((decision) => decision.allowed && decision.remaining === 4)).toBe(true);
+    expect(timers()).toBe(before);
   });
 
   it('an abort is the caller’s, not a store failure', async () => {

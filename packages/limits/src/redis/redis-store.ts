@@ -52,6 +52,13 @@ export interface RedisStore extends LimitStore {
 
 const HEADER = 4;
 
+/** A decision waiting for Redis. */
+interface Waiting {
+  readonly deadline: number;
+  done: boolean;
+  fail(error: unknown): void;
+}
+
 /** Redis key of a limiter key: the key in a hash tag, so every counter of a key shares one slot. */
 export function redisKeyOf(namespace: string, key: string): string {
   return `${namespace}{${key}}`;
@@ -101,6 +108,46 @@ function numbersOf(operation: KeyOperation, doubles: number): Buffer {
   return buffer;
 }
 
+/** The last encoded numbers of a layout, with the values they were encoded from. */
+interface EncodedNumbers {
+  readonly values: Float64Array;
+  readonly buffer: Buffer;
+}
+
+const encodedNumbers = new WeakMap<CounterLayout, EncodedNumbers>();
+
+function sameValues(values: Float64Array, at: number, numbers: readonly number[], count: number): boolean {
+  for (let index = 0; index < count; index++) if (!Object.is(values[at + index], numbers[index])) return false;
+  return true;
+}
+
+/**
+ * {@link numbersOf}, reused while an operation without calendar periods repeats the previous
+ * capacity, refill and amounts of its layout (compared by value). A sent buffer is never written again.
+ */
+function cachedNumbersOf(operation: KeyOperation, doubles: number): Buffer {
+  if (operation.periods !== undefined || operation.refundPeriodStarts !== undefined) return numbersOf(operation, doubles);
+  const count = operation.layout.codes.length;
+  const cached = encodedNumbers.get(operation.layout);
+  if (
+    cached &&
+    sameValues(cached.values, 0, operation.capacity, count) &&
+    sameValues(cached.values, count, operation.refill, count) &&
+    sameValues(cached.values, 2 * count, operation.amounts, count)
+  ) {
+    return cached.buffer;
+  }
+  const buffer = numbersOf(operation, doubles);
+  const values = new Float64Array(3 * count);
+  for (let index = 0; index < count; index++) {
+    values[index] = operation.capacity[index]!;
+    values[count + index] = operation.refill[index]!;
+    values[2 * count + index] = operation.amounts[index]!;
+  }
+  encodedNumbers.set(operation.layout, { values, buffer });
+  return buffer;
+}
+
 function scriptArguments(request: EvaluateRequest, operations: readonly KeyOperation[], refundAtMs: number): (string | number | Buffer)[] {
   const args: (string | number | Buffer)[] = [LIMIT_SCRIPT_SHA, operations.length];
   for (let index = 0; index < operations.length; index++) args.push(redisKeyOf(operations[index]!.namespace, operations[index]!.key));
@@ -108,7 +155,7 @@ function scriptArguments(request: EvaluateRequest, operations: readonly KeyOpera
   for (let index = 0; index < operations.length; index++) {
     const operation = operations[index]!;
     const { signature, count, doubles } = argumentsOf(operation.layout);
-    args.push(signature, count, numbersOf(operation, doubles));
+    args.push(signature, count, cachedNumbersOf(operation, doubles));
   }
   return args;
 }
@@ -154,17 +201,13 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
   }
   const cluster = options.cluster === 'auto' ? client.isCluster === true : options.cluster;
 
-  async function runScript(operations: readonly KeyOperation[], request: EvaluateRequest, refundAtMs: number): Promise<EvaluateResult> {
+  function runScript(operations: readonly KeyOperation[], request: EvaluateRequest, refundAtMs: number): Promise<EvaluateResult> {
     const args = scriptArguments(request, operations, refundAtMs);
-    let reply: unknown;
-    try {
-      reply = await client.evalsha(...(args as [string, number, ...(string | number | Buffer)[]]));
-    } catch (error) {
+    return client.evalsha(...(args as [string, number, ...(string | number | Buffer)[]])).then(parseReply, (error: unknown) => {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       args[0] = LIMIT_SCRIPT;
-      reply = await client.eval(...(args as [string, number, ...(string | number | Buffer)[]]));
-    }
-    return parseReply(reply);
+      return client.eval(...(args as [string, number, ...(string | number | Buffer)[]])).then(parseReply);
+    });
   }
 
   async function runPerKey(request: EvaluateRequest, refundAtMs: number): Promise<EvaluateResult> {
@@ -208,44 +251,116 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
     return { allowed, failedOperation, failedCounter, retryAfterMs, remaining, resetAt };
   }
 
+  /**
+   * Calls waiting for Redis, oldest first. Every call of this store has the same timeout, so
+   * deadlines grow in queue order and one timer (at the oldest deadline) serves them all; it is
+   * cleared as soon as nothing waits, so no timer outlives the calls.
+   */
+  const waiting: (Waiting | undefined)[] = [];
+  let waitingHead = 0;
+  let pending = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  function armTimer(deadline: number): void {
+    timer = setTimeout(expire, Math.max(1, Math.ceil(deadline - performance.now())));
+    timer.unref?.();
+  }
+
+  function expire(): void {
+    timer = undefined;
+    const nowMs = performance.now();
+    let expired: Waiting[] | undefined;
+    while (waitingHead < waiting.length) {
+      const call = waiting[waitingHead]!;
+      if (!call.done) {
+        if (call.deadline > nowMs) break;
+        (expired ??= []).push(call);
+      }
+      waiting[waitingHead++] = undefined;
+    }
+    compact();
+    if (waitingHead < waiting.length) armTimer(waiting[waitingHead]!.deadline);
+    if (expired) {
+      for (const call of expired) call.fail(new CascadeError('TIMEOUT', `Redis did not answer the limit check within ${options.timeoutMs} ms.`, { retryable: true }));
+    }
+  }
+
+  /** Drops answered calls from the front of the queue. */
+  function compact(): void {
+    while (waitingHead < waiting.length && waiting[waitingHead]!.done) waiting[waitingHead++] = undefined;
+    if (waitingHead === waiting.length) {
+      waiting.length = 0;
+      waitingHead = 0;
+    } else if (waitingHead > 1024 && waitingHead * 2 > waiting.length) {
+      waiting.splice(0, waitingHead);
+      waitingHead = 0;
+    }
+  }
+
+  function unavailable(error: unknown): EvaluateResult {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    return {
+      allowed: options.failMode === 'open',
+      failedOperation: -1,
+      failedCounter: -1,
+      retryAfterMs: 0,
+      remaining: [],
+      resetAt: [],
+      unavailable: { failMode: options.failMode, error: failure },
+    };
+  }
+
   return {
     kind: 'redis',
-    async evaluate(request, evaluateOptions) {
+    evaluate(request, evaluateOptions) {
       const abortSignal = evaluateOptions?.abortSignal;
-      if (abortSignal?.aborted) throw abortErrorFrom(abortSignal, 'The limit check');
+      if (abortSignal?.aborted) return Promise.reject(abortErrorFrom(abortSignal, 'The limit check'));
       const refundAtMs = request.refundAtMs ?? request.nowMs;
-      const work = cluster && request.operations.length > 1 ? runPerKey(request, refundAtMs) : runScript(request.operations, request, refundAtMs);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let onAbort: (() => void) | undefined;
+      let work: Promise<EvaluateResult>;
       try {
-        return await Promise.race([
-          work,
-          new Promise<never>((_resolve, reject) => {
-            timer = setTimeout(() => reject(new CascadeError('TIMEOUT', `Redis did not answer the limit check within ${options.timeoutMs} ms.`, { retryable: true })), options.timeoutMs);
-            timer.unref?.();
-            if (abortSignal) {
-              onAbort = () => reject(abortErrorFrom(abortSignal, 'The limit check'));
-              abortSignal.addEventListener('abort', onAbort, { once: true });
-            }
-          }),
-        ]);
+        work = cluster && request.operations.length > 1 ? runPerKey(request, refundAtMs) : runScript(request.operations, request, refundAtMs);
       } catch (error) {
-        if (abortSignal?.aborted) throw abortErrorFrom(abortSignal, 'The limit check');
-        work.catch(() => undefined);
-        const failure = error instanceof Error ? error : new Error(String(error));
-        return {
-          allowed: options.failMode === 'open',
-          failedOperation: -1,
-          failedCounter: -1,
-          retryAfterMs: 0,
-          remaining: [],
-          resetAt: [],
-          unavailable: { failMode: options.failMode, error: failure },
-        };
-      } finally {
-        if (timer) clearTimeout(timer);
-        if (onAbort) abortSignal?.removeEventListener('abort', onAbort);
+        work = Promise.reject(error);
       }
+      return new Promise<EvaluateResult>((resolve, reject) => {
+        let onAbort: (() => void) | undefined;
+        const call: Waiting = {
+          deadline: performance.now() + options.timeoutMs,
+          done: false,
+          fail(error) {
+            if (call.done) return;
+            finish();
+            work.catch(() => undefined);
+            if (abortSignal?.aborted) reject(abortErrorFrom(abortSignal, 'The limit check'));
+            else resolve(unavailable(error));
+          },
+        };
+        function finish(): void {
+          call.done = true;
+          pending -= 1;
+          if (onAbort) abortSignal!.removeEventListener('abort', onAbort);
+          if (waiting[waitingHead] === call) compact();
+          if (pending === 0 && timer) {
+            clearTimeout(timer);
+            timer = undefined;
+          }
+        }
+        pending += 1;
+        waiting.push(call);
+        if (!timer) armTimer(call.deadline);
+        if (abortSignal) {
+          onAbort = () => call.fail(undefined);
+          abortSignal.addEventListener('abort', onAbort, { once: true });
+        }
+        work.then(
+          (value) => {
+            if (call.done) return;
+            finish();
+            resolve(value);
+          },
+          (error: unknown) => call.fail(error),
+        );
+      });
     },
   };
 }
