@@ -50,6 +50,17 @@ describe.skipIf(!DATABASE_URL)('createPostgresProfileStore', () => {
     expect((await serverB.get('newcomer')).tier).toBe(TIER_PRESETS.business);
   });
 
+  it('concurrent default-profile creates on many servers all return the one stored profile', async () => {
+    const servers = Array.from({ length: 8 }, () => openStore('race'));
+    await servers[0]!.migrate();
+    for (let round = 0; round < 10; round++) {
+      const userId = `racer-${round}`;
+      const created = await Promise.all(servers.map((store, index) => store.create(UserProfile.create({ userId, tier: 'free', createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString() }))));
+      const stored = (await servers[0]!.load(userId))!.toJSON();
+      for (const profile of created) expect(profile.toJSON()).toEqual(stored);
+    }
+  });
+
   it('works in its own schema and with your pool', async () => {
     const pool = new pg.Pool({ connectionString: DATABASE_URL!, max: 2 });
     try {

@@ -179,7 +179,13 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
          SELECT data FROM inserted UNION ALL SELECT data FROM ${table} WHERE user_id = $1 AND NOT EXISTS (SELECT 1 FROM inserted)`,
         values(profile),
       );
-      const row = result.rows[0];
+      let row = result.rows[0];
+      if (!row) {
+        // A concurrent create committed after this statement's snapshot: the insert did nothing and
+        // the SELECT above could not see the winner. A new statement (new snapshot) reads it.
+        const winner = await query<Row>(`create "${profile.userId}"`, callOptions?.abortSignal, `SELECT data FROM ${table} WHERE user_id = $1`, [profile.userId]);
+        row = winner.rows[0];
+      }
       return row ? UserProfile.fromJSON(row.data) : profile;
     },
     async delete(userId, callOptions) {

@@ -1,6 +1,6 @@
 import { featureFlagSchema, guardActionSchema } from '@cascade/core';
 import { z } from 'zod';
-import { type TierConfig, type TierConfigInput, adoptTier, isTierConfig, modelIdSchema, tierConfigSchema } from '../tier/tier-config';
+import { type TierConfig, type TierConfigInput, adoptTier, isTierConfig, modelIdSchema, tierBudgetSchema, tierConfigSchema, tierRateLimitsSchema } from '../tier/tier-config';
 import { TIER_PRESETS, type TierName, isTierName, tierNameSchema } from '../tier/tier-presets';
 
 const usd = z.number().positive().finite();
@@ -58,26 +58,11 @@ export const qualityOverridesSchema = z
     path: ['target'],
   });
 
-/** Shared limits of a whole organization or workspace (one pool for all its members). */
-export const sharedBudgetSchema = z.strictObject({
-  dailyUsd: usd.optional(),
-  weeklyUsd: usd.optional(),
-  monthlyUsd: usd.optional(),
-  totalUsd: usd.optional(),
-});
+/** Shared limits of a whole organization or workspace (one pool for all its members): a tier's budget shape. */
+export const sharedBudgetSchema = tierBudgetSchema;
 
-/** Shared rate limits of a whole organization or workspace. */
-export const sharedRateLimitsSchema = z.strictObject({
-  requestsPerSecond: count.optional(),
-  requestsPerMinute: count.optional(),
-  requestsPerHour: count.optional(),
-  requestsPerDay: count.optional(),
-  tokensPerMinute: count.optional(),
-  tokensPerHour: count.optional(),
-  tokensPerDay: count.optional(),
-  burst: z.number().int().nonnegative().optional(),
-  maxConcurrent: count.optional(),
-});
+/** Shared rate limits of a whole organization or workspace: a tier's rate-limit shape. */
+export const sharedRateLimitsSchema = tierRateLimitsSchema;
 
 /**
  * What an organization or workspace sets for each of its members, over the tier (and under the
