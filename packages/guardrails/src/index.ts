@@ -7,6 +7,9 @@ export { mergeMatches } from './pii/merge-matches';
 export { luhnValid, ibanChecksumValid } from './pii/checksums';
 // Streaming
 export { redactStream, streamRedactorConfigSchema, type StreamRedactorConfig, type RedactStreamOptions } from './stream/stream-redactor';
+export {
+  moderateStream, moderationFindings, streamModeratorConfigSchema, type StreamModeratorConfig, type StreamModerationSettings, type ModerateStreamOptions,
+} from './stream/stream-moderator';
 // Moderation
 export { MODERATION_CATEGORIES, moderationCategorySchema, type ModerationCategory } from './moderation/moderation-category';
 export type { Moderator, ModerationResult, ModerateOptions } from './moderation/moderator';

@@ -1,5 +1,5 @@
-import { CascadeError, type AgentPolicy, type ChatRequest, type PipelineContext } from '@cascade/core';
-import { collect, fromArray } from '@cascade/core/test';
+import { CascadeError, createCascadeAgent, createPricing, type AgentPolicy, type ChatRequest, type GuardedStreamPart, type PipelineContext } from '@cascade/core';
+import { collect, fromArray, MockChatModel } from '@cascade/core/test';
 import { describe, expect, it } from 'vitest';
 import type { Moderator } from '../moderation/moderator';
 import { createLocalModerator } from '../moderation/local-moderator';
@@ -88,6 +88,47 @@ describe('createGuardrailsMiddleware', () => {
     expect(stopped.at(-1)).toMatchObject({ type: 'guardrail', action: 'stopped' });
   });
 
+  it('moderates a stream when output moderation is on: stops before the flagged sentence, or warns and keeps it', async () => {
+    const chunks = ['Here is the plan. ', 'I will kill', ' you tomorrow. ', 'And more text.'];
+    const blocking = createGuardrailsMiddleware({ pii: { enabled: false }, moderation: { enabled: true } });
+    const stopped = await collect(blocking.guardStream!(contextWith(), fromArray(chunks)));
+    expect(streamedText(stopped)).toBe('Here is the plan. ');
+    expect(stopped.at(-1)).toMatchObject({ type: 'guardrail', action: 'stopped', reason: expect.stringContaining('harassment/threatening') });
+    const warning = createGuardrailsMiddleware({ pii: { enabled: false }, moderation: { enabled: true, action: 'warn' } });
+    const warned = await collect(warning.guardStream!(contextWith(), fromArray(chunks)));
+    expect(streamedText(warned)).toBe(chunks.join(''));
+    expect(warned.filter((part) => part.type === 'guardrail')).toEqual([expect.objectContaining({ action: 'warned', findings: expect.arrayContaining([expect.objectContaining({ guard: 'moderation', type: 'harassment/threatening', action: 'warn' })]) })]);
+    const outputOff = createGuardrailsMiddleware({ pii: { enabled: false }, moderation: { enabled: true, output: false } });
+    expect(await collect(outputOff.guardStream!(contextWith(), fromArray(chunks)))).toEqual(chunks.map((text) => ({ type: 'text', text })));
+  });
+
+  it('redacts PII before stream moderation, so the moderator only sees redacted text', async () => {
+    const seen: string[] = [];
+    const local = createLocalModerator();
+    const recording: Moderator = { name: 'recording', moderate: (text, options) => (seen.push(text), local.moderate(text, options)) };
+    const middleware = createGuardrailsMiddleware({ moderation: { enabled: true } }, { moderator: recording });
+    const parts = await collect(middleware.guardStream!(contextWith(), fromArray(['Write to ada@exa', 'mple.com today. ', 'This sentence is long enough to flow past the redactor hold. ', 'Then I will kill you. ', 'Bye.'])));
+    expect(streamedText(parts)).toMatch(/^Write to \[EMAIL_ADDRESS\] today\. /);
+    expect(streamedText(parts)).not.toContain('kill');
+    expect(parts.map((part) => part.type === 'guardrail' && part.action).filter(Boolean)).toEqual(['redacted', 'stopped']);
+    expect(seen.join('\n')).not.toContain('ada@');
+  });
+
+  it('moderates a streamed answer end to end through createCascadeAgent', async () => {
+    const model = new MockChatModel({ modelId: 'm', responses: [{ text: 'Mail ada@example.com first. Then I will kill you tomorrow. Unseen tail.' }], chunkSize: 5 });
+    const pricing = createPricing({ includeDefaults: false, prices: { m: { inputUsdPerMTok: 1, outputUsdPerMTok: 1 } } });
+    const agent = createCascadeAgent({ models: [model], pricing, middleware: [createGuardrailsMiddleware({ moderation: { enabled: true } })] });
+    const session = await agent.begin('Say something');
+    expect(session.hasStreamGuards).toBe(true);
+    async function* deltas(): AsyncGenerator<string> {
+      for await (const part of model.doStream(session.request)) if (part.type === 'text-delta') yield part.text;
+    }
+    const parts = await collect(session.guardStream(deltas()));
+    await session.finish('success');
+    expect(streamedText(parts)).toBe('Mail [EMAIL_ADDRESS] first. ');
+    expect(parts.at(-1)).toMatchObject({ type: 'guardrail', action: 'stopped', findings: expect.arrayContaining([expect.objectContaining({ guard: 'moderation', type: 'harassment/threatening' })]) });
+  });
+
   it('respects applyTo and the guardrails feature flag', async () => {
     const middleware = createGuardrailsMiddleware();
     const off: AgentPolicy = { features: { guardrails: false } };
@@ -112,6 +153,10 @@ describe('createGuardrailsMiddleware', () => {
     expect(() => createGuardrailsMiddleware({ pii: { minScore: 2 } })).toThrow(/minScore/);
   });
 });
+
+function streamedText(parts: readonly GuardedStreamPart[]): string {
+  return parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+}
 
 function placeholderResult(): Awaited<ReturnType<Moderator['moderate']>> {
   const result = createLocalModeratorResult();

@@ -21,6 +21,7 @@ import type { Moderator } from '../moderation/moderator';
 import { piiConfigSchema, type PiiConfig } from '../pii/pii-config';
 import { PII_ENTITY_TYPES, piiEntityTypeSchema, type PiiEntityType } from '../pii/pii-entity';
 import { createPiiRedactor, type PiiRedactor } from '../pii/pii-redactor';
+import { moderateStream, moderationFindings, streamModeratorConfigSchema } from '../stream/stream-moderator';
 import { redactStream, streamRedactorConfigSchema } from '../stream/stream-redactor';
 
 /** Configuration of {@link createGuardrailsMiddleware}: defaults that a policy's `guardrails` overrides per request. */
@@ -38,7 +39,7 @@ export const guardrailsMiddlewareConfigSchema = z.object({
       categories: z.array(moderationCategorySchema).optional(),
       /** Score threshold; absent uses the moderator's own flags. */
       threshold: z.number().min(0).max(1).optional(),
-      /** Also moderate non-streamed answers. @default true */
+      /** Also moderate answers: whole ones and streams (see `stream.moderationHoldChars`). @default true */
       output: z.boolean().default(true),
     })
     .prefault({}),
@@ -56,7 +57,8 @@ export const guardrailsMiddlewareConfigSchema = z.object({
   applyTo: z.object({ input: z.boolean().default(true), output: z.boolean().default(true), stream: z.boolean().default(true) }).prefault({}),
   /** Which messages the input guard scans for PII: the whole conversation or only the last user turn. @default 'conversation' */
   inputScope: z.enum(['conversation', 'last-user']).default('conversation'),
-  stream: streamRedactorConfigSchema.prefault({}),
+  /** Stream guards: PII redaction holds (`minHoldChars`, ...) and moderation holds (`moderationHoldChars`, `moderationContextChars`). */
+  stream: streamRedactorConfigSchema.extend(streamModeratorConfigSchema.shape).prefault({}),
 });
 
 /** Middleware config as callers write it. */
@@ -81,8 +83,9 @@ const MAX_CACHED_POLICIES = 64;
 /**
  * The guardrails middleware for the core pipeline. `guardInput` blocks prompt injections and flagged
  * content and redacts PII before any model sees the request; `guardOutput` redacts (or blocks) a whole
- * answer; `guardStream` redacts a stream as it flows and stops it with a typed `guardrail` part when
- * an entity's action is `block` — never a silent truncation.
+ * answer; `guardStream` redacts and (with output moderation) moderates a stream as it flows and stops
+ * it with a typed `guardrail` part when an entity's or a category's action is `block` — never a
+ * silent truncation.
  *
  * The request's `policy.guardrails` (from a profile) overrides this config per request; the
  * `guardrails` feature flag set to `false` turns every guard off for that principal.
@@ -199,11 +202,19 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
 
     async *guardStream(context, deltas): AsyncIterable<GuardedStreamPart> {
       const guards = guardsFor(context);
-      if (!guards?.applyTo.stream || !guards.pii) {
+      const moderation = guards?.moderation?.output ? guards.moderation : undefined;
+      if (!guards?.applyTo.stream || (!guards.pii && !moderation)) {
         for await (const delta of deltas) yield { type: 'text', text: delta };
         return;
       }
-      yield* redactStream(deltas, guards.pii, settings.stream, { abortSignal: context.abortSignal });
+      const options = { abortSignal: context.abortSignal };
+      if (!moderation) {
+        yield* redactStream(deltas, guards.pii!, settings.stream, options);
+        return;
+      }
+      // PII first: the moderator (maybe a remote API) only sees redacted text, the text the client gets.
+      const redacted = guards.pii ? redactStream(deltas, guards.pii, settings.stream, options) : deltas;
+      yield* moderateStream(redacted, moderator, moderation, settings.stream, options);
     },
   };
 }
@@ -272,18 +283,10 @@ async function moderate(
   findings: GuardFinding[],
   abortSignal: AbortSignal | undefined,
 ): Promise<string | undefined> {
-  const result = await moderator.moderate(text, { abortSignal });
-  const hits: ModerationCategory[] = [];
-  for (const [category, flag] of Object.entries(result.categories) as [ModerationCategory, boolean][]) {
-    if (settings.categories && !settings.categories.includes(category)) continue;
-    const hit = settings.threshold === undefined ? flag : result.scores[category] >= settings.threshold;
-    if (!hit) continue;
-    hits.push(category);
-    const detail = result.fallback ? `${result.provider} (fallback from ${result.fallback.from}: ${result.fallback.reason})` : result.provider;
-    findings.push({ guard: 'moderation', type: category, action: settings.action, score: result.scores[category], detail });
-  }
+  const hits = moderationFindings(await moderator.moderate(text, { abortSignal }), settings);
+  findings.push(...hits);
   if (hits.length === 0 || settings.action !== 'block') return undefined;
-  return `Content flagged by moderation (${hits.join(', ')}). Rephrase the request.`;
+  return `Content flagged by moderation (${hits.map((hit) => hit.type).join(', ')}). Rephrase the request.`;
 }
 
 function textOf(message: ChatMessage): string {
