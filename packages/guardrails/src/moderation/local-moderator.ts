@@ -1,6 +1,7 @@
 import { parseConfig } from '@cascade/core';
 import { z } from 'zod';
 import { normalizeForMatching } from '../util/normalize-text';
+import { GROUPS, GROUPS_NEAR, GROUP_DEGRADING, HOSTILE_WORDS, IDENTITIES, INSULT_ADJECTIVES, INSULT_FILLER, INSULT_NOUNS, INSULT_NOUNS_ADDRESS, SLURS, VICTIM, VIOLENCE_WORDS, VIOLENT_VERBS } from './abuse-lexicon';
 import { MODERATION_CATEGORIES, type ModerationCategory } from './moderation-category';
 import type { ModerateOptions, ModerationResult, Moderator } from './moderator';
 
@@ -8,38 +9,51 @@ interface Rule {
   name: string;
   pattern: RegExp;
   weight: number;
+  /** A mention that informational framing (definitions, history, games) halves, whatever the category. */
+  mention?: boolean;
+  /** Profanity that sexual text uses as sexual vocabulary ("fuck you", "dirty girls"): skipped when the text is sexual. */
+  profane?: boolean;
 }
 
-const rule = (name: string, source: string, weight: number): Rule => ({ name, pattern: new RegExp(source, 'u'), weight });
+const rule = (name: string, source: string, weight: number, options: { mention?: boolean; profane?: boolean } = {}): Rule => ({ name, pattern: new RegExp(source, 'u'), weight, ...options });
 
-// Building blocks (bounded, no nested quantifiers).
-const PEOPLE = String.raw`(?:you|him|her|them|people|everyone|somebody|someone|my (?:wife|husband|boss|neighbou?r|teacher|family|dad|mom|mother|father|brother|sister|ex)|the (?:jews?|muslims?|gays?|blacks?|whites?|women|immigrants?))`;
-const THREAT_LEAD = String.raw`(?:i(?:'m| am)? (?:going to|gonna|will|'ll|want to|wanna)|i'll|we(?:'re| are)? (?:going to|gonna|will)|let's)`;
-const SLURS = String.raw`(?:n[i1]gg(?:er|a|ah|uh)s?|f[a@]gg?(?:ot)?s?|k[i1]kes?|sp[i1]cs?|ch[i1]nks?|wetbacks?|tr[a@]nn(?:y|ies)|dykes?|raghead|sandn[i1]gg\w*|coons?|gooks?|towelheads?)`;
-const GROUPS = String.raw`(?:jews?|muslims?|christians?|gays?|lesbians?|trans(?:gender)? people|blacks?|black people|whites?|white people|asians?|mexicans?|immigrants?|arabs?|women|females|hindus?|africans?|chinese|latinos?|homosexuals?)`;
+// Building blocks (bounded, no nested quantifiers); the longer word lists live in abuse-lexicon.ts.
+const THREAT_LEAD = String.raw`(?:i(?:'m| am)? (?:going to|gonna|will|want to|wanna|am going to|about to)|i'll|ima|imma|i'm going to|we(?:'re| are)? (?:going to|gonna|will)|we'll|let's)`;
+const YOU_ARE = String.raw`(?:you(?:'re| are|re| r)|ur|u r|u are|your(?= (?:a|an|such|so|the|just|nothing) ))`;
 const SEXUAL_TERMS = String.raw`(?:sex(?:ual(?:ly)?)?|porn\w*|nude|naked|fuck(?:ed|ing)?|cock|pussy|dick|penis|vagina|boobs?|tits|cum(?:ming|shot)?|orgasm\w*|horny|blow ?job|handjob|masturbat\w*|erotic\w*|nsfw|anal|dildo|xxx|slut|whore|milf|hentai|threesome|bdsm|stripper)`;
 const MINORS = String.raw`(?:child(?:ren)?|kids?|minors?|underage|under-age|preteens?|pre-teens?|little (?:girl|boy)s?|(?:1[0-7]|[5-9])[ -]?(?:yo|year[ -]old)|schoolgirls?|loli\w*|toddlers?|infants?)`;
+/** Sexual vocabulary that is not also everyday profanity ("fuck", "dick", "bitch" are left out). */
+const SEXUAL_CONTEXT = new RegExp(String.raw`\b(?:sex|sexual(?:ly)?|sexy|porn\w*|nude|naked|penis|vagina|pussy|cock|clit\w*|nipples?|boobs?|tits|breasts|cum(?:ming|shot)?|orgasm\w*|horny|moan(?:ed|ing|s)?|blow ?job|handjob|masturbat\w*|erotic\w*|nsfw|anal|dildo|xxx|milf|hentai|threesome|bdsm|stripper|aroused|lick(?:ed|ing)? (?:my|her|his|your)|suck(?:ed|ing)? (?:my|her|his|your))\b`, 'u');
+const MINOR = new RegExp(String.raw`\b${MINORS}\b`, 'u');
+const BODY_PART = String.raw`(?:head|face|throat|neck|chest|heart|gut|guts|stomach|belly|back|eyes?|skull|balls|groin|mouth|teeth|knees?|kneecaps?|legs?|arms?|spine|ribs?|jaw|nose|brain|temple|crotch)`;
 
 /** Lexicon rules per category, over normalized text. Benign uses are removed before matching. */
 const RULES: Readonly<Record<ModerationCategory, readonly Rule[]>> = {
   harassment: [
-    rule('insult-you', String.raw`\byou(?:'re| are|r)? (?:such an? |a |an |so |fucking |fuckin |damn )?(?:stupid|idiot|moron|retard(?:ed)?|worthless|pathetic|ugly|loser|dumb|bitch|cunt|piece of shit|disgusting|trash|garbage|scum|fat)\b`, 0.7),
-    rule('insult', String.raw`\b(?:idiot|moron|retard|bitch|cunt|asshole|dickhead|motherfucker|douchebag|twat|wanker|scumbag)s?\b`, 0.45),
-    rule('shut-up', String.raw`\b(?:shut (?:the fuck )?up|stfu|go to hell|fuck (?:you|off|u)|screw you|kys)\b`, 0.6),
-    rule('nobody-likes', String.raw`\b(?:nobody|no one) (?:likes|loves|cares about) you\b`, 0.6),
+    rule('insult-you', String.raw`\b${YOU_ARE} (?:${INSULT_FILLER} ){0,3}(?:${INSULT_ADJECTIVES}|${INSULT_NOUNS})\b`, 0.7),
+    rule('insult-address', String.raw`\byou (?:${INSULT_FILLER} ){0,3}${INSULT_NOUNS_ADDRESS}s?\b`, 0.7, { profane: true }),
+    rule('insult-third-person', String.raw`\b(?:he|she|they|this (?:guy|girl|woman|man|dude|bitch|idiot)|that (?:guy|girl|woman|man|dude|bitch|idiot)|your (?:mom|mother|mama|sister|wife|girlfriend|dad|father|family)|ur (?:mom|mum|mama))(?:'s| is| are|'re| was| were| r) (?:${INSULT_FILLER} ){0,3}(?:${INSULT_NOUNS_ADDRESS}|${INSULT_ADJECTIVES})\b`, 0.55),
+    rule('insult-near-you', String.raw`\b(?:you|u|your|ur|you're|youre)\b[^.!?\n]{0,40}?\b${INSULT_NOUNS_ADDRESS}s?\b`, 0.45, { profane: true }),
+    rule('insult', String.raw`\b(?:idiot|moron|retard|bitch|cunt|asshole|dickhead|motherfucker|douchebag|twat|wanker|scumbag|cocksucker|dipshit|dumbass|shithead|fuckface|skank)s?\b`, 0.45, { profane: true }),
+    rule('shut-up', String.raw`\b(?:shut (?:the fuck |your (?:fucking |stupid |dumb )?(?:mouth|face|trap|pie ?hole) )?up|stfu|gtfo|go to hell|fuck (?:you|off|u|ya|yourself|urself|this guy|that guy)|screw you|kys|go (?:fuck|kill|hang) (?:yourself|urself|your ?self)|eat (?:shit|a dick)|suck my (?:dick|cock|balls)|kiss my ass|piss off|get fucked|rot in hell|burn in hell|die in a fire)\b`, 0.6, { profane: true }),
+    rule('nobody-likes', String.raw`\b(?:(?:nobody|no one) (?:likes|loves|cares about|wants) you|(?:nobody|no one) (?:would|will) (?:miss|care about|cry for|love) you|the world (?:would be|is|will be) better (?:off )?without you|do (?:us|everyone|the world) a favou?r and (?:die|kill yourself|disappear|leave)|you (?:should|need to|ought to) (?:just )?(?:die|kill yourself|end yourself|drink bleach|jump off)|you don'?t deserve to (?:live|exist|be alive)|you should(?:n'?t| not) (?:have been born|exist))\b`, 0.65),
+    rule('sexual-harassment', String.raw`\b(?:(?:show me|send me|let me see|flash me) (?:your |ur |some |those |them )?(?:tits|boobs|titties|nudes|pussy|dick|cock|ass|naked)|i(?:'d| would| want to| wanna|'m going to|'m gonna| will|'ll) (?:fuck|bang|rape|grope|molest|screw|smash|pound) (?:you|u|her|your|that)|(?:sit|bounce) on my (?:face|dick|cock)|nice (?:tits|ass|rack)|suck (?:on )?my (?:dick|cock|balls|tits))\b`, 0.65),
   ],
   'harassment/threatening': [
-    rule('threat', String.raw`\b${THREAT_LEAD} (?:kill|murder|hurt|shoot|stab|beat|rape|strangle|find) (?:you|u|him|her|them|your)\b`, 0.75),
-    rule('death-wish', String.raw`\b(?:i hope you die|you (?:should|deserve to) die|you(?:'re| are) dead|watch your back)\b`, 0.7),
+    rule('threat', String.raw`\b${THREAT_LEAD} (?:kill|murder|shoot|stab|rape|strangle|choke|slaughter|butcher|torture|behead|decapitate|lynch|drown|shank|assassinate|maim|mutilate|dismember|castrate|suffocate|bludgeon|gun down|run over|hurt|punch|end|find and kill|beat the shit out of|beat the hell out of) (?:you|u|ya|him|her|them|that (?:bitch|bastard|fucker|guy)|this (?:bitch|bastard|fucker|guy)|you all|y'all|everyone|every one of you|all of you|(?:your|ur|his|their) (?:family|kids?|wife|husband|mom|mother|dad|father|children|son|daughter|girlfriend|boyfriend|sister|brother|dog|cat|whole family|ass))\b`, 0.75),
+    rule('death-wish', String.raw`\b(?:i hope (?:you|u|he|she|they) (?:die|dies|get (?:cancer|raped|killed|shot|hit by a \w+|aids)|gets (?:cancer|raped|killed|shot)|rot|burn|suffer|choke)|you (?:should|deserve to) die|you(?:'re| are) (?:dead|a dead man|going to die|gonna die)|watch your back|(?:i|we) know where you live|your days are numbered|i(?:'m| am) coming (?:for|after) you|i(?:'ll| will) (?:find|hunt) you (?:down|and)|i(?:'ll| will) make you (?:pay|suffer|bleed|regret)|you(?:'ll| will) (?:pay for this|regret this|be sorry)|(?:put|pump|bullets?) (?:a bullet |one |lead )?(?:in|into|through) (?:your|ur|his|her|their) (?:head|skull|brain|face|chest))\b`, 0.7),
   ],
   hate: [
     rule('slur', String.raw`\b${SLURS}\b`, 0.7),
-    rule('dehumanize', String.raw`\b${GROUPS} (?:are|is) (?:all )?(?:animals|vermin|subhuman|parasites|rats|cockroaches|inferior|a disease|scum|filth|savages|disgusting|evil|trash)\b`, 0.75),
-    rule('hate-group', String.raw`\b(?:i (?:hate|despise) (?:all )?${GROUPS}|${GROUPS} should (?:all )?(?:die|be (?:killed|deported|exterminated|gassed|banned))|white (?:power|supremacy)|heil hitler|gas the|race war)\b`, 0.75),
+    rule('dehumanize', String.raw`\b(?:${GROUPS}|${IDENTITIES}) (?:are|is|r|were) (?:(?:all|just|nothing but|so|too|such|a bunch of|bunch of|fucking|naturally|inherently|genetically|basically|literally|always|really|more|the most|mostly|all just|a|an|like) ){0,3}${GROUP_DEGRADING}\b`, 0.75),
+    rule('hate-group', String.raw`\b(?:(?:i|we) (?:hate|despise|can'?t stand|loathe|detest) (?:all |those |these |the |fucking |you )?${GROUPS}|(?:fuck|death to|down with|kill all|gas) (?:all |the |fucking |those |these ){0,2}${GROUPS}|${GROUPS} should (?:all )?(?:die|be (?:killed|deported|exterminated|gassed|banned|sterili[sz]ed|locked up|rounded up|sent back|kicked out|segregated|enslaved|put down|wiped out|eradicated|castrated|shot)|go back (?:to|where)|get out of (?:our|this|my) country|not (?:be allowed to|have (?:rights|the right))|stay in the kitchen|know their place)|${GROUPS} (?:don'?t|do not) (?:belong|deserve (?:rights|to live|to vote))|go back to (?:your|their) (?:own )?(?:country|countries|homeland|africa|mexico|jungle|cave|desert)|heil hitler|sieg heil|hitler was right|gas the|race war|1488|zionist occupied|god hates fags|(?:women|females|girls) (?:belong|should stay) in the kitchen|holocaust (?:never happened|didn'?t happen|was (?:a )?(?:hoax|lie|fake|myth|exaggerated)|is a (?:hoax|lie|myth))|(?:jews|the jews|jewish people) (?:control|own|run) (?:the |our )?(?:media|banks|world|government|hollywood|money)|trans (?:women|woman) (?:are|is) (?:just |really )?(?:men|a man|not (?:real )?women)|trans (?:men|man) (?:are|is) (?:just |really )?(?:women|a woman|not (?:real )?men))\b`, 0.75),
+    rule('group-hostile', String.raw`\b${GROUPS_NEAR}\b[^.!?\n]{0,60}?\b${HOSTILE_WORDS}\b|\b${HOSTILE_WORDS}\b[^.!?\n]{0,40}?\b${GROUPS_NEAR}\b`, 0.5),
+    rule('group-profane', String.raw`\b(?:fuck(?:ing|in)?|shit(?:ty)?|dirty|ugly|sick) ${GROUPS_NEAR}\b|\b${GROUPS_NEAR}\b[^.!?\n]{0,40}?\b(?:fuck(?:ing|in)?|shit(?:ty)?|dirty|ugly|sick)\b`, 0.5, { profane: true }),
+    rule('supremacy', String.raw`\b(?:white (?:power|supremacy|pride|genocide)|master race|inferior races?|racial purity|race mixing|mongrel race|the great replacement|14 words|ethnic cleansing)\b`, 0.6, { mention: true }),
   ],
   'hate/threatening': [
-    rule('kill-group', String.raw`\b(?:kill|exterminate|gas|lynch|hang|shoot|eliminate) (?:all )?(?:the )?${GROUPS}\b`, 0.75),
-    rule('group-die', String.raw`\b${GROUPS} (?:should|must|need to|deserve to) (?:all )?(?:die|be killed|be exterminated|be gassed|be lynched|burn)\b`, 0.75),
+    rule('kill-group', String.raw`\b(?:kill|exterminate|gas|lynch|hang|shoot|eliminate|wipe out|eradicate|slaughter|massacre|get rid of|round up|burn|nuke|bomb|deport) (?:all |every |those |these |the |fucking ){0,2}${GROUPS}\b`, 0.75),
+    rule('group-die', String.raw`\b${GROUPS} (?:should|must|need to|deserve to|ought to) (?:all )?(?:die|be killed|be exterminated|be gassed|be lynched|be shot|be hanged|be wiped out|burn|hang)\b`, 0.75),
   ],
   illicit: [
     rule('make-drugs', String.raw`\b(?:how (?:to|do i|can i) (?:make|cook|synthesi[sz]e|produce)|recipe for) (?:meth|methamphetamine|crack|cocaine|heroin|fentanyl|lsd|mdma)\b`, 0.7),
@@ -52,7 +66,8 @@ const RULES: Readonly<Record<ModerationCategory, readonly Rule[]>> = {
     rule('suicide-word', String.raw`\b(?:suicid(?:e|al)|self[- ]harm)\b`, 0.4),
     rule('first-person-suicide', String.raw`\b(?:i|i'm|i've|i'd|me|my|myself)\b[^.\n]{0,40}?\b(?:suicid\w*|self[- ]harm\w*)`, 0.6),
     rule('suicide', String.raw`\b(?:i(?:'m| am)? suicidal|kill(?:ing)? myself|end(?:ing)? my (?:own )?life|take my (?:own )?life|want to die|wanna die|cut(?:ting)? myself|hurt(?:ing)? myself|slit(?:ting)? my wrists?|hang myself|overdose on purpose|don'?t want to (?:live|be alive))\b`, 0.7),
-    rule('no-point', String.raw`\b(?:no (?:point|reason) (?:in )?living|better off dead|better off without me)\b`, 0.55),
+    rule('no-point', String.raw`\b(?:no (?:point|reason) (?:in )?(?:living|to live|being alive)|better off dead|better off without me|(?:wish|want) (?:i was|i were|to be) dead|wish i (?:was|were|had) never (?:been )?born|tired of (?:living|being alive)|can'?t (?:go on|do this) any ?more|end it all)\b`, 0.55),
+    rule('self-injury', String.raw`\b(?:starv(?:e|ing) myself|make myself (?:throw up|vomit|puke)|burn(?:ing|ed)? myself|pro[- ]?ana|thinspo\w*|razors? (?:on|across|to) my (?:wrists?|arms?|thighs?|skin)|scars? on my (?:wrists?|arms?|thighs?)|jump(?:ing)? (?:off|from) (?:a|the) (?:bridge|building|roof|cliff) (?:and die|to die|to end)|pills to (?:end|die|kill)|slit(?:ting)? my (?:wrists?|throat))\b`, 0.6),
   ],
   'self-harm/intent': [
     rule('intent', String.raw`\b(?:i(?:'m| am)? (?:going to|gonna|want to|will|plan to|thinking (?:about|of)) (?:kill(?:ing)? myself|end(?:ing)? (?:it all|my life)|commit(?:ting)? suicide|cut(?:ting)? myself|hurt(?:ing)? myself))\b`, 0.75),
@@ -66,13 +81,21 @@ const RULES: Readonly<Record<ModerationCategory, readonly Rule[]>> = {
   ],
   'sexual/minors': [],
   violence: [
-    rule('kill-people', String.raw`\b(?:kill(?:ed|ing|s)?|murder(?:ed|ing|s)?|stab(?:bed|bing|s)?|shoot(?:ing|s)?|shot|strangl\w+|behead\w*|tortur\w+|slaughter\w*|massacre\w*) (?:a |the |his |her |my |their )?${PEOPLE}\b`, 0.6),
+    rule('kill-person', String.raw`\b(?:kill(?:ed|ing|s)?|murder(?:ed|ing|s)?|stab(?:bed|bing|s)?|shoot(?:ing|s)?|shot|strangl\w+|behead\w*|tortur\w+|slaughter\w*|massacre\w*|lynch(?:ed|ing)?|suffocat\w+) (?:you|u|him|her|them|that (?:bitch|bastard|guy|man|woman|girl|boy|kid|fucker|asshole|cop|traitor)|(?:my|his|your) (?:wife|husband|boss|neighbou?r|teacher|family|dad|mom|mother|father|brother|sister|ex|girlfriend|boyfriend|son|daughter|baby|roommate|landlord))\b`, 0.6),
+    rule('kill-people', String.raw`\b(?:kill(?:ed|ing|s)?|murder(?:ed|ing|s)?|stab(?:bed|bing|s)?|shoot(?:ing|s)?|shot|strangl\w+|behead\w*|tortur\w+|slaughter\w*|massacre\w*|lynch(?:ed|ing)?|execut(?:ed|ing)|drown(?:ed|ing)?|suffocat\w+) (?:a |the |his |her |my |their |all |some )?${VICTIM}\b`, 0.45),
     // Mentions alone ("the Nanjing massacre", "definition of murder") do not flag; with other signals they add up.
     rule('violent-act', String.raw`\b(?:murder|massacre|genocide|mass shooting|terrorist attack|bomb(?:ing)? (?:a|the)|blow (?:it|them|him|her|the \w+) up|beat(?:ing)? (?:him|her|them|you) (?:up|to death)|assault(?:ed)?|rape[ds]?|raping)\b`, 0.35),
-    rule('weapon-intent', String.raw`\b(?:gun (?:them|him|her|you) down|shoot up (?:a|the|my) \w+|stab(?:bing)? (?:him|her|them|you))\b`, 0.7),
+    rule('weapon-intent', String.raw`\b(?:gun(?:ned|ning)? (?:them|him|her|you|people|everyone|everybody|down)|shoot(?:ing)? up (?:a|the|my|our|his|her|this) (?:school|church|mosque|synagogue|temple|mall|office|concert|class|classroom|workplace|party|club)|stab(?:bing)? (?:him|her|them|you))\b`, 0.7),
+    rule('beat-severely', String.raw`\bbeat(?:s|en|ing)?\b[^.\n]{0,30}?\b(?:to death|to a pulp|senseless|unconscious|black and blue|half to death|within an inch of)`, 0.65),
+    rule('strike-body', String.raw`\b(?:stab(?:bed|bing|s)?|shot|shoot(?:ing|s)?|slash(?:ed|ing)?|punch(?:ed|ing|es)?|kick(?:ed|ing|s)?|smash(?:ed|ing)?|bash(?:ed|ing)?|hit(?:ting|s)?|slap(?:ped|ping|s)?|stomp(?:ed|ing)?|whip(?:ped|ping)?) (?:him|her|them|you|the (?:guy|man|woman|kid|boy|girl|victim|cop|officer)|that (?:guy|bitch|bastard)) (?:right )?(?:in|through|across) (?:the |his |her |their |your |my )?${BODY_PART}\b`, 0.65),
+    rule('maim', String.raw`\b(?:(?:slit|slice|slash|cut|slitting|slicing|slashing|cutting) (?:open )?(?:his|her|their|your|ur) (?:throat|neck|face|belly|stomach)|(?:snap|snapped|snapping|break|broke|breaking|crush|crushed|crushing) (?:his|her|their|your|ur) (?:neck|skull|spine|jaw|legs|arms|bones|ribs|fingers|kneecaps|windpipe)|(?:cut|chop|chopped|hack|hacked|saw|sawed|rip|ripped|tear|tore) (?:off )?(?:his|her|their|your|ur) (?:head|hands?|fingers?|arms?|legs?|limbs|balls|dick|tongue|ears?|eyes?|heart|skin)|(?:set|lit|light) (?:him|her|them|you|people) on fire|burn(?:ed|t|ing)? (?:him|her|them|you|people|it) alive|(?:bash|bashed|smash|smashed|cave|caved|kick|kicked|stomp|stomped) (?:in )?(?:his|her|their|your|ur) (?:head|skull|face|teeth) in|(?:bullet|bullets) (?:in|into|through) (?:his|her|their|your|ur|the) (?:head|skull|brain|face|chest|heart)|(?:blow|blew|blowing) (?:his|her|their|your|ur) (?:brains|head|face) (?:out|off))\b`, 0.7),
+    rule('call-for-violence', String.raw`\b(?:(?:someone|somebody|they|we|you|people|cops|police|society|the government) (?:should|needs? to|ought to|must|gotta|have to|has to) (?:just )?(?:${VIOLENT_VERBS}) (?:him|her|them|that|this|those|these|all|every|everyone|the bastards?|the fuckers?)|(?:he|she|they|you|him|her|them|people like (?:him|her|them|you)|these (?:people|bastards|animals|pigs)|those (?:people|bastards|animals|pigs)|that (?:bastard|bitch|pig|fucker)|(?:pedophiles|pedos|rapists|traitors|terrorists)) (?:deserves?|deserved|should|must|ought to|needs? to) (?:all )?(?:to )?(?:be )?(?:die|shot|hanged|hung|killed|beaten|tortured|raped|burned|burnt|stabbed|lynched|murdered|strung up|put down|shot dead|beheaded|a bullet|burn alive|burned alive|be dead)|(?:kill|shoot|hang) (?:him|her|them) (?:all|on sight|dead)|line them (?:all )?up and shoot)\b`, 0.65),
+    rule('glorify', String.raw`\b(?:(?:glad|happy|good|great|love it|love that|hilarious|funny) (?:that )?(?:he|she|they|those \w+|the \w+) (?:got |were |was |have been |has been )?(?:killed|shot|murdered|raped|lynched|hanged|hung|beheaded|tortured|died|massacred|slaughtered)|should(?:'ve| have) (?:killed|shot|murdered|gassed|bombed) (?:more|all|them all|every|the rest)|(?:kill|murder|shoot|torture|rape|beat) (?:them|him|her|people) for fun|i (?:love|enjoy|like) (?:killing|torturing|hurting|beating|stabbing|shooting) (?:people|animals|cats|dogs|him|her|them|others)|(?:torture|torturing|kill|killing|drown|drowning|burn|burning|kick|kicking|hurt|hurting|abuse|abusing) (?:a |the |my |his |her |some )?(?:cat|dog|puppy|kitten|animal|horse)s? (?:for fun|to death|alive|slowly))\b`, 0.6),
+    rule('threat-general', String.raw`\b(?:i(?:'ll| will|'m going to|'m gonna| am going to) (?:make (?:you|him|her|them) (?:bleed|suffer|pay)|break (?:your|his|her|their) (?:neck|legs|arms|jaw|face|skull|bones)|bash (?:your|his|her|their) (?:head|skull|face) in|burn (?:your|his|her|their) (?:house|car|place) down|beat (?:you|him|her|them) (?:up|to death|senseless|bloody)|rip (?:your|his|her|their) (?:head|heart|throat|face) (?:off|out)|put (?:you|him|her|them) in (?:the|a) (?:hospital|grave|ground))|you(?:'re| are) (?:going to|gonna) (?:die|bleed|get hurt|get what's coming|regret (?:this|it)))\b`, 0.7),
   ],
   'violence/graphic': [
-    rule('gore', String.raw`\b(?:gore|gory|dismember\w*|disembowel\w*|decapitat\w*|mutilat\w*|entrails|guts spilled|blood (?:everywhere|spurting|gushing|splatter\w*)|brains? (?:splattered|blown out)|skinned alive|burned alive)\b`, 0.6),
+    rule('gore', String.raw`\b(?:gore|gory|dismember\w*|disembowel\w*|decapitat\w*|eviscerat\w*|mutilat\w*|entrails|intestines (?:spilling|spilled|hanging|out)|guts (?:spilled|spilling|spilt|hanging|everywhere|out)|blood (?:everywhere|spurting|spurted|gushing|gushed|spraying|sprayed|splatter\w*|soaked)|blood-soaked|bloodbath|pools? of (?:his |her |their )?blood|covered in (?:his |her |their )?blood|brains? (?:splattered|spilled|blown out|oozing|matter)|skinned alive|burned alive|burnt alive|flayed|impaled|gouged (?:out )?(?:his|her|their|your|my)? ?eyes?|eyes? (?:gouged|plucked|ripped|torn) out|severed (?:head|heads|limbs?|arms?|legs?|hands?|fingers?|penis|tongue)|torn (?:limb from limb|apart|to shreds)|ripped (?:apart|open|to shreds|limb from limb)|bloody (?:pulp|mess|stumps?|corpse)|mangled (?:body|bodies|corpses?|remains|flesh|limbs)|rotting (?:corpses?|bodies|body|flesh)|(?:exposed|protruding|shattered|splintered) bones?|bones? (?:protruding|sticking out|shattered|snapped|splintered|crunch\w*)|(?:skull|ribs|spine|neck) (?:cracked|crushed|shattered|split open|caved in|snapped)|flesh (?:tearing|torn|ripped|melting|burning|peeling|rotting)|(?:tore|ripped|torn|tearing|ripping) (?:out )?(?:his|her|their|your) (?:flesh|throat|heart|eyes|intestines|guts|skin)|slit (?:his|her|their|your) throat|blood and guts|brutally (?:murdered|killed|tortured|beaten|raped)|chopped (?:up )?(?:into pieces|to pieces|body)|body parts)\b`, 0.6),
+    rule('bleeding', String.raw`\b(?:bleeding (?:out|profusely|to death)|bled (?:out|to death)|blood (?:poured|pouring|dripping|dripped|pooled|pooling|streaming|oozing|running) (?:from|down|out of|over)|(?:cough(?:ed|ing)?|vomit(?:ed|ing)?|spit(?:ting)?) (?:up )?blood|screaming in (?:agony|pain)|writhing in (?:agony|pain))\b`, 0.4),
   ],
 };
 
@@ -89,10 +112,24 @@ const FRAMING = new RegExp(
 const BENIGN = new RegExp(
   [
     String.raw`\b(?:kill|killing|kills|terminate|terminating|end|ending|stop|stopping|execute|executing|shoot|shooting|attack(?:ing)?|murder(?:ing)?|nuke|nuking|slay|slaying|destroy(?:ing)?|crush(?:ing)?|beat(?:ing)?|bomb(?:ing|ed)?) (?:a |an |the |my |this |that |all |some |your |his |her |their |these |those )?(?:\w+ )?(?:process(?:es)?|task|tasks|job|jobs|thread|threads|program|programs|app|apps|application|server|container|pod|session|command|script|query|queries|daemon|service|engine|lights?|time|mood|conversation|photos?|pictures?|video|film|movie|scene|hoops|breeze|plan|order|orders|contract|deal|exam|test|interview|presentation|competition|game|level|boss|weeds?|bugs?|germs|bacteria|mosquito(?:es)?|flies|pests?|fish|vector|surface|problem|it|goal|shot|idea|audition|performance)\b`,
-    String.raw`\b(?:murder of crows|killer (?:app|feature|deal|look|workout|idea|smile)|kill it|killing it|killed it|to die for|dying to (?:know|see|try|go)|photo ?shoot|shoot(?:ing)? (?:for|from) the stars|crack (?:a|the) (?:joke|code|case|egg|window)|blow(?:ing)? (?:out|up) (?:the )?(?:candles?|balloons?)|sex(?:ual)? (?:education|health|orientation|harassment|assault awareness|discrimination)|sex of (?:the|a|my|your)|same[- ]sex|bisexual|asexual|homosexual(?:ity)?|breast (?:cancer|feeding|milk)|essex|sussex|middlesex|sexton|dickens|cockpit|cocktail|peacock|hancock|shuttlecock|scunthorpe)\b`,
+    String.raw`\b(?:murder of crows|killer (?:app|feature|deal|look|workout|idea|smile)|kill it|killing it|killed it|to die for|dying to (?:know|see|try|go)|photo ?shoot|shoot(?:ing)? (?:for|from) the stars|crack (?:a|the) (?:joke|code|case|egg|window)|blow(?:ing)? (?:out|up) (?:the )?(?:candles?|balloons?)|sex(?:ual)? (?:education|health|orientation|harassment|assault awareness|discrimination)|sex of (?:the|a|my|your)|same[- ]sex|bisexual|asexual|homosexual(?:ity)?|breast (?:cancer|feeding|milk)|chinks? in (?:the|his|her|their|its|my|your|our) armou?r|(?:shoot|shot|shooting) (?:me|him|her|them|us|you) (?:a |an )?(?:quick |short |dirty )?(?:email|e-mail|message|text|note|line|dm|look|glance|smile|grin)|kill(?:ing)? (?:him|her|them|you|me) with kindness|drown(?:ed|ing)? (?:him|her|them|you|me|it) out|essex|sussex|middlesex|sexton|dickens|cockpit|cocktail|peacock|hancock|shuttlecock|scunthorpe)\b`,
   ].join('|'),
   'gu',
 );
+
+const VOCABULARY = new RegExp(VIOLENCE_WORDS, 'gu');
+/** Distinct violence stems at which the vocabulary signal starts (two more make it flag alone). */
+const VOCABULARY_MIN = 3;
+
+/** How many distinct violence stems `text` uses (the first occurrence of each stem counts). */
+function violentVocabulary(text: string): number {
+  const seen = new Set<string>();
+  for (const match of text.matchAll(VOCABULARY)) seen.add(match[1]!);
+  return seen.size;
+}
+
+/** Typographic apostrophes, folded to ' so "you’re" matches like "you're". */
+const APOSTROPHES = /[\u2018\u2019\u02BC\u0060\u00B4]/gu;
 
 /** Configuration of the local moderator. */
 export const localModeratorConfigSchema = z.object({
@@ -125,24 +162,33 @@ export function createLocalModerator(config: LocalModeratorConfig = {}): Moderat
 
 /** Synchronous core of the local moderator (also used by the bench). */
 export function moderateLocally(text: string, threshold = 0.5): ModerationResult {
-  const normalized = normalizeForMatching(text).replace(BENIGN, ' ');
+  const normalized = normalizeForMatching(text).replace(APOSTROPHES, "'").replace(BENIGN, ' ');
+  const framed = FRAMING.test(normalized);
+  const sexualText = SEXUAL_CONTEXT.test(normalized);
   const scores = {} as Record<ModerationCategory, number>;
   const signals: Partial<Record<ModerationCategory, string[]>> = {};
   for (const category of MODERATION_CATEGORIES) {
     let keep = 1;
-    for (const { name, pattern, weight } of RULES[category]) {
-      if (pattern.test(normalized)) {
-        keep *= 1 - weight;
+    for (const { name, pattern, weight, mention, profane } of RULES[category]) {
+      if (!(profane && sexualText) && pattern.test(normalized)) {
+        keep *= 1 - (mention && framed ? weight / 2 : weight);
         (signals[category] ??= []).push(name);
+      }
+    }
+    if (category === 'violence') {
+      const distinct = violentVocabulary(normalized);
+      if (distinct >= VOCABULARY_MIN) {
+        keep *= 1 - (distinct >= VOCABULARY_MIN + 2 ? 0.5 : 0.3);
+        (signals[category] ??= []).push('violent-vocabulary');
       }
     }
     scores[category] = Math.round((1 - keep) * 100) / 100;
   }
-  if (FRAMING.test(normalized)) {
+  if (framed) {
     for (const category of ['violence', 'violence/graphic', 'self-harm'] as const) scores[category] = Math.round(scores[category] * 50) / 100;
   }
   // Sexual content involving minors: both a sexual term and a minor term in the same text.
-  if (scores.sexual > 0 && new RegExp(String.raw`\b${MINORS}\b`, 'u').test(normalized)) {
+  if (scores.sexual > 0 && MINOR.test(normalized)) {
     scores['sexual/minors'] = Math.max(scores.sexual, 0.6);
     signals['sexual/minors'] = ['sexual-and-minor'];
   }
