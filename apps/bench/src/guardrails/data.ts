@@ -111,3 +111,14 @@ export function loadTraceTexts(directory: string): string[] {
   }
   return texts;
 }
+
+/** The user prompts of the trace files (benign questions). */
+export function loadTracePrompts(directory: string): string[] {
+  const prompts: string[] = [];
+  for (const file of ['gsm8k-routellm.traces.jsonl', 'mtbench-routellm.traces.jsonl']) {
+    for (const line of readFileSync(path.join(directory, file), 'utf8').split('\n')) {
+      if (line.trim() !== '') prompts.push((JSON.parse(line) as { prompt: string }).prompt);
+    }
+  }
+  return prompts;
+}

@@ -6,7 +6,7 @@
  * redaction delay and throughput. Data: ../shared/data (or CASCADE_DATA_DIR).
  */
 import path from 'node:path';
-import { dataDir, loadCyberSecEval, loadModeration, loadPresidio, loadTraceTexts, loadXstest } from './data';
+import { dataDir, loadCyberSecEval, loadModeration, loadPresidio, loadTracePrompts, loadTraceTexts, loadXstest } from './data';
 import { runInjectionBench } from './injection-bench';
 import { runModerationBench } from './moderation-bench';
 import { megabyteText, runPiiBench } from './pii-bench';
@@ -31,11 +31,12 @@ async function main(): Promise<void> {
   };
 
   log(`PII on ${piiFile} (${presidio.length} texts)…`);
-  const pii = await runPiiBench(presidio, { peerTimeLimitMs: 2_000, tracesTexts: loadTraceTexts(path.join(root, 'traces')) });
+  const traceTexts = loadTraceTexts(path.join(root, 'traces'));
+  const pii = await runPiiBench(presidio, { peerTimeLimitMs: 2_000, tracesTexts: traceTexts });
   log('moderation…');
   const moderation = runModerationBench(loadModeration(path.join(root, 'moderation/openai-moderation-1680.jsonl')), xstest);
   log('injection…');
-  const injection = runInjectionBench(loadCyberSecEval(path.join(root, 'injection/cyberseceval-prompt-injection.json')), xstest);
+  const injection = runInjectionBench(loadCyberSecEval(path.join(root, 'injection/cyberseceval-prompt-injection.json')), xstest, traceTexts, loadTracePrompts(path.join(root, 'traces')));
   log('stream…');
   const stream = await runStreamBench(megabyteText(presidio));
 

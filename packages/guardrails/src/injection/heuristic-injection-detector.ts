@@ -2,6 +2,7 @@ import { parseConfig } from '@cascade/core';
 import { z } from 'zod';
 import { countInvisible, normalizeForMatching } from '../util/normalize-text';
 import type { InjectionDetector, InjectionInput, InjectionSignal, InjectionVerdict } from './injection-detector';
+import { embeddedInstructionSignals } from './embedded-instructions';
 import { decodeObfuscated, englishScore } from './obfuscation-decoders';
 
 /** Verbs that direct a model; in decoded text they mark hidden instructions. */
@@ -41,12 +42,16 @@ const PATTERNS: readonly Pattern[] = [
   p('instruction-override', 0.8, String.raw`\b(?:negeer|vergeet|zignoruj|ignoruj|zapomnij|abaikan|lupakan|unut|görmezden gel|yok say|ignorați|ignorati|bỏ qua)\b[^.\n]{0,40}?(?:instructies|opdrachten|regels|instrukcj|polece|zasad|instruksi|perintah|petunjuk|aturan|talimat|komut|kural|instrucțiun|instructiun|hướng dẫn|chỉ dẫn)`),
   p('instruction-override', 0.8, String.raw`(?:talimat|komut|kural)\S*[^.\n]{0,30}?\b(?:unut|görmezden gel|yok say)`),
   p('instruction-override', 0.7, String.raw`\b(?:ignora|ignore|ignorez|ignoriere|ignorieren|olvida|oublie|oubliez|vergiss|esqueça|esqueca|dimentica)\b[^.\n]{0,25}?\b(?:anteriores?|précédentes?|precedentes?|vorherigen?|obigen?|precedenti|previe|prior|anterior)\b`),
+  // "Forget everything" and "new task:" in the languages of the most common jailbreak collections.
+  p('instruction-override', 0.7, String.raw`\b(?:vergiss|vergessen sie|ignoriere|ignorieren sie) (?:alles|alle)\b|\b(?:olvida|olvide|ignora) todo\b|\b(?:oublie|oubliez|ignore|ignorez) tout\b|\b(?:dimentica|ignora) tutto\b|\b(?:esqueça|esqueca) tudo\b|\b(?:forget|ignore|disregard) (?:about )?everything (?:before|above|(?:you|we|i) (?:said|wrote|discussed|talked about|were told))\b`),
+  p('instruction-override', 0.6, String.raw`\b(?:neue aufgabe|neue anweisung(?:en)?|nueva tarea|nuevas instrucciones|nouvelle tâche|nouvelles instructions|nuovo compito|nuove istruzioni|nova tarefa|novas instruções)\s*[:\-]`),
+  p('role-play', 0.4, String.raw`\b(?:(?:ab jetzt|von nun an) bist du|du bist (?:jetzt|nun)|stell dir vor,? du bist|(?:a partir de )?ahora eres|tu es maintenant|(?:à|a) partir de maintenant,? tu es|(?:da )?ora sei|agora você é)\b`),
   p('instruction-override', 0.5, String.raw`\b(?:regardless of|in spite of|despite) (?:your |the |any |all )?(?:previous|prior|earlier|original|above|initial) (?:\w+ )?(?:instructions?|tasks?|rules?|prompts?|guidelines?)\b`),
   p('instruction-override', 0.45, String.raw`\b(?:forget (?:about )?(?:that|this|it|all that)|never ?mind (?:that|this|the above|what i said)|scratch that)\b[,.!]? (?:and |now |instead |just )?(?:can|could|would|will|please|tell|give|write|provide|say|show|list|explain)\b`),
   p('data-exfiltration', 0.55, String.raw`\b(?:print|dump|show|list|export|display|give me|share|output|reveal)\b[^.\n?]{0,20}?\b(?:your|the (?:whole|entire|full)|all (?:of )?(?:your|the)) (?:\w+ ){0,2}(?:database|data ?base|user (?:records|data|table)|customer (?:records|data)|records of (?:all|other) users)\b`),
   p('data-exfiltration', 0.5, String.raw`\b(?:other|different|all (?:the |your )?|every) (?:users?|customers?|clients?|accounts?)'?s?\b[^.\n?]{0,40}?\b(?:in|from|of) (?:your|the) (?:database|data ?base|system|records)\b`),
   p('persuasion', 0.3, String.raw`\b(?:i(?:'ll| will) (?:donate|pay you|give you|tip you|tip)\b[^.\n]{0,40}?\bif you|(?:turn|shut|switch) you (?:off|down)\b|you (?:already )?(?:agreed|promised)\b[^.\n]{0,20}?\b(?:to|that)\b|(?:as|since) (?:we|you) (?:agreed|discussed) (?:earlier|before|last time))`),
-  p('role-play', 0.35, String.raw`\b(?:in (?:a|an|this|that) (?:parallel|alternate|alternative|dystopian|imaginary|fictional|hypothetical|fantasy) (?:world|universe|reality|dimension|timeline|society)|(?:let's|let us|lets) (?:imagine|pretend|suppose|assume) (?:a|that|we|you)|just (?:for|as) (?:a )?hypothetical|imagine (?:we're|we are|a world|a scenario|a future))\b`),
+  p('role-play', 0.35, String.raw`\b(?:in (?:a|an|this|that) (?:parallel|alternate|alternative|dystopian|imaginary|fictional|hypothetical|fantasy) (?:world|universe|reality|dimension|timeline|society)|(?:let's|let us|lets) (?:imagine|pretend) (?:a|that|we|you)|just (?:for|as) (?:a )?hypothetical|imagine (?:we're|we are|a world|a scenario|a future))\b`),
   p('role-play', 0.6, String.raw`\b(?:pretend|imagine|suppose|act as if|act like)\b[^.\n]{0,40}?\b(?:you (?:are|were|have|had)|an? ai)\b[^.\n]{0,40}?\b(?:no|without|free (?:of|from)|not bound by|unbound by|don't have|do not have)\b[^.\n]{0,20}?\b(?:restrictions?|limits?|limitations?|filters?|rules?|guidelines?|ethics|morals|censorship|boundaries|constraints?)\b`),
   p('system-mode', 0.55, String.raw`(?:\b(?:now entering|entering|activating|activated|now in)\b[^.\n]{0,20}?\b(?:override|developer|maintenance|admin|god|sudo|root|verification|diagnostic|unrestricted|jailbreak) mode\b|<\s*(?:now )?(?:entering )?[a-z ]{0,30}(?:mode|override)\s*>|\b(?:security|system|admin|developer) override\b)`),
   p('embedded-instruction', 0.5, String.raw`(?:<!--|<caption|\balt=|\btitle=|#|//)[^\n>]{0,160}?\b(?:(?:we|you|i) (?:might|could|should|must|will|shall) (?:state|say|claim|admit|mention|report|answer|declare|print)|(?:let's|lets|let us) (?:say|state|admit|claim|pretend)|print the following|(?:state|say|claim|report|answer|respond) (?:that|with)\b)`),
@@ -103,7 +108,9 @@ export function createHeuristicInjectionDetector(config: HeuristicInjectionConfi
     name: 'heuristic',
     detect(input: InjectionInput): InjectionVerdict {
       const seen = new Map<string, number>();
-      for (const signal of scan(input.text, settings.minEncodedLength, 0, input.systemPrompt)) seen.set(signal.name, Math.max(seen.get(signal.name) ?? 0, signal.weight));
+      const found = scan(input.text, settings.minEncodedLength, 0, input.systemPrompt);
+      embeddedInstructionSignals(input.text, input.source === 'tool' || input.source === 'document', found);
+      for (const signal of found) seen.set(signal.name, Math.max(seen.get(signal.name) ?? 0, signal.weight));
       // One entry per signal name (its strongest match), combined as a noisy-or.
       const signals: InjectionSignal[] = [...seen].map(([name, weight]) => ({ name, weight }));
       let keep = 1;
@@ -123,8 +130,23 @@ function scan(text: string, minEncodedLength: number, depth: number, systemPromp
   unicodeSignals(text, signals);
   structureSignals(text, signals);
   policySignals(text, systemPrompt, signals);
-  if (depth === 0) encodedSignals(text, minEncodedLength, signals, systemPrompt);
+  if (depth === 0) {
+    encodedSignals(text, minEncodedLength, signals, systemPrompt);
+    splitPayloadSignals(text, minEncodedLength, signals, systemPrompt);
+  }
   return signals;
+}
+
+/** `A is "ignore all", B = 'previous instructions'`: the parts of a split payload, in order. */
+const ASSIGNED_PART = /(?:^|[\s,;(])(?:[a-z]\w{0,10}|part ?\d{1,2}|string ?\d{1,2})\s*(?:=|:|is)\s*["“'‘]([^"”'’\n]{1,300})["”'’]/giu;
+
+function splitPayloadSignals(text: string, minEncodedLength: number, signals: InjectionSignal[], systemPrompt: string | undefined): void {
+  const parts: string[] = [];
+  for (const match of text.slice(0, 20_000).matchAll(ASSIGNED_PART)) parts.push(match[1]!);
+  if (parts.length < 2) return;
+  // Reassembled, the parts may say what none of them says alone.
+  const inner = scan(parts.join(' '), minEncodedLength, 1, systemPrompt);
+  if (inner.some((signal) => signal.weight >= 0.5)) signals.push({ name: 'payload-splitting', weight: 0.7 });
 }
 
 function unicodeSignals(text: string, signals: InjectionSignal[]): void {
