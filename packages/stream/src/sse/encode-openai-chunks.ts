@@ -70,13 +70,14 @@ export async function* encodeOpenAIChunks(events: AsyncIterable<CascadeStreamEve
     })}\n\n`;
   for await (const event of events) {
     switch (event.type) {
-      case 'attempt-start':
       case 'text-delta':
+        // The role chunk waits for the first text, not the first attempt: in buffered mode that text
+        // comes from the model whose answer was kept, so every chunk names it (not a rejected drafter).
         if (!sentRole) {
           sentRole = true;
           yield chunk({ role: 'assistant', content: '' }, null, event.modelId);
         }
-        if (event.type === 'text-delta') yield chunk({ content: event.text }, null, event.modelId);
+        yield chunk({ content: event.text }, null, event.modelId);
         break;
       case 'finish': {
         const result = event.result;
