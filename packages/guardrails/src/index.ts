@@ -20,6 +20,12 @@ export type { InjectionDetector, InjectionVerdict, InjectionSignal, InjectionInp
 export {
   createHeuristicInjectionDetector, heuristicInjectionConfigSchema, type HeuristicInjectionConfig, type HeuristicInjectionDetector,
 } from './injection/heuristic-injection-detector';
+export {
+  createModelInjectionDetector, modelInjectionConfigSchema, DEFAULT_INJECTION_CLASSIFIER_INSTRUCTIONS, type ModelInjectionConfig, type ModelInjectionDetector,
+} from './injection/model-injection-detector';
+export {
+  combineInjectionDetectors, combineInjectionConfigSchema, DETECTOR_UNAVAILABLE_SIGNAL, type CombineInjectionConfig, type CombinedInjectionDetector,
+} from './injection/combine-detectors';
 // Middleware
 export {
   createGuardrailsMiddleware, guardrailsMiddlewareConfigSchema, type GuardrailsMiddlewareConfig, type GuardrailsMiddlewareDependencies,
