@@ -37,6 +37,7 @@ export { mergePolicies } from './policy/merge-policy';
 export { createCascadeAgent, cascadeAgentConfigSchema, type CascadeAgent, type CascadeAgentConfig, type CascadeAgentDeps, type RunOptions } from './engine/create-cascade-agent';
 export { CascadeSession, type CascadeSessionInit } from './engine/cascade-session';
 export { planTiers, type PlannedTier, type TierPlan } from './engine/plan-tiers';
+export { adaptiveRoutingOptionsSchema, type AdaptiveRoutingOptions, type AdaptiveRoutingDecision, type AdaptiveSkip } from './engine/adaptive-routing';
 export { normalizeInput, type CascadeInput } from './engine/normalize-input';
 export type { CascadeResult, CascadeAttempt, AttemptStatus, CascadeRouting } from './engine/cascade-result';
 // Cost accounting (v0.2.0-compatible) and calendar periods

@@ -1,4 +1,4 @@
-import { type CascadeAgent, type ChatModel, type ChatRequest, type CostTracker, createCascadeAgent, createCostTracker } from '@cascade/core';
+import { type CascadeAgent, type CascadeAgentConfig, type ChatModel, type ChatRequest, type CostTracker, createCascadeAgent, createCostTracker } from '@cascade/core';
 import { createGuardrailsMiddleware } from '@cascade/guardrails';
 import { createLimitsMiddleware } from '@cascade/limits';
 import { type ProfileStore, type UserProfileManager, createProfileManager, createProfileMiddleware } from '@cascade/profiles';
@@ -25,6 +25,12 @@ export interface DemoAgentOptions {
   onModelRequest?: (modelId: string, request: ChatRequest) => void;
   /** Clock of limits and cost periods, for tests. @default Date.now */
   now?: () => number;
+  /**
+   * Draft the cheap model only when its measured acceptance at the user's quality target makes the
+   * draft pay (core's `adaptiveRouting`). BUSINESS's 0.90 target rejects nearly every cheap draft,
+   * so without it those users pay the draft on top of the strong model. @default true
+   */
+  adaptiveRouting?: CascadeAgentConfig['adaptiveRouting'];
 }
 
 /**
@@ -45,6 +51,7 @@ export function createDemoAgent(models: DemoModels, options: DemoAgentOptions): 
   const agent = createCascadeAgent({
     models: tiers,
     pricing: models.pricing,
+    adaptiveRouting: options.adaptiveRouting ?? true,
     middleware: [
       createProfileMiddleware(profiles, { onMissingUser: 'error' }),
       createLimitsMiddleware({}, { now }),

@@ -11,6 +11,8 @@ export interface LedgerEntry {
   validatedDrafts: number;
   /** Drafts the validator accepted. */
   acceptedDrafts: number;
+  /** Cheap drafts adaptive routing skipped because, at this user's target, they would not have paid. */
+  draftsSkipped: number;
   /** The answer came from the cheapest configured model. */
   cheapestAnswered: boolean;
   costUsd: number;
@@ -69,6 +71,7 @@ export function createRunLedger(options: { traceSet: TraceSet | undefined; prici
         escalated: result.escalated,
         validatedDrafts: result.attempts.filter((attempt) => attempt.status === 'accepted' || attempt.status === 'escalated').length,
         acceptedDrafts: result.attempts.filter((attempt) => attempt.status === 'accepted').length,
+        draftsSkipped: result.routing.adaptive?.skipped.length ?? 0,
         cheapestAnswered: result.tier === 0,
         costUsd: result.costUsd,
         strongCostUsd: strongCost(result, prompt),

@@ -6,6 +6,8 @@ export interface TierSpend {
   requests: number;
   costUsd: number;
   strongCostUsd: number;
+  /** Drafts adaptive routing skipped (they would not have paid at the tier's target). */
+  draftsSkipped: number;
 }
 
 /** The closing figures of a run. Quality figures are undefined when no labels were available (live models). */
@@ -47,10 +49,11 @@ export function summarizeLedger(ledger: RunLedger): TourReport {
   const strongQuality = mean(labelled.map((entry) => entry.strongQuality!));
   const perTier: Record<string, TierSpend> = {};
   for (const entry of entries) {
-    const tier = (perTier[entry.tier] ??= { requests: 0, costUsd: 0, strongCostUsd: 0 });
+    const tier = (perTier[entry.tier] ??= { requests: 0, costUsd: 0, strongCostUsd: 0, draftsSkipped: 0 });
     tier.requests += 1;
     tier.costUsd += entry.costUsd;
     tier.strongCostUsd += entry.strongCostUsd;
+    tier.draftsSkipped += entry.draftsSkipped;
   }
   const validated = entries.reduce((sum, entry) => sum + entry.validatedDrafts, 0);
   const latencies = entries.map((entry) => entry.latencyMs).sort((a, b) => a - b);

@@ -71,6 +71,10 @@ describe('the offline tour', () => {
     expect(report.acceptRate).toBeGreaterThan(0);
     expect(Object.keys(report.perTier).sort()).toEqual(['business', 'free', 'pro', 'starter']);
     expect(report.perTier.free!.costUsd).toBeLessThan(report.perTier.pro!.costUsd);
+    // Adaptive routing: at BUSINESS's 0.90 target the cheap drafts stop paying and are skipped once learned; PRO (0.75) keeps drafting.
+    expect(report.perTier.business!.draftsSkipped).toBeGreaterThan(0);
+    expect(report.perTier.business!.draftsSkipped).toBeLessThan(report.perTier.business!.requests);
+    expect(report.perTier.pro!.draftsSkipped).toBe(0);
     expect(report.latencyP95Ms).toBeGreaterThanOrEqual(report.latencyP50Ms);
     expect(text).toMatch(/cost\s+\$[\d.]+ vs \$[\d.]+ always gpt-4-1106-preview: [\d.]+% saved/);
     expect(text).toMatch(/quality\s+0\.\d+ vs 0\.\d+ for gpt-4-1106-preview alone/);

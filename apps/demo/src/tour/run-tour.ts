@@ -17,6 +17,18 @@ import type { TourContext } from './tour-context';
 import { pickTourQuestions } from './tour-questions';
 import { seedTourUsers } from './tour-users';
 
+/** A small deterministic PRNG (mulberry32) in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Options of {@link runTour}. */
 export interface TourOptions {
   terminal: Terminal;
@@ -46,7 +58,13 @@ export async function runTour(options: TourOptions): Promise<TourOutcome> {
   const database = openDemoDatabase(options.databaseFile);
   try {
     const seenByModel = new Map<string, ChatRequest>();
-    const demo = createDemoAgent(models, { profileStore: database.profiles, onModelRequest: (modelId, request) => seenByModel.set(modelId, request) });
+    const demo = createDemoAgent(models, {
+      profileStore: database.profiles,
+      onModelRequest: (modelId, request) => seenByModel.set(modelId, request),
+      // The tour sends each tier only ~18 requests: learn from 10 drafts instead of 20 (a server keeps
+      // the default), and explore from a fixed seed so every run prints the same figures.
+      adaptiveRouting: { minSamples: 10, random: seededRandom(1) },
+    });
     await seedTourUsers(demo.profiles);
     const strongModelId = demo.modelIds[demo.modelIds.length - 1]!;
     const ledger = createRunLedger({ traceSet: models.traceSet, pricing: models.pricing, strongModelId });

@@ -28,8 +28,8 @@ export function showReport(context: TourContext): TourReport {
   for (const line of lines) terminal.line(`  ${line}`);
   terminal.line();
   const tiers = renderTable(
-    [{ header: 'tier' }, { header: 'answers', align: 'right' }, { header: 'spend', align: 'right' }, { header: `always ${strong}`, align: 'right' }],
-    Object.entries(report.perTier).sort(([a], [b]) => tierRank(a) - tierRank(b)).map(([tier, spend]) => [tier.toUpperCase(), String(spend.requests), formatUsd(spend.costUsd), formatUsd(spend.strongCostUsd)]),
+    [{ header: 'tier' }, { header: 'answers', align: 'right' }, { header: 'spend', align: 'right' }, { header: `always ${strong}`, align: 'right' }, { header: 'drafts skipped', align: 'right' }],
+    Object.entries(report.perTier).sort(([a], [b]) => tierRank(a) - tierRank(b)).map(([tier, spend]) => [tier.toUpperCase(), String(spend.requests), formatUsd(spend.costUsd), formatUsd(spend.strongCostUsd), String(spend.draftsSkipped)]),
   );
   for (const line of tiers) terminal.line(`  ${line}`);
   terminal.line();

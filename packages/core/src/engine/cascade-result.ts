@@ -4,6 +4,7 @@ import type { TokenUsage } from '../model/token-usage';
 import type { GuardFinding } from '../pipeline/middleware';
 import type { Principal } from '../policy/principal';
 import type { ComplexityVerdict, QualityVerdict } from '../quality/quality-validator';
+import type { AdaptiveRoutingDecision } from './adaptive-routing';
 
 /**
  * How one model attempt ended.
@@ -41,6 +42,8 @@ export interface CascadeRouting {
   skippedModels: readonly string[];
   /** The validator's pre-flight judgement, when complexity routing ran. */
   complexity?: ComplexityVerdict;
+  /** Drafters skipped (or drafted to explore) by adaptive routing, when it is on and ran. */
+  adaptive?: AdaptiveRoutingDecision;
 }
 
 /** The result of one request through the cascade. */

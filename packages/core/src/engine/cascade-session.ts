@@ -27,6 +27,8 @@ export interface CascadeSessionInit {
   now: () => number;
   startedAt: number;
   dispose: () => void;
+  /** Sees every recorded attempt (adaptive routing learns acceptance rates from it). */
+  onAttempt?: (attempt: CascadeAttempt) => void;
 }
 
 /**
@@ -119,6 +121,7 @@ export class CascadeSession {
       ...(quality ? { quality } : {}),
     };
     this.attempts.push(attempt);
+    this.init.onAttempt?.(attempt);
     return attempt;
   }
 

@@ -13,7 +13,8 @@ import { type Pricing, createPricing } from '../pricing/pricing';
 import { createDefaultValidator } from '../quality/default-validator';
 import type { QualityValidator, QualityVerdict } from '../quality/quality-validator';
 import { withTimeout } from '../util/abort';
-import type { CascadeResult, CascadeRouting } from './cascade-result';
+import { adaptiveRoutingOptionsSchema, createDraftAcceptanceStats } from './adaptive-routing';
+import type { CascadeAttempt, CascadeResult, CascadeRouting } from './cascade-result';
 import { CascadeSession } from './cascade-session';
 import { type CascadeInput, normalizeInput } from './normalize-input';
 import { type PlannedTier, type TierPlan, planTiers } from './plan-tiers';
@@ -39,6 +40,12 @@ export const cascadeAgentConfigSchema = z.object({
   attemptTimeoutMs: z.number().int().positive().optional(),
   /** Let the validator send queries it judges too hard straight to a stronger tier. @default true */
   complexityRouting: z.boolean().default(true),
+  /**
+   * Draft a cheap tier only when, by its measured acceptance at the request's threshold, the draft
+   * is expected to save more than it costs; otherwise start at the next tier. Off by default.
+   * `true` uses the defaults of `AdaptiveRoutingOptions`.
+   */
+  adaptiveRouting: z.union([z.boolean(), adaptiveRoutingOptionsSchema]).default(false),
 });
 export type CascadeAgentConfig = z.input<typeof cascadeAgentConfigSchema>;
 
@@ -97,6 +104,8 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
   const pipeline = createPipeline(options.middleware as CascadeMiddleware[]);
   const now = deps.now ?? (() => performance.now());
   const generateId = deps.generateId ?? randomUUID;
+  // Per-agent acceptance statistics; undefined when adaptive routing is off.
+  const draftStats = createDraftAcceptanceStats(options.adaptiveRouting);
   // Fail at construction, not on the first request, when a model has no price.
   for (const model of models) pricing.costOf(model.modelId, { inputTokens: 0, outputTokens: 0, source: 'provider' });
 
@@ -134,11 +143,27 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
         routing.complexity = complexity;
         routing.startTier = tiers[0]!.tier;
       }
+      // After complexity routing: it only ever moves the start later, and so does this.
+      if (draftStats && validationEnabled && tiers.length > 1) {
+        const adaptive = draftStats.plan(tiers, threshold);
+        tiers = tiers.slice(adaptive.start);
+        routing.adaptive = adaptive.decision;
+        routing.startTier = tiers[0]!.tier;
+      }
+      const onAttempt = draftStats ? (attempt: CascadeAttempt): void => {
+        // Only validator judgements of drafts count (an early-escalated stream draft is a rejection);
+        // provider errors and the unjudged final tier do not.
+        if (attempt.status === 'abandoned' || (attempt.quality && (attempt.status === 'accepted' || attempt.status === 'escalated'))) {
+          draftStats.recordDraft(attempt.modelId, threshold, attempt.status === 'accepted');
+        }
+        if (attempt.status === 'accepted' || attempt.status === 'escalated' || attempt.status === 'final') draftStats.recordLatency(attempt.modelId, attempt.latencyMs);
+      } : undefined;
       return new CascadeSession({
         admitted, tiers, routing, threshold, validationEnabled, validator, pricing,
         baselineModel: plan.tiers[plan.tiers.length - 1]!.model,
         attemptTimeoutMs: policy.attemptTimeoutMs ?? options.attemptTimeoutMs,
         signal, now, startedAt, dispose,
+        ...(onAttempt ? { onAttempt } : {}),
       });
     } catch (error) {
       dispose();
