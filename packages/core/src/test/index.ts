@@ -17,4 +17,4 @@ export {
   type FakeModerationRule,
   type FakeModerationHandler,
 } from './fake-openai-server/fake-moderation';
-export { DEFAULT_BATCH_SCHEDULE, type FakeBatchStatus } from './fake-openai-server/fake-batches';
+export { DEFAULT_BATCH_SCHEDULE, type FakeBatchStatus, type FakeBatchSchedule, type FakeBatchInfo } from './fake-openai-server/fake-batches';

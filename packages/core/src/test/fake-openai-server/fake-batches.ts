@@ -7,6 +7,22 @@ export type FakeBatchStatus = 'validating' | 'failed' | 'in_progress' | 'finaliz
 /** The default schedule: `validating` on create, `in_progress` on the first poll, `completed` on the second. */
 export const DEFAULT_BATCH_SCHEDULE: readonly FakeBatchStatus[] = ['validating', 'in_progress', 'completed'];
 
+/** What a schedule function sees of a batch being created. */
+export interface FakeBatchInfo {
+  id: string;
+  /** 0-based order of creation since the server started or was reset. */
+  index: number;
+  inputFileId: string;
+  /** The `custom_id`s of the input file's valid lines, in order. */
+  customIds: readonly string[];
+  metadata: Readonly<Record<string, string>> | null;
+}
+
+/** A fixed schedule for every batch, or one per batch (e.g. to let one batch expire or fail). */
+export type FakeBatchSchedule = readonly FakeBatchStatus[] | ((batch: FakeBatchInfo) => readonly FakeBatchStatus[]);
+
+const TERMINAL_STATUSES: ReadonlySet<FakeBatchStatus> = new Set(['completed', 'failed', 'expired', 'cancelled']);
+
 /** A stored file of the fake server. */
 export interface FakeStoredFile {
   id: string;
@@ -65,15 +81,23 @@ export class FakeBatchStore {
   readonly files = new Map<string, FakeStoredFile>();
   readonly batches = new Map<string, FakeStoredBatch>();
   private counter = 0;
+  private created = 0;
+  /** Batches created and not yet in a final status (`cancelling` counts as active). */
+  active = 0;
+  /** Highest `active` seen since the last `clear`. */
+  maxActive = 0;
 
   constructor(
-    private readonly schedule: readonly FakeBatchStatus[],
+    private readonly schedule: FakeBatchSchedule,
     private readonly resolveReply: FakeReplyResolver,
   ) {}
 
   clear(): void {
     this.files.clear();
     this.batches.clear();
+    this.created = 0;
+    this.active = 0;
+    this.maxActive = 0;
   }
 
   private nextId(prefix: string): string {
@@ -142,15 +166,21 @@ export class FakeBatchStore {
       });
     if (lines.length === 0 && errors.length === 0) errors.push({ code: 'empty_file', message: 'The input file has no requests.', line: 0 });
 
+    const id = this.nextId('batch_fake');
+    const metadata = parsed.data.metadata ?? null;
+    const schedule = typeof this.schedule === 'function'
+      ? this.schedule({ id, index: this.created, inputFileId, customIds: lines.map((line) => batchLineSchema.parse(line).custom_id), metadata })
+      : this.schedule;
+    this.created++;
     const batch: FakeStoredBatch = {
-      id: this.nextId('batch_fake'),
+      id,
       inputFileId,
       endpoint,
       completionWindow,
-      metadata: parsed.data.metadata ?? null,
-      schedule: this.schedule,
+      metadata,
+      schedule,
       step: 0,
-      status: errors.length > 0 ? 'failed' : (this.schedule[0] ?? 'validating'),
+      status: errors.length > 0 ? 'failed' : (schedule[0] ?? 'validating'),
       createdAt: now(),
       timestamps: errors.length > 0 ? { failed_at: now() } : {},
       lines,
@@ -160,10 +190,14 @@ export class FakeBatchStore {
       requestCounts: { total: errors.length > 0 ? 0 : lines.length, completed: 0, failed: 0 },
     };
     this.batches.set(batch.id, batch);
+    if (!TERMINAL_STATUSES.has(batch.status)) {
+      this.active++;
+      this.maxActive = Math.max(this.maxActive, this.active);
+    }
     return { status: 200, json: this.batchBody(batch) };
   }
 
-  /** Each poll moves the batch one step along its schedule; reaching `completed` runs every line. */
+  /** Each poll moves the batch one step along its schedule; reaching `completed` runs every line; a schedule may end `failed` or `expired` instead. */
   async pollBatch(id: string): Promise<FakeOperationResult> {
     const batch = this.batches.get(id);
     if (!batch) return notFound('batch', id);
@@ -190,6 +224,8 @@ export class FakeBatchStore {
   }
 
   private setStatus(batch: FakeStoredBatch, status: FakeBatchStatus): void {
+    if (!TERMINAL_STATUSES.has(batch.status) && TERMINAL_STATUSES.has(status)) this.active--;
+    if (status === 'failed' && batch.errors.length === 0) batch.errors.push({ code: 'batch_failed', message: 'The batch failed (fake schedule).', line: 0 });
     batch.status = status;
     const key = `${status}_at` as keyof FakeStoredBatch['timestamps'];
     if (status !== 'validating' && batch.timestamps[key] === undefined) batch.timestamps[key] = now();

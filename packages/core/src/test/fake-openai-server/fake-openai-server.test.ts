@@ -235,6 +235,47 @@ describe('createFakeOpenAIServer: files and batches', () => {
       await scheduled.close();
     }
   });
+
+  it('picks a schedule per batch and counts active batches', async () => {
+    const seen: { index: number; customIds: readonly string[]; metadata: unknown }[] = [];
+    const scheduled = await createFakeOpenAIServer({
+      batch: {
+        schedule: (batch) => {
+          seen.push({ index: batch.index, customIds: batch.customIds, metadata: batch.metadata });
+          return batch.customIds.includes('late') ? ['validating', 'in_progress', 'expired'] : batch.index === 2 ? ['validating', 'failed'] : ['validating', 'completed'];
+        },
+      },
+    });
+    try {
+      const client = new OpenAI({ baseURL: scheduled.url, apiKey: 'test', maxRetries: 0 });
+      const create = async (customId: string): Promise<string> => {
+        const file = await client.files.create({ file: await toFile(Buffer.from(line(customId, 'hi')), 'in.jsonl'), purpose: 'batch' });
+        return (await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { part: customId } })).id;
+      };
+      const ids = [await create('ok'), await create('late'), await create('broken'), await create('cancel-me')];
+      expect(seen.map((entry) => [entry.index, entry.customIds, entry.metadata])).toEqual([
+        [0, ['ok'], { part: 'ok' }], [1, ['late'], { part: 'late' }], [2, ['broken'], { part: 'broken' }], [3, ['cancel-me'], { part: 'cancel-me' }],
+      ]);
+      expect(scheduled.stats).toMatchObject({ batchesActive: 4, maxBatchesActive: 4 });
+      expect((await client.batches.retrieve(ids[0]!)).status).toBe('completed');
+      expect((await client.batches.retrieve(ids[1]!)).status).toBe('in_progress');
+      expect((await client.batches.retrieve(ids[1]!)).status).toBe('expired');
+      const failed = await client.batches.retrieve(ids[2]!);
+      expect(failed.status).toBe('failed');
+      expect(failed.errors?.data?.[0]).toMatchObject({ code: 'batch_failed' });
+      expect(scheduled.stats).toMatchObject({ batchesActive: 1, maxBatchesActive: 4 });
+      await client.batches.cancel(ids[3]!);
+      expect(scheduled.stats.batchesActive).toBe(1);
+      expect((await client.batches.retrieve(ids[3]!)).status).toBe('cancelled');
+      expect(scheduled.stats.batchesActive).toBe(0);
+      scheduled.reset();
+      expect(scheduled.stats).toMatchObject({ batchesActive: 0, maxBatchesActive: 0 });
+      await create('ok');
+      expect(seen.at(-1)!.index).toBe(0);
+    } finally {
+      await scheduled.close();
+    }
+  });
 });
 
 describe('createFakeOpenAIServer: lifecycle', () => {

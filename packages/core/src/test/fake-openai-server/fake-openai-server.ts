@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { DEFAULT_BATCH_SCHEDULE, FakeBatchStore, type FakeBatchStatus, type FakeOperationResult } from './fake-batches';
+import { DEFAULT_BATCH_SCHEDULE, FakeBatchStore, type FakeBatchSchedule, type FakeOperationResult } from './fake-batches';
 import {
   completionBody,
   completionChunks,
@@ -42,8 +42,12 @@ export interface FakeOpenAIServerOptions {
     handler?: FakeModerationHandler;
   };
   batch?: {
-    /** Statuses a batch goes through, one step per `GET /v1/batches/:id`. @default ['validating', 'in_progress', 'completed'] */
-    schedule?: readonly FakeBatchStatus[];
+    /**
+     * Statuses a batch goes through, one step per `GET /v1/batches/:id`; or a function that picks them per
+     * batch (e.g. `({ index }) => index === 1 ? ['validating', 'in_progress', 'expired'] : DEFAULT_BATCH_SCHEDULE`).
+     * @default ['validating', 'in_progress', 'completed']
+     */
+    schedule?: FakeBatchSchedule;
   };
   /** When set, requests must send `Authorization: Bearer <apiKey>` or get 401. */
   apiKey?: string;
@@ -87,6 +91,10 @@ export interface FakeServerStats {
   closedByClient: number;
   /** Requests the server cut on purpose. */
   cut: number;
+  /** Batches created and not yet `completed`, `failed`, `expired` or `cancelled` (`cancelling` counts). */
+  batchesActive: number;
+  /** Highest `batchesActive` seen (reset by `reset`). */
+  maxBatchesActive: number;
 }
 
 /** A running fake OpenAI-compatible server. See {@link createFakeOpenAIServer}. */
@@ -136,7 +144,7 @@ const HTML_GATEWAY_PAGE = '<html><head><title>502 Bad Gateway</title></head><bod
  */
 export async function createFakeOpenAIServer(options: FakeOpenAIServerOptions = {}): Promise<FakeOpenAIServer> {
   const requests: FakeRequestRecord[] = [];
-  const stats: FakeServerStats = { total: 0, inFlight: 0, maxInFlight: 0, finished: 0, closedByClient: 0, cut: 0 };
+  const stats: Omit<FakeServerStats, 'batchesActive' | 'maxBatchesActive'> = { total: 0, inFlight: 0, maxInFlight: 0, finished: 0, closedByClient: 0, cut: 0 };
   const listeners = new Set<() => void>();
   const timers = new Set<NodeJS.Timeout>();
   let chatQueue: (FakeChatReply | string)[] = [];
@@ -165,6 +173,7 @@ export async function createFakeOpenAIServer(options: FakeOpenAIServerOptions = 
   }
 
   const batchStore = new FakeBatchStore(options.batch?.schedule ?? DEFAULT_BATCH_SCHEDULE, resolveReply);
+  const snapshot = (): FakeServerStats => ({ ...stats, batchesActive: batchStore.active, maxBatchesActive: batchStore.maxActive });
 
   function takeFault(record: FakeRequestRecord): FakeFault | undefined {
     const index = faultQueue.findIndex((entry) => entry.path === undefined || record.path.startsWith(entry.path));
@@ -392,7 +401,7 @@ export async function createFakeOpenAIServer(options: FakeOpenAIServerOptions = 
       return requests;
     },
     get stats() {
-      return { ...stats };
+      return snapshot();
     },
     setChatHandler(handler) {
       chatHandler = handler;
@@ -413,7 +422,7 @@ export async function createFakeOpenAIServer(options: FakeOpenAIServerOptions = 
     waitFor(predicate) {
       return new Promise((resolve) => {
         const check = (): void => {
-          if (!predicate({ ...stats })) return;
+          if (!predicate(snapshot())) return;
           listeners.delete(check);
           resolve();
         };
