@@ -1,16 +1,17 @@
-import { type CascadeAgent, type CascadeAgentConfig, type ChatModel, type ChatRequest, type CostTracker, createCascadeAgent, createCostTracker } from '@cascade/core';
+import { type CascadeAgent, type CascadeAgentConfig, type ChatModel, type ChatRequest, createCascadeAgent } from '@cascade/core';
 import { createGuardrailsMiddleware } from '@cascade/guardrails';
-import { createLimitsMiddleware } from '@cascade/limits';
+import { type LimitStore, createLimitsMiddleware } from '@cascade/limits';
 import { type ProfileStore, type UserProfileManager, createProfileManager, createProfileMiddleware } from '@cascade/profiles';
+import { type UsageLedger, createMemoryUsageLedger } from '../users/usage-ledger';
 import type { DemoModels } from './demo-models';
 import { withRequestTap } from './with-request-tap';
 
-/** The whole agent: models, and the pipeline of profiles → limits → guardrails → cost tracking. */
+/** The whole agent: models, and the pipeline of profiles → limits → guardrails → usage ledger. */
 export interface DemoAgent {
   readonly agent: CascadeAgent;
   readonly profiles: UserProfileManager;
-  /** Spend per user (for `/v1/usage` and the report). In memory: it restarts with the process. */
-  readonly costs: CostTracker;
+  /** Settled spend per user (for `/v1/usage`): in memory, or the demo database's ledger when given. */
+  readonly usage: UsageLedger;
   /** Model ids, cheapest first. */
   readonly modelIds: readonly string[];
 }
@@ -23,6 +24,13 @@ export interface DemoAgentOptions {
   profileCacheTtlMs?: number;
   /** Sees every request a model receives (after guards). */
   onModelRequest?: (modelId: string, request: ChatRequest) => void;
+  /** Where settled spend goes. @default an in-memory ledger (this process only) */
+  usage?: UsageLedger;
+  /**
+   * Where rate-limit, token and budget counters live: the `@cascade/limits` memory store (this
+   * process only) by default, or a Redis store shared by every server on it.
+   */
+  limits?: { store?: LimitStore; prefix?: string; onError?: (error: unknown) => void };
   /** Clock of limits and cost periods, for tests. @default Date.now */
   now?: () => number;
   /**
@@ -36,8 +44,8 @@ export interface DemoAgentOptions {
 /**
  * Wires every package into one agent: `@cascade/profiles` resolves the user to a principal and
  * policy (tier, allowed models, quality target, limits, guardrails), `@cascade/limits` reserves
- * requests, tokens and budget, `@cascade/guardrails` blocks injections and redacts PII before any
- * model sees the prompt, and core's cost tracker records each user's spend.
+ * requests, tokens and budget (on `limits.store`), `@cascade/guardrails` blocks injections and
+ * redacts PII before any model sees the prompt, and the usage ledger records each user's spend.
  */
 export function createDemoAgent(models: DemoModels, options: DemoAgentOptions): DemoAgent {
   const now = options.now ?? Date.now;
@@ -45,7 +53,8 @@ export function createDemoAgent(models: DemoModels, options: DemoAgentOptions): 
     { cacheTtlMs: options.profileCacheTtlMs ?? 5_000, defaultTier: 'free' },
     { store: options.profileStore, now },
   );
-  const costs = createCostTracker({ enforcement: 'warn' }, { now });
+  const usage = options.usage ?? createMemoryUsageLedger({ now });
+  const limits = options.limits ?? {};
   const tap = options.onModelRequest;
   const tiers: ChatModel[] = tap ? models.models.map((model) => withRequestTap(model, tap)) : [...models.models];
   const agent = createCascadeAgent({
@@ -54,10 +63,10 @@ export function createDemoAgent(models: DemoModels, options: DemoAgentOptions): 
     adaptiveRouting: options.adaptiveRouting ?? true,
     middleware: [
       createProfileMiddleware(profiles, { onMissingUser: 'error' }),
-      createLimitsMiddleware({}, { now }),
+      createLimitsMiddleware(limits.prefix ? { prefix: limits.prefix } : {}, { now, ...(limits.store ? { store: limits.store } : {}), ...(limits.onError ? { onError: limits.onError } : {}) }),
       createGuardrailsMiddleware({}),
-      costs.middleware,
+      usage.middleware,
     ],
   });
-  return { agent, profiles, costs, modelIds: models.models.map((model) => model.modelId) };
+  return { agent, profiles, usage, modelIds: models.models.map((model) => model.modelId) };
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createDemoServer } from '../server/create-demo-server';
+import { DEFAULT_LIMITS_PREFIX, openLimitsBackend } from '../server/limits-backend';
 import { jsonLinesLogger } from '../server/request-log';
 import { parseFlags, providerFromFlags } from './cli-options';
 import { openDemoRuntime } from './demo-runtime';
@@ -10,25 +11,57 @@ const serveFlagsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).default(8787),
   host: z.string().min(1).default('127.0.0.1'),
   'max-body-bytes': z.coerce.number().int().positive().max(64 * 1024 * 1024).default(1024 * 1024),
+  redis: z.string().min(1).optional(),
+  'redis-prefix': z.string().min(1).max(200).default(DEFAULT_LIMITS_PREFIX),
 });
 
-/** `pnpm demo serve [--port 8787] [--host 127.0.0.1]` (also `PORT`, `HOST`). Stops gracefully on SIGINT/SIGTERM. */
+/** One JSON line on stderr beside the access log. */
+const logEvent = (event: string, message: string): void => void process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event, message })}\n`);
+
+/**
+ * `pnpm demo serve [--port 8787] [--host 127.0.0.1] [--redis redis://…] [--redis-prefix p]` (also
+ * `PORT`, `HOST`, `REDIS_URL`, `CASCADE_REDIS_PREFIX`). With Redis, every server on it shares the
+ * rate, token and budget counters; without, they live in this process. Spend (`/v1/usage`) is in
+ * the SQLite file either way. Stops gracefully on SIGINT/SIGTERM and closes Redis and SQLite.
+ */
 export async function commandServe(args: string[], terminal: Terminal): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       port: { type: 'string' }, host: { type: 'string' }, 'max-body-bytes': { type: 'string' },
       traces: { type: 'string', multiple: true }, speed: { type: 'string' }, 'no-pacing': { type: 'boolean' }, db: { type: 'string' },
+      redis: { type: 'string' }, 'redis-prefix': { type: 'string' },
     },
     strict: true,
   });
-  const flags = parseFlags(serveFlagsSchema, { port: values.port ?? process.env.PORT, host: values.host ?? process.env.HOST, 'max-body-bytes': values['max-body-bytes'] });
-  const runtime = await openDemoRuntime(providerFromFlags(values), values.db);
+  const env = (name: string): string | undefined => (process.env[name] === '' ? undefined : process.env[name]);
+  const flags = parseFlags(serveFlagsSchema, {
+    port: values.port ?? env('PORT'), host: values.host ?? env('HOST'), 'max-body-bytes': values['max-body-bytes'],
+    redis: values.redis ?? env('REDIS_URL'), 'redis-prefix': values['redis-prefix'] ?? env('CASCADE_REDIS_PREFIX'),
+  });
+  const provider = providerFromFlags(values);
+  // Redis first: an unreachable Redis stops here (STORE_FAILED, exit 1) before anything listens.
+  const limits = await openLimitsBackend({ redisUrl: flags.redis, prefix: flags['redis-prefix'], onEvent: (message) => logEvent('limits', message) });
+  let runtime: Awaited<ReturnType<typeof openDemoRuntime>>;
+  try {
+    runtime = await openDemoRuntime(provider, values.db, { store: limits.store, prefix: limits.prefix, onError: (error) => logEvent('limits', `settling failed, usage may be under-counted: ${(error as Error).message}`) });
+  } catch (error) {
+    await limits.close();
+    throw error;
+  }
   const server = createDemoServer({ demo: runtime.demo, keys: runtime.database.keys, maxBodyBytes: flags['max-body-bytes'], log: jsonLinesLogger(process.stderr) });
-  const address = await server.listen(flags.port, flags.host);
+  let address: Awaited<ReturnType<typeof server.listen>>;
+  try {
+    address = await server.listen(flags.port, flags.host);
+  } catch (error) {
+    runtime.close();
+    await limits.close();
+    throw error;
+  }
   const base = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}/v1`;
   terminal.line(`Cascade demo server on ${base} — ${runtime.models.description}`);
-  terminal.line(`Database ${runtime.database.filename}. Create a tenant: pnpm demo admin create-user alice --tier pro && pnpm demo admin create-key alice`);
+  terminal.line(limits.description);
+  terminal.line(`Database ${runtime.database.filename}: profiles, keys and /v1/usage spend (durable, shared by every server on this file). Create a tenant: pnpm demo admin create-user alice --tier pro && pnpm demo admin create-key alice`);
   terminal.line(`Try: curl ${base}/chat/completions -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" -d '{"model":"cascade","messages":[{"role":"user","content":"..."}]}'`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
@@ -41,5 +74,6 @@ export async function commandServe(args: string[], terminal: Terminal): Promise<
     process.on('SIGTERM', stop);
   });
   runtime.close();
+  await limits.close();
   return 0;
 }

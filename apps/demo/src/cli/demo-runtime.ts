@@ -1,5 +1,5 @@
 import { UserProfile } from '@cascade/profiles';
-import { type DemoAgent, createDemoAgent } from '../agent/create-demo-agent';
+import { type DemoAgent, type DemoAgentOptions, createDemoAgent } from '../agent/create-demo-agent';
 import { type DemoModels, createDemoModels } from '../agent/demo-models';
 import type { ProviderConfig } from '../config/provider-config';
 import { type DemoDatabase, openDemoDatabase } from '../users/demo-database';
@@ -12,11 +12,14 @@ export interface DemoRuntime {
   close(): void;
 }
 
-/** Opens the database and builds the agent. */
-export async function openDemoRuntime(provider: ProviderConfig, databaseFile?: string): Promise<DemoRuntime> {
+/**
+ * Opens the database and builds the agent. Spend goes to the database's usage ledger (durable,
+ * shared by every process on the file); limits to `limits.store` (default: this process's memory).
+ */
+export async function openDemoRuntime(provider: ProviderConfig, databaseFile?: string, limits?: DemoAgentOptions['limits']): Promise<DemoRuntime> {
   const models = await createDemoModels(provider);
   const database = openDemoDatabase(databaseFile);
-  const demo = createDemoAgent(models, { profileStore: database.profiles });
+  const demo = createDemoAgent(models, { profileStore: database.profiles, usage: database.usage, ...(limits ? { limits } : {}) });
   return { demo, models, database, close: () => database.close() };
 }
 

@@ -7,8 +7,12 @@ export const USAGE = `Cascade demo — the whole agent, offline by default (repl
   pnpm demo ask "<question>" [--user U] [--stream]
   pnpm demo batch <file.jsonl> [--user U] [--concurrency 8]
                                               lines: "prompt" or {"id","prompt"|"messages","user"}
-  pnpm demo serve [--port 8787] [--host 127.0.0.1]
+  pnpm demo serve [--port 8787] [--host 127.0.0.1] [--redis redis://127.0.0.1:6379] [--redis-prefix cascade:demo:limits]
                                               OpenAI-compatible server: /v1/chat/completions, /v1/models, /v1/usage
+                                              limits (rate, tokens, budget): in this process's memory, or on Redis with
+                                              --redis / REDIS_URL (prefix: CASCADE_REDIS_PREFIX) so every server process
+                                              shares them; Redis unreachable at start: exit 1, later: 429 until it is back.
+                                              /v1/usage spend lives in the SQLite database (durable, shared by processes).
   pnpm demo admin create-user <userId> [--tier free|starter|pro|business|enterprise]
   pnpm demo admin create-key <userId> [--label name]    prints the key once; stored hashed
   pnpm demo admin set-tier <userId> <tier>
@@ -18,4 +22,5 @@ export const USAGE = `Cascade demo — the whole agent, offline by default (repl
 Live models: set OPENAI_API_KEY and/or OPENAI_BASE_URL, and CASCADE_MODELS=cheap,strong
 (e.g. CASCADE_MODELS=gpt-4o-mini,gpt-4o). CASCADE_PRICES='{"model":{"inputUsdPerMTok":0,"outputUsdPerMTok":0}}'
 prices models missing from the built-in table. Server and admin share CASCADE_DEMO_DB
-(default apps/demo/.data/cascade-demo.sqlite).`;
+(default apps/demo/.data/cascade-demo.sqlite). Only serve reads REDIS_URL: the tour stays offline and
+self-contained, and ask and batch keep their limits in their own process.`;

@@ -80,7 +80,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
 
   async function usage(response: ServerResponse, tenant: Tenant, signal: AbortSignal): Promise<void> {
     const profile = await demo.profiles.get(tenant.userId, { abortSignal: signal });
-    const spend = demo.costs.userSummary(tenant.userId);
+    const spend = demo.usage.summary(tenant.userId);
     json(response, 200, {
       object: 'usage',
       user: tenant.userId,

@@ -5,17 +5,20 @@ import { CascadeError } from '@cascade/core';
 import { type SqliteProfileStore, createSqliteProfileStore } from '@cascade/profiles/sqlite';
 import Database from 'better-sqlite3';
 import { type ApiKeyStore, createApiKeyStore } from './api-key-store';
+import { type UsageLedger, createSqliteUsageLedger } from './usage-ledger';
 
 /** Where the demo keeps its SQLite files: apps/demo/.data (gitignored). */
 export const DEFAULT_DATABASE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.data');
 /** The server's and admin's database: profiles and API keys. `CASCADE_DEMO_DB` overrides it. */
 export const DEFAULT_DATABASE_FILE = resolve(DEFAULT_DATABASE_DIR, 'cascade-demo.sqlite');
 
-/** The demo's SQLite file: user profiles (@cascade/profiles) and hashed API keys. */
+/** The demo's SQLite file: user profiles (@cascade/profiles), hashed API keys and settled spend per user. */
 export interface DemoDatabase {
   readonly filename: string;
   readonly profiles: SqliteProfileStore;
   readonly keys: ApiKeyStore;
+  /** Settled spend per user and UTC day, shared by every process on this file (`/v1/usage`). */
+  readonly usage: UsageLedger;
   close(): void;
 }
 
@@ -32,10 +35,12 @@ export function openDemoDatabase(filename: string = process.env.CASCADE_DEMO_DB 
   }
   const profiles = createSqliteProfileStore({}, { database });
   const keys = createApiKeyStore(database);
+  const usage = createSqliteUsageLedger(database);
   return {
     filename,
     profiles,
     keys,
+    usage,
     close: () => database.close(),
   };
 }

@@ -7,9 +7,14 @@ import { createDemoModels } from '../../agent/demo-models';
 import { SAMPLE_TRACE_FILES } from '../../data/sample-files';
 import { openDemoDatabase } from '../../users/demo-database';
 import { type DemoServer, createDemoServer } from '../create-demo-server';
+import { type LimitsBackend, openLimitsBackend } from '../limits-backend';
 import type { AccessLogEntry } from '../request-log';
 
-/** A demo server on loopback with two tenants: alice (pro) and frank (free). Replay without pacing. */
+/**
+ * A demo server on loopback with two tenants: alice (pro) and frank (free). Replay without pacing.
+ * Wired like `pnpm demo serve`: spend in the SQLite file's usage ledger, limits on
+ * {@link openLimitsBackend} (memory, or Redis with `redisUrl`).
+ */
 export interface ServerFixture {
   baseURL: string;
   aliceKey: string;
@@ -19,14 +24,25 @@ export interface ServerFixture {
   /** Recorded prompts the replay can answer. */
   prompts: readonly string[];
   server: DemoServer;
+  limits: LimitsBackend;
   close(): Promise<void>;
 }
 
-export async function startServerFixture(options: { maxBodyBytes?: number } = {}): Promise<ServerFixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'cascade-demo-server-'));
-  const database = openDemoDatabase(join(dir, 'demo.sqlite'));
+/** Options of {@link startServerFixture}. */
+export interface ServerFixtureOptions {
+  maxBodyBytes?: number;
+  /** A SQLite file other fixtures share (left in place on close); default: a fresh file, removed on close. */
+  databaseFile?: string;
+  redisUrl?: string;
+  limitsPrefix?: string;
+}
+
+export async function startServerFixture(options: ServerFixtureOptions = {}): Promise<ServerFixture> {
+  const dir = options.databaseFile === undefined ? mkdtempSync(join(tmpdir(), 'cascade-demo-server-')) : undefined;
+  const database = openDemoDatabase(options.databaseFile ?? join(dir!, 'demo.sqlite'));
   const models = await createDemoModels({ kind: 'replay', traceFiles: SAMPLE_TRACE_FILES, speedup: false });
-  const demo = createDemoAgent(models, { profileStore: database.profiles });
+  const limits = await openLimitsBackend({ redisUrl: options.redisUrl, prefix: options.limitsPrefix });
+  const demo = createDemoAgent(models, { profileStore: database.profiles, usage: database.usage, limits: { store: limits.store, prefix: limits.prefix } });
   await demo.profiles.save(UserProfile.fromTier('pro', 'alice'));
   await demo.profiles.save(UserProfile.fromTier('free', 'frank'));
   const aliceKey = database.keys.create('alice', 'test').key;
@@ -42,10 +58,12 @@ export async function startServerFixture(options: { maxBodyBytes?: number } = {}
     modelIds: demo.modelIds,
     prompts: models.traceSet!.traces.filter((trace) => trace.dataset === 'gsm8k').map((trace) => trace.prompt),
     server,
+    limits,
     async close() {
       await server.close(1_000);
       database.close();
-      rmSync(dir, { recursive: true, force: true });
+      await limits.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
