@@ -3,7 +3,7 @@ export { createMemoryStore, memoryStoreConfigSchema, type MemoryStore, type Memo
 export {
   ALGORITHM_CODE, createLayout,
   type CounterAlgorithm, type CounterDimension, type CounterSpec, type CounterLayout, type CounterPeriod,
-  type KeyOperation, type EvaluateRequest, type EvaluateResult, type LimitStore,
+  type KeyOperation, type EvaluateRequest, type EvaluateResult, type LimitStore, type HoldLease,
 } from './counter/counter';
 // Decisions
 export { retryAfterHeader, describeWindow, MICRO_USD, type LimitDecision, type DecisionReason, type LimitInfo } from './decision/limit-decision';
@@ -14,6 +14,8 @@ export {
   type RateLimiterConfig, type RateLimitRule, type RateLimitAlgorithm,
 } from './rate-limit/rate-limit-config';
 export { createRateLimiter, type RateLimiter, type RateLimitReservation, type ConsumeOptions, type LimiterDependencies } from './rate-limit/rate-limiter';
+// Reservations
+export { reservationLeaseSchema, type SettleResult } from './reservation/reservation-lease';
 // Calendar
 export { periodContaining, startOfLocalDay, isValidTimeZone, type BudgetPeriod, type Weekday } from './calendar/calendar-period';
 // Budgets, concurrency, middleware

@@ -5,6 +5,8 @@ import { MICRO_USD, evaluateOnStore, toDecision, type DecisionContext, type Limi
 import { createMemoryStore } from '../memory/memory-store';
 import { budgetCounter, createPlan, planOperation, type CalendarSettings, type PlannedCounter } from '../plan/limit-plan';
 import type { LimiterDependencies } from '../rate-limit/rate-limiter';
+import { NOT_SETTLED, SETTLED, SETTLED_LATE, newHoldId, reservationLeaseSchema, type SettleResult } from '../reservation/reservation-lease';
+import type { EvaluateRequest, HoldLease } from '../counter/counter';
 
 /** An IANA time zone name, checked against this runtime's Intl data. */
 export const timeZoneSchema = z
@@ -30,6 +32,12 @@ export const budgetConfigSchema = z
     weekStartsOn: z.number().int().min(0).max(6).default(1),
     /** `block` denies a reservation that would cross a cap; `warn` allows and reports it. @default 'block' */
     mode: z.enum(['block', 'warn']).default('block'),
+    /**
+     * A reservation never committed or released (crashed process, lost promise) stops counting after
+     * this long: the first decision on the key after it gives the estimate back. Calls must finish
+     * well within it; a commit after it records the actual cost in full. @default '10 m'
+     */
+    reservationLeaseMs: reservationLeaseSchema,
   })
   .refine((config) => [config.dailyUsd, config.weeklyUsd, config.monthlyUsd, config.totalUsd].some((value) => value !== undefined), {
     message: 'A budget needs at least one cap: dailyUsd, weeklyUsd, monthlyUsd or totalUsd',
@@ -38,13 +46,20 @@ export const budgetConfigSchema = z
 /** What callers write to configure a budget. */
 export type BudgetConfig = z.input<typeof budgetConfigSchema>;
 
-/** A hold on estimated spend; commit the actual cost or release it, once. */
+/**
+ * A hold on estimated spend; commit the actual cost or release it, once. Held for
+ * `reservationLeaseMs`: never committed or released (a crash), it is given back after that.
+ */
 export interface BudgetReservation {
   readonly decision: LimitDecision;
-  /** Records the actual cost and frees the rest of the reservation (an overrun is recorded too). */
-  commit(actualUsd: number, options?: { abortSignal?: AbortSignal }): Promise<void>;
+  /**
+   * Records the actual cost and frees the rest of the reservation (an overrun is recorded too).
+   * After the lease lapsed the estimate was already given back: the actual cost is recorded in full
+   * now (`expired: true`).
+   */
+  commit(actualUsd: number, options?: { abortSignal?: AbortSignal }): Promise<SettleResult>;
   /** Frees the whole reservation (the call failed before spending). */
-  release(options?: { abortSignal?: AbortSignal }): Promise<void>;
+  release(options?: { abortSignal?: AbortSignal }): Promise<SettleResult>;
 }
 
 /** Spend caps per key over calendar periods. */
@@ -87,36 +102,75 @@ export function createBudget(config: BudgetConfig, dependencies: LimiterDependen
     return Math.ceil(usd * MICRO_USD - 1e-6);
   }
 
-  async function decide(key: string, cost: number, force: boolean, abortSignal: AbortSignal | undefined, nowMs: number, refundAtMs?: number): Promise<LimitDecision> {
+  /** `hold`: open a reservation of `cost`; `settle`: close one (`lateCost` applies once it lapsed). */
+  async function decide(
+    key: string,
+    cost: number,
+    force: boolean,
+    abortSignal: AbortSignal | undefined,
+    nowMs: number,
+    refundAtMs?: number,
+    lease?: { hold?: HoldLease; settle?: string; lateCost?: number },
+  ): Promise<{ decision: LimitDecision; lapsed: boolean }> {
     if (typeof key !== 'string' || key.length === 0) throw new CascadeError('INVALID_INPUT', 'A budget key must be a non-empty string (a user or organization id).');
-    const operation = planOperation(plan, options.prefix, key, { requests: 0, tokens: 0, concurrency: 0, cost }, nowMs, calendar, refundAtMs);
-    const request = refundAtMs === undefined ? { nowMs, force, operations: [operation] } : { nowMs, force, refundAtMs, operations: [operation] };
-    return toDecision(await evaluateOnStore(store, request, abortSignal), request, context);
+    let operation = planOperation(plan, options.prefix, key, { requests: 0, tokens: 0, concurrency: 0, cost }, nowMs, calendar, refundAtMs);
+    if (lease?.hold) operation = { ...operation, held: operation.amounts };
+    if (lease?.settle !== undefined) operation = { ...operation, lateAmounts: operation.amounts.map(() => lease.lateCost ?? 0) };
+    const request: EvaluateRequest = {
+      nowMs,
+      force,
+      operations: [operation],
+      ...(refundAtMs === undefined ? {} : { refundAtMs }),
+      ...(lease?.hold ? { hold: lease.hold } : {}),
+      ...(lease?.settle === undefined ? {} : { settle: lease.settle }),
+    };
+    const result = await evaluateOnStore(store, request, abortSignal);
+    return { decision: toDecision(result, request, context), lapsed: (result.lapsedHolds ?? 0) > 0 };
+  }
+
+  function settled(outcome: { decision: LimitDecision; lapsed: boolean }): SettleResult {
+    if (outcome.decision.reason === 'store-unavailable') return NOT_SETTLED;
+    return outcome.lapsed ? SETTLED_LATE : SETTLED;
   }
 
   return {
     async reserve(key, estimatedUsd, reserveOptions) {
       const reserved = toMicro(estimatedUsd, 'The estimated cost');
       const reservedAtMs = now();
-      const decision = await decide(key, reserved, options.mode === 'warn', reserveOptions?.abortSignal, reservedAtMs);
+      // A nonzero estimate is held under a lease: a crashed holder's estimate comes back after it.
+      const holdId = reserved > 0 ? newHoldId() : undefined;
+      const { decision } = await decide(
+        key,
+        reserved,
+        options.mode === 'warn',
+        reserveOptions?.abortSignal,
+        reservedAtMs,
+        undefined,
+        holdId === undefined ? undefined : { hold: { id: holdId, expiresAt: reservedAtMs + options.reservationLeaseMs } },
+      );
       let open = decision.allowed && decision.reason !== 'store-unavailable';
       return {
         decision,
         async commit(actualUsd, commitOptions) {
           const actual = toMicro(actualUsd, 'The actual cost');
-          if (!open) return;
+          if (!open) return NOT_SETTLED;
           open = false;
-          if (actual !== reserved) await decide(key, actual - reserved, true, commitOptions?.abortSignal, now(), reservedAtMs);
+          if (holdId === undefined) {
+            if (actual === 0) return SETTLED;
+            return settled(await decide(key, actual, true, commitOptions?.abortSignal, now(), reservedAtMs));
+          }
+          return settled(await decide(key, actual - reserved, true, commitOptions?.abortSignal, now(), reservedAtMs, { settle: holdId, lateCost: actual }));
         },
         async release(releaseOptions) {
-          if (!open) return;
+          if (!open) return NOT_SETTLED;
           open = false;
-          if (reserved !== 0) await decide(key, -reserved, true, releaseOptions?.abortSignal, now(), reservedAtMs);
+          if (holdId === undefined) return SETTLED;
+          return settled(await decide(key, -reserved, true, releaseOptions?.abortSignal, now(), reservedAtMs, { settle: holdId, lateCost: 0 }));
         },
       };
     },
-    check(key, checkOptions) {
-      return decide(key, 0, false, checkOptions?.abortSignal, now());
+    async check(key, checkOptions) {
+      return (await decide(key, 0, false, checkOptions?.abortSignal, now())).decision;
     },
   };
 }

@@ -79,6 +79,22 @@ export interface KeyOperation {
   readonly periods?: readonly (CounterPeriod | undefined)[];
   /** Calendar counters: start of the period containing `refundAtMs` (for refunds). */
   readonly refundPeriodStarts?: readonly (number | undefined)[];
+  /**
+   * With {@link EvaluateRequest.hold}: the part of `amounts` held by the reservation, per counter —
+   * given back (like a release) by the first decision on this key at or after the lease's expiry.
+   */
+  readonly held?: readonly number[];
+  /**
+   * With {@link EvaluateRequest.settle}: the amounts to apply instead of `amounts` when the
+   * reservation is no longer held on this key (its lease lapsed and the held part was given back).
+   */
+  readonly lateAmounts?: readonly number[];
+}
+
+/** A reservation's lease: its id (unique across processes) and when it lapses, epoch ms. */
+export interface HoldLease {
+  readonly id: string;
+  readonly expiresAt: number;
 }
 
 /** A request to a store: every operation is decided together, all or nothing. */
@@ -89,6 +105,18 @@ export interface EvaluateRequest {
   /** When the refunded units were consumed (the reservation time). */
   readonly refundAtMs?: number;
   readonly operations: readonly KeyOperation[];
+  /**
+   * Opens a reservation: when the amounts are applied, each operation's `held` amounts are recorded
+   * under this lease. A hold never settled is given back by the first decision on its key at or
+   * after `expiresAt` (lazy expiry, no timers). Give back what was taken at `nowMs`.
+   */
+  readonly hold?: HoldLease;
+  /**
+   * Settles the reservation with this id: on each key where it is still held, the hold is closed and
+   * `amounts` apply; where it is not (lapsed, or the key was forgotten) `lateAmounts` apply instead
+   * and {@link EvaluateResult.lapsedHolds} counts it. Settle requests are forced.
+   */
+  readonly settle?: string;
 }
 
 /** What a store answers. `remaining`/`resetAt` are flattened over every operation's counters. */
@@ -110,6 +138,8 @@ export interface EvaluateResult {
    * (`allowed` true for fail-open) and nothing was counted.
    */
   readonly unavailable?: { readonly failMode: 'open' | 'closed'; readonly error: Error };
+  /** Settle requests: how many operations found their hold lapsed (and applied `lateAmounts`). */
+  readonly lapsedHolds?: number;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface MemoryStoreStats {
   layouts: number;
   /** Keys forgotten because a layout reached `maxKeys`. */
   evictions: number;
+  /** Reservations held (not yet settled, released or swept after their lease), over every key. */
+  holds: number;
 }
 
 /** The in-process store: synchronous, atomic by construction, bounded, with no timers. */
@@ -46,6 +48,23 @@ export interface MutableResult {
   retryAfterMs: number;
   remaining: ArrayLike<number>;
   resetAt: ArrayLike<number>;
+  lapsedHolds?: number | undefined;
+}
+
+/** A reservation held on one key: what to give back when its lease lapses. */
+interface Hold {
+  readonly expiresAt: number;
+  readonly reservedAt: number;
+  /** Held amount per counter. */
+  readonly held: Float64Array;
+  /** Calendar counters: start of the period the amount was taken in (NaN otherwise). */
+  readonly periodStarts: Float64Array;
+}
+
+/** The holds of one key; `next` is at most the earliest expiry (a lower bound: sweeps recompute it). */
+interface SlotHolds {
+  next: number;
+  readonly byId: Map<string, Hold>;
 }
 
 /** The allocation-free evaluation of a memory store, for the limiters in this package (not public). */
@@ -78,6 +97,34 @@ class LayoutTable {
   private tail = NO_SLOT;
   private allocated = 0;
   evictions = 0;
+  /** Holds per slot (sparse: only keys with open reservations). */
+  readonly holds: (SlotHolds | undefined)[] = [];
+  /** Slots with holds: 0 keeps the usual decision free of any hold lookup. */
+  holdSlots = 0;
+
+  /** Holds of the slot at `offset`, or `undefined`. */
+  holdsAt(offset: number): SlotHolds | undefined {
+    return this.holdSlots === 0 ? undefined : this.holds[offset / this.stride];
+  }
+
+  /** Holds of the slot at `offset`, created when missing. */
+  openHolds(offset: number, next: number): SlotHolds {
+    const slot = offset / this.stride;
+    let slotHolds = this.holds[slot];
+    if (slotHolds === undefined) {
+      slotHolds = { next, byId: new Map() };
+      this.holds[slot] = slotHolds;
+      this.holdSlots += 1;
+    }
+    return slotHolds;
+  }
+
+  /** Forgets the holds of `slot`. */
+  dropHolds(slot: number): void {
+    if (this.holds[slot] === undefined) return;
+    this.holds[slot] = undefined;
+    this.holdSlots -= 1;
+  }
 
   constructor(
     counters: number,
@@ -106,6 +153,7 @@ class LayoutTable {
     if (slot === undefined) return;
     this.slots.delete(key);
     this.keys[slot] = undefined;
+    this.dropHolds(slot);
     this.state.fill(Number.NaN, slot * this.stride, (slot + 1) * this.stride);
     // Move it to the tail so it is recycled first.
     this.unlink(slot);
@@ -129,6 +177,7 @@ class LayoutTable {
       }
       this.unlink(slot);
       this.state.fill(Number.NaN, slot * this.stride, (slot + 1) * this.stride);
+      this.dropHolds(slot);
     }
     this.keys[slot] = key;
     this.slots.set(key, slot);
@@ -194,6 +243,10 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
   let scratchUsed = new Float64Array(16);
   let scratchOffsets = new Int32Array(4);
   let scratchTables: (LayoutTable | undefined)[] = [];
+  // Per operation of a request touching holds: the lapsed holds to give back, and the amounts to apply.
+  let scratchLapsed: (Hold[] | undefined)[] = [];
+  let scratchAmounts: (readonly number[] | undefined)[] = [];
+  let scratchLive: boolean[] = [];
 
   function tableFor(operation: KeyOperation): LayoutTable {
     if (operation.layout === lastLayout && operation.namespace === lastNamespace) return lastTable!;
@@ -242,6 +295,42 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
     }
     const used = scratchUsed;
 
+    // Reservations: sweep lapsed holds of the keys involved, and find the hold being settled.
+    const settleId = request.settle;
+    let holdsTouched = false;
+    let lapsedHolds = 0;
+    for (let index = 0; index < operationCount; index++) {
+      const table = scratchTables[index]!;
+      const slotHolds = table.holdsAt(scratchOffsets[index]!);
+      if (slotHolds === undefined && settleId === undefined) continue;
+      holdsTouched = true;
+      let lapsed: Hold[] | undefined;
+      if (slotHolds !== undefined && slotHolds.next <= nowMs) {
+        let next = Infinity;
+        for (const [id, hold] of slotHolds.byId) {
+          if (hold.expiresAt <= nowMs) {
+            (lapsed ??= []).push(hold);
+            slotHolds.byId.delete(id);
+          } else if (hold.expiresAt < next) next = hold.expiresAt;
+        }
+        slotHolds.next = next;
+        if (slotHolds.byId.size === 0) table.dropHolds(scratchOffsets[index]! / table.stride);
+      }
+      scratchLapsed[index] = lapsed;
+      const operation = operations[index]!;
+      let amounts = operation.amounts;
+      let live = false;
+      if (settleId !== undefined) {
+        live = slotHolds !== undefined && slotHolds.byId.has(settleId);
+        if (!live) {
+          lapsedHolds += 1;
+          amounts = operation.lateAmounts ?? amounts;
+        }
+      }
+      scratchLive[index] = live;
+      scratchAmounts[index] = amounts;
+    }
+
     let allowed = true;
     let retryAfterMs = 0;
     let failedOperation = -1;
@@ -256,7 +345,8 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
       const windows = layout.windows;
       const capacities = operation.capacity;
       const refills = operation.refill;
-      const amounts = operation.amounts;
+      const amounts = holdsTouched ? (scratchAmounts[index] ?? operation.amounts) : operation.amounts;
+      const lapsed = holdsTouched ? scratchLapsed[index] : undefined;
       const count = codes.length;
       for (let counter = 0; counter < count; counter++, flat++) {
         const algorithm = codes[counter]!;
@@ -269,7 +359,15 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
           const period = operation.periods?.[counter];
           if (period) periodStart = period.start;
         }
-        const inUse = rollCounter(state, offset, algorithm, windowMs, capacity, refills[counter]!, nowMs, periodStart);
+        let inUse = rollCounter(state, offset, algorithm, windowMs, capacity, refills[counter]!, nowMs, periodStart);
+        if (lapsed !== undefined) {
+          // A lapsed reservation gives back what it held, like a release (before this decision).
+          for (const hold of lapsed) {
+            const held = hold.held[counter]!;
+            if (held > 0) applyCounter(state, offset, algorithm, windowMs, capacity, -held, hold.reservedAt, hold.periodStarts[counter]!);
+          }
+          inUse = rollCounter(state, offset, algorithm, windowMs, capacity, refills[counter]!, nowMs, periodStart);
+        }
         used[flat] = inUse;
         if (amount > 0 && inUse + amount > capacity) {
           let periodEnd = Infinity;
@@ -299,7 +397,7 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
       const windows = layout.windows;
       const capacities = operation.capacity;
       const refills = operation.refill;
-      const amounts = operation.amounts;
+      const amounts = holdsTouched ? (scratchAmounts[index] ?? operation.amounts) : operation.amounts;
       const count = codes.length;
       for (let counter = 0; counter < count; counter++, flat++) {
         const algorithm = codes[counter]!;
@@ -322,7 +420,27 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
         resetAt[flat] = counterResetAt(state, offset, algorithm, windowMs, capacity, refills[counter]!, nowMs, periodEnd);
       }
     }
-    for (let index = 0; index < operationCount; index++) scratchTables[index] = undefined;
+    const hold = request.hold;
+    if (apply && (hold !== undefined || settleId !== undefined)) {
+      for (let index = 0; index < operationCount; index++) {
+        const table = scratchTables[index]!;
+        const offset = scratchOffsets[index]!;
+        if (settleId !== undefined && scratchLive[index]) {
+          const slotHolds = table.holdsAt(offset)!;
+          slotHolds.byId.delete(settleId);
+          if (slotHolds.byId.size === 0) table.dropHolds(offset / table.stride);
+        }
+        if (hold !== undefined) openHold(table, offset, operations[index]!, hold.id, hold.expiresAt, nowMs);
+      }
+    }
+    for (let index = 0; index < operationCount; index++) {
+      scratchTables[index] = undefined;
+      if (holdsTouched) {
+        scratchLapsed[index] = undefined;
+        scratchAmounts[index] = undefined;
+      }
+    }
+    out.lapsedHolds = settleId === undefined ? undefined : lapsedHolds;
     out.allowed = allowed;
     out.failedOperation = failedOperation;
     out.failedCounter = failedCounter;
@@ -331,11 +449,26 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
     out.resetAt = resetAt;
   }
 
+  function openHold(table: LayoutTable, offset: number, operation: KeyOperation, id: string, expiresAt: number, nowMs: number): void {
+    const held = operation.held;
+    if (held === undefined || !held.some((amount) => amount > 0)) return;
+    const count = held.length;
+    const periodStarts = new Float64Array(count).fill(Number.NaN);
+    for (let counter = 0; counter < count; counter++) {
+      const period = operation.periods?.[counter];
+      if (period) periodStarts[counter] = period.start;
+    }
+    const slotHolds = table.openHolds(offset, expiresAt);
+    if (expiresAt < slotHolds.next) slotHolds.next = expiresAt;
+    slotHolds.byId.set(id, { expiresAt, reservedAt: nowMs, held: Float64Array.from(held), periodStarts });
+  }
+
   function evaluate(request: EvaluateRequest): EvaluateResult {
     let total = 0;
     for (let index = 0; index < request.operations.length; index++) total += request.operations[index]!.layout.codes.length;
     const out: MutableResult = { allowed: true, failedOperation: -1, failedCounter: -1, retryAfterMs: 0, remaining: EMPTY, resetAt: EMPTY };
     evaluateInto(request, new Array<number>(total), new Array<number>(total), out);
+    if (out.lapsedHolds === undefined) delete out.lapsedHolds;
     return out;
   }
 
@@ -353,17 +486,22 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
       lastLayout = undefined;
       lastTable = undefined;
       scratchTables = [];
+      scratchLapsed = [];
+      scratchAmounts = [];
+      scratchLive = [];
     },
     stats() {
       let keys = 0;
       let evictions = 0;
+      let holds = 0;
       for (const layouts of namespaces.values()) {
         for (const table of layouts.values()) {
           keys += table.slots.size;
           evictions += table.evictions;
+          for (const slotHolds of table.holds) if (slotHolds) holds += slotHolds.byId.size;
         }
       }
-      return { keys, layouts: tableCount, evictions };
+      return { keys, layouts: tableCount, evictions, holds };
     },
   };
   fastPaths.set(store, evaluateInto);

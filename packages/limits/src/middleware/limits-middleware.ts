@@ -14,8 +14,9 @@ import type { EvaluateRequest, EvaluateResult, KeyOperation, LimitStore } from '
 import { MICRO_USD, describeWindow, evaluateOnStore, toDecision, type LimitDecision } from '../decision/limit-decision';
 import { durationSchema } from '../duration/duration';
 import { createMemoryStore } from '../memory/memory-store';
-import { budgetCounter, createPlan, planOperation, type CalendarSettings, type LimitPlan, type PlanAmounts, type PlannedCounter } from '../plan/limit-plan';
+import { amountsOf, budgetCounter, createPlan, planOperation, type CalendarSettings, type LimitPlan, type PlanAmounts, type PlannedCounter } from '../plan/limit-plan';
 import { rateLimitAlgorithmSchema } from '../rate-limit/rate-limit-config';
+import { newHoldId, reservationLeaseSchema } from '../reservation/reservation-lease';
 
 /** Configuration of {@link createLimitsMiddleware}. Limits themselves come from each request's policy. */
 export const limitsMiddlewareConfigSchema = z.object({
@@ -27,6 +28,11 @@ export const limitsMiddlewareConfigSchema = z.object({
   algorithm: rateLimitAlgorithmSchema.default('sliding-window'),
   /** Untouched in-flight counts reset after this long (crashed holders). @default '10 m' */
   concurrencyLeaseMs: durationSchema.default(600_000),
+  /**
+   * Tokens and cost reserved by a request that is never settled (crashed process) stop counting
+   * after this long. Model calls must finish well within it. @default '10 m'
+   */
+  reservationLeaseMs: reservationLeaseSchema,
   /** First day of a week for weekly budgets: 0 Sunday … 6 Saturday. @default 1 */
   weekStartsOn: z.number().int().min(0).max(6).default(1),
   /** Key for requests with limits but no principal or user id. @default 'anonymous' */
@@ -173,7 +179,18 @@ export function createLimitsMiddleware(config: LimitsMiddlewareConfig = {}, depe
     const tokens = Math.max(0, Math.ceil(context.estimate.inputTokens + context.estimate.maxOutputTokens));
     const cost = Math.max(0, Math.ceil(context.estimate.costUsd * MICRO_USD - 1e-6));
     const nowMs = now();
-    const request: EvaluateRequest = { nowMs, force: mode === 'warn', operations: operations(targets, { requests: 1, tokens, concurrency: 1, cost }, nowMs, calendar) };
+    // Tokens and cost are held under a lease, so a crashed process's reservation comes back after it.
+    const holdId = tokens > 0 || cost > 0 ? newHoldId() : undefined;
+    const reserveOperations = operations(targets, { requests: 1, tokens, concurrency: 1, cost }, nowMs, calendar);
+    const request: EvaluateRequest =
+      holdId === undefined
+        ? { nowMs, force: mode === 'warn', operations: reserveOperations }
+        : {
+            nowMs,
+            force: mode === 'warn',
+            hold: { id: holdId, expiresAt: nowMs + options.reservationLeaseMs },
+            operations: reserveOperations.map((operation, index) => ({ ...operation, held: amountsOf(targets[index]!.plan, { requests: 0, tokens, concurrency: 0, cost }) })),
+          };
     const result: EvaluateResult = await evaluateOnStore(store, request, context.abortSignal);
     const decision = toDecision(result, request, { mode, costScale: MICRO_USD });
 
@@ -203,8 +220,12 @@ export function createLimitsMiddleware(config: LimitsMiddlewareConfig = {}, depe
         const actualCost = Math.max(0, Math.round(info.costUsd * MICRO_USD));
         const settleAt = now();
         const amounts: PlanAmounts = { requests: 0, tokens: actualTokens - tokens, concurrency: -1, cost: actualCost - cost };
+        // Once the lease lapsed the reservation was given back: count the actual usage in full.
+        const late: PlanAmounts = { requests: 0, tokens: actualTokens, concurrency: -1, cost: actualCost };
+        let settleOperations = operations(targets, amounts, settleAt, calendar, nowMs);
+        if (holdId !== undefined) settleOperations = settleOperations.map((operation, index) => ({ ...operation, lateAmounts: amountsOf(targets[index]!.plan, late) }));
         try {
-          await evaluateOnStore(store, { nowMs: settleAt, force: true, refundAtMs: nowMs, operations: operations(targets, amounts, settleAt, calendar, nowMs) }, undefined);
+          await evaluateOnStore(store, { nowMs: settleAt, force: true, refundAtMs: nowMs, ...(holdId === undefined ? {} : { settle: holdId }), operations: settleOperations }, undefined);
         } catch (error) {
           dependencies.onError?.(error);
         }

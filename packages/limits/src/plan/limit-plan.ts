@@ -44,6 +44,11 @@ export function createPlan(counters: readonly PlannedCounter[]): LimitPlan {
   };
 }
 
+/** The amounts of `plan`'s counters, by source. */
+export function amountsOf(plan: LimitPlan, amounts: PlanAmounts): number[] {
+  return plan.sources.map((source) => amounts[source]);
+}
+
 /** Calendar settings of an operation. */
 export interface CalendarSettings {
   readonly timeZone: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema, type Duration } from '../duration/duration';
+import { reservationLeaseSchema } from '../reservation/reservation-lease';
 
 /** Rate-limit algorithms. */
 export const rateLimitAlgorithmSchema = z.enum(['sliding-window', 'token-bucket', 'fixed-window']);
@@ -42,6 +43,12 @@ export const rateLimiterConfigSchema = z
     maxConcurrent: z.number().int().positive().optional(),
     /** An in-flight count untouched this long is reset (protects against crashed holders). @default '10 m' */
     concurrencyLeaseMs: durationSchema.default(600_000),
+    /**
+     * Tokens held by a `reserve` that is never settled or released (crashed process, lost promise)
+     * stop counting after this long: the first decision on the key after it gives them back.
+     * Requests must finish well within it; a settle after it counts the actual tokens in full. @default '10 m'
+     */
+    reservationLeaseMs: reservationLeaseSchema,
     /** `block` denies over-limit requests; `warn` allows and counts them and reports `reason: 'warned'`. @default 'block' */
     mode: z.enum(['block', 'warn']).default('block'),
   })

@@ -2,6 +2,7 @@ import { CascadeError, parseConfig } from '@cascade/core';
 import { createLayout, type CounterLayout, type CounterSpec, type EvaluateRequest, type EvaluateResult, type KeyOperation, type LimitStore } from '../counter/counter';
 import { MICRO_USD, describeWindow, evaluateOnStore, toDecision, toStoreError, type DecisionContext, type LimitDecision } from '../decision/limit-decision';
 import { createMemoryStore, evaluateIntoOf, type MutableResult } from '../memory/memory-store';
+import { NOT_SETTLED, SETTLED, SETTLED_LATE, newHoldId, type SettleResult } from '../reservation/reservation-lease';
 import { rateLimiterConfigSchema, type RateLimiterConfig } from './rate-limit-config';
 
 /** Dependencies of a limiter: where counters live and what time it is. */
@@ -21,16 +22,22 @@ export interface ConsumeOptions {
   abortSignal?: AbortSignal;
 }
 
-/** A hold on requests, tokens and a concurrency slot, to settle once the call is done. */
+/**
+ * A hold on requests, tokens and a concurrency slot, to settle once the call is done. The tokens are
+ * held for `reservationLeaseMs`: if neither `settle` nor `release` comes by then (a crash), the
+ * first decision on the key after it gives them back.
+ */
 export interface RateLimitReservation {
   readonly decision: LimitDecision;
   /**
    * Settles to the tokens actually used: the unused part of the reservation is refunded, an overrun
-   * is counted; the concurrency slot is freed. Only the first settle/release counts.
+   * is counted; the concurrency slot is freed. Only the first settle/release counts. After the lease
+   * lapsed the reserved tokens were already given back, so the actual tokens are counted in full
+   * (`expired: true`).
    */
-  settle(actual: { tokens: number }, options?: { abortSignal?: AbortSignal }): Promise<void>;
+  settle(actual: { tokens: number }, options?: { abortSignal?: AbortSignal }): Promise<SettleResult>;
   /** Gives back every reserved token and the concurrency slot (the call failed or was aborted). */
-  release(options?: { abortSignal?: AbortSignal }): Promise<void>;
+  release(options?: { abortSignal?: AbortSignal }): Promise<SettleResult>;
 }
 
 /** A rate limiter over one or more windows, for any string key. */
@@ -109,6 +116,7 @@ export function createRateLimiter(config: RateLimiterConfig, dependencies: Limit
   const compiled = compile(options);
   const { layout, capacity, refill, kinds } = compiled;
   const counterCount = kinds.length;
+  const hasTokenCounters = kinds.includes(1);
   const context: DecisionContext = { mode: options.mode, costScale: MICRO_USD };
   const force = options.mode === 'warn';
   const defaultAmounts = amountsFor(1, 0, 0);
@@ -166,9 +174,23 @@ export function createRateLimiter(config: RateLimiterConfig, dependencies: Limit
     return { namespace: options.prefix, key, layout, capacity, refill, amounts };
   }
 
-  async function settleWith(key: string, reservedAtMs: number, amounts: number[], abortSignal: AbortSignal | undefined): Promise<void> {
-    if (amounts.every((amount) => amount === 0)) return;
-    await evaluateOnStore(store, { nowMs: now(), force: true, refundAtMs: reservedAtMs, operations: [operation(key, amounts)] }, abortSignal);
+  /**
+   * Closes a reservation: `amounts` apply while it is held, `lateAmounts` once its lease lapsed
+   * (`holdId` undefined: nothing was held, `amounts` apply).
+   */
+  async function settleWith(key: string, reservedAtMs: number, holdId: string | undefined, amounts: number[], lateAmounts: number[], abortSignal: AbortSignal | undefined): Promise<SettleResult> {
+    if (holdId === undefined) {
+      if (amounts.every((amount) => amount === 0)) return SETTLED;
+      await evaluateOnStore(store, { nowMs: now(), force: true, refundAtMs: reservedAtMs, operations: [operation(key, amounts)] }, abortSignal);
+      return SETTLED;
+    }
+    const result = await evaluateOnStore(
+      store,
+      { nowMs: now(), force: true, refundAtMs: reservedAtMs, settle: holdId, operations: [{ ...operation(key, amounts), lateAmounts }] },
+      abortSignal,
+    );
+    if (result.unavailable) return NOT_SETTLED;
+    return (result.lapsedHolds ?? 0) > 0 ? SETTLED_LATE : SETTLED;
   }
 
   function consumeAmounts(key: string, consumeOptions: Omit<ConsumeOptions, 'abortSignal'> | undefined): number[] {
@@ -260,20 +282,23 @@ export function createRateLimiter(config: RateLimiterConfig, dependencies: Limit
       checkAmount('requests', requests);
       checkAmount('tokens', tokens);
       const nowMs = now();
-      const decision = await run({ nowMs, force, operations: [operation(key, amountsFor(requests, tokens, 1))] }, reserveOptions.abortSignal);
+      // Tokens are held under a lease (a crashed holder's tokens come back after it); requests are not refunded.
+      const holdId = tokens > 0 && hasTokenCounters ? newHoldId() : undefined;
+      const request: EvaluateRequest = { nowMs, force, operations: [{ ...operation(key, amountsFor(requests, tokens, 1)), ...(holdId ? { held: amountsFor(0, tokens, 0) } : {}) }] };
+      const decision = await run(holdId ? { ...request, hold: { id: holdId, expiresAt: nowMs + options.reservationLeaseMs } } : request, reserveOptions.abortSignal);
       let open = decision.allowed && decision.reason !== 'store-unavailable';
       return {
         decision,
         async settle(actual, settleOptions) {
-          if (!open) return;
-          open = false;
           checkAmount('actual tokens', actual.tokens);
-          await settleWith(key, nowMs, amountsFor(0, actual.tokens - tokens, -1), settleOptions?.abortSignal);
+          if (!open) return NOT_SETTLED;
+          open = false;
+          return settleWith(key, nowMs, holdId, amountsFor(0, actual.tokens - tokens, -1), amountsFor(0, actual.tokens, -1), settleOptions?.abortSignal);
         },
         async release(releaseOptions) {
-          if (!open) return;
+          if (!open) return NOT_SETTLED;
           open = false;
-          await settleWith(key, nowMs, amountsFor(0, -tokens, -1), releaseOptions?.abortSignal);
+          return settleWith(key, nowMs, holdId, amountsFor(0, -tokens, -1), amountsFor(0, 0, -1), releaseOptions?.abortSignal);
         },
       };
     },

@@ -65,6 +65,107 @@ describe.skipIf(!REDIS_URL)('createRedisStore (real Redis)', () => {
     });
   }
 
+  it('leases: the script gives back lapsed reservations exactly like the memory store', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({ gap: fc.integer({ min: 0, max: 2_500 }), tokens: fc.integer({ min: 0, max: 120 }), kind: fc.constantFrom('consume', 'reserve', 'keep', 'settle-oldest', 'release-oldest'), actual: fc.integer({ min: 0, max: 120 }) }),
+          { minLength: 1, maxLength: 40 },
+        ),
+        fc.constantFrom<RateLimitAlgorithm>('sliding-window', 'fixed-window', 'token-bucket'),
+        async (steps, algorithm) => {
+          let time = START;
+          const now = () => time;
+          const config = { prefix: `${RUN}lease:${randomUUID()}`, algorithm, reservationLeaseMs: 3_000, maxConcurrent: 4, limits: [{ window: '10 s', tokens: 300 }, { window: '1 s', tokens: 150, tokenBurst: 20 }] };
+          // Token limits only: `remaining` in every decision is the tokens left, so a refund off by one shows.
+          const onRedis = createRateLimiter(config, { now, store: createRedisStore({ timeoutMs: 5_000 }, { client }) });
+          const inMemory = createRateLimiter(config, { now, store: createMemoryStore() });
+          const kept: [Awaited<ReturnType<typeof onRedis.reserve>>, Awaited<ReturnType<typeof inMemory.reserve>>][] = [];
+          for (const step of steps) {
+            time += step.gap;
+            if (step.kind === 'consume') {
+              expect(await onRedis.consume('k', { tokens: step.tokens })).toEqual(await inMemory.consume('k', { tokens: step.tokens }));
+            } else if (step.kind === 'reserve' || step.kind === 'keep') {
+              const pair = [await onRedis.reserve('k', { tokens: step.tokens }), await inMemory.reserve('k', { tokens: step.tokens })] as const;
+              expect(pair[0].decision).toEqual(pair[1].decision);
+              if (step.kind === 'keep') kept.push([pair[0], pair[1]]);
+              else expect(await pair[0].settle({ tokens: step.actual })).toEqual(await pair[1].settle({ tokens: step.actual }));
+            } else {
+              const oldest = kept.shift();
+              if (!oldest) continue;
+              if (step.kind === 'settle-oldest') expect(await oldest[0].settle({ tokens: step.actual })).toEqual(await oldest[1].settle({ tokens: step.actual }));
+              else expect(await oldest[0].release()).toEqual(await oldest[1].release());
+            }
+          }
+          // Whatever is still kept is dropped (a crash): after the lease both stores agree it is gone.
+          time += 3_000;
+          expect(await onRedis.consume('k', { tokens: 0 })).toEqual(await inMemory.consume('k', { tokens: 0 }));
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('leases: budgets on Redis match the memory store through lapses and late commits', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 90_000 }), cents: fc.integer({ min: 0, max: 400 }), actual: fc.integer({ min: 0, max: 400 }), keep: fc.boolean(), settleOldest: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        async (steps) => {
+          let time = Date.parse('2025-05-31T23:40:00Z');
+          const now = () => time;
+          const config = { prefix: `${RUN}lease-budget:${randomUUID()}`, dailyUsd: 10, monthlyUsd: 20, reservationLeaseMs: '1 m' };
+          const onRedis = createBudget(config, { now, store: createRedisStore({ timeoutMs: 5_000 }, { client }) });
+          const inMemory = createBudget(config, { now, store: createMemoryStore() });
+          const kept: [Awaited<ReturnType<typeof onRedis.reserve>>, Awaited<ReturnType<typeof inMemory.reserve>>][] = [];
+          for (const step of steps) {
+            time += step.gap;
+            const pair = [await onRedis.reserve('org', step.cents / 100), await inMemory.reserve('org', step.cents / 100)] as const;
+            expect(pair[0].decision).toEqual(pair[1].decision);
+            if (step.keep) kept.push([pair[0], pair[1]]);
+            else expect(await pair[0].commit(step.actual / 100)).toEqual(await pair[1].commit(step.actual / 100));
+            const oldest = step.settleOldest ? kept.shift() : undefined;
+            if (oldest) expect(await oldest[0].commit(step.actual / 100)).toEqual(await oldest[1].commit(step.actual / 100));
+            expect(await onRedis.check('org')).toEqual(await inMemory.check('org'));
+          }
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it('leases: a crashed process’s token and budget reservations stop counting after the lease', async () => {
+    const child = fileURLToPath(new URL('./__fixtures__/crash-reserve-child.ts', import.meta.url));
+    const prefix = `${RUN}crash`;
+    const reservedAt = Date.parse('2025-05-03T10:00:00Z');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=source', child, REDIS_URL!, prefix, 'user-1', String(reservedAt)], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    });
+    expect(stdout).toBe('reserved');
+    let time = reservedAt + 10 * 60_000 - 1;
+    const store = createRedisStore({}, { client });
+    const limiter = createRateLimiter({ prefix: `${prefix}:rl`, limits: [{ window: '1 d', tokens: 1_000 }], reservationLeaseMs: '10 m' }, { store, now: () => time });
+    const budget = createBudget({ prefix: `${prefix}:budget`, monthlyUsd: 10, reservationLeaseMs: '10 m' }, { store, now: () => time });
+    expect((await limiter.consume('user-1', { tokens: 200 })).allowed).toBe(false);
+    expect((await budget.check('user-1')).remaining).toBe(1);
+    expect(await client.hlen(`${prefix}:rl{user-1}:h`)).toBe(1);
+    time += 1;
+    expect((await limiter.consume('user-1', { tokens: 200 })).allowed).toBe(true);
+    expect((await budget.check('user-1')).remaining).toBe(10);
+    // Swept: the holds hash is gone and the state key carries no marker.
+    expect(await client.exists(`${prefix}:rl{user-1}:h`, `${prefix}:budget{user-1}:h`)).toBe(0);
+  }, 60_000);
+
+  it('leases: a late settle on Redis counts the actual tokens in full and says so; holds keep the hash tag', async () => {
+    let time = START;
+    const limiter = createRateLimiter({ prefix: `${RUN}late`, limits: [{ window: '1 d', tokens: 1_000 }], reservationLeaseMs: '10 m' }, { store: createRedisStore({}, { client }), now: () => time });
+    const hold = await limiter.reserve('u', { tokens: 800 });
+    expect(await client.pttl(`${RUN}late{u}:h`)).toBeGreaterThan(0);
+    time += 10 * 60_000;
+    expect(await hold.settle({ tokens: 300 })).toEqual({ settled: true, expired: true });
+    expect((await limiter.consume('u', { tokens: 700 })).allowed).toBe(true);
+    expect((await limiter.consume('u', { tokens: 1 })).allowed).toBe(false);
+  });
+
   it('budgets: calendar periods, commit and release on Redis', async () => {
     let time = Date.parse('2025-05-10T21:30:00Z');
     const budget = createBudget({ prefix: `${RUN}budget`, dailyUsd: 1, timeZone: 'Europe/Berlin' }, { now: () => time, store: createRedisStore({}, { client }) });

@@ -64,6 +64,18 @@ export function redisKeyOf(namespace: string, key: string): string {
   return `${namespace}{${key}}`;
 }
 
+/** Redis key of a limiter key's open reservations (a hash; same hash tag, same slot). */
+export function redisHoldsKeyOf(namespace: string, key: string): string {
+  return `${namespace}{${key}}:h`;
+}
+
+/** One double per counter: the held amounts (opening a hold) or the amounts once it lapsed (settling). */
+function doublesOf(values: readonly number[] | undefined, count: number): Buffer {
+  const buffer = Buffer.alloc(count * 8);
+  if (values) for (let index = 0; index < count; index++) buffer.writeDoubleLE(values[index] ?? 0, index * 8);
+  return buffer;
+}
+
 /** The per-layout arguments that never change. */
 interface LayoutArguments {
   readonly signature: string;
@@ -149,19 +161,27 @@ function cachedNumbersOf(operation: KeyOperation, doubles: number): Buffer {
 }
 
 function scriptArguments(request: EvaluateRequest, operations: readonly KeyOperation[], refundAtMs: number): (string | number | Buffer)[] {
-  const args: (string | number | Buffer)[] = [LIMIT_SCRIPT_SHA, operations.length];
-  for (let index = 0; index < operations.length; index++) args.push(redisKeyOf(operations[index]!.namespace, operations[index]!.key));
-  args.push(request.nowMs, request.force ? '1' : '0', refundAtMs, operations.length);
+  const args: (string | number | Buffer)[] = [LIMIT_SCRIPT_SHA, 2 * operations.length];
+  for (let index = 0; index < operations.length; index++) {
+    const { namespace, key } = operations[index]!;
+    args.push(redisKeyOf(namespace, key), redisHoldsKeyOf(namespace, key));
+  }
+  const mode = request.settle !== undefined ? 2 : request.hold !== undefined ? 1 : 0;
+  args.push(request.nowMs, (request.force ? 1 : 0) + 2 * mode, refundAtMs, operations.length);
   for (let index = 0; index < operations.length; index++) {
     const operation = operations[index]!;
     const { signature, count, doubles } = argumentsOf(operation.layout);
     args.push(signature, count, cachedNumbersOf(operation, doubles));
+    if (mode !== 0) args.push(doublesOf(mode === 1 ? operation.held : (operation.lateAmounts ?? operation.amounts), operation.layout.codes.length));
   }
+  if (mode === 2) args.push(request.settle!);
+  else if (mode === 1) args.push(request.hold!.id, request.hold!.expiresAt);
   return args;
 }
 
-function parseReply(reply: unknown): EvaluateResult {
+function parseReply(reply: unknown, settling: boolean): EvaluateResult {
   if (!Array.isArray(reply) || reply.length < HEADER) throw new Error(`unexpected script reply ${JSON.stringify(reply)}`);
+  const lapsedHolds = settling ? Number(reply.pop()) : undefined;
   const count = (reply.length - HEADER) >> 1;
   const remaining = new Array<number>(count);
   const resetAt = new Array<number>(count);
@@ -178,8 +198,11 @@ function parseReply(reply: unknown): EvaluateResult {
     retryAfterMs: retry === -2 ? Number.POSITIVE_INFINITY : retry,
     remaining,
     resetAt,
+    ...(lapsedHolds === undefined ? {} : { lapsedHolds }),
   };
 }
+
+const parseUsual = (reply: unknown): EvaluateResult => parseReply(reply, false);
 
 /**
  * Creates the Redis store (ioredis): every decision is one EVALSHA of one Lua script (loaded on
@@ -203,10 +226,12 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
 
   function runScript(operations: readonly KeyOperation[], request: EvaluateRequest, refundAtMs: number): Promise<EvaluateResult> {
     const args = scriptArguments(request, operations, refundAtMs);
-    return client.evalsha(...(args as [string, number, ...(string | number | Buffer)[]])).then(parseReply, (error: unknown) => {
+    const settling = request.settle !== undefined;
+    const parse = settling ? (reply: unknown) => parseReply(reply, true) : parseUsual;
+    return client.evalsha(...(args as [string, number, ...(string | number | Buffer)[]])).then(parse, (error: unknown) => {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       args[0] = LIMIT_SCRIPT;
-      return client.eval(...(args as [string, number, ...(string | number | Buffer)[]])).then(parseReply);
+      return client.eval(...(args as [string, number, ...(string | number | Buffer)[]])).then(parse);
     });
   }
 
@@ -218,9 +243,11 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
     let retryAfterMs = 0;
     let failedOperation = -1;
     let failedCounter = -1;
+    let lapsedHolds = 0;
     for (let index = 0; index < request.operations.length; index++) {
       const operation = request.operations[index]!;
       const result = await runScript([operation], request, refundAtMs);
+      lapsedHolds += result.lapsedHolds ?? 0;
       for (let counter = 0; counter < result.remaining.length; counter++) {
         remaining.push(result.remaining[counter]!);
         resetAt.push(result.resetAt[counter]!);
@@ -238,8 +265,11 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
       // Undo the keys that had room: nothing is consumed unless everything is.
       for (const index of applied) {
         const operation = request.operations[index]!;
-        const undo: KeyOperation = { ...operation, amounts: operation.amounts.map((amount) => (amount > 0 ? -amount : 0)) };
-        await runScript([undo], { ...request, force: true }, request.nowMs);
+        const undoAmounts = operation.amounts.map((amount) => (amount > 0 ? -amount : 0));
+        const undo: KeyOperation = { ...operation, amounts: undoAmounts, lateAmounts: undoAmounts.map(() => 0) };
+        // Closes the hold the request opened on this key, if any.
+        const undoRequest: EvaluateRequest = request.hold ? { nowMs: request.nowMs, force: true, settle: request.hold.id, operations: [undo] } : { nowMs: request.nowMs, force: true, operations: [undo] };
+        await runScript([undo], undoRequest, request.nowMs);
       }
       for (let index = failedOperation + 1; index < request.operations.length; index++) {
         for (let counter = 0; counter < request.operations[index]!.layout.counters.length; counter++) {
@@ -248,7 +278,7 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
         }
       }
     }
-    return { allowed, failedOperation, failedCounter, retryAfterMs, remaining, resetAt };
+    return { allowed, failedOperation, failedCounter, retryAfterMs, remaining, resetAt, ...(request.settle === undefined ? {} : { lapsedHolds }) };
   }
 
   /**
