@@ -1,4 +1,4 @@
-import { createPiiRedactor, redactStream } from '@cascade/guardrails';
+import { createLocalModerator, createPiiRedactor, moderateStream, redactStream } from '@cascade/guardrails';
 
 export interface StreamBenchResult {
   addedDelayUsPerChunk: number;
@@ -6,6 +6,8 @@ export interface StreamBenchResult {
   chunkChars: number;
   chunks: number;
   meanHeldChars: number;
+  /** Stream moderation (local moderator; `warn`, so the whole text flows) after PII redaction: added delay per chunk and throughput. */
+  moderation: { addedDelayUsPerChunk: number; chunksPerSec: number; moderatorCalls: number };
 }
 
 async function* chunksOf(text: string, size: number): AsyncGenerator<string> {
@@ -29,7 +31,25 @@ export async function runStreamBench(text: string, chunkChars = 16): Promise<Str
   const started = performance.now();
   for await (const part of redactStream(chunksOf(text, chunkChars), redactor)) void part;
   const redactMs = performance.now() - started;
+  // The same text, redacted and then moderated as it flows (the middleware's order).
+  const local = createLocalModerator();
+  let moderatorCalls = 0;
+  const moderator = {
+    name: 'local',
+    moderate: (value: string) => {
+      moderatorCalls++;
+      return local.moderate(value);
+    },
+  };
+  const moderatedStarted = performance.now();
+  for await (const part of moderateStream(redactStream(chunksOf(text, chunkChars), redactor), moderator, { action: 'warn' })) void part;
+  const moderatedMs = performance.now() - moderatedStarted;
   return {
+    moderation: {
+      addedDelayUsPerChunk: Math.round(((moderatedMs - redactMs) * 1000) / chunks * 10) / 10,
+      chunksPerSec: Math.round(chunks / (moderatedMs / 1000)),
+      moderatorCalls,
+    },
     addedDelayUsPerChunk: Math.round(((redactMs - passthroughMs) * 1000) / chunks * 10) / 10,
     chunksPerSec: Math.round(chunks / (redactMs / 1000)),
     chunkChars,
