@@ -11,7 +11,11 @@ export type {
 export { resolveStreamMode, attemptStrategy, type AttemptStrategy } from './modes/stream-mode';
 export { estimateUsage } from './usage/estimate-usage';
 export { formatSseEvent, encodeSse } from './sse/encode-sse';
-export { encodeOpenAIChunks, openAIChunkOptionsSchema, openAIErrorBody, type OpenAIChunkOptions } from './sse/encode-openai-chunks';
+export { encodeOpenAIChunks, openAIChunkOptionsSchema, type OpenAIChunkOptions } from './sse/encode-openai-chunks';
+export {
+  openAIErrorBody, openAIErrorResponse, retryAfterSeconds, OPENAI_ERROR_TYPE_BY_CODE, INTERNAL_ERROR_MESSAGE, type OpenAIErrorBody,
+} from './sse/openai-error';
 export { writeSseToNodeResponse } from './http/write-sse-to-node-response';
 export { toSseResponse } from './http/to-sse-response';
+export { SSE_HEARTBEAT } from './http/heartbeat';
 export { sseResponseOptionsSchema, type SseResponseOptions, type ParsedSseResponseOptions } from './http/sse-response-options';

@@ -13,14 +13,16 @@ const serveFlagsSchema = z.object({
   'max-body-bytes': z.coerce.number().int().positive().max(64 * 1024 * 1024).default(1024 * 1024),
   redis: z.string().min(1).optional(),
   'redis-prefix': z.string().min(1).max(200).default(DEFAULT_LIMITS_PREFIX),
+  'heartbeat-ms': z.coerce.number().int().min(0).max(600_000).default(15_000),
 });
 
 /** One JSON line on stderr beside the access log. */
 const logEvent = (event: string, message: string): void => void process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event, message })}\n`);
 
 /**
- * `pnpm demo serve [--port 8787] [--host 127.0.0.1] [--redis redis://…] [--redis-prefix p]` (also
- * `PORT`, `HOST`, `REDIS_URL`, `CASCADE_REDIS_PREFIX`). With Redis, every server on it shares the
+ * `pnpm demo serve [--port 8787] [--host 127.0.0.1] [--redis redis://…] [--redis-prefix p] [--heartbeat-ms 15000]`
+ * (also `PORT`, `HOST`, `REDIS_URL`, `CASCADE_REDIS_PREFIX`, `CASCADE_SSE_HEARTBEAT_MS`). Streamed answers
+ * get an SSE `: ping` comment after that long without a write (0: off). With Redis, every server on it shares the
  * rate, token and budget counters; without, they live in this process. Spend (`/v1/usage`) is in
  * the SQLite file either way. Stops gracefully on SIGINT/SIGTERM and closes Redis and SQLite.
  */
@@ -30,7 +32,7 @@ export async function commandServe(args: string[], terminal: Terminal): Promise<
     options: {
       port: { type: 'string' }, host: { type: 'string' }, 'max-body-bytes': { type: 'string' },
       traces: { type: 'string', multiple: true }, speed: { type: 'string' }, 'no-pacing': { type: 'boolean' }, db: { type: 'string' },
-      redis: { type: 'string' }, 'redis-prefix': { type: 'string' },
+      redis: { type: 'string' }, 'redis-prefix': { type: 'string' }, 'heartbeat-ms': { type: 'string' },
     },
     strict: true,
   });
@@ -38,6 +40,7 @@ export async function commandServe(args: string[], terminal: Terminal): Promise<
   const flags = parseFlags(serveFlagsSchema, {
     port: values.port ?? env('PORT'), host: values.host ?? env('HOST'), 'max-body-bytes': values['max-body-bytes'],
     redis: values.redis ?? env('REDIS_URL'), 'redis-prefix': values['redis-prefix'] ?? env('CASCADE_REDIS_PREFIX'),
+    'heartbeat-ms': values['heartbeat-ms'] ?? env('CASCADE_SSE_HEARTBEAT_MS'),
   });
   const provider = providerFromFlags(values);
   // Redis first: an unreachable Redis stops here (STORE_FAILED, exit 1) before anything listens.
@@ -49,7 +52,9 @@ export async function commandServe(args: string[], terminal: Terminal): Promise<
     await limits.close();
     throw error;
   }
-  const server = createDemoServer({ demo: runtime.demo, keys: runtime.database.keys, maxBodyBytes: flags['max-body-bytes'], log: jsonLinesLogger(process.stderr) });
+  const server = createDemoServer({
+    demo: runtime.demo, keys: runtime.database.keys, maxBodyBytes: flags['max-body-bytes'], heartbeatMs: flags['heartbeat-ms'], log: jsonLinesLogger(process.stderr),
+  });
   let address: Awaited<ReturnType<typeof server.listen>>;
   try {
     address = await server.listen(flags.port, flags.host);

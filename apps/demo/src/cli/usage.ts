@@ -13,6 +13,8 @@ export const USAGE = `Cascade demo — the whole agent, offline by default (repl
                                               --redis / REDIS_URL (prefix: CASCADE_REDIS_PREFIX) so every server process
                                               shares them; Redis unreachable at start: exit 1, later: 429 until it is back.
                                               /v1/usage spend lives in the SQLite database (durable, shared by processes).
+      [--heartbeat-ms 15000]                  streamed answers: an SSE ": ping" comment after this long without
+                                              a write, so proxies keep idle connections (CASCADE_SSE_HEARTBEAT_MS; 0: off)
   pnpm demo admin create-user <userId> [--tier free|starter|pro|business|enterprise]
   pnpm demo admin create-key <userId> [--label name]    prints the key once; stored hashed
   pnpm demo admin set-tier <userId> <tier>

@@ -7,7 +7,7 @@ import type { ApiKeyStore } from '../users/api-key-store';
 import { type Tenant, authenticate } from './authenticate';
 import { CASCADE_MODEL_ID, parseChatCompletionRequest, toChatRequest } from './chat-completion-request';
 import { toChatCompletion } from './chat-completion-response';
-import { HttpError, errorBody, toHttpError } from './http-error';
+import { HttpError, toErrorResponse } from './http-error';
 import { readJsonBody } from './read-json-body';
 import type { AccessLogger } from './request-log';
 
@@ -20,6 +20,8 @@ export interface DemoServerOptions {
   /** Time limit of one request, all tiers included. @default 120000 */
   requestTimeoutMs?: number;
   log?: AccessLogger;
+  /** Streamed completions: an SSE comment (`: ping`) after this long without a write, so proxies keep the connection. 0: off. @default 15000 */
+  heartbeatMs?: number;
 }
 
 /** A running server. */
@@ -47,6 +49,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const requestTimeoutMs = options.requestTimeoutMs ?? 120_000;
   const log = options.log ?? (() => undefined);
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
   const shutdown = new AbortController();
   const inFlight = new Set<Promise<void>>();
 
@@ -64,7 +67,8 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
     if (body.stream) {
       // Buffered: OpenAI clients cannot take back text, so they never receive a rejected draft.
       const stream = streamCascade(demo.agent, chatRequest, { ...runOptions, mode: 'buffered' });
-      await writeSseToNodeResponse(stream, response, { format: 'openai', openai: { includeUsage: body.stream_options?.include_usage === true } });
+      // Heartbeat: the buffered draft writes nothing for seconds, and a proxy would cut the idle connection.
+      await writeSseToNodeResponse(stream, response, { format: 'openai', heartbeatMs, openai: { includeUsage: body.stream_options?.include_usage === true } });
       return;
     }
     const result = await demo.agent.run(chatRequest, runOptions);
@@ -121,10 +125,10 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
         userId = tenant.userId;
       });
     } catch (error) {
-      const httpError = toHttpError(error);
-      code = httpError.code;
+      const answer = toErrorResponse(error);
+      code = answer.body.error.code;
       if (!response.headersSent) {
-        json(response, httpError.status, errorBody(httpError, CascadeError.isInstance(error) ? error.retryAfterMs : undefined), httpError.headers);
+        json(response, answer.status, answer.body, answer.headers);
       } else {
         response.end();
       }

@@ -8,6 +8,8 @@ import { emailRedactor, pricing, recordingLimiter, validator } from '../__fixtur
 import type { CascadeStream } from '../cascade/cascade-stream';
 import { streamCascade } from '../cascade/stream-cascade';
 import type { StreamMode } from '../options/stream-options';
+import { SSE_HEARTBEAT } from './heartbeat';
+import type { SseResponseOptions } from './sse-response-options';
 import { toSseResponse } from './to-sse-response';
 import { writeSseToNodeResponse } from './write-sse-to-node-response';
 
@@ -32,6 +34,7 @@ async function serve(options: {
   middleware?: CascadeMiddleware[];
   format?: 'events' | 'openai';
   mode?: StreamMode;
+  sse?: Pick<SseResponseOptions, 'heartbeatMs'>;
 } = {}): Promise<Served> {
   const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ chunks: ['Hello ', 'from ', 'the cascade.'], usage }], ...options.cheap });
   const strong = new MockChatModel({ modelId: 'strong', responses: [{ chunks: ['Strong ', 'answer.'], usage }], ...options.strong });
@@ -46,6 +49,7 @@ async function serve(options: {
     streams.push(stream);
     await writeSseToNodeResponse(stream, response, {
       format: options.format ?? 'openai',
+      ...options.sse,
       openai: { model: 'cascade', includeUsage: body.stream_options?.include_usage === true },
     });
   };
@@ -117,6 +121,57 @@ describe('OpenAI chunk encoder, read back by the openai client', () => {
     })().then(() => undefined, (caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(String((error as Error).message)).toMatch(/All 2 model attempt/);
+  });
+});
+
+describe('heartbeat on a real connection', () => {
+  // A slow buffered escalation: the rejected draft takes 150 ms, the kept answer streams a chunk every 60 ms.
+  const slow = {
+    mode: 'buffered' as const,
+    sse: { heartbeatMs: 20 },
+    cheap: { modelId: 'cheap', responses: [{ chunks: ['I am ', 'unsure.'], latencyMs: 150, usage }] },
+    strong: { modelId: 'strong', responses: [{ chunks: ['Strong ', 'answer ', 'at last.'], chunkDelayMs: 60, usage }] },
+  };
+
+  it('the openai client reads through the pings: same chunks, usage and [DONE]', async () => {
+    const served = await serve(slow);
+    const stream = await client(served.baseURL).chat.completions.create({
+      model: 'cascade', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true },
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Strong answer at last.');
+    expect(chunks.every((chunk) => chunk.object === 'chat.completion.chunk')).toBe(true);
+    expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
+    expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 24, completion_tokens: 14, total_tokens: 38 });
+  });
+
+  it('on the wire: pings before the first token and between chunks, nothing after [DONE]', async () => {
+    const served = await serve(slow);
+    const response = await fetch(`${served.baseURL}/chat/completions`, { method: 'POST', body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }) });
+    const text = await response.text();
+    const messages = text.split(/(?<=\n\n)/);
+    const firstData = messages.findIndex((message) => message.startsWith('data: '));
+    expect(firstData).toBeGreaterThanOrEqual(3); // 150 ms of draft at one ping per 20 ms
+    expect(messages.slice(0, firstData).every((message) => message === SSE_HEARTBEAT)).toBe(true);
+    const afterFirst = messages.slice(firstData);
+    expect(afterFirst.filter((message) => message === SSE_HEARTBEAT).length).toBeGreaterThan(0);
+    expect(messages.every((message) => message === SSE_HEARTBEAT || message.startsWith('data: '))).toBe(true);
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('stops pinging when the client disconnects', async () => {
+    const served = await serve({ ...slow, cheap: { modelId: 'cheap', responses: [{ chunks: ['x'], latencyMs: 5_000, usage }] } });
+    const controller = new AbortController();
+    const response = await fetch(`${served.baseURL}/chat/completions`, {
+      method: 'POST', body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }), signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe(SSE_HEARTBEAT);
+    controller.abort();
+    await served.streams[0]!.usage;
+    expect(served.cheap.calls[0]!.aborted).toBe(true);
+    expect(served.limiter.settled).toEqual([expect.objectContaining({ outcome: 'aborted' })]);
   });
 });
 

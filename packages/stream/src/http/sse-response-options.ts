@@ -1,7 +1,8 @@
 import type { CascadeError } from '@cascade/core';
 import { z } from 'zod';
 import type { CascadeStreamEvent } from '../events/stream-event';
-import { encodeOpenAIChunks, openAIChunkOptionsSchema, openAIErrorBody } from '../sse/encode-openai-chunks';
+import { encodeOpenAIChunks, openAIChunkOptionsSchema } from '../sse/encode-openai-chunks';
+import { openAIErrorResponse, retryAfterSeconds } from '../sse/openai-error';
 import { encodeSse } from '../sse/encode-sse';
 
 /** Options of the HTTP helpers (`writeSseToNodeResponse`, `toSseResponse`). */
@@ -13,8 +14,23 @@ export const sseResponseOptionsSchema = z
     openai: openAIChunkOptionsSchema.optional(),
     /** Extra response headers. */
     headers: z.record(z.string(), z.string()).optional(),
+    /**
+     * Writes an SSE comment (`: ping`) whenever nothing was written for this long, so proxies and load
+     * balancers (nginx 60 s, AWS ALB 60 s by default) do not cut a response that is waiting for a slow
+     * model or a buffered draft. Clients ignore comments. `0` disables it. @default 15000
+     */
+    heartbeatMs: z.number().int().nonnegative().default(15_000),
+    /**
+     * Format `events` only: sends `retry: <ms>` first, the delay an `EventSource` waits before it
+     * reconnects. Off by default: a reconnect re-runs (and pays for) the whole request.
+     */
+    retryMs: z.number().int().positive().optional(),
   })
-  .strict();
+  .strict()
+  .refine((options) => options.retryMs === undefined || options.format === 'events', {
+    message: '`retryMs` is for format `events`: OpenAI clients do not reconnect',
+    path: ['retryMs'],
+  });
 
 /** What callers pass to the HTTP helpers. */
 export type SseResponseOptions = z.input<typeof sseResponseOptionsSchema>;
@@ -37,15 +53,28 @@ export function encodeFor(events: AsyncIterable<CascadeStreamEvent>, options: Pa
   return options.format === 'openai' ? encodeOpenAIChunks(events, options.openai ?? {}) : encodeSse(events);
 }
 
-/** An error answered before the stream started: its HTTP status, headers and JSON body. */
+/** The `retry:` field sent first (format `events` with `retryMs`), if any. */
+export function retryField(options: ParsedSseResponseOptions): string | undefined {
+  return options.retryMs !== undefined && options.format === 'events' ? `retry: ${options.retryMs}\n\n` : undefined;
+}
+
+/**
+ * An error answered before the stream started: its HTTP status, headers and JSON body. Format `openai`:
+ * {@link openAIErrorResponse}, the body the stream's error chunk carries; format `events`:
+ * `{ error: error.toJSON() }`, the `error` of the typed `error` event.
+ */
 export function errorResponse(error: CascadeError, options: ParsedSseResponseOptions): { status: number; headers: Record<string, string>; body: string } {
+  if (options.format === 'openai') {
+    const answer = openAIErrorResponse(error);
+    return { status: answer.status, headers: { 'content-type': 'application/json; charset=utf-8', ...answer.headers, ...options.headers }, body: JSON.stringify(answer.body) };
+  }
   return {
     status: error.httpStatus,
     headers: {
       'content-type': 'application/json; charset=utf-8',
-      ...(error.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) } : {}),
+      ...(error.retryAfterMs !== undefined ? { 'retry-after': retryAfterSeconds(error.retryAfterMs) } : {}),
       ...options.headers,
     },
-    body: JSON.stringify(options.format === 'openai' ? openAIErrorBody(error) : { error: error.toJSON() }),
+    body: JSON.stringify({ error: error.toJSON() }),
   };
 }

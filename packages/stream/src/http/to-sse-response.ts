@@ -1,16 +1,19 @@
 import { parseConfig } from '@cascade/core';
 import type { CascadeStream } from '../cascade/cascade-stream';
+import { type Heartbeat, SSE_HEARTBEAT, startHeartbeat } from './heartbeat';
 import { peekFirstEvent } from './peek-first-event';
-import { type SseResponseOptions, encodeFor, errorResponse, sseHeaders, sseResponseOptionsSchema } from './sse-response-options';
+import { type SseResponseOptions, encodeFor, errorResponse, retryField, sseHeaders, sseResponseOptionsSchema } from './sse-response-options';
 
 /**
  * A web `Response` streaming a cascade as Server-Sent Events (typed events, or OpenAI chunks with
  * `format: 'openai'`), for fetch-style servers (Next.js route handlers, Hono, Deno, Bun, Workers).
  * Waits for the first event, so a request refused before any model call gets its HTTP status and a JSON
  * error. When the client goes away the body is cancelled, which cancels the stream and its model call.
+ * While nothing has been enqueued for `heartbeatMs` (default 15 s), an SSE comment `: ping` keeps
+ * proxies from closing the idle connection; the timer is cleared when the body closes, errors or is cancelled.
  *
  * @param stream - from `streamCascade`.
- * @param options - format, OpenAI encoder options, extra headers.
+ * @param options - format, OpenAI encoder options, extra headers, `heartbeatMs`, `retryMs` (format `events`).
  * @example
  * export async function POST(request: Request): Promise<Response> {
  *   const { prompt } = await request.json();
@@ -27,13 +30,39 @@ export async function toSseResponse(stream: CascadeStream, options: SseResponseO
   }
   const encoder = new TextEncoder();
   const messages = encodeFor(all, settings);
+  let heartbeat: Heartbeat | undefined;
   const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const retry = retryField(settings);
+      if (retry !== undefined) controller.enqueue(encoder.encode(retry));
+      heartbeat = startHeartbeat(settings.heartbeatMs, () => {
+        // Only while the reader keeps up (a full queue is not an idle connection).
+        if ((controller.desiredSize ?? 0) <= 0) return;
+        try {
+          controller.enqueue(encoder.encode(SSE_HEARTBEAT));
+        } catch {
+          heartbeat?.stop(); // closed or errored meanwhile
+        }
+      });
+    },
     async pull(controller) {
-      const next = await messages.next();
-      if (next.done === true) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
+      let next: IteratorResult<string, void>;
+      try {
+        next = await messages.next();
+      } catch (error) {
+        heartbeat?.stop();
+        throw error;
+      }
+      if (next.done === true) {
+        heartbeat?.stop();
+        controller.close();
+      } else {
+        controller.enqueue(encoder.encode(next.value));
+        heartbeat?.touch();
+      }
     },
     async cancel() {
+      heartbeat?.stop();
       stream.cancel();
       await messages.return(undefined);
     },

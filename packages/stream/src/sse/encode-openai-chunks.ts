@@ -1,6 +1,7 @@
-import { type CascadeError, type FinishReason, type TokenUsage, parseConfig } from '@cascade/core';
+import { type FinishReason, type TokenUsage, parseConfig } from '@cascade/core';
 import { z } from 'zod';
 import type { CascadeStreamEvent } from '../events/stream-event';
+import { openAIErrorBody } from './openai-error';
 
 /** Options of {@link encodeOpenAIChunks}. */
 export const openAIChunkOptionsSchema = z
@@ -29,11 +30,6 @@ const FINISH_REASONS: Readonly<Record<FinishReason, string>> = {
   unknown: 'stop',
 };
 
-/** The OpenAI wire body of an error, as the `openai` SDK reads it from a stream or a response. */
-export function openAIErrorBody(error: CascadeError): { error: { message: string; type: string; code: string; param: null } } {
-  return { error: { message: error.message, type: error.code === 'INVALID_INPUT' ? 'invalid_request_error' : 'cascade_error', code: error.code, param: null } };
-}
-
 /** OpenAI's usage object for a cascade's total usage. */
 function usageBody(usage: TokenUsage): Record<string, unknown> {
   return {
@@ -48,7 +44,8 @@ function usageBody(usage: TokenUsage): Record<string, unknown> {
  * Encodes a cascade stream as OpenAI `chat.completion.chunk` Server-Sent Events ending in
  * `data: [DONE]`, so any OpenAI client can consume it: a role chunk, one chunk per text delta, a chunk
  * with `finish_reason`, and (with `includeUsage`) a usage chunk with the cascade's total usage.
- * A failure becomes `data: {"error": {...}}`, which the `openai` SDK throws as an `APIError`.
+ * A failure becomes `data: {"error": {...}}` ({@link openAIErrorBody}, the same body a JSON error response
+ * carries), which the `openai` SDK throws as an `APIError`.
  *
  * OpenAI clients cannot discard text: stream with `mode: 'buffered'` so they never receive a rejected draft.
  *

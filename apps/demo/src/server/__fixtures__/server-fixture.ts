@@ -11,7 +11,7 @@ import { type LimitsBackend, openLimitsBackend } from '../limits-backend';
 import type { AccessLogEntry } from '../request-log';
 
 /**
- * A demo server on loopback with two tenants: alice (pro) and frank (free). Replay without pacing.
+ * A demo server on loopback with two tenants: alice (pro) and frank (free). Replay without pacing unless `speedup`.
  * Wired like `pnpm demo serve`: spend in the SQLite file's usage ledger, limits on
  * {@link openLimitsBackend} (memory, or Redis with `redisUrl`).
  */
@@ -35,12 +35,16 @@ export interface ServerFixtureOptions {
   databaseFile?: string;
   redisUrl?: string;
   limitsPrefix?: string;
+  /** Replay pacing: recorded timing divided by this. @default false (instant) */
+  speedup?: number | false;
+  /** The server's SSE heartbeat. @default the server's */
+  heartbeatMs?: number;
 }
 
 export async function startServerFixture(options: ServerFixtureOptions = {}): Promise<ServerFixture> {
   const dir = options.databaseFile === undefined ? mkdtempSync(join(tmpdir(), 'cascade-demo-server-')) : undefined;
   const database = openDemoDatabase(options.databaseFile ?? join(dir!, 'demo.sqlite'));
-  const models = await createDemoModels({ kind: 'replay', traceFiles: SAMPLE_TRACE_FILES, speedup: false });
+  const models = await createDemoModels({ kind: 'replay', traceFiles: SAMPLE_TRACE_FILES, speedup: options.speedup ?? false });
   const limits = await openLimitsBackend({ redisUrl: options.redisUrl, prefix: options.limitsPrefix });
   const demo = createDemoAgent(models, { profileStore: database.profiles, usage: database.usage, limits: { store: limits.store, prefix: limits.prefix } });
   await demo.profiles.save(UserProfile.fromTier('pro', 'alice'));
@@ -48,7 +52,10 @@ export async function startServerFixture(options: ServerFixtureOptions = {}): Pr
   const aliceKey = database.keys.create('alice', 'test').key;
   const frankKey = database.keys.create('frank', 'test').key;
   const logs: AccessLogEntry[] = [];
-  const server = createDemoServer({ demo, keys: database.keys, log: (entry) => logs.push(entry), ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}) });
+  const server = createDemoServer({
+    demo, keys: database.keys, log: (entry) => logs.push(entry), ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
   const address = await server.listen(0, '127.0.0.1');
   return {
     baseURL: `http://127.0.0.1:${address.port}/v1`,
