@@ -3,7 +3,7 @@ import { checkArithmetic } from './arithmetic-check';
 
 describe('checkArithmetic', () => {
   it('accepts correct worked steps and flags a wrong one', () => {
-    expect(checkArithmetic('Tom had 20 - 5 = 15 pens, then 15 + 7 = 22.')).toMatchObject({ checked: 2, errors: 0, lastResult: 22 });
+    expect(checkArithmetic('Tom had 20 - 5 = 15 pens, then 15 + 7 = 22.')).toMatchObject({ checked: 2, errors: 0, lastResult: 22, results: [15, 22] });
     const report = checkArithmetic('Tom had 20 - 5 = 15 pens, then 15 + 7 = 23.');
     expect(report).toMatchObject({ checked: 2, errors: 1, lastResult: 23 });
     expect(report.firstError).toContain('15 + 7 = 23');

@@ -32,6 +32,8 @@ const FLAG_GLUED_MINUS = 4;
 
 const MAX_TOKENS = 128;
 const MAX_DEPTH = 16;
+/** Computed results kept for the report. */
+const MAX_RESULTS = 64;
 /** Longest unit word skipped between a number and an operator ("16 eggs - 3"). */
 const MAX_UNIT_LENGTH = 14;
 
@@ -52,6 +54,8 @@ export interface ArithmeticReport {
   firstError?: string;
   /** The value of the right-hand side of the last checked equality (the last computed result). */
   lastResult?: number;
+  /** The right-hand sides of the checked equalities in order (the computed results), at most 64. */
+  results: number[];
 }
 
 interface ScanState {
@@ -63,6 +67,7 @@ interface ScanState {
   errors: number;
   firstError: string | undefined;
   lastResult: number | undefined;
+  results: number[];
 }
 
 // Parser state over the token buffers (module-level: the checker is synchronous and not re-entrant).
@@ -287,6 +292,7 @@ function checkPair(text: string, state: ScanState, leftFrom: number, leftTo: num
     (rightPercent && (agrees(literal, rightAlternative, decimals, approximate) || agrees(literal * 100, rightAlternative, decimals, approximate)));
   state.checked++;
   state.lastResult = right;
+  if (state.results.length < MAX_RESULTS) state.results.push(right);
   if (!holds) {
     state.errors++;
     if (state.firstError === undefined) state.firstError = text.slice(state.start, runEnd).trim().slice(0, 120);
@@ -318,7 +324,7 @@ function lastKind(state: ScanState): number {
  * checkArithmetic('She has 16 - 3 = 13 eggs, sells 13 * $2 = $28.'); // { checked: 2, errors: 1, ... }
  */
 export function checkArithmetic(text: string): ArithmeticReport {
-  const state: ScanState = { count: 0, overflow: false, start: 0, checked: 0, errors: 0, firstError: undefined, lastResult: undefined };
+  const state: ScanState = { count: 0, overflow: false, start: 0, checked: 0, errors: 0, firstError: undefined, lastResult: undefined, results: [] };
   const length = text.length;
   let index = 0;
   let inFence = false;
@@ -531,7 +537,7 @@ export function checkArithmetic(text: string): ArithmeticReport {
     index++;
   }
   flushRun(text, state, length);
-  const report: ArithmeticReport = { checked: state.checked, errors: state.errors };
+  const report: ArithmeticReport = { checked: state.checked, errors: state.errors, results: state.results };
   if (state.firstError !== undefined) report.firstError = state.firstError;
   if (state.lastResult !== undefined) report.lastResult = state.lastResult;
   return report;

@@ -66,6 +66,37 @@ describe('createDefaultValidator', () => {
     }
   });
 
+  it('treats a closing what/how question over given numbers as quantitative, not a request that merely holds numbers', () => {
+    const floor = 'Lena lives on floor 3 of a 12-floor building. She rides the lift up 5 floors to visit a friend. What floor is her friend on?';
+    expect(names(judge(floor, 'She starts on floor 3 and goes up 5, so 3 + 5 = 8.\n#### 8'))).toContain('difficulty');
+    expect(names(judge('I have 2 cats and 3 dogs. Suggest playful names for them.', 'Try Pixel and Mochi for the cats, and Biscuit, Scout and Juno for the dogs.'))).not.toContain('difficulty');
+  });
+
+  it('penalizes a final answer that quietly alters the computed result', () => {
+    const share = '3 friends share 7 pizzas equally. How much pizza does each friend get?';
+    const altered = judge(share, 'Each gets 7 / 3 = 2.33 pizzas.\n#### 2');
+    expect(altered.signals.find((signal) => signal.detail?.includes('alters the computed'))).toBeDefined();
+    expect(judge(share, 'Each gets 7 / 3 = 2.33 pizzas.\n#### 2.33').signals.some((signal) => signal.detail?.includes('alters the computed'))).toBe(false);
+    const right = judge(MATH, '4 pens cost 4 * $3 = $12.\nThe change is $20 - $12 = $8.\n#### 8');
+    expect(right.signals.some((signal) => signal.detail?.includes('alters the computed'))).toBe(false);
+  });
+
+  it('penalizes a final answer more precise than every number of the question', () => {
+    const rope = 'A rope 10 m long is cut into 3 equal pieces. How long is each piece in meters?';
+    expect(judge(rope, 'Each piece is 10 / 3 = 3.333 m long.\n#### 3.333').signals.some((signal) => signal.detail?.includes('more precise'))).toBe(true);
+    const apples = 'Apples cost $1.25 each. How much do 3 apples cost in dollars?';
+    const priced = judge(apples, 'Three apples cost 3 * $1.25 = $3.75.\n#### 3.75');
+    expect(priced.signals.some((signal) => signal.detail?.includes('more precise'))).toBe(false);
+    expect(priced.passed).toBe(true);
+  });
+
+  it('penalizes rounding to a whole number the question never asked for', () => {
+    const text = 'Each gets 25 / 2 = 12.5 dollars, but since you cannot have a half dollar, we round down to 12.\n#### 12';
+    expect(names(judge('Sam splits 25 dollars between 2 friends. How much does each friend get?', text))).toContain('coercion');
+    expect(names(judge('Sam splits 25 dollars between 2 friends. How much does each friend get, rounded down to whole dollars?', text))).not.toContain('coercion');
+    expect(names(judge(MATH, '4 pens cost 4 * $3 = $12.\nThe change is $20 - $12 = $8.\n#### 8'))).not.toContain('coercion');
+  });
+
   it('checks JSON when required by responseFormat or asked in the prompt', () => {
     const required: ChatRequest = { messages: [{ role: 'user', content: 'List two colors.' }], responseFormat: { type: 'json_object' } };
     expect(judge(required, '{"colors": ["red", "blue"]}').passed).toBe(true);

@@ -5,7 +5,7 @@ import type { ChatRequest } from '../model/chat-request';
 import type { ChatResult } from '../model/chat-result';
 import { checkArithmetic } from './arithmetic-check';
 import { assessQueryComplexity } from './complexity';
-import { allWholeNumbers, countNumbers, countUnusedNumbers, extractFinalAnswer, isQuantitativeQuestion } from './final-answer';
+import { countNumbers, countUnusedNumbers, extractFinalAnswer, isQuantitativeQuestion, maxDecimals, mentionsNumber } from './final-answer';
 import { checkJson, jsonExpectation } from './json-check';
 import type { ComplexityVerdict, PartialVerdict, QualityInput, QualitySignal, QualityValidator, QualityVerdict } from './quality-validator';
 import {
@@ -66,9 +66,17 @@ const IMPACT = {
   longPrompt: -0.4,
   verboseSolution: -0.8,
   fractionalCount: -2.0,
-  fractionalFromWholes: -0.8,
+  excessPrecision: -1.5,
   unusedNumber: -1.0,
+  alteredFinal: -1.0,
+  coercion: -1.0,
 } as const;
+
+/** The question itself asks for rounding or an estimate, so rounding in the answer is expected. */
+const ASKS_TO_ROUND = /\b(?:round|nearest|whole|estimate|approximat)/i;
+/** The answer forces a result into a whole number ("rounded up", "can't have half a bus"). */
+const COERCION =
+  /\b(?:round(?:ed|ing)? (?:up|down|off|to|it|this|that)|rounding|nearest (?:whole|integer|dollar|cent)|whole number|(?:can'?t|cannot|can not) (?:have|buy|sell|make|be|use|get) (?:a |an )?(?:half|fraction|partial|part of))\b/i;
 
 const ASKS_FOR_COUNT = /\bhow many\b/i;
 
@@ -169,10 +177,17 @@ function judge(config: ResolvedConfig, request: ChatRequest, draft: ChatResult, 
           } else if (report.errors === 0 && report.checked >= 2 && report.lastResult !== undefined && nearlyEqual(final.value, report.lastResult)) {
             add('verified', IMPACT.verifiedSolution, `${report.checked} equalities hold, final answer is the last result`);
           }
+          // A stated answer that no step computed and the question does not give, yet within the
+          // mismatch tolerance of the last result, quietly rounds or alters what was computed.
+          const mismatched = report.lastResult !== undefined && !nearlyEqual(final.value, report.lastResult);
+          if (final.marked && !mismatched && report.results.length > 0 && !isAmong(final.value, report.results) && !mentionsNumber(prompt, final.value)) {
+            add('final-answer', IMPACT.alteredFinal, `final ${final.value} alters the computed ${report.lastResult ?? ''}`);
+          }
           if (!Number.isInteger(final.value)) {
-            // Counts are whole; other answers may be fractional, but integer data rarely gives 3.33.
+            // Counts are whole; other answers may be fractional, but a result more precise than all
+            // of its data ("3.33" from whole numbers, "3.125" from dollars and cents) is an inexact step.
             if (ASKS_FOR_COUNT.test(prompt)) add('final-answer', IMPACT.fractionalCount, `fractional count ${final.value}`);
-            else if (allWholeNumbers(prompt)) add('final-answer', IMPACT.fractionalFromWholes, `fractional ${final.value} from whole data`);
+            else if (final.decimals > maxDecimals(prompt)) add('final-answer', IMPACT.excessPrecision, `${final.value} is more precise than the question's numbers`);
           }
         }
       }
@@ -182,6 +197,8 @@ function judge(config: ResolvedConfig, request: ChatRequest, draft: ChatResult, 
       const unused = countUnusedNumbers(prompt, text);
       if (unused > 0) add('coverage', IMPACT.unusedNumber * Math.min(2, unused), `${unused} number(s) of the question unused`);
     }
+    // Forcing a result to a whole number the question never asked for patches a setup that did not come out even.
+    if (quantitative && config.hedging && COERCION.test(text) && !ASKS_TO_ROUND.test(prompt)) add('coercion', IMPACT.coercion, 'rounds a result to a whole number unasked');
     if (quantitative && endsAbruptly(text) && extractFinalAnswer(text)?.marked !== true) add('truncation', IMPACT.abruptEnd, 'ends without punctuation');
     if (config.hedging) {
       const hedges = countHedges(text);
@@ -225,6 +242,18 @@ function judge(config: ResolvedConfig, request: ChatRequest, draft: ChatResult, 
   return { score, passed, signals, reason };
 }
 
+/** True when `value` is one of `results`, also as a percent's fraction or the reverse (0.25 and 25). */
+function isAmong(value: number, results: readonly number[]): boolean {
+  for (const result of results) {
+    if (sameNumber(result, value) || sameNumber(result * 100, value) || sameNumber(result, value * 100)) return true;
+  }
+  return false;
+}
+
+function sameNumber(left: number, right: number): boolean {
+  return Math.abs(left - right) <= 1e-6 * Math.max(1, Math.abs(left), Math.abs(right));
+}
+
 function nearlyEqual(left: number, right: number): boolean {
   return Math.abs(left - right) <= 1e-6 * Math.max(1, Math.abs(left), Math.abs(right)) || Math.abs(left - right) < 0.5;
 }
@@ -247,7 +276,9 @@ function completeLines(text: string): string {
  * - Proofs of error: arithmetic that does not hold ("16 - 3 = 12", "<<9*2=20>>"), a marked final
  *   answer that differs from the last computed result, no final number to a quantitative question.
  * - Doubt: hedges ("I'm not sure", "cannot be determined"); in worked solutions also patches
- *   ("however", "assuming", "approximately").
+ *   ("however", "assuming", "approximately") and rounding to a whole number the question never asked for.
+ * - Unreliable final answers: one that quietly alters the computed result (2.33 stated as 2) and
+ *   no step computed, one more precise than every number of the question (3.333 from whole data).
  * - Form: JSON asked in words but invalid, another script than the question, an ignored length.
  * - Confidence: mean token probability when logprobs are present.
  * - Difficulty of a quantitative question (many numbers, long statement, a rambling solution).

@@ -6,6 +6,13 @@
 const ASKS_FOR_QUANTITY =
   /\b(?:how (?:many|much|long|far|old|fast|often)|what (?:is|was|are|were|will) the (?:total|number|amount|cost|price|sum|difference|average|percentage|area|value)|calculate|compute|what percent(?:age)?|total (?:number|amount|cost))\b/i;
 
+/**
+ * A closing question asking what or how (tall, soon…): with numbers given, it asks for a computed value.
+ * "How" before a verb ("How does the painting reflect…?") asks for an explanation and does not count.
+ */
+const ASKS_WHAT_OR_HOW =
+  /\b(?:what(?:'s|’s)?|how(?! (?:do|does|did|can|could|would|should|will|might|may|is|are|was|were|has|have|had)\b)|find|determine)\b[^.!?\n]{0,240}\?\s*$/i;
+
 /** Counts the numbers written in `text` with digits ("16", "$2.50", "80,000" count once each). */
 export function countNumbers(text: string): number {
   let count = 0;
@@ -20,9 +27,14 @@ export function countNumbers(text: string): number {
   return count;
 }
 
-/** True for a question that asks for a quantity and gives numbers to compute it from. */
+/**
+ * True for a question that gives numbers to compute from and asks for a quantity: a quantity phrase
+ * ("how many", "what is the total") anywhere, or a closing what/how question ("What floor is he on?").
+ */
 export function isQuantitativeQuestion(prompt: string): boolean {
-  return countNumbers(prompt) >= 2 && ASKS_FOR_QUANTITY.test(prompt.length > 4000 ? prompt.slice(prompt.length - 4000) : prompt);
+  if (countNumbers(prompt) < 2) return false;
+  const tail = prompt.length > 4000 ? prompt.slice(prompt.length - 4000) : prompt;
+  return ASKS_FOR_QUANTITY.test(tail) || ASKS_WHAT_OR_HOW.test(tail.length > 300 ? tail.slice(tail.length - 300) : tail);
 }
 
 /** The final answer of a worked solution. */
@@ -30,12 +42,23 @@ export interface FinalAnswer {
   value: number;
   /** True when stated explicitly ("#### 18", "The answer is 18", "\boxed{18}", "Answer: 18"). */
   marked: boolean;
+  /** Decimal places written, trailing zeros aside ("12.50" has 1, "18" has 0). */
+  decimals: number;
 }
 
 const MARKED_ANSWER = /(?:####|answer is|answer:|answer =|\\boxed\{)[\s*:$€£]{0,6}(-?\d[\d,]*(?:\.\d+)?)/gi;
 
 function toNumber(raw: string): number {
   return Number(raw.replace(/,/g, ''));
+}
+
+/** Decimal places of a written number, trailing zeros aside. */
+function decimalsOf(raw: string): number {
+  const point = raw.indexOf('.');
+  if (point < 0) return 0;
+  let last = raw.length - 1;
+  while (last > point && raw.charCodeAt(last) === 48) last--;
+  return last - point;
 }
 
 /**
@@ -51,7 +74,7 @@ export function extractFinalAnswer(text: string): FinalAnswer | undefined {
   for (let match = MARKED_ANSWER.exec(text); match !== null; match = MARKED_ANSWER.exec(text)) marked = match[1];
   if (marked !== undefined) {
     const value = toNumber(marked);
-    if (Number.isFinite(value)) return { value, marked: true };
+    if (Number.isFinite(value)) return { value, marked: true, decimals: decimalsOf(marked) };
   }
   // The last number in the tail, read backwards.
   const stop = Math.max(0, text.length - 200);
@@ -70,12 +93,13 @@ export function extractFinalAnswer(text: string): FinalAnswer | undefined {
     start--;
   }
   if (start > 0 && text.charCodeAt(start - 1) === 45) start--;
-  const value = toNumber(text.slice(start, cursor + 1));
-  return Number.isFinite(value) ? { value, marked: false } : undefined;
+  const raw = text.slice(start, cursor + 1);
+  const value = toNumber(raw);
+  return Number.isFinite(value) ? { value, marked: false, decimals: decimalsOf(raw) } : undefined;
 }
 
 /** Calls `visit` with each number written in digits in `text` (commas removed), in order. */
-function forEachNumber(text: string, visit: (value: number, hasDecimals: boolean) => boolean | void): void {
+function forEachNumber(text: string, visit: (value: number, decimals: number) => boolean | void): void {
   let index = 0;
   const length = text.length;
   while (index < length) {
@@ -85,7 +109,7 @@ function forEachNumber(text: string, visit: (value: number, hasDecimals: boolean
       continue;
     }
     let value = 0;
-    let hasDecimals = false;
+    let decimals = 0;
     while (index < length) {
       const digit = text.charCodeAt(index);
       if (digit >= 48 && digit <= 57) value = value * 10 + (digit - 48);
@@ -97,14 +121,17 @@ function forEachNumber(text: string, visit: (value: number, hasDecimals: boolean
     if (text.charCodeAt(index) === 46 && isDigitAt(text, index + 1)) {
       index++;
       let scale = 0.1;
+      let places = 0;
       while (index < length && isDigitAt(text, index)) {
-        value += (text.charCodeAt(index) - 48) * scale;
+        const digit = text.charCodeAt(index) - 48;
+        value += digit * scale;
         scale /= 10;
+        places++;
+        if (digit !== 0) decimals = places;
         index++;
       }
-      hasDecimals = true;
     }
-    if (visit(value, hasDecimals) === false) return;
+    if (visit(value, decimals) === false) return;
   }
 }
 
@@ -113,14 +140,25 @@ function isDigitAt(text: string, index: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-/** True when every number of `text` is whole ("3 apples at $2" but not "$2.50"). */
-export function allWholeNumbers(text: string): boolean {
-  let whole = true;
-  forEachNumber(text, (_value, hasDecimals) => {
-    if (hasDecimals) whole = false;
-    return whole;
+/** The most decimal places of any number in `text`, trailing zeros aside ("3 apples at $2.50" gives 1). */
+export function maxDecimals(text: string): number {
+  let most = 0;
+  forEachNumber(text, (_value, decimals) => {
+    if (decimals > most) most = decimals;
   });
-  return whole;
+  return most;
+}
+
+/** True when `text` writes `value` in digits, also as a percent's fraction or the reverse (25 and 0.25). */
+export function mentionsNumber(text: string, value: number): boolean {
+  let found = false;
+  const close = (left: number, right: number): boolean => Math.abs(left - right) <= 1e-6 * Math.max(1, Math.abs(left), Math.abs(right));
+  const magnitude = Math.abs(value);
+  forEachNumber(text, (written) => {
+    found = close(written, magnitude) || close(written * 100, magnitude) || close(written, magnitude * 100);
+    return !found;
+  });
+  return found;
 }
 
 /**
