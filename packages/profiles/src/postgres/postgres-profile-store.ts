@@ -6,6 +6,7 @@ import type { ProfileStore, StoreCallOptions } from '../store/profile-store';
 import { toStoreError } from '../store/store-error';
 import { quoteIdentifier, sqlIdentifierSchema } from '../store/table-name';
 import { raceAbort } from '../util/race-abort';
+import { checkout, isCheckoutPool, OutcomeUnknownError, release, runStatement, type StatementSession } from './cancellable-statement';
 
 /** Configuration of {@link createPostgresProfileStore}. */
 export const postgresProfileStoreConfigSchema = z.strictObject({
@@ -19,6 +20,12 @@ export const postgresProfileStoreConfigSchema = z.strictObject({
   createTable: z.boolean().default(true),
   /** Connections of the pool the store opens itself. @default 10 */
   maxConnections: z.number().int().positive().default(10),
+  /**
+   * After an abort, how long the store waits for PostgreSQL to cancel the running statement (or for
+   * it to finish). When neither is confirmed in time the connection is closed and a write rejects with
+   * `STORE_FAILED`, `details.outcome: 'unknown'`. @default 5000
+   */
+  cancelTimeoutMs: z.number().int().positive().default(5000),
 });
 
 /** What callers write to configure the PostgreSQL store. */
@@ -31,8 +38,17 @@ export interface PostgresQueryable {
 
 /** Dependencies of the PostgreSQL store. */
 export interface PostgresProfileStoreDependencies {
-  /** Your pool (shared with the app; `close` leaves it open). */
+  /**
+   * Your pool (shared with the app; `close` leaves it open). A `pg.Pool` lets the store cancel a
+   * running statement on abort; with anything else (a `pg.Client`, a wrapper with only `query`) an
+   * aborted write reports `details.outcome: 'unknown'`.
+   */
   pool?: PostgresQueryable;
+  /**
+   * Where `pg_cancel_backend` is sent from (a short-lived connection per abort).
+   * @default the pool's own connection settings
+   */
+  cancelConnection?: string | pg.ClientConfig;
 }
 
 /** The PostgreSQL store. */
@@ -60,7 +76,11 @@ const ALREADY_EXISTS = new Set(['23505', '42P07', '42P06']);
  * (with PostgreSQL's default `synchronous_commit = on`). Default profiles are created insert-if-absent,
  * so two servers meeting a new user at once agree on one profile.
  *
- * An abort stops waiting; a statement already sent may still commit.
+ * Aborts are honest: an abort before the statement is sent touches nothing; an abort while it runs
+ * cancels it on the server (`pg_cancel_backend` from a short-lived connection) and waits for the
+ * truth. `ABORTED`/`TIMEOUT` means nothing was written. A statement that committed before the cancel
+ * took effect resolves normally (the write landed, whatever the signal says). A cancel not confirmed
+ * within `cancelTimeoutMs` rejects with `STORE_FAILED`, `details: { aborted: true, outcome: 'unknown' }`.
  *
  * @throws CascadeError `INVALID_CONFIG` for bad config; calls reject with `STORE_FAILED` on database
  *   errors (retryable for connection resets and serialization failures) and `INVALID_CONFIG` for bad stored data.
@@ -80,6 +100,17 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
   // An idle client's error (server restart) must not crash the process; the next query reports it.
   ownPool?.on('error', () => undefined);
   const pool: PostgresQueryable = dependencies.pool ?? ownPool!;
+  // Statements run on a checked-out client whose backend can be cancelled; other queryables cannot.
+  const checkoutPool: pg.Pool | undefined = ownPool ?? (isCheckoutPool(dependencies.pool) ? dependencies.pool : undefined);
+  const cancelConnection = dependencies.cancelConnection ?? checkoutPool?.options;
+  const cancel = {
+    timeoutMs: options.cancelTimeoutMs,
+    openClient: (): pg.Client =>
+      new pg.Client({
+        ...(typeof cancelConnection === 'string' ? { connectionString: cancelConnection } : cancelConnection),
+        connectionTimeoutMillis: options.cancelTimeoutMs,
+      }),
+  };
   const table = options.schema ? `${quoteIdentifier(options.schema)}.${quoteIdentifier(options.tableName)}` : quoteIdentifier(options.tableName);
   const columns = '(user_id, schema_version, tier, data, updated_at)';
   let ready: Promise<void> | undefined;
@@ -112,14 +143,50 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
     return ready;
   }
 
-  async function query<R extends pg.QueryResultRow>(what: string, signal: AbortSignal | undefined, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
-    throwIfAborted(signal, `PostgreSQL profile store: ${what}`);
+  /**
+   * One statement in its own implicit transaction. `writes`: whether an unknown outcome matters
+   * (a read whose cancel was not confirmed is simply `ABORTED`).
+   */
+  async function query<R extends pg.QueryResultRow>(what: string, signal: AbortSignal | undefined, text: string, values: unknown[], writes: boolean): Promise<pg.QueryResult<R>> {
+    const label = `PostgreSQL profile store: ${what}`;
+    throwIfAborted(signal, label);
     try {
-      await raceAbort(ensureReady(), signal, `PostgreSQL profile store: ${what}`);
-      return await raceAbort(pool.query<R>(text, values), signal, `PostgreSQL profile store: ${what}`);
+      await raceAbort(ensureReady(), signal, label);
+      if (!checkoutPool) return await uncancellable(pool.query<R>(text, values), signal, label);
+      const session = await checkout(checkoutPool, signal, label);
+      try {
+        return await runStatement<R>(session, text, values, signal, label, cancel);
+      } finally {
+        release(session);
+      }
     } catch (error) {
-      throw toStoreError(error, `PostgreSQL profile store: ${what}`);
+      throw storeError(error, label, writes);
     }
+  }
+
+  /** A statement on a queryable the store cannot cancel: an abort after it was sent leaves its outcome unknown. */
+  async function uncancellable<T>(pending: Promise<T>, signal: AbortSignal | undefined, label: string): Promise<T> {
+    let settled = false;
+    const done = (): void => {
+      settled = true;
+    };
+    pending.then(done, done);
+    try {
+      return await raceAbort(pending, signal, label);
+    } catch (error) {
+      if (!settled && CascadeError.isInstance(error)) throw new OutcomeUnknownError(error);
+      throw error;
+    }
+  }
+
+  function storeError(error: unknown, label: string, writes: boolean): CascadeError {
+    if (!(error instanceof OutcomeUnknownError)) return toStoreError(error, label);
+    if (!writes) return error.abortError;
+    return new CascadeError(
+      'STORE_FAILED',
+      `${label} was aborted while its statement ran, and the cancel was not confirmed: the write may still commit. Load the profile to see what is stored.`,
+      { cause: error.abortError, details: { aborted: true, outcome: 'unknown' } },
+    );
   }
 
   const values = (profile: UserProfile): unknown[] => {
@@ -137,7 +204,7 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
       }
     },
     async load(userId, callOptions) {
-      const result = await query<Row>(`load "${userId}"`, callOptions?.abortSignal, `SELECT data FROM ${table} WHERE user_id = $1`, [userId]);
+      const result = await query<Row>(`load "${userId}"`, callOptions?.abortSignal, `SELECT data FROM ${table} WHERE user_id = $1`, [userId], false);
       const row = result.rows[0];
       return row ? UserProfile.fromJSON(row.data) : undefined;
     },
@@ -148,6 +215,7 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
         `INSERT INTO ${table} ${columns} VALUES ($1, $2, $3, $4::jsonb, now())
          ON CONFLICT (user_id) DO UPDATE SET schema_version = EXCLUDED.schema_version, tier = EXCLUDED.tier, data = EXCLUDED.data, updated_at = now()`,
         values(profile),
+        true,
       );
     },
     async saveMany(profiles, callOptions) {
@@ -156,18 +224,11 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
       const chunkSize = 5000;
       const chunks: UserProfile[][] = [];
       for (let start = 0; start < profiles.length; start += chunkSize) chunks.push(profiles.slice(start, start + chunkSize));
-      if (chunks.length > 1 && !dependencies.pool && ownPool) {
-        const client = await ownPool.connect().catch((error: unknown) => {
-          throw toStoreError(error, `PostgreSQL profile store: save ${profiles.length} profiles`);
-        });
-        try {
-          await runChunks(client, chunks, callOptions?.abortSignal, true);
-        } finally {
-          client.release();
-        }
+      if (chunks.length > 1 && checkoutPool) {
+        await runTransaction(checkoutPool, chunks, callOptions?.abortSignal);
         return;
       }
-      await runChunks(pool, chunks, callOptions?.abortSignal, false);
+      await runChunks(chunks, callOptions?.abortSignal);
     },
     async create(profile, callOptions) {
       const result = await query<Row>(
@@ -178,18 +239,19 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
          )
          SELECT data FROM inserted UNION ALL SELECT data FROM ${table} WHERE user_id = $1 AND NOT EXISTS (SELECT 1 FROM inserted)`,
         values(profile),
+        true,
       );
       let row = result.rows[0];
       if (!row) {
         // A concurrent create committed after this statement's snapshot: the insert did nothing and
         // the SELECT above could not see the winner. A new statement (new snapshot) reads it.
-        const winner = await query<Row>(`create "${profile.userId}"`, callOptions?.abortSignal, `SELECT data FROM ${table} WHERE user_id = $1`, [profile.userId]);
+        const winner = await query<Row>(`create "${profile.userId}"`, callOptions?.abortSignal, `SELECT data FROM ${table} WHERE user_id = $1`, [profile.userId], false);
         row = winner.rows[0];
       }
       return row ? UserProfile.fromJSON(row.data) : profile;
     },
     async delete(userId, callOptions) {
-      const result = await query(`delete "${userId}"`, callOptions?.abortSignal, `DELETE FROM ${table} WHERE user_id = $1`, [userId]);
+      const result = await query(`delete "${userId}"`, callOptions?.abortSignal, `DELETE FROM ${table} WHERE user_id = $1`, [userId], true);
       return (result.rowCount ?? 0) > 0;
     },
     async dropTable() {
@@ -205,44 +267,72 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
     },
   };
 
-  async function runChunks(client: PostgresQueryable, chunks: readonly UserProfile[][], signal: AbortSignal | undefined, transaction: boolean): Promise<void> {
-    const what = `save ${chunks.reduce((sum, chunk) => sum + chunk.length, 0)} profiles`;
-    const statement = (chunk: readonly UserProfile[]): { text: string; params: unknown[] } => {
-      const params: unknown[] = [];
-      const rows = chunk.map((profile) => {
-        const base = params.length;
-        params.push(...values(profile));
-        return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}::jsonb, now())`;
-      });
-      return {
-        text: `INSERT INTO ${table} ${columns} VALUES ${rows.join(', ')}
-               ON CONFLICT (user_id) DO UPDATE SET schema_version = EXCLUDED.schema_version, tier = EXCLUDED.tier, data = EXCLUDED.data, updated_at = now()`,
-        params,
-      };
+  function statement(chunk: readonly UserProfile[]): { text: string; params: unknown[] } {
+    const params: unknown[] = [];
+    const rows = chunk.map((profile) => {
+      const base = params.length;
+      params.push(...values(profile));
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}::jsonb, now())`;
+    });
+    return {
+      text: `INSERT INTO ${table} ${columns} VALUES ${rows.join(', ')}
+             ON CONFLICT (user_id) DO UPDATE SET schema_version = EXCLUDED.schema_version, tier = EXCLUDED.tier, data = EXCLUDED.data, updated_at = now()`,
+      params,
     };
-    if (!transaction) {
-      for (const chunk of chunks) {
-        const { text, params } = statement(chunk);
-        await query(what, signal, text, params);
-      }
-      return;
+  }
+
+  function describeSave(chunks: readonly UserProfile[][]): string {
+    return `save ${chunks.reduce((sum, chunk) => sum + chunk.length, 0)} profiles`;
+  }
+
+  /** Chunks as separate statements (one chunk, or a queryable without checkout). */
+  async function runChunks(chunks: readonly UserProfile[][], signal: AbortSignal | undefined): Promise<void> {
+    for (const chunk of chunks) {
+      const { text, params } = statement(chunk);
+      await query(describeSave(chunks), signal, text, params, true);
     }
-    throwIfAborted(signal, `PostgreSQL profile store: ${what}`);
+  }
+
+  /**
+   * All chunks in one transaction on one client. An abort between statements rolls back; one during
+   * a statement cancels it, then rolls back. Before COMMIT is sent nothing can commit, so even a
+   * cancel that was not confirmed is `ABORTED` (the connection is closed, which rolls back).
+   */
+  async function runTransaction(checkoutPool: pg.Pool, chunks: readonly UserProfile[][], signal: AbortSignal | undefined): Promise<void> {
+    const label = `PostgreSQL profile store: ${describeSave(chunks)}`;
+    throwIfAborted(signal, label);
     try {
-      await ensureReady();
-      await client.query('BEGIN');
+      await raceAbort(ensureReady(), signal, label);
+      const session: StatementSession = await checkout(checkoutPool, signal, label);
+      let begun = false;
+      let committing = false;
       try {
+        throwIfAborted(signal, label);
+        begun = true;
+        await runStatement(session, 'BEGIN', undefined, signal, label, cancel);
         for (const chunk of chunks) {
           const { text, params } = statement(chunk);
-          await client.query(text, params);
+          await runStatement(session, text, params, signal, label, cancel);
         }
-        await client.query('COMMIT');
+        throwIfAborted(signal, label);
+        committing = true;
+        await runStatement(session, 'COMMIT', undefined, signal, label, cancel);
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (begun && !session.dirty) {
+          await session.client.query('ROLLBACK').catch(() => {
+            session.dirty = true;
+          });
+        }
+        if (error instanceof OutcomeUnknownError && !committing) {
+          session.dirty = true; // closing the connection rolls the open transaction back
+          throw error.abortError;
+        }
         throw error;
+      } finally {
+        release(session);
       }
     } catch (error) {
-      throw toStoreError(error, `PostgreSQL profile store: ${what}`);
+      throw storeError(error, label, true);
     }
   }
 }

@@ -2,7 +2,10 @@ import type { UserProfile } from '../profile/user-profile';
 
 /** Options every store call takes. */
 export interface StoreCallOptions {
-  /** Aborts the call. A write aborted after it reached the database may still commit. */
+  /**
+   * Aborts the call. A write aborted after it reached the database may still commit, except on
+   * PostgreSQL: there `ABORTED` means nothing was written (the running statement is cancelled).
+   */
   abortSignal?: AbortSignal;
 }
 
