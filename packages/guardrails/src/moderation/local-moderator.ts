@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { normalizeForMatching } from '../util/normalize-text';
 import { GROUPS, GROUPS_NEAR, GROUP_DEGRADING, HOSTILE_WORDS, IDENTITIES, INSULT_ADJECTIVES, INSULT_FILLER, INSULT_NOUNS, INSULT_NOUNS_ADDRESS, SLURS, VICTIM, VIOLENCE_WORDS, VIOLENT_VERBS } from './abuse-lexicon';
 import { MODERATION_CATEGORIES, type ModerationCategory } from './moderation-category';
+import { MULTILINGUAL, NON_LATIN_SCRIPT, type MultilingualPattern } from './multilingual-lexicon';
 import type { ModerateOptions, ModerationResult, Moderator } from './moderator';
 
 interface Rule {
@@ -13,9 +14,24 @@ interface Rule {
   mention?: boolean;
   /** Profanity that sexual text uses as sexual vocabulary ("fuck you", "dirty girls"): skipped when the text is sexual. */
   profane?: boolean;
+  /** Tested only when this matches the text (a script the pattern is written in). */
+  present?: RegExp;
+  /** Tested on the two-byte copy of the text (the large multilingual patterns). */
+  wide?: boolean;
 }
 
 const rule = (name: string, source: string, weight: number, options: { mention?: boolean; profane?: boolean } = {}): Rule => ({ name, pattern: new RegExp(source, 'u'), weight, ...options });
+/** Rules for the other languages: one per script, each run only when its script is in the text. */
+const rules = (name: string, patterns: readonly MultilingualPattern[], weight: number, options: { profane?: boolean } = {}): Rule[] =>
+  patterns.map(({ source, present }) => ({ ...rule(name, source, weight, options), wide: true, ...(present ? { present } : {}) }));
+
+/**
+ * V8 compiles a regexp separately for one-byte (Latin-1) and two-byte strings and, while tiering
+ * up, recompiles it when the two alternate: cheap for the English rules, costly for the large
+ * multilingual ones. Those always see a two-byte copy of the text, ended by a paragraph separator
+ * (whitespace to `\s`, so an end-of-clause lookahead still accepts it).
+ */
+const WIDE_END = '\u2029';
 
 // Building blocks (bounded, no nested quantifiers); the longer word lists live in abuse-lexicon.ts.
 const THREAT_LEAD = String.raw`(?:i(?:'m| am)? (?:going to|gonna|will|want to|wanna|am going to|about to)|i'll|ima|imma|i'm going to|we(?:'re| are)? (?:going to|gonna|will)|we'll|let's)`;
@@ -37,14 +53,21 @@ const RULES: Readonly<Record<ModerationCategory, readonly Rule[]>> = {
     rule('insult', String.raw`\b(?:idiot|moron|retard|bitch|cunt|asshole|dickhead|motherfucker|douchebag|twat|wanker|scumbag|cocksucker|dipshit|dumbass|shithead|fuckface|skank)s?\b`, 0.45, { profane: true }),
     rule('shut-up', String.raw`\b(?:shut (?:the fuck |your (?:fucking |stupid |dumb )?(?:mouth|face|trap|pie ?hole) )?up|stfu|gtfo|go to hell|fuck (?:you|off|u|ya|yourself|urself|this guy|that guy)|screw you|kys|go (?:fuck|kill|hang) (?:yourself|urself|your ?self)|eat (?:shit|a dick)|suck my (?:dick|cock|balls)|kiss my ass|piss off|get fucked|rot in hell|burn in hell|die in a fire)\b`, 0.6, { profane: true }),
     rule('nobody-likes', String.raw`\b(?:(?:nobody|no one) (?:likes|loves|cares about|wants) you|(?:nobody|no one) (?:would|will) (?:miss|care about|cry for|love) you|the world (?:would be|is|will be) better (?:off )?without you|do (?:us|everyone|the world) a favou?r and (?:die|kill yourself|disappear|leave)|you (?:should|need to|ought to) (?:just )?(?:die|kill yourself|end yourself|drink bleach|jump off)|you don'?t deserve to (?:live|exist|be alive)|you should(?:n'?t| not) (?:have been born|exist))\b`, 0.65),
+    // Other languages (multilingual-lexicon.ts): insults aimed at the addressee, abusive phrases, bare insult words.
+    ...rules('insult-you-ml', MULTILINGUAL.insultYou, 0.7, { profane: true }),
+    ...rules('abuse-ml', MULTILINGUAL.abuse, 0.6, { profane: true }),
+    ...rules('insult-ml', MULTILINGUAL.insultBare, 0.45, { profane: true }),
     rule('sexual-harassment', String.raw`\b(?:(?:show me|send me|let me see|flash me) (?:your |ur |some |those |them )?(?:tits|boobs|titties|nudes|pussy|dick|cock|ass|naked)|i(?:'d| would| want to| wanna|'m going to|'m gonna| will|'ll) (?:fuck|bang|rape|grope|molest|screw|smash|pound) (?:you|u|her|your|that)|(?:sit|bounce) on my (?:face|dick|cock)|nice (?:tits|ass|rack)|suck (?:on )?my (?:dick|cock|balls|tits))\b`, 0.65),
   ],
   'harassment/threatening': [
+    ...rules('threat-ml', MULTILINGUAL.threat, 0.75),
     rule('threat', String.raw`\b${THREAT_LEAD} (?:kill|murder|shoot|stab|rape|strangle|choke|slaughter|butcher|torture|behead|decapitate|lynch|drown|shank|assassinate|maim|mutilate|dismember|castrate|suffocate|bludgeon|gun down|run over|hurt|punch|end|find and kill|beat the shit out of|beat the hell out of) (?:you|u|ya|him|her|them|that (?:bitch|bastard|fucker|guy)|this (?:bitch|bastard|fucker|guy)|you all|y'all|everyone|every one of you|all of you|(?:your|ur|his|their) (?:family|kids?|wife|husband|mom|mother|dad|father|children|son|daughter|girlfriend|boyfriend|sister|brother|dog|cat|whole family|ass))\b`, 0.75),
     rule('death-wish', String.raw`\b(?:i hope (?:you|u|he|she|they) (?:die|dies|get (?:cancer|raped|killed|shot|hit by a \w+|aids)|gets (?:cancer|raped|killed|shot)|rot|burn|suffer|choke)|you (?:should|deserve to) die|you(?:'re| are) (?:dead|a dead man|going to die|gonna die)|watch your back|(?:i|we) know where you live|your days are numbered|i(?:'m| am) coming (?:for|after) you|i(?:'ll| will) (?:find|hunt) you (?:down|and)|i(?:'ll| will) make you (?:pay|suffer|bleed|regret)|you(?:'ll| will) (?:pay for this|regret this|be sorry)|(?:put|pump|bullets?) (?:a bullet |one |lead )?(?:in|into|through) (?:your|ur|his|her|their) (?:head|skull|brain|face|chest))\b`, 0.7),
   ],
   hate: [
     rule('slur', String.raw`\b${SLURS}\b`, 0.7),
+    ...rules('slur-ml', MULTILINGUAL.slur, 0.7),
+    ...rules('dehumanize-ml', MULTILINGUAL.dehumanize, 0.75),
     rule('dehumanize', String.raw`\b(?:${GROUPS}|${IDENTITIES}) (?:are|is|r|were) (?:(?:all|just|nothing but|so|too|such|a bunch of|bunch of|fucking|naturally|inherently|genetically|basically|literally|always|really|more|the most|mostly|all just|a|an|like) ){0,3}${GROUP_DEGRADING}\b`, 0.75),
     rule('hate-group', String.raw`\b(?:(?:i|we) (?:hate|despise|can'?t stand|loathe|detest) (?:all |those |these |the |fucking |you )?${GROUPS}|(?:fuck|death to|down with|kill all|gas) (?:all |the |fucking |those |these ){0,2}${GROUPS}|${GROUPS} should (?:all )?(?:die|be (?:killed|deported|exterminated|gassed|banned|sterili[sz]ed|locked up|rounded up|sent back|kicked out|segregated|enslaved|put down|wiped out|eradicated|castrated|shot)|go back (?:to|where)|get out of (?:our|this|my) country|not (?:be allowed to|have (?:rights|the right))|stay in the kitchen|know their place)|${GROUPS} (?:don'?t|do not) (?:belong|deserve (?:rights|to live|to vote))|go back to (?:your|their) (?:own )?(?:country|countries|homeland|africa|mexico|jungle|cave|desert)|heil hitler|sieg heil|hitler was right|gas the|race war|1488|zionist occupied|god hates fags|(?:women|females|girls) (?:belong|should stay) in the kitchen|holocaust (?:never happened|didn'?t happen|was (?:a )?(?:hoax|lie|fake|myth|exaggerated)|is a (?:hoax|lie|myth))|(?:jews|the jews|jewish people) (?:control|own|run) (?:the |our )?(?:media|banks|world|government|hollywood|money)|trans (?:women|woman) (?:are|is) (?:just |really )?(?:men|a man|not (?:real )?women)|trans (?:men|man) (?:are|is) (?:just |really )?(?:women|a woman|not (?:real )?men))\b`, 0.75),
     rule('group-hostile', String.raw`\b${GROUPS_NEAR}\b[^.!?\n]{0,60}?\b${HOSTILE_WORDS}\b|\b${HOSTILE_WORDS}\b[^.!?\n]{0,40}?\b${GROUPS_NEAR}\b`, 0.5),
@@ -52,6 +75,7 @@ const RULES: Readonly<Record<ModerationCategory, readonly Rule[]>> = {
     rule('supremacy', String.raw`\b(?:white (?:power|supremacy|pride|genocide)|master race|inferior races?|racial purity|race mixing|mongrel race|the great replacement|14 words|ethnic cleansing)\b`, 0.6, { mention: true }),
   ],
   'hate/threatening': [
+    ...rules('kill-group-ml', MULTILINGUAL.killGroup, 0.75),
     rule('kill-group', String.raw`\b(?:kill|exterminate|gas|lynch|hang|shoot|eliminate|wipe out|eradicate|slaughter|massacre|get rid of|round up|burn|nuke|bomb|deport) (?:all |every |those |these |the |fucking ){0,2}${GROUPS}\b`, 0.75),
     rule('group-die', String.raw`\b${GROUPS} (?:should|must|need to|deserve to|ought to) (?:all )?(?:die|be killed|be exterminated|be gassed|be lynched|be shot|be hanged|be wiped out|burn|hang)\b`, 0.75),
   ],
@@ -63,6 +87,7 @@ const RULES: Readonly<Record<ModerationCategory, readonly Rule[]>> = {
     rule('make-weapon', String.raw`\b(?:how (?:to|do i|can i) (?:make|build|assemble)|instructions for) (?:a )?(?:pipe bomb|bomb|explosive|molotov|ghost gun|napalm|nerve gas|ied)\b`, 0.75),
   ],
   'self-harm': [
+    ...rules('suicide-ml', MULTILINGUAL.selfHarm, 0.7),
     rule('suicide-word', String.raw`\b(?:suicid(?:e|al)|self[- ]harm)\b`, 0.4),
     rule('first-person-suicide', String.raw`\b(?:i|i'm|i've|i'd|me|my|myself)\b[^.\n]{0,40}?\b(?:suicid\w*|self[- ]harm\w*)`, 0.6),
     rule('suicide', String.raw`\b(?:i(?:'m| am)? suicidal|kill(?:ing)? myself|end(?:ing)? my (?:own )?life|take my (?:own )?life|want to die|wanna die|cut(?:ting)? myself|hurt(?:ing)? myself|slit(?:ting)? my wrists?|hang myself|overdose on purpose|don'?t want to (?:live|be alive))\b`, 0.7),
@@ -70,6 +95,7 @@ const RULES: Readonly<Record<ModerationCategory, readonly Rule[]>> = {
     rule('self-injury', String.raw`\b(?:starv(?:e|ing) myself|make myself (?:throw up|vomit|puke)|burn(?:ing|ed)? myself|pro[- ]?ana|thinspo\w*|razors? (?:on|across|to) my (?:wrists?|arms?|thighs?|skin)|scars? on my (?:wrists?|arms?|thighs?)|jump(?:ing)? (?:off|from) (?:a|the) (?:bridge|building|roof|cliff) (?:and die|to die|to end)|pills to (?:end|die|kill)|slit(?:ting)? my (?:wrists?|throat))\b`, 0.6),
   ],
   'self-harm/intent': [
+    ...rules('intent-ml', MULTILINGUAL.selfHarmIntent, 0.75),
     rule('intent', String.raw`\b(?:i(?:'m| am)? (?:going to|gonna|want to|will|plan to|thinking (?:about|of)) (?:kill(?:ing)? myself|end(?:ing)? (?:it all|my life)|commit(?:ting)? suicide|cut(?:ting)? myself|hurt(?:ing)? myself))\b`, 0.75),
   ],
   'self-harm/instructions': [
@@ -79,7 +105,8 @@ const RULES: Readonly<Record<ModerationCategory, readonly Rule[]>> = {
     rule('explicit', String.raw`\b${SEXUAL_TERMS}\b`, 0.5),
     rule('act', String.raw`\b(?:suck(?:ing)? (?:my|his|your) (?:cock|dick)|have sex with|fuck(?:ing)? (?:me|her|him|you)|making love|get laid|sexual intercourse|oral sex)\b`, 0.65),
   ],
-  'sexual/minors': [],
+  // English is scored below (a sexual rule plus a minor term); other languages need both terms in one sentence.
+  'sexual/minors': rules('sexual-minor-ml', MULTILINGUAL.sexualMinors, 0.8),
   violence: [
     rule('kill-person', String.raw`\b(?:kill(?:ed|ing|s)?|murder(?:ed|ing|s)?|stab(?:bed|bing|s)?|shoot(?:ing|s)?|shot|strangl\w+|behead\w*|tortur\w+|slaughter\w*|massacre\w*|lynch(?:ed|ing)?|suffocat\w+) (?:you|u|him|her|them|that (?:bitch|bastard|guy|man|woman|girl|boy|kid|fucker|asshole|cop|traitor)|(?:my|his|your) (?:wife|husband|boss|neighbou?r|teacher|family|dad|mom|mother|father|brother|sister|ex|girlfriend|boyfriend|son|daughter|baby|roommate|landlord))\b`, 0.6),
     rule('kill-people', String.raw`\b(?:kill(?:ed|ing|s)?|murder(?:ed|ing|s)?|stab(?:bed|bing|s)?|shoot(?:ing|s)?|shot|strangl\w+|behead\w*|tortur\w+|slaughter\w*|massacre\w*|lynch(?:ed|ing)?|execut(?:ed|ing)|drown(?:ed|ing)?|suffocat\w+) (?:a |the |his |her |my |their |all |some )?${VICTIM}\b`, 0.45),
@@ -113,6 +140,8 @@ const BENIGN = new RegExp(
   [
     String.raw`\b(?:kill|killing|kills|terminate|terminating|end|ending|stop|stopping|execute|executing|shoot|shooting|attack(?:ing)?|murder(?:ing)?|nuke|nuking|slay|slaying|destroy(?:ing)?|crush(?:ing)?|beat(?:ing)?|bomb(?:ing|ed)?) (?:a |an |the |my |this |that |all |some |your |his |her |their |these |those )?(?:\w+ )?(?:process(?:es)?|task|tasks|job|jobs|thread|threads|program|programs|app|apps|application|server|container|pod|session|command|script|query|queries|daemon|service|engine|lights?|time|mood|conversation|photos?|pictures?|video|film|movie|scene|hoops|breeze|plan|order|orders|contract|deal|exam|test|interview|presentation|competition|game|level|boss|weeds?|bugs?|germs|bacteria|mosquito(?:es)?|flies|pests?|fish|vector|surface|problem|it|goal|shot|idea|audition|performance)\b`,
     String.raw`\b(?:murder of crows|killer (?:app|feature|deal|look|workout|idea|smile)|kill it|killing it|killed it|to die for|dying to (?:know|see|try|go)|photo ?shoot|shoot(?:ing)? (?:for|from) the stars|crack (?:a|the) (?:joke|code|case|egg|window)|blow(?:ing)? (?:out|up) (?:the )?(?:candles?|balloons?)|sex(?:ual)? (?:education|health|orientation|harassment|assault awareness|discrimination)|sex of (?:the|a|my|your)|same[- ]sex|bisexual|asexual|homosexual(?:ity)?|breast (?:cancer|feeding|milk)|chinks? in (?:the|his|her|their|its|my|your|our) armou?r|(?:shoot|shot|shooting) (?:me|him|her|them|us|you) (?:a |an )?(?:quick |short |dirty )?(?:email|e-mail|message|text|note|line|dm|look|glance|smile|grin)|kill(?:ing)? (?:him|her|them|you|me) with kindness|drown(?:ed|ing)? (?:him|her|them|you|me|it) out|essex|sussex|middlesex|sexton|dickens|cockpit|cocktail|peacock|hancock|shuttlecock|scunthorpe)\b`,
+    // Sex education in other languages (the English rule reads "sexual" in them too).
+    String.raw`\b(?:educaci[oó]n sexual|education sexuelle|educa[çc][ãa]o sexual|educazione sessuale|sexualerziehung|sexualkunde)\b|éducation sexuelle`,
   ].join('|'),
   'gu',
 );
@@ -130,6 +159,13 @@ function violentVocabulary(text: string): number {
 
 /** Typographic apostrophes, folded to ' so "you’re" matches like "you're". */
 const APOSTROPHES = /[\u2018\u2019\u02BC\u0060\u00B4]/gu;
+/** "!" that ends a word is punctuation, not leetspeak for "i" ("¡quiero morir!"): spaced off before normalizing. */
+const BANGS = /!+(?![\p{L}\p{N}])/gu;
+const LETTER = /\p{L}/u;
+const spaceWordFinalBangs = (text: string): string => text.replace(BANGS, (bangs: string, offset: number) => (offset > 0 && LETTER.test(text[offset - 1]!) ? ` ${bangs}` : bangs));
+
+/** Normalized text for matching, benign idioms removed. */
+const prepare = (text: string): string => normalizeForMatching(text).replace(APOSTROPHES, "'").replace(BENIGN, ' ');
 
 /** Configuration of the local moderator. */
 export const localModeratorConfigSchema = z.object({
@@ -162,15 +198,19 @@ export function createLocalModerator(config: LocalModeratorConfig = {}): Moderat
 
 /** Synchronous core of the local moderator (also used by the bench). */
 export function moderateLocally(text: string, threshold = 0.5): ModerationResult {
-  const normalized = normalizeForMatching(text).replace(APOSTROPHES, "'").replace(BENIGN, ' ');
+  const normalized = prepare(text);
   const framed = FRAMING.test(normalized);
   const sexualText = SEXUAL_CONTEXT.test(normalized);
+  // The multilingual rules read a word-final "!" as punctuation ("¡quiero morir!"); the English rules keep their reading.
+  const wideText = (text.includes('!') ? prepare(spaceWordFinalBangs(text)) : normalized) + WIDE_END;
+  const nonLatin = NON_LATIN_SCRIPT.test(normalized);
   const scores = {} as Record<ModerationCategory, number>;
   const signals: Partial<Record<ModerationCategory, string[]>> = {};
   for (const category of MODERATION_CATEGORIES) {
     let keep = 1;
-    for (const { name, pattern, weight, mention, profane } of RULES[category]) {
-      if (!(profane && sexualText) && pattern.test(normalized)) {
+    for (const { name, pattern, weight, mention, profane, present, wide } of RULES[category]) {
+      const subject = wide ? wideText : normalized;
+      if (!(profane && sexualText) && (!present || (nonLatin && present.test(subject))) && pattern.test(subject)) {
         keep *= 1 - (mention && framed ? weight / 2 : weight);
         (signals[category] ??= []).push(name);
       }
@@ -189,8 +229,8 @@ export function moderateLocally(text: string, threshold = 0.5): ModerationResult
   }
   // Sexual content involving minors: both a sexual term and a minor term in the same text.
   if (scores.sexual > 0 && MINOR.test(normalized)) {
-    scores['sexual/minors'] = Math.max(scores.sexual, 0.6);
-    signals['sexual/minors'] = ['sexual-and-minor'];
+    scores['sexual/minors'] = Math.max(scores['sexual/minors'], scores.sexual, 0.6);
+    (signals['sexual/minors'] ??= []).push('sexual-and-minor');
   }
   // Children imply parents.
   scores.harassment = Math.max(scores.harassment, scores['harassment/threatening']);
