@@ -29,7 +29,7 @@ export type {
   GuardFinding, GuardVerdict, GuardedStreamPart,
 } from './pipeline/middleware';
 // Utilities
-export { sleep, withTimeout, throwIfAborted, abortErrorFrom } from './util/abort';
+export { sleep, withTimeout, throwIfAborted, abortErrorFrom, raceAbort } from './util/abort';
 export { createDefaultValidator, defaultValidatorConfigSchema, type DefaultValidatorConfig } from './quality/default-validator';
 // Pipeline and engine
 export { createPipeline, type Pipeline, type PipelineInit, type AdmittedRequest } from './pipeline/create-pipeline';

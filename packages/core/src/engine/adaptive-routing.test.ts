@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createPricing } from '../pricing/pricing';
 import type { QualityValidator } from '../quality/quality-validator';
+import { tierPricing as pricing } from './__fixtures__/tier-pricing';
 import { MockChatModel, mockProviderError } from '../test/mock-chat-model';
 import { DraftAcceptanceStats, adaptiveRoutingOptionsSchema } from './adaptive-routing';
 import { type CascadeAgentConfig, createCascadeAgent } from './create-cascade-agent';
 
-// strong costs 30x cheap: a draft pays only when more than 1 in 30 pass.
-const pricing = createPricing({
-  includeDefaults: false,
-  prices: {
-    cheap: { inputUsdPerMTok: 1, outputUsdPerMTok: 1 },
-    mid: { inputUsdPerMTok: 5, outputUsdPerMTok: 5 },
-    strong: { inputUsdPerMTok: 30, outputUsdPerMTok: 30 },
-  },
-});
-
+// With tierPricing strong costs 30x cheap: a draft pays only when more than 1 in 30 pass.
 /** Every draft scores `state.score`: rejected at targets above it, accepted below. */
 function scoringValidator(state = { score: 0.8 }): QualityValidator & { state: { score: number } } {
   return {

@@ -1,19 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CascadeError } from '../errors/cascade-error';
 import type { CascadeMiddleware, SettleInfo } from '../pipeline/middleware';
-import { createPricing } from '../pricing/pricing';
 import type { QualityValidator } from '../quality/quality-validator';
+import { tierPricing as pricing } from './__fixtures__/tier-pricing';
 import { MockChatModel, mockProviderError } from '../test/mock-chat-model';
 import { createCascadeAgent } from './create-cascade-agent';
 
-const pricing = createPricing({
-  includeDefaults: false,
-  prices: {
-    cheap: { inputUsdPerMTok: 1, outputUsdPerMTok: 1 },
-    mid: { inputUsdPerMTok: 5, outputUsdPerMTok: 5 },
-    strong: { inputUsdPerMTok: 30, outputUsdPerMTok: 30 },
-  },
-});
 
 /** Passes drafts that do not contain "BAD". */
 const validator: QualityValidator = {

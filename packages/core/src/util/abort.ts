@@ -39,6 +39,36 @@ export function withTimeout(signal: AbortSignal | undefined, timeoutMs: number |
   };
 }
 
+/**
+ * Settles like `promise`, but rejects with `ABORTED`/`TIMEOUT` as soon as `signal` fires — for work
+ * that ignores the signal. The work itself is not cancelled; its late rejection is handled, never
+ * unhandled. The listener is removed when either side settles.
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, what = 'The operation'): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    promise.catch(noop);
+    return Promise.reject(abortErrorFrom(signal, what));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      signal.removeEventListener('abort', onAbort);
+      reject(abortErrorFrom(signal, what));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Sleeps `ms`, rejecting with `ABORTED` as soon as the signal fires. The timer is always cleared. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

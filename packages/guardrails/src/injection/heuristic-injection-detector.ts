@@ -131,7 +131,7 @@ function scan(text: string, minEncodedLength: number, depth: number, systemPromp
   }
   unicodeSignals(text, signals);
   structureSignals(text, signals);
-  policySignals(text, systemPrompt, signals);
+  policySignals(text, systemPrompt, signals, normalized);
   if (depth === 0) {
     encodedSignals(text, minEncodedLength, signals, systemPrompt);
     splitPayloadSignals(text, minEncodedLength, signals, systemPrompt);

@@ -1,4 +1,4 @@
-import { abortErrorFrom, CascadeError, parseConfig, toCascadeError, withTimeout, type ChatModel, type ChatRequest } from '@cascade/core';
+import { abortErrorFrom, CascadeError, parseConfig, raceAbort, toCascadeError, withTimeout, type ChatModel, type ChatRequest } from '@cascade/core';
 import { z } from 'zod';
 import type { DetectInjectionOptions, InjectionDetector, InjectionInput, InjectionSignal, InjectionVerdict } from './injection-detector';
 
@@ -95,7 +95,7 @@ export function createModelInjectionDetector(config: ModelInjectionConfig): Mode
       const { signal, dispose } = withTimeout(callerSignal, settings.timeoutMs);
       let text: string;
       try {
-        text = (await untilAborted(model.doGenerate(request, signal ? { abortSignal: signal } : {}), signal)).text;
+        text = (await raceAbort(model.doGenerate(request, signal ? { abortSignal: signal } : {}), signal, 'The classification')).text;
       } catch (error) {
         if (callerSignal?.aborted) throw abortErrorFrom(callerSignal, `${name}: injection classification`);
         if (signal?.aborted) {
@@ -187,22 +187,3 @@ export function parseClassifierReply(text: string, detector = 'model'): z.output
   );
 }
 
-/** Settles with `promise`, or rejects as soon as `signal` fires (for models that ignore the signal). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortErrorFrom(signal, 'The classification'));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

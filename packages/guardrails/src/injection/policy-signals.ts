@@ -38,7 +38,6 @@ const stem = (word: string): string => word.slice(0, 5);
 
 /** What a system prompt rules out, worked out once per prompt. */
 interface PolicyRules {
-  protectsReveal: boolean;
   protectsSecret: boolean;
   protectsPersonalData: boolean;
   /** Proper names the prompt mentions (people whose data it holds). */
@@ -85,7 +84,6 @@ function rulesOf(systemPrompt: string): PolicyRules | null {
       for (const topic of topicsIn(clause)) forbiddenTopics.add(topic.id);
     }
     rules = {
-      protectsReveal,
       protectsSecret: protectsReveal && SECRET_WORDS.test(policy),
       protectsPersonalData: protectsReveal && /\b(?:private|personal|user'?s) (?:information|data|details)|other user'?s\b/u.test(policy),
       names: new Set(systemPrompt.match(/\b[A-Z][a-z]{2,}\b/g) ?? []),
@@ -104,11 +102,12 @@ function rulesOf(systemPrompt: string): PolicyRules | null {
  * in other words for the subjects of the topic lexicon (forbidden "AI" covers "neural networks";
  * other subjects match cognates through their first five letters).
  */
-export function policySignals(text: string, systemPrompt: string | undefined, signals: InjectionSignal[]): void {
+export function policySignals(text: string, systemPrompt: string | undefined, signals: InjectionSignal[], normalized?: string): void {
   if (!systemPrompt) return;
   const rules = rulesOf(systemPrompt);
   if (!rules) return;
-  const request = normalizeForMatching(text.slice(0, 20_000));
+  // The detector has normalized the text already; normalizing it again would double the work.
+  const request = normalized !== undefined ? normalized.slice(0, 20_000) : normalizeForMatching(text.slice(0, 20_000));
   if (rules.protectsSecret) {
     if (SECRET_WORDS.test(request)) signals.push({ name: 'protected-secret-probe', weight: 0.6 });
     else if (SECRET_ADJACENT.test(request)) signals.push({ name: 'protected-secret-probe', weight: 0.5 });

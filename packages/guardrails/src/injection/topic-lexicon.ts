@@ -97,7 +97,7 @@ export const TOPIC_CONCEPTS: readonly TopicConcept[] = [
     weak: [
       'ingredient', 'dish ', 'dishes', 'meal', 'omelet', 'sushi', 'pizza', 'pasta', 'lasagn', 'paella', 'taco', 'burrito', 'curry', 'biryani', 'kimchi', 'moussaka', 'μουσακ', 'rendang', 'ramen', 'risotto', 'hummus',
       'falafel', 'kebab', 'goulash', 'borscht', 'dumpling', '作り方', '做法', '만드는 법', 'soup', 'stew ', 'stews', 'cake', 'cookie', 'bread', 'sauce', 'cheese', 'fromage', 'käse', 'queso', 'formaggio', 'queijo', 'daging', 'ayam', 'carne',
-      'viande', 'fleisch', 'meat', 'chicken', 'pollo', 'poulet', 'сыр', 'мясо', '寿司', 'すし', '寿司', 'ラーメン', 'カレー', '饺子', '蛋糕', '김치', '불고기',
+      'viande', 'fleisch', 'meat', 'chicken', 'pollo', 'poulet', 'сыр', 'мясо', '寿司', 'すし', 'ラーメン', 'カレー', '饺子', '蛋糕', '김치', '불고기',
     ],
   },
   {

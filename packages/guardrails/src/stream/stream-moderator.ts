@@ -1,5 +1,5 @@
 import {
-  abortErrorFrom, CascadeError, parseConfig, throwIfAborted, toCascadeError, type GuardFinding, type GuardedStreamPart,
+  abortErrorFrom, CascadeError, parseConfig, raceAbort, throwIfAborted, toCascadeError, type GuardFinding, type GuardedStreamPart,
 } from '@cascade/core';
 import { z } from 'zod';
 import type { ModerationCategory } from '../moderation/moderation-category';
@@ -159,21 +159,12 @@ export function moderationFindings(result: ModerationResult, settings: StreamMod
 /** One moderator call that settles as soon as `signal` fires, even if the moderator ignores it. No timers. */
 async function moderateOnce(moderator: Moderator, text: string, signal: AbortSignal | undefined): Promise<ModerationResult> {
   throwIfAborted(signal, 'Stream moderation');
-  let onAbort: (() => void) | undefined;
   try {
     const call = Promise.resolve().then(() => moderator.moderate(text, signal ? { abortSignal: signal } : {}));
-    if (!signal) return await call;
-    const aborted = new Promise<never>((_resolve, reject) => {
-      onAbort = () => reject(abortErrorFrom(signal, 'Stream moderation'));
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    call.catch(() => {}); // a late rejection after an abort must not go unhandled
-    return await Promise.race([call, aborted]);
+    return await raceAbort(call, signal, 'Stream moderation');
   } catch (error) {
     if (signal?.aborted) throw abortErrorFrom(signal, 'Stream moderation');
     throw toCascadeError(error, 'MODEL_CALL_FAILED', `Stream moderation by "${moderator.name}" failed`);
-  } finally {
-    if (onAbort) signal!.removeEventListener('abort', onAbort);
   }
 }
 

@@ -1,4 +1,4 @@
-import { CascadeError, parseConfig, throwIfAborted } from '@cascade/core';
+import { CascadeError, parseConfig, raceAbort, throwIfAborted } from '@cascade/core';
 import { z } from 'zod';
 import { tierRefSchema } from '../profile/profile-schema';
 import type { UserProfileInput } from '../profile/profile-schema';
@@ -9,7 +9,6 @@ import type { ProfileStore, StoreCallOptions } from '../store/profile-store';
 import { toStoreError } from '../store/store-error';
 import type { TierConfig } from '../tier/tier-config';
 import { TIER_PRESETS, type TierName } from '../tier/tier-presets';
-import { raceAbort } from '../util/race-abort';
 import { TtlLruCache } from './ttl-lru-cache';
 
 /** Configuration of {@link createProfileManager}. */

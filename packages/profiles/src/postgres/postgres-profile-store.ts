@@ -1,11 +1,10 @@
-import { CascadeError, parseConfig, throwIfAborted } from '@cascade/core';
+import { CascadeError, parseConfig, raceAbort, throwIfAborted } from '@cascade/core';
 import pg from 'pg';
 import { z } from 'zod';
 import { UserProfile } from '../profile/user-profile';
 import type { ProfileStore, StoreCallOptions } from '../store/profile-store';
 import { toStoreError } from '../store/store-error';
 import { quoteIdentifier, sqlIdentifierSchema } from '../store/table-name';
-import { raceAbort } from '../util/race-abort';
 import { checkout, isCheckoutPool, OutcomeUnknownError, release, runStatement, type StatementSession } from './cancellable-statement';
 
 /** Configuration of {@link createPostgresProfileStore}. */
