@@ -1,14 +1,16 @@
-import { CascadeError, parseConfig, raceAbort, throwIfAborted } from '@cascade/core';
+import { CascadeError, parseConfig, raceAbort, sleep, throwIfAborted } from '@cascade/core';
 import { z } from 'zod';
 import { tierRefSchema } from '../profile/profile-schema';
 import type { UserProfileInput } from '../profile/profile-schema';
 import { UserProfile } from '../profile/user-profile';
 import { createCallbackProfileStore, type ProfileStoreCallbacks } from '../store/callback-store';
 import { createMemoryProfileStore } from '../store/memory-store';
-import type { ProfileStore, StoreCallOptions } from '../store/profile-store';
+import type { ProfileStore, StoreCallOptions, VersionedProfile } from '../store/profile-store';
 import { toStoreError } from '../store/store-error';
-import type { TierConfig } from '../tier/tier-config';
-import { TIER_PRESETS, type TierName } from '../tier/tier-presets';
+import { checkCallOptions, checkUserId, describe } from '../store/store-input';
+import { checkLoadedProfile } from '../store/stored-row';
+import { type TierConfig, isTierConfig } from '../tier/tier-config';
+import { TIER_PRESETS, type TierName, isTierName } from '../tier/tier-presets';
 import { TtlLruCache } from './ttl-lru-cache';
 
 /** Configuration of {@link createProfileManager}. */
@@ -60,6 +62,8 @@ export interface ProfileManagerStats {
   expirations: number;
   saves: number;
   failedWrites: number;
+  /** Compare-and-swap writes of `update` that lost to another writer and were retried. */
+  updateConflicts: number;
 }
 
 /** Entries of {@link UserProfileManager.createBulk}: ready profiles, or profile input (`{ userId, tier }` is the fast path). */
@@ -85,8 +89,15 @@ export interface UserProfileManager {
    */
   save(profile: UserProfile, options?: ManagerCallOptions): Promise<UserProfile>;
   /**
-   * Read-modify-write: reads the store (not the cache, so no update made on another server is lost
-   * within the TTL), applies `change`, saves. Returns the saved profile.
+   * Atomic read-modify-write: reads the store (not the cache), applies `change`, and writes only if
+   * nobody wrote the user in between (compare-and-swap on the row's version); otherwise it reads again
+   * and reapplies `change`. So concurrent updates on any number of managers, processes or servers are
+   * all kept. `change` may run more than once: keep it a pure function of `current`. Stores without
+   * versions (load/save callbacks) order updates only within this manager.
+   *
+   * @throws CascadeError `INVALID_INPUT` for a bad id or a `change` that is not a function or changes
+   *   the user id, `INVALID_CONFIG` for bad stored data, `STORE_FAILED` (retryable after 100 lost
+   *   compare-and-swaps in a row), `ABORTED`.
    */
   update(userId: string, change: (current: UserProfile) => UserProfile, options?: ManagerCallOptions): Promise<UserProfile>;
   /** Moves the user to another tier, keeping every other dimension. */
@@ -108,6 +119,14 @@ export interface UserProfileManager {
   stats(): ProfileManagerStats;
 }
 
+/**
+ * Most compare-and-swap attempts of one `update`. Each lost attempt means another writer's change
+ * landed, so running out takes sustained contention on one user; the caller gets a retryable error.
+ */
+const MAX_UPDATE_ATTEMPTS = 100;
+/** Longest pause between attempts: a random wait up to this spreads contenders apart. */
+const MAX_UPDATE_BACKOFF_MS = 50;
+
 interface Flight {
   stale: boolean;
   promise: Promise<UserProfile>;
@@ -115,11 +134,7 @@ interface Flight {
 
 const noop = (): void => undefined;
 
-function checkUserId(userId: unknown): asserts userId is string {
-  if (typeof userId !== 'string' || userId.length === 0 || userId.length > 256) {
-    throw new CascadeError('INVALID_INPUT', `Invalid user id ${JSON.stringify(userId)}: pass a non-empty string of at most 256 characters.`);
-  }
-}
+const WHAT = 'Profile manager';
 
 /**
  * Creates a profile manager: a bounded TTL + LRU cache in front of a store.
@@ -149,7 +164,8 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
   const cache = new TtlLruCache<UserProfile>(options.maxCacheSize, options.cacheTtlMs, now);
   const inflight = new Map<string, Flight>();
   const writeTails = new Map<string, Promise<void>>();
-  const counters = { hits: 0, misses: 0, loads: 0, joinedLoads: 0, defaultsCreated: 0, saves: 0, failedWrites: 0 };
+  const counters = { hits: 0, misses: 0, loads: 0, joinedLoads: 0, defaultsCreated: 0, saves: 0, failedWrites: 0, updateConflicts: 0 };
+  const source = 'Profile store';
 
   function defaultProfile(userId: string): UserProfile {
     return UserProfile.create({ userId, tier: options.defaultTier, createdAt: new Date(now()).toISOString() });
@@ -159,7 +175,7 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
     counters.defaultsCreated++;
     const profile = defaultProfile(userId);
     if (!options.persistDefaults) return profile;
-    if (store.create) return store.create(profile);
+    if (store.create) return checkLoadedProfile(await store.create(profile), userId, source);
     await store.save(profile);
     return profile;
   }
@@ -179,7 +195,8 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
     inflight.set(userId, flight);
     flight.promise = (async () => {
       try {
-        const profile = (await store.load(userId)) ?? (await createDefault(userId));
+        const loaded = await store.load(userId);
+        const profile = loaded ? checkLoadedProfile(loaded, userId, source) : await createDefault(userId);
         if (!flight.stale) cache.set(userId, profile);
         return profile;
       } catch (error) {
@@ -204,13 +221,17 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
     return run;
   }
 
-  async function write(profile: UserProfile, signal: AbortSignal | undefined): Promise<UserProfile> {
+  /**
+   * Runs a store write of `profile` and keeps the cache consistent with it. `attempt` resolves false
+   * when a compare-and-swap lost (nothing written, nothing cached).
+   */
+  async function write(profile: UserProfile, signal: AbortSignal | undefined, attempt: (options: StoreCallOptions) => Promise<boolean>): Promise<boolean> {
     throwIfAborted(signal, 'Saving the profile');
     const { userId } = profile;
     markStale(userId);
-    const callOptions: StoreCallOptions = signal ? { abortSignal: signal } : {};
+    let written: boolean;
     try {
-      await store.save(profile, callOptions);
+      written = await attempt(signal ? { abortSignal: signal } : {});
     } catch (error) {
       counters.failedWrites++;
       // The write may or may not have reached the store: drop the entry so the next get reads the truth.
@@ -219,14 +240,73 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
       throw toStoreError(error, `Saving the profile of "${userId}"`);
     }
     markStale(userId);
+    if (!written) {
+      cache.delete(userId); // another writer changed the user: what we cached is stale
+      return false;
+    }
     cache.set(userId, profile);
     counters.saves++;
+    return true;
+  }
+
+  async function save(profile: UserProfile, signal: AbortSignal | undefined): Promise<UserProfile> {
+    await write(profile, signal, async (storeOptions) => {
+      await store.save(profile, storeOptions);
+      return true;
+    });
     return profile;
   }
 
-  function checkProfile(profile: unknown): asserts profile is UserProfile {
+  function checkProfile(profile: unknown, what: string): asserts profile is UserProfile {
     if (!UserProfile.isInstance(profile)) {
-      throw new CascadeError('INVALID_INPUT', 'Expected a UserProfile: create one with UserProfile.fromTier(...) or UserProfile.create(...).');
+      throw new CascadeError('INVALID_INPUT', `${what}: expected a UserProfile, got ${describe(profile)}; create one with UserProfile.fromTier(...) or UserProfile.create(...).`);
+    }
+  }
+
+  function applyChange(userId: string, current: UserProfile, change: (current: UserProfile) => UserProfile): UserProfile {
+    const next = change(current);
+    checkProfile(next, `${WHAT}: the update of "${userId}"`);
+    if (next.userId !== userId) {
+      throw new CascadeError('INVALID_INPUT', `The update of "${userId}" returned the profile of "${next.userId}": keep the user id.`);
+    }
+    return next;
+  }
+
+  async function loadForUpdate<T>(userId: string, load: () => Promise<T>): Promise<T> {
+    try {
+      return await load();
+    } catch (error) {
+      throw toStoreError(error, `Loading the profile of "${userId}" for an update`);
+    }
+  }
+
+  /**
+   * Read-modify-write without lost updates: load the row with its version, apply the change, write
+   * only if the version is unchanged; on a conflict load again and reapply. Stores without versions
+   * (your callbacks) get the plain load-then-save, ordered only within this manager.
+   */
+  async function applyUpdate(userId: string, change: (current: UserProfile) => UserProfile, signal: AbortSignal | undefined): Promise<UserProfile> {
+    throwIfAborted(signal, 'Updating the profile');
+    const storeOptions: StoreCallOptions = signal ? { abortSignal: signal } : {};
+    const { loadVersioned, saveIfVersion } = store;
+    if (!loadVersioned || !saveIfVersion) {
+      const current = await loadForUpdate(userId, () => store.load(userId, storeOptions));
+      const next = applyChange(userId, current ? checkLoadedProfile(current, userId, source) : defaultProfile(userId), change);
+      return save(next, signal);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const loaded: VersionedProfile | undefined = await loadForUpdate(userId, () => loadVersioned.call(store, userId, storeOptions));
+      const next = applyChange(userId, loaded ? checkLoadedProfile(loaded.profile, userId, source) : defaultProfile(userId), change);
+      if (await write(next, signal, (writeOptions) => saveIfVersion.call(store, next, loaded?.version, writeOptions))) return next;
+      counters.updateConflicts++;
+      if (attempt >= MAX_UPDATE_ATTEMPTS) {
+        throw new CascadeError(
+          'STORE_FAILED',
+          `Updating the profile of "${userId}": another writer changed it ${MAX_UPDATE_ATTEMPTS} times in a row while this update retried. Retry later.`,
+          { retryable: true, details: { userId, attempts: attempt } },
+        );
+      }
+      await sleep(Math.random() * Math.min(MAX_UPDATE_BACKOFF_MS, 2 ** attempt), signal);
     }
   }
 
@@ -234,13 +314,15 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
     store,
 
     get(userId, callOptions) {
-      const cached = cache.get(userId);
-      if (cached !== undefined) {
-        counters.hits++;
-        return Promise.resolve(cached);
-      }
+      let signal: AbortSignal | undefined;
       try {
-        checkUserId(userId);
+        if (callOptions !== undefined) signal = checkCallOptions(callOptions, `${WHAT}: get`);
+        const cached = cache.get(userId);
+        if (cached !== undefined) {
+          counters.hits++;
+          return Promise.resolve(cached);
+        }
+        checkUserId(userId, `${WHAT}: get`);
       } catch (error) {
         return Promise.reject(error as Error);
       }
@@ -248,47 +330,41 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
       let flight = inflight.get(userId);
       if (flight) counters.joinedLoads++;
       else flight = startFlight(userId);
-      const signal = callOptions?.abortSignal;
       return signal ? raceAbort(flight.promise, signal, `Loading the profile of "${userId}"`) : flight.promise;
     },
 
     peek(userId) {
+      checkUserId(userId, `${WHAT}: peek`);
       return cache.get(userId);
     },
 
     async save(profile, callOptions) {
-      checkProfile(profile);
-      return exclusive(profile.userId, () => write(profile, callOptions?.abortSignal));
+      checkProfile(profile, `${WHAT}: save`);
+      checkUserId(profile.userId, `${WHAT}: save`);
+      const signal = checkCallOptions(callOptions, `${WHAT}: save`);
+      return exclusive(profile.userId, () => save(profile, signal));
     },
 
     async update(userId, change, callOptions) {
-      checkUserId(userId);
-      const signal = callOptions?.abortSignal;
-      return exclusive(userId, async () => {
-        throwIfAborted(signal, 'Updating the profile');
-        let current: UserProfile | undefined;
-        try {
-          current = await store.load(userId, signal ? { abortSignal: signal } : {});
-        } catch (error) {
-          throw toStoreError(error, `Loading the profile of "${userId}" for an update`);
-        }
-        current ??= defaultProfile(userId);
-        const next = change(current);
-        checkProfile(next);
-        if (next.userId !== userId) {
-          throw new CascadeError('INVALID_INPUT', `The update of "${userId}" returned the profile of "${next.userId}": keep the user id.`);
-        }
-        return write(next, signal);
-      });
+      checkUserId(userId, `${WHAT}: update`);
+      if (typeof change !== 'function') {
+        throw new CascadeError('INVALID_INPUT', `${WHAT}: update of "${userId}": pass a function (current profile) => new profile, got ${describe(change)}.`);
+      }
+      const signal = checkCallOptions(callOptions, `${WHAT}: update`);
+      return exclusive(userId, () => applyUpdate(userId, change, signal));
     },
 
-    updateTier(userId, tier, callOptions) {
+    async updateTier(userId, tier, callOptions) {
+      const given: unknown = tier;
+      if (!isTierName(given) && !isTierConfig(given)) {
+        throw new CascadeError('INVALID_INPUT', `${WHAT}: updateTier of "${String(userId).slice(0, 40)}": unknown tier ${typeof given === 'string' ? JSON.stringify(given.slice(0, 40)) : describe(given)}; pass a built-in tier name (free, starter, pro, business, enterprise) or a tier from defineTier/deriveTier.`);
+      }
       return manager.update(userId, (current) => current.withTier(tier), callOptions);
     },
 
     async delete(userId, callOptions) {
-      checkUserId(userId);
-      const signal = callOptions?.abortSignal;
+      checkUserId(userId, `${WHAT}: delete`);
+      const signal = checkCallOptions(callOptions, `${WHAT}: delete`);
       return exclusive(userId, async () => {
         throwIfAborted(signal, 'Deleting the profile');
         markStale(userId);
@@ -305,6 +381,7 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
     },
 
     invalidate(userId) {
+      checkUserId(userId, `${WHAT}: invalidate`);
       cache.delete(userId);
       markStale(userId);
     },
@@ -316,10 +393,13 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
     },
 
     async createBulk(entries, callOptions = {}) {
-      const signal = callOptions.abortSignal;
+      if (!Array.isArray(entries)) throw new CascadeError('INVALID_INPUT', `${WHAT}: createBulk: pass an array of profiles or profile input, got ${describe(entries)}.`);
+      const signal = checkCallOptions(callOptions, `${WHAT}: createBulk`);
+      const persist: unknown = callOptions?.persist;
+      if (persist !== undefined && typeof persist !== 'boolean') throw new CascadeError('INVALID_INPUT', `${WHAT}: createBulk: persist must be a boolean, got ${describe(persist)}.`);
       throwIfAborted(signal, 'Creating the profiles');
       const profiles = entries.map((entry) => (UserProfile.isInstance(entry) ? entry : UserProfile.create(entry)));
-      if (callOptions.persist !== false) {
+      if (persist !== false) {
         for (const profile of profiles) markStale(profile.userId);
         const storeOptions: StoreCallOptions = signal ? { abortSignal: signal } : {};
         try {

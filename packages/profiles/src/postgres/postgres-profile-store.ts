@@ -1,9 +1,11 @@
 import { CascadeError, parseConfig, raceAbort, throwIfAborted } from '@cascade/core';
 import pg from 'pg';
 import { z } from 'zod';
-import { UserProfile } from '../profile/user-profile';
-import type { ProfileStore, StoreCallOptions } from '../store/profile-store';
+import type { UserProfile } from '../profile/user-profile';
+import type { ProfileStore, StoreCallOptions, VersionedProfile } from '../store/profile-store';
 import { toStoreError } from '../store/store-error';
+import { checkCallOptions, checkProfileArgument, checkProfileList, checkUserId } from '../store/store-input';
+import { profileFromRow } from '../store/stored-row';
 import { quoteIdentifier, sqlIdentifierSchema } from '../store/table-name';
 import { checkout, isCheckoutPool, OutcomeUnknownError, release, runStatement, type StatementSession } from './cancellable-statement';
 
@@ -52,10 +54,15 @@ export interface PostgresProfileStoreDependencies {
 
 /** The PostgreSQL store. */
 export interface PostgresProfileStore extends ProfileStore {
-  /** Creates the schema and table when missing (also done lazily on first use when `createTable`). */
+  /**
+   * Creates the schema and table when missing, and adds the `version` column to a table created by an
+   * older release (also done lazily on first use when `createTable`).
+   */
   migrate(options?: StoreCallOptions): Promise<void>;
   create(profile: UserProfile, options?: StoreCallOptions): Promise<UserProfile>;
   saveMany(profiles: readonly UserProfile[], options?: StoreCallOptions): Promise<void>;
+  loadVersioned(userId: string, options?: StoreCallOptions): Promise<VersionedProfile | undefined>;
+  saveIfVersion(profile: UserProfile, expectedVersion: number | undefined, options?: StoreCallOptions): Promise<boolean>;
   /** Drops the table (for tests and teardown). */
   dropTable(): Promise<void>;
   close(): Promise<void>;
@@ -65,12 +72,24 @@ interface Row {
   data: unknown;
 }
 
-/** Errors of a concurrent `CREATE ... IF NOT EXISTS` on another server: the object exists, which is what we wanted. */
-const ALREADY_EXISTS = new Set(['23505', '42P07', '42P06']);
+interface VersionedRow extends Row {
+  /** `bigint` arrives as text. */
+  version: string;
+}
+
+const SOURCE = 'PostgreSQL profile store';
+
+/**
+ * Errors of a concurrent `CREATE ... IF NOT EXISTS` / `ADD COLUMN IF NOT EXISTS` on another server:
+ * the object exists, which is what we wanted.
+ */
+const ALREADY_EXISTS = new Set(['23505', '42P07', '42P06', '42701']);
 
 /**
  * A profile store on PostgreSQL (`pg`), for many app servers sharing profiles. One row per user:
- * `user_id text primary key`, `schema_version`, `tier`, `data jsonb`, `updated_at timestamptz`.
+ * `user_id text primary key`, `schema_version`, `tier`, `data jsonb`, `updated_at timestamptz`, `version bigint`
+ * (bumped by every write, for the manager's compare-and-swap `update`; added to older tables by `migrate`).
+ * A row whose data names another user than its `user_id` is refused on load (`INVALID_CONFIG`).
  * Writes are single statements (or one transaction for `saveMany`), durable once they resolve
  * (with PostgreSQL's default `synchronous_commit = on`). Default profiles are created insert-if-absent,
  * so two servers meeting a new user at once agree on one profile.
@@ -111,21 +130,33 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
       }),
   };
   const table = options.schema ? `${quoteIdentifier(options.schema)}.${quoteIdentifier(options.tableName)}` : quoteIdentifier(options.tableName);
-  const columns = '(user_id, schema_version, tier, data, updated_at)';
+  const columns = '(user_id, schema_version, tier, data, updated_at, version)';
+  /** Every write bumps the row's version, so a compare-and-swap racing any write notices it. */
+  const upsertTail = `ON CONFLICT (user_id) DO UPDATE SET schema_version = EXCLUDED.schema_version, tier = EXCLUDED.tier, data = EXCLUDED.data, updated_at = now(),
+         version = ${table}.version + 1`;
   let ready: Promise<void> | undefined;
 
   async function createTable(): Promise<void> {
-    try {
-      if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
-      await pool.query(
+    if (options.schema) await tolerateExisting(pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`));
+    await tolerateExisting(
+      pool.query(
         `CREATE TABLE IF NOT EXISTS ${table} (
           user_id text PRIMARY KEY,
           schema_version integer NOT NULL,
           tier text NOT NULL,
           data jsonb NOT NULL,
-          updated_at timestamptz NOT NULL DEFAULT now()
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          version bigint NOT NULL DEFAULT 0
         )`,
-      );
+      ),
+    );
+    // Tables of releases before the version column: existing rows start at 0.
+    await tolerateExisting(pool.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 0`));
+  }
+
+  async function tolerateExisting(statement: Promise<unknown>): Promise<void> {
+    try {
+      await statement;
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'string' && ALREADY_EXISTS.has(code)) return;
@@ -188,10 +219,17 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
     );
   }
 
-  const values = (profile: UserProfile): unknown[] => {
-    const json = profile.toJSON();
-    return [profile.userId, json.schemaVersion, profile.tier.name, JSON.stringify(json)];
+  /** The row of a profile, from the one JSON its key is taken from (key and data cannot disagree). */
+  const values = (profile: UserProfile, what: string): unknown[] => {
+    const json = checkProfileArgument(profile, `${SOURCE}: ${what}`);
+    return [json.userId, json.schemaVersion, profile.tier.name, JSON.stringify(json)];
   };
+  const signalOf = (options: unknown, what: string): AbortSignal | undefined => checkCallOptions(options, `${SOURCE}: ${what}`);
+  async function selectRow(userId: unknown, options: unknown): Promise<VersionedRow | undefined> {
+    checkUserId(userId, `${SOURCE}: load`);
+    const result = await query<VersionedRow>(`load "${userId}"`, signalOf(options, 'load'), `SELECT data, version::text AS version FROM ${table} WHERE user_id = $1`, [userId], false);
+    return result.rows[0];
+  }
 
   return {
     async migrate(callOptions) {
@@ -203,54 +241,74 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
       }
     },
     async load(userId, callOptions) {
-      const result = await query<Row>(`load "${userId}"`, callOptions?.abortSignal, `SELECT data FROM ${table} WHERE user_id = $1`, [userId], false);
-      const row = result.rows[0];
-      return row ? UserProfile.fromJSON(row.data) : undefined;
+      const row = await selectRow(userId, callOptions);
+      return row ? profileFromRow(row.data, userId, SOURCE) : undefined;
+    },
+    async loadVersioned(userId, callOptions) {
+      const row = await selectRow(userId, callOptions);
+      return row ? { profile: profileFromRow(row.data, userId, SOURCE), version: Number(row.version) } : undefined;
     },
     async save(profile, callOptions) {
-      await query(
-        `save "${profile.userId}"`,
-        callOptions?.abortSignal,
-        `INSERT INTO ${table} ${columns} VALUES ($1, $2, $3, $4::jsonb, now())
-         ON CONFLICT (user_id) DO UPDATE SET schema_version = EXCLUDED.schema_version, tier = EXCLUDED.tier, data = EXCLUDED.data, updated_at = now()`,
-        values(profile),
-        true,
-      );
+      const row = values(profile, 'save');
+      await query(`save "${profile.userId}"`, signalOf(callOptions, 'save'), `INSERT INTO ${table} ${columns} VALUES ($1, $2, $3, $4::jsonb, now(), 1) ${upsertTail}`, row, true);
+    },
+    async saveIfVersion(profile, expectedVersion, callOptions) {
+      const row = values(profile, 'saveIfVersion');
+      if (expectedVersion !== undefined && !Number.isSafeInteger(expectedVersion)) {
+        throw new CascadeError('INVALID_INPUT', `${SOURCE}: saveIfVersion: expectedVersion must be an integer from loadVersioned, or undefined for a new row.`);
+      }
+      const signal = signalOf(callOptions, 'saveIfVersion');
+      const result =
+        expectedVersion === undefined
+          ? await query(`save "${profile.userId}"`, signal, `INSERT INTO ${table} ${columns} VALUES ($1, $2, $3, $4::jsonb, now(), 1) ON CONFLICT (user_id) DO NOTHING`, row, true)
+          : await query(
+              `save "${profile.userId}"`,
+              signal,
+              `UPDATE ${table} SET schema_version = $2, tier = $3, data = $4::jsonb, updated_at = now(), version = version + 1 WHERE user_id = $1 AND version = $5`,
+              [...row, expectedVersion],
+              true,
+            );
+      return result.rowCount === 1;
     },
     async saveMany(profiles, callOptions) {
+      checkProfileList(profiles, `${SOURCE}: saveMany`);
+      const signal = signalOf(callOptions, 'saveMany');
       if (profiles.length === 0) return;
       // One statement is one transaction: all rows or none. Chunked to stay under the 65535-parameter limit.
       const chunkSize = 5000;
       const chunks: UserProfile[][] = [];
       for (let start = 0; start < profiles.length; start += chunkSize) chunks.push(profiles.slice(start, start + chunkSize));
       if (chunks.length > 1 && checkoutPool) {
-        await runTransaction(checkoutPool, chunks, callOptions?.abortSignal);
+        await runTransaction(checkoutPool, chunks, signal);
         return;
       }
-      await runChunks(chunks, callOptions?.abortSignal);
+      await runChunks(chunks, signal);
     },
     async create(profile, callOptions) {
+      const row = values(profile, 'create');
+      const signal = signalOf(callOptions, 'create');
       const result = await query<Row>(
         `create "${profile.userId}"`,
-        callOptions?.abortSignal,
+        signal,
         `WITH inserted AS (
-           INSERT INTO ${table} ${columns} VALUES ($1, $2, $3, $4::jsonb, now()) ON CONFLICT (user_id) DO NOTHING RETURNING data
+           INSERT INTO ${table} ${columns} VALUES ($1, $2, $3, $4::jsonb, now(), 1) ON CONFLICT (user_id) DO NOTHING RETURNING data
          )
          SELECT data FROM inserted UNION ALL SELECT data FROM ${table} WHERE user_id = $1 AND NOT EXISTS (SELECT 1 FROM inserted)`,
-        values(profile),
+        row,
         true,
       );
-      let row = result.rows[0];
-      if (!row) {
+      let stored = result.rows[0];
+      if (!stored) {
         // A concurrent create committed after this statement's snapshot: the insert did nothing and
         // the SELECT above could not see the winner. A new statement (new snapshot) reads it.
-        const winner = await query<Row>(`create "${profile.userId}"`, callOptions?.abortSignal, `SELECT data FROM ${table} WHERE user_id = $1`, [profile.userId], false);
-        row = winner.rows[0];
+        const winner = await query<Row>(`create "${profile.userId}"`, signal, `SELECT data FROM ${table} WHERE user_id = $1`, [profile.userId], false);
+        stored = winner.rows[0];
       }
-      return row ? UserProfile.fromJSON(row.data) : profile;
+      return stored ? profileFromRow(stored.data, profile.userId, SOURCE) : profile;
     },
     async delete(userId, callOptions) {
-      const result = await query(`delete "${userId}"`, callOptions?.abortSignal, `DELETE FROM ${table} WHERE user_id = $1`, [userId], true);
+      checkUserId(userId, `${SOURCE}: delete`);
+      const result = await query(`delete "${userId}"`, signalOf(callOptions, 'delete'), `DELETE FROM ${table} WHERE user_id = $1`, [userId], true);
       return (result.rowCount ?? 0) > 0;
     },
     async dropTable() {
@@ -270,12 +328,11 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
     const params: unknown[] = [];
     const rows = chunk.map((profile) => {
       const base = params.length;
-      params.push(...values(profile));
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}::jsonb, now())`;
+      params.push(...values(profile, 'saveMany'));
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}::jsonb, now(), 1)`;
     });
     return {
-      text: `INSERT INTO ${table} ${columns} VALUES ${rows.join(', ')}
-             ON CONFLICT (user_id) DO UPDATE SET schema_version = EXCLUDED.schema_version, tier = EXCLUDED.tier, data = EXCLUDED.data, updated_at = now()`,
+      text: `INSERT INTO ${table} ${columns} VALUES ${rows.join(', ')} ${upsertTail}`,
       params,
     };
   }

@@ -44,9 +44,9 @@ describe('createSqliteProfileStore', () => {
   it('reads v0.2.0 rows and names the bad field of bad rows', async () => {
     const database = new Database(join(directory, 'bad.db'));
     const store = createSqliteProfileStore({}, { database });
-    database.prepare('INSERT INTO cascade_profiles VALUES (?, 0, ?, ?, 0)').run('legacy', 'free', JSON.stringify({ user_id: 'legacy', budget: { daily: 3 } }));
-    database.prepare('INSERT INTO cascade_profiles VALUES (?, 1, ?, ?, 0)').run('broken', 'pro', JSON.stringify({ schemaVersion: 1, userId: 'broken', tier: 'pro', preferences: { maxRetries: 'many' } }));
-    database.prepare('INSERT INTO cascade_profiles VALUES (?, 1, ?, ?, 0)').run('garbage', 'pro', '{not json');
+    database.prepare('INSERT INTO cascade_profiles (user_id, schema_version, tier, data, updated_at) VALUES (?, 0, ?, ?, 0)').run('legacy', 'free', JSON.stringify({ user_id: 'legacy', budget: { daily: 3 } }));
+    database.prepare('INSERT INTO cascade_profiles (user_id, schema_version, tier, data, updated_at) VALUES (?, 1, ?, ?, 0)').run('broken', 'pro', JSON.stringify({ schemaVersion: 1, userId: 'broken', tier: 'pro', preferences: { maxRetries: 'many' } }));
+    database.prepare('INSERT INTO cascade_profiles (user_id, schema_version, tier, data, updated_at) VALUES (?, 1, ?, ?, 0)').run('garbage', 'pro', '{not json');
     expect((await store.load('legacy'))?.effectiveBudget()).toEqual({ dailyUsd: 3 });
     for (const [userId, pattern] of [['broken', /preferences\.maxRetries/], ['garbage', /not JSON/]] as const) {
       try {

@@ -1,9 +1,11 @@
 import { CascadeError, parseConfig, throwIfAborted } from '@cascade/core';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { UserProfile } from '../profile/user-profile';
-import type { ProfileStore, StoreCallOptions } from '../store/profile-store';
+import type { UserProfile } from '../profile/user-profile';
+import type { ProfileStore, StoreCallOptions, VersionedProfile } from '../store/profile-store';
 import { toStoreError } from '../store/store-error';
+import { checkCallOptions, checkProfileArgument, checkProfileList, checkUserId } from '../store/store-input';
+import { profileFromRow } from '../store/stored-row';
 import { quoteIdentifier, sqlIdentifierSchema } from '../store/table-name';
 
 /** Configuration of {@link createSqliteProfileStore}. */
@@ -30,27 +32,38 @@ export interface SqliteProfileStore extends ProfileStore {
   readonly database: Database.Database;
   create(profile: UserProfile, options?: StoreCallOptions): Promise<UserProfile>;
   saveMany(profiles: readonly UserProfile[], options?: StoreCallOptions): Promise<void>;
+  loadVersioned(userId: string, options?: StoreCallOptions): Promise<VersionedProfile | undefined>;
+  saveIfVersion(profile: UserProfile, expectedVersion: number | undefined, options?: StoreCallOptions): Promise<boolean>;
   close(): Promise<void>;
 }
 
 interface Row {
   data: string;
+  version: number;
 }
 
-function parseRow(row: Row, userId: string): UserProfile {
-  let json: unknown;
+const SOURCE = 'SQLite profile store';
+
+/**
+ * Adds the `version` column to a table created before it existed (existing rows start at 0). Two
+ * connections migrating at once: the loser's "duplicate column" is what it wanted.
+ */
+function addVersionColumn(database: Database.Database, table: string): void {
+  const columns = database.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+  if (columns.some((column) => column.name === 'version')) return;
   try {
-    json = JSON.parse(row.data);
+    database.exec(`ALTER TABLE ${table} ADD COLUMN version INTEGER NOT NULL DEFAULT 0`);
   } catch (error) {
-    throw new CascadeError('INVALID_CONFIG', `Invalid stored profile of user "${userId}": the data column is not JSON. Fix or delete the row.`, { cause: error });
+    if (!/duplicate column/i.test((error as Error).message)) throw error;
   }
-  return UserProfile.fromJSON(json);
 }
 
 /**
  * A profile store on a SQLite file (`better-sqlite3`): the embedded default, zero setup. Files it opens
  * use WAL with `synchronous = FULL`, so a resolved write survives a crash or power loss. One row per
- * user: `user_id`, `schema_version`, `tier`, `data` (the profile's JSON), `updated_at`.
+ * user: `user_id`, `schema_version`, `tier`, `data` (the profile's JSON), `updated_at`, `version`
+ * (bumped by every write, for the manager's compare-and-swap `update`; added to older tables on open).
+ * A row whose data names another user than its `user_id` is refused on load (`INVALID_CONFIG`).
  *
  * @throws CascadeError `INVALID_CONFIG` for bad config; calls reject with `STORE_FAILED` on database
  *   errors and `INVALID_CONFIG` for bad stored data.
@@ -81,59 +94,91 @@ export function createSqliteProfileStore(config: SqliteProfileStoreConfig, depen
         schema_version INTEGER NOT NULL,
         tier TEXT NOT NULL,
         data TEXT NOT NULL,
-        updated_at INTEGER NOT NULL
+        updated_at INTEGER NOT NULL,
+        version INTEGER NOT NULL DEFAULT 0
       )`,
     );
+    addVersionColumn(database, table);
   } catch (error) {
     throw toStoreError(error, `Opening the SQLite profile store (${options.filename ?? 'given database'})`);
   }
   const ownsDatabase = !dependencies.database;
-  const selectOne = database.prepare<[string], Row>(`SELECT data FROM ${table} WHERE user_id = ?`);
+  const selectOne = database.prepare<[string], Row>(`SELECT data, version FROM ${table} WHERE user_id = ?`);
   const upsert = database.prepare<[string, number, string, string, number]>(
-    `INSERT INTO ${table} (user_id, schema_version, tier, data, updated_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT(user_id) DO UPDATE SET schema_version = excluded.schema_version, tier = excluded.tier, data = excluded.data, updated_at = excluded.updated_at`,
+    `INSERT INTO ${table} (user_id, schema_version, tier, data, updated_at, version) VALUES (?, ?, ?, ?, ?, 1)
+     ON CONFLICT(user_id) DO UPDATE SET schema_version = excluded.schema_version, tier = excluded.tier, data = excluded.data, updated_at = excluded.updated_at,
+       version = ${table}.version + 1`,
   );
   const insertIfAbsent = database.prepare<[string, number, string, string, number]>(
-    `INSERT INTO ${table} (user_id, schema_version, tier, data, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id) DO NOTHING`,
+    `INSERT INTO ${table} (user_id, schema_version, tier, data, updated_at, version) VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT(user_id) DO NOTHING`,
+  );
+  const updateIfVersion = database.prepare<[number, string, string, number, string, number]>(
+    `UPDATE ${table} SET schema_version = ?, tier = ?, data = ?, updated_at = ?, version = version + 1 WHERE user_id = ? AND version = ?`,
   );
   const deleteOne = database.prepare<[string]>(`DELETE FROM ${table} WHERE user_id = ?`);
-  const params = (profile: UserProfile): [string, number, string, string, number] => {
-    const json = profile.toJSON();
-    return [profile.userId, json.schemaVersion, profile.tier.name, JSON.stringify(json), now()];
+  /** The row of a profile, from the one JSON its key is taken from (key and data cannot disagree). */
+  const params = (profile: UserProfile, what: string): [string, number, string, string, number] => {
+    const json = checkProfileArgument(profile, `${SOURCE}: ${what}`);
+    return [json.userId, json.schemaVersion, profile.tier.name, JSON.stringify(json), now()];
   };
-  const upsertMany = database.transaction((profiles: readonly UserProfile[]) => {
-    for (const profile of profiles) upsert.run(...params(profile));
+  const upsertMany = database.transaction((rows: readonly [string, number, string, string, number][]) => {
+    for (const row of rows) upsert.run(...row);
   });
 
-  const run = <T>(what: string, signal: AbortSignal | undefined, task: () => T): T => {
-    throwIfAborted(signal, what);
+  const run = <T>(what: string, options: unknown, task: () => T): T => {
+    throwIfAborted(checkCallOptions(options, `${SOURCE}: ${what}`), what);
     try {
       return task();
     } catch (error) {
-      throw toStoreError(error, `SQLite profile store: ${what}`);
+      throw toStoreError(error, `${SOURCE}: ${what}`);
     }
+  };
+  const readRow = (userId: unknown, options: unknown): Row | undefined => {
+    checkUserId(userId, `${SOURCE}: load`);
+    return run(`load "${userId}"`, options, () => selectOne.get(userId));
   };
 
   return {
     database,
     async load(userId, callOptions) {
-      const row = run(`load "${userId}"`, callOptions?.abortSignal, () => selectOne.get(userId));
-      return row ? parseRow(row, userId) : undefined;
+      const row = readRow(userId, callOptions);
+      return row ? profileFromRow(row.data, userId, SOURCE) : undefined;
+    },
+    async loadVersioned(userId, callOptions) {
+      const row = readRow(userId, callOptions);
+      return row ? { profile: profileFromRow(row.data, userId, SOURCE), version: row.version } : undefined;
     },
     async save(profile, callOptions) {
-      run(`save "${profile.userId}"`, callOptions?.abortSignal, () => upsert.run(...params(profile)));
+      const row = params(profile, 'save');
+      run(`save "${profile.userId}"`, callOptions, () => upsert.run(...row));
+    },
+    async saveIfVersion(profile, expectedVersion, callOptions) {
+      const row = params(profile, 'saveIfVersion');
+      if (expectedVersion !== undefined && !Number.isSafeInteger(expectedVersion)) {
+        throw new CascadeError('INVALID_INPUT', `${SOURCE}: saveIfVersion: expectedVersion must be an integer from loadVersioned, or undefined for a new row.`);
+      }
+      const [userId, schemaVersion, tier, data, updatedAt] = row;
+      return run(`save "${userId}"`, callOptions, () =>
+        expectedVersion === undefined
+          ? insertIfAbsent.run(...row).changes === 1
+          : updateIfVersion.run(schemaVersion, tier, data, updatedAt, userId, expectedVersion).changes === 1,
+      );
     },
     async saveMany(profiles, callOptions) {
-      run(`save ${profiles.length} profiles`, callOptions?.abortSignal, () => upsertMany(profiles));
+      checkProfileList(profiles, `${SOURCE}: saveMany`);
+      const rows = profiles.map((profile) => params(profile, 'saveMany'));
+      run(`save ${profiles.length} profiles`, callOptions, () => upsertMany(rows));
     },
     async create(profile, callOptions) {
-      const inserted = run(`create "${profile.userId}"`, callOptions?.abortSignal, () => insertIfAbsent.run(...params(profile)).changes);
+      const row = params(profile, 'create');
+      const inserted = run(`create "${profile.userId}"`, callOptions, () => insertIfAbsent.run(...row).changes);
       if (inserted === 1) return profile;
-      const row = run(`load "${profile.userId}"`, callOptions?.abortSignal, () => selectOne.get(profile.userId));
-      return row ? parseRow(row, profile.userId) : profile;
+      const stored = run(`load "${profile.userId}"`, callOptions, () => selectOne.get(profile.userId));
+      return stored ? profileFromRow(stored.data, profile.userId, SOURCE) : profile;
     },
     async delete(userId, callOptions) {
-      return run(`delete "${userId}"`, callOptions?.abortSignal, () => deleteOne.run(userId).changes > 0);
+      checkUserId(userId, `${SOURCE}: delete`);
+      return run(`delete "${userId}"`, callOptions, () => deleteOne.run(userId).changes > 0);
     },
     async close() {
       if (ownsDatabase && database.open) database.close();

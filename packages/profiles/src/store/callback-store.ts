@@ -1,6 +1,8 @@
 import { UserProfile } from '../profile/user-profile';
 import type { ProfileStore, StoreCallOptions } from './profile-store';
 import { toStoreError } from './store-error';
+import { checkCallOptions, checkProfileArgument, checkUserId } from './store-input';
+import { checkLoadedProfile, profileFromRow } from './stored-row';
 
 /** Callbacks onto your own database. */
 export interface ProfileStoreCallbacks {
@@ -16,7 +18,9 @@ export interface ProfileStoreCallbacks {
 /**
  * A store over your own load/save callbacks (the plan's `load_callback`/`save_callback`). Without
  * `save`, profiles live only in the manager's cache. Stored JSON goes through `UserProfile.fromJSON`
- * (bad data → `INVALID_CONFIG`); callback failures become `STORE_FAILED`.
+ * (bad data, or a profile of another user than the one asked for → `INVALID_CONFIG`); callback
+ * failures become `STORE_FAILED`. It has no compare-and-swap: concurrent `update`s of one user from
+ * several managers can overwrite each other unless your callbacks serialize them.
  *
  * @example
  * const store = createCallbackProfileStore({
@@ -27,6 +31,8 @@ export interface ProfileStoreCallbacks {
 export function createCallbackProfileStore(callbacks: ProfileStoreCallbacks): ProfileStore {
   return {
     async load(userId, options = {}) {
+      checkUserId(userId, 'Callback profile store: load');
+      checkCallOptions(options, 'Callback profile store: load');
       let loaded: unknown;
       try {
         loaded = await callbacks.load(userId, options);
@@ -34,9 +40,12 @@ export function createCallbackProfileStore(callbacks: ProfileStoreCallbacks): Pr
         throw toStoreError(error, `Profile load callback for "${userId}"`);
       }
       if (loaded === undefined || loaded === null) return undefined;
-      return UserProfile.isInstance(loaded) ? loaded : UserProfile.fromJSON(loaded);
+      const source = 'Profile load callback';
+      return UserProfile.isInstance(loaded) ? checkLoadedProfile(loaded, userId, source) : profileFromRow(loaded, userId, source);
     },
     async save(profile, options = {}) {
+      checkProfileArgument(profile, 'Callback profile store: save');
+      checkCallOptions(options, 'Callback profile store: save');
       if (!callbacks.save) return;
       try {
         await callbacks.save(profile, options);
@@ -45,6 +54,8 @@ export function createCallbackProfileStore(callbacks: ProfileStoreCallbacks): Pr
       }
     },
     async delete(userId, options = {}) {
+      checkUserId(userId, 'Callback profile store: delete');
+      checkCallOptions(options, 'Callback profile store: delete');
       if (!callbacks.delete) return false;
       try {
         return await callbacks.delete(userId, options);

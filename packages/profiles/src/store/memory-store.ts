@@ -1,12 +1,15 @@
 import { throwIfAborted } from '@cascade/core';
 import type { UserProfile } from '../profile/user-profile';
-import type { ProfileStore, StoreCallOptions } from './profile-store';
+import type { ProfileStore, StoreCallOptions, VersionedProfile } from './profile-store';
+import { checkCallOptions, checkProfileArgument, checkProfileList, checkUserId } from './store-input';
 
 /** The in-memory store: also exposes its size, for tests and the demo. */
 export interface MemoryProfileStore extends ProfileStore {
   readonly size: number;
   create(profile: UserProfile, options?: StoreCallOptions): Promise<UserProfile>;
   saveMany(profiles: readonly UserProfile[], options?: StoreCallOptions): Promise<void>;
+  loadVersioned(userId: string, options?: StoreCallOptions): Promise<VersionedProfile | undefined>;
+  saveIfVersion(profile: UserProfile, expectedVersion: number | undefined, options?: StoreCallOptions): Promise<boolean>;
 }
 
 /**
@@ -18,34 +21,58 @@ export interface MemoryProfileStore extends ProfileStore {
  * const manager = createProfileManager({}, { store: createMemoryProfileStore() });
  */
 export function createMemoryProfileStore(initial: Iterable<UserProfile> = []): MemoryProfileStore {
-  const profiles = new Map<string, UserProfile>();
-  for (const profile of initial) profiles.set(profile.userId, profile);
+  const rows = new Map<string, VersionedProfile>();
+  const put = (profile: UserProfile): void => {
+    rows.set(profile.userId, { profile, version: (rows.get(profile.userId)?.version ?? 0) + 1 });
+  };
+  const enter = (what: string, options: unknown): void => throwIfAborted(checkCallOptions(options, what), what);
+  for (const profile of initial) {
+    checkProfileArgument(profile, 'Memory profile store: initial profiles');
+    put(profile);
+  }
   return {
     get size() {
-      return profiles.size;
+      return rows.size;
     },
     async load(userId, options) {
-      throwIfAborted(options?.abortSignal, 'Loading the profile');
-      return profiles.get(userId);
+      checkUserId(userId, 'Memory profile store: load');
+      enter('Loading the profile', options);
+      return rows.get(userId)?.profile;
+    },
+    async loadVersioned(userId, options) {
+      checkUserId(userId, 'Memory profile store: load');
+      enter('Loading the profile', options);
+      return rows.get(userId);
     },
     async save(profile, options) {
-      throwIfAborted(options?.abortSignal, 'Saving the profile');
-      profiles.set(profile.userId, profile);
+      checkProfileArgument(profile, 'Memory profile store: save');
+      enter('Saving the profile', options);
+      put(profile);
+    },
+    async saveIfVersion(profile, expectedVersion, options) {
+      checkProfileArgument(profile, 'Memory profile store: saveIfVersion');
+      enter('Saving the profile', options);
+      if (rows.get(profile.userId)?.version !== expectedVersion) return false;
+      put(profile);
+      return true;
     },
     async saveMany(many, options) {
-      throwIfAborted(options?.abortSignal, 'Saving the profiles');
-      for (const profile of many) profiles.set(profile.userId, profile);
+      checkProfileList(many, 'Memory profile store: saveMany');
+      enter('Saving the profiles', options);
+      for (const profile of many) put(profile);
     },
     async create(profile, options) {
-      throwIfAborted(options?.abortSignal, 'Creating the profile');
-      const existing = profiles.get(profile.userId);
-      if (existing) return existing;
-      profiles.set(profile.userId, profile);
+      checkProfileArgument(profile, 'Memory profile store: create');
+      enter('Creating the profile', options);
+      const existing = rows.get(profile.userId);
+      if (existing) return existing.profile;
+      put(profile);
       return profile;
     },
     async delete(userId, options) {
-      throwIfAborted(options?.abortSignal, 'Deleting the profile');
-      return profiles.delete(userId);
+      checkUserId(userId, 'Memory profile store: delete');
+      enter('Deleting the profile', options);
+      return rows.delete(userId);
     },
   };
 }

@@ -44,6 +44,18 @@ export function createControlledStore(initial: UserProfile[] = []): ControlledSt
       check('load');
       return value;
     },
+    async loadVersioned(userId, options) {
+      calls.load++;
+      const value = await inner.loadVersioned(userId, options);
+      if (gate) await gate;
+      check('load');
+      return value;
+    },
+    async saveIfVersion(profile, expectedVersion, options) {
+      calls.save++;
+      check('save');
+      return inner.saveIfVersion(profile, expectedVersion, options);
+    },
     async save(profile, options) {
       calls.save++;
       check('save');
