@@ -286,3 +286,57 @@ describe('createProfileManager: bulk and callbacks', () => {
     expect(() => createProfileManager({ defaultTier: 'gold' as never })).toThrowError(/defaultTier/);
   });
 });
+
+describe('createProfileManager: wrong input and foreign data', () => {
+  it('wrong argument types give INVALID_INPUT at the call', async () => {
+    const store = createControlledStore([UserProfile.fromTier('pro', 'u')]);
+    const manager = createProfileManager({}, { store });
+    const calls: (() => Promise<unknown>)[] = [
+      () => manager.get(42 as never),
+      () => manager.get('u', { abortSignal: 'later' as never }),
+      () => manager.get('u', 'options' as never),
+      () => manager.save({ userId: 'u' } as never),
+      () => manager.save(UserProfile.fromTier('pro', 'u'), { abortSignal: {} as never }),
+      () => manager.update('u', 'pro' as never),
+      () => manager.update(null as never, (current) => current),
+      () => manager.updateTier('u', 'gold' as never),
+      () => manager.updateTier('u', 42 as never),
+      () => manager.updateTier('u', { name: 'not-defined-by-defineTier' } as never),
+      () => manager.delete({} as never),
+      () => manager.createBulk('u' as never),
+      () => manager.createBulk([{ userId: 'v' }], { persist: 'yes' as never }),
+    ];
+    for (const call of calls) expect((await rejection(call())).code).toBe('INVALID_INPUT');
+    for (const call of [() => manager.peek(7 as never), () => manager.invalidate({} as never)]) {
+      expect(call).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    }
+    // Nothing reached the store, and the user is unchanged.
+    expect(store.calls.save + store.calls.saveMany + store.calls.delete).toBe(0);
+    expect((await manager.get('u')).tier).toBe(TIER_PRESETS.pro);
+  });
+
+  it('refuses a profile a custom store returns for another user (no billing as the other user)', async () => {
+    const other = UserProfile.fromTier('enterprise', 'f1');
+    const manager = createProfileManager({}, { load: () => other });
+    const error = await rejection(manager.get('c3'));
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toMatch(/"c3"[\s\S]*"f1"/);
+    expect(error.details).toMatchObject({ userId: 'c3', storedUserId: 'f1', reason: 'user_id_mismatch' });
+    const json = createProfileManager({}, { load: () => other.toJSON() });
+    expect((await rejection(json.get('c3'))).code).toBe('INVALID_CONFIG');
+  });
+
+  it('update retries a lost compare-and-swap with the other writer\'s change applied', async () => {
+    const store = createControlledStore([UserProfile.fromTier('free', 'u')]);
+    const manager = createProfileManager({}, { store });
+    let calls = 0;
+    const updated = await manager.update('u', (current) => {
+      calls++;
+      if (calls === 1) void store.inner.save(current.with({ roles: ['admin'] })); // another server writes in between
+      return current.withTier('pro');
+    });
+    expect(calls).toBe(2);
+    expect(updated.toJSON()).toMatchObject({ tier: 'pro', roles: ['admin'] });
+    expect(manager.stats().updateConflicts).toBe(1);
+  });
+});

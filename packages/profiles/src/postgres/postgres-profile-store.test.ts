@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProfileManager } from '../manager/profile-manager';
 import { UserProfile } from '../profile/user-profile';
+import { describeConcurrentUpdates } from '../store/__fixtures__/concurrent-updates';
 import { describeProfileStoreContract } from '../store/__fixtures__/store-contract';
 import { TIER_PRESETS } from '../tier/tier-presets';
 import { type PostgresProfileStore, createPostgresProfileStore } from './postgres-profile-store';
@@ -38,6 +39,39 @@ describe.skipIf(!DATABASE_URL)('createPostgresProfileStore', () => {
   });
 
   describeProfileStoreContract('PostgreSQL', async () => openStore('contract'), async () => undefined);
+  // Each manager gets its own store and pool on one table, like separate app servers.
+  describeConcurrentUpdates('PostgreSQL', async () => openStore('cas'), async () => undefined);
+
+  it('refuses a row whose data names another user, on load and through the manager', async () => {
+    const store = openStore('swapped');
+    await store.save(UserProfile.fromTier('enterprise', 'f1'));
+    const admin = new pg.Client({ connectionString: DATABASE_URL! });
+    await admin.connect();
+    await admin.query(`INSERT INTO "profiles_test_${runId}_swapped" (user_id, schema_version, tier, data) SELECT 'c3', schema_version, tier, data FROM "profiles_test_${runId}_swapped" WHERE user_id = 'f1'`);
+    await admin.end();
+    for (const load of [() => store.load('c3'), () => store.loadVersioned('c3'), () => createProfileManager({}, { store }).get('c3'), () => createProfileManager({}, { store }).updateTier('c3', 'pro')]) {
+      const error = await load().then(() => undefined, (caught: unknown) => caught);
+      expect(CascadeError.isInstance(error) && error.code).toBe('INVALID_CONFIG');
+      expect((error as Error).message).toMatch(/"c3"[\s\S]*"f1"/);
+      expect((error as CascadeError).details).toMatchObject({ userId: 'c3', storedUserId: 'f1', reason: 'user_id_mismatch' });
+    }
+    expect((await store.load('f1'))?.tier).toBe(TIER_PRESETS.enterprise);
+  });
+
+  it('migrate adds the version column to a table of an older release', async () => {
+    const tableName = `profiles_test_${runId}_old`;
+    const admin = new pg.Client({ connectionString: DATABASE_URL! });
+    await admin.connect();
+    await admin.query(`CREATE TABLE "${tableName}" (user_id text PRIMARY KEY, schema_version integer NOT NULL, tier text NOT NULL, data jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
+    await admin.query(`INSERT INTO "${tableName}" (user_id, schema_version, tier, data) VALUES ('veteran', 1, 'starter', $1::jsonb)`, [JSON.stringify(UserProfile.fromTier('starter', 'veteran').toJSON())]);
+    await admin.end();
+    const [first, second] = [openStore('old'), openStore('old')];
+    await Promise.all([first.migrate(), second.migrate()]); // two servers migrating at once
+    expect(await first.loadVersioned('veteran')).toMatchObject({ version: 0 });
+    const managers = [first, second].map((store) => createProfileManager({}, { store }));
+    await Promise.all([managers[0]!.updateTier('veteran', 'pro'), managers[1]!.update('veteran', (current) => current.with({ roles: ['owner'] }))]);
+    expect((await second.load('veteran'))?.toJSON()).toMatchObject({ tier: 'pro', roles: ['owner'] });
+  });
 
   it('shares profiles between managers (app servers) and keeps writes', async () => {
     const store = openStore('shared');

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { UserProfile } from '../profile/user-profile';
 import type { ProfileStore, StoreCallOptions, VersionedProfile } from '../store/profile-store';
 import { toStoreError } from '../store/store-error';
-import { checkCallOptions, checkProfileArgument, checkProfileList, checkUserId } from '../store/store-input';
+import { checkCallOptions, checkExpectedVersion, checkProfileArgument, checkProfileList, checkUserId } from '../store/store-input';
 import { profileFromRow } from '../store/stored-row';
 import { quoteIdentifier, sqlIdentifierSchema } from '../store/table-name';
 import { checkout, isCheckoutPool, OutcomeUnknownError, release, runStatement, type StatementSession } from './cancellable-statement';
@@ -254,9 +254,7 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
     },
     async saveIfVersion(profile, expectedVersion, callOptions) {
       const row = values(profile, 'saveIfVersion');
-      if (expectedVersion !== undefined && !Number.isSafeInteger(expectedVersion)) {
-        throw new CascadeError('INVALID_INPUT', `${SOURCE}: saveIfVersion: expectedVersion must be an integer from loadVersioned, or undefined for a new row.`);
-      }
+      checkExpectedVersion(expectedVersion, `${SOURCE}: saveIfVersion`);
       const signal = signalOf(callOptions, 'saveIfVersion');
       const result =
         expectedVersion === undefined

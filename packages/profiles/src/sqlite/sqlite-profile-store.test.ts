@@ -62,6 +62,39 @@ describe('createSqliteProfileStore', () => {
     database.close();
   });
 
+  it('refuses a row whose data names another user, on load and through the manager (no default, no billing as the other user)', async () => {
+    const database = new Database(join(directory, 'swapped.db'));
+    const store = createSqliteProfileStore({}, { database });
+    await store.save(UserProfile.fromTier('enterprise', 'f1'));
+    // Someone copies f1's data under c3's key.
+    database.prepare('INSERT INTO cascade_profiles (user_id, schema_version, tier, data, updated_at) SELECT ?, schema_version, tier, data, updated_at FROM cascade_profiles WHERE user_id = ?').run('c3', 'f1');
+    for (const load of [() => store.load('c3'), () => store.loadVersioned('c3'), () => createProfileManager({}, { store }).get('c3'), () => createProfileManager({}, { store }).updateTier('c3', 'pro')]) {
+      const error = await load().then(() => undefined, (caught: unknown) => caught);
+      expect(CascadeError.isInstance(error) && error.code).toBe('INVALID_CONFIG');
+      expect((error as Error).message).toMatch(/"c3"[\s\S]*"f1"/);
+      expect((error as CascadeError).details).toMatchObject({ userId: 'c3', storedUserId: 'f1', reason: 'user_id_mismatch' });
+      expect((error as CascadeError).details?.['detail']).toBe((error as Error).message);
+    }
+    expect(JSON.parse(database.prepare('SELECT data FROM cascade_profiles WHERE user_id = ?').pluck().get('c3') as string)).toMatchObject({ userId: 'f1', tier: 'enterprise' }); // untouched
+    await store.close();
+    database.close();
+  });
+
+  it('adds the version column to a table of an older release and updates its rows', async () => {
+    const filename = join(directory, 'old-release.db');
+    const old = new Database(filename);
+    old.exec('CREATE TABLE cascade_profiles (user_id TEXT PRIMARY KEY NOT NULL, schema_version INTEGER NOT NULL, tier TEXT NOT NULL, data TEXT NOT NULL, updated_at INTEGER NOT NULL)');
+    old.prepare('INSERT INTO cascade_profiles VALUES (?, 1, ?, ?, 0)').run('veteran', 'starter', JSON.stringify(UserProfile.fromTier('starter', 'veteran').toJSON()));
+    old.close();
+    const [first, second] = [createSqliteProfileStore({ filename }), createSqliteProfileStore({ filename })];
+    expect(await first.loadVersioned('veteran')).toMatchObject({ version: 0 });
+    const managers = [first, second].map((store) => createProfileManager({}, { store }));
+    await Promise.all([managers[0]!.updateTier('veteran', 'pro'), managers[1]!.update('veteran', (current) => current.with({ roles: ['owner'] }))]);
+    expect((await second.load('veteran'))?.toJSON()).toMatchObject({ tier: 'pro', roles: ['owner'] });
+    await first.close();
+    await second.close();
+  });
+
   it('reports database failures as STORE_FAILED', async () => {
     const store = createSqliteProfileStore({ filename: join(directory, 'closed.db') });
     await store.close();

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { UserProfile } from '../profile/user-profile';
 import type { ProfileStore, StoreCallOptions, VersionedProfile } from '../store/profile-store';
 import { toStoreError } from '../store/store-error';
-import { checkCallOptions, checkProfileArgument, checkProfileList, checkUserId } from '../store/store-input';
+import { checkCallOptions, checkExpectedVersion, checkProfileArgument, checkProfileList, checkUserId } from '../store/store-input';
 import { profileFromRow } from '../store/stored-row';
 import { quoteIdentifier, sqlIdentifierSchema } from '../store/table-name';
 
@@ -154,9 +154,7 @@ export function createSqliteProfileStore(config: SqliteProfileStoreConfig, depen
     },
     async saveIfVersion(profile, expectedVersion, callOptions) {
       const row = params(profile, 'saveIfVersion');
-      if (expectedVersion !== undefined && !Number.isSafeInteger(expectedVersion)) {
-        throw new CascadeError('INVALID_INPUT', `${SOURCE}: saveIfVersion: expectedVersion must be an integer from loadVersioned, or undefined for a new row.`);
-      }
+      checkExpectedVersion(expectedVersion, `${SOURCE}: saveIfVersion`);
       const [userId, schemaVersion, tier, data, updatedAt] = row;
       return run(`save "${userId}"`, callOptions, () =>
         expectedVersion === undefined

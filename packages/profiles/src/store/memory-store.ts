@@ -1,7 +1,7 @@
 import { throwIfAborted } from '@cascade/core';
 import type { UserProfile } from '../profile/user-profile';
 import type { ProfileStore, StoreCallOptions, VersionedProfile } from './profile-store';
-import { checkCallOptions, checkProfileArgument, checkProfileList, checkUserId } from './store-input';
+import { checkCallOptions, checkExpectedVersion, checkProfileArgument, checkProfileList, checkUserId } from './store-input';
 
 /** The in-memory store: also exposes its size, for tests and the demo. */
 export interface MemoryProfileStore extends ProfileStore {
@@ -51,6 +51,7 @@ export function createMemoryProfileStore(initial: Iterable<UserProfile> = []): M
     },
     async saveIfVersion(profile, expectedVersion, options) {
       checkProfileArgument(profile, 'Memory profile store: saveIfVersion');
+      checkExpectedVersion(expectedVersion, 'Memory profile store: saveIfVersion');
       enter('Saving the profile', options);
       if (rows.get(profile.userId)?.version !== expectedVersion) return false;
       put(profile);

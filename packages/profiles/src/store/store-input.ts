@@ -41,6 +41,13 @@ export function checkProfileList(profiles: unknown, what: string): void {
   for (const profile of profiles) checkProfileArgument(profile, what);
 }
 
+/** Refuses an expected version that is neither `undefined` (no row yet) nor an integer from `loadVersioned`. */
+export function checkExpectedVersion(version: unknown, what: string): asserts version is number | undefined {
+  if (version !== undefined && !Number.isSafeInteger(version)) {
+    throw new CascadeError('INVALID_INPUT', `${what}: expectedVersion must be the integer version from loadVersioned, or undefined for a user without a row; got ${describe(version)}.`);
+  }
+}
+
 /** Refuses options that are not an object with (optionally) an `AbortSignal`. */
 export function checkCallOptions(options: unknown, what: string): AbortSignal | undefined {
   if (options === undefined || options === null) return undefined;

@@ -73,6 +73,55 @@ export function describeProfileStoreContract(name: string, open: () => Promise<P
       expect(await store.load('contract_del')).toBeUndefined();
     });
 
+    it('never writes a row whose data names another user (a forged profile is refused)', async () => {
+      const real = UserProfile.fromTier('enterprise', 'contract_f1');
+      const forged = Object.assign(Object.create(Object.getPrototypeOf(real) as object) as UserProfile, { userId: 'contract_c3', roles: [], permissions: [], tier: real.tier });
+      Object.defineProperty(forged, 'toJSON', { value: () => real.toJSON() });
+      const writes: (() => Promise<unknown>)[] = [() => store.save(forged)];
+      if (store.saveMany) writes.push(() => store.saveMany!([forged]));
+      if (store.create) writes.push(() => store.create!(forged));
+      if (store.saveIfVersion) writes.push(() => store.saveIfVersion!(forged, undefined));
+      for (const write of writes) {
+        const error = await write().then(() => undefined, (caught: unknown) => caught);
+        expect(CascadeError.isInstance(error) && error.code).toBe('INVALID_INPUT');
+        expect((error as Error).message).toMatch(/contract_c3[\s\S]*contract_f1/);
+      }
+      expect(await store.load('contract_c3')).toBeUndefined();
+    });
+
+    it('refuses wrong argument types with INVALID_INPUT at the call', async () => {
+      const calls: (() => Promise<unknown>)[] = [
+        () => store.load(42 as never),
+        () => store.load(''),
+        () => store.load('x', { abortSignal: 'soon' as never }),
+        () => store.save({ userId: 'x' } as never),
+        () => store.save(null as never),
+        () => store.delete(undefined as never),
+      ];
+      if (store.saveMany) calls.push(() => store.saveMany!('x' as never), () => store.saveMany!([{}] as never));
+      if (store.create) calls.push(() => store.create!({} as never));
+      if (store.loadVersioned) calls.push(() => store.loadVersioned!({} as never));
+      if (store.saveIfVersion) calls.push(() => store.saveIfVersion!(UserProfile.fromTier('pro', 'x'), 'one' as never));
+      for (const call of calls) {
+        const error = await call().then(() => undefined, (caught: unknown) => caught);
+        expect(CascadeError.isInstance(error) && error.code).toBe('INVALID_INPUT');
+      }
+    });
+
+    it('compare-and-swap: writes only over the version it read', async () => {
+      if (!store.loadVersioned || !store.saveIfVersion) return;
+      expect(await store.saveIfVersion(UserProfile.fromTier('free', 'contract_cas'), undefined)).toBe(true);
+      expect(await store.saveIfVersion(UserProfile.fromTier('pro', 'contract_cas'), undefined)).toBe(false); // exists now
+      const first = (await store.loadVersioned('contract_cas'))!;
+      expect(first.profile.tier).toBe(TIER_PRESETS.free);
+      await store.save(first.profile.withTier('starter')); // a blind write bumps the version too
+      expect(await store.saveIfVersion(first.profile.withTier('pro'), first.version)).toBe(false);
+      const second = (await store.loadVersioned('contract_cas'))!;
+      expect(second.version).toBeGreaterThan(first.version);
+      expect(await store.saveIfVersion(second.profile.withTier('business'), second.version)).toBe(true);
+      expect((await store.load('contract_cas'))?.tier).toBe(TIER_PRESETS.business);
+    });
+
     it('refuses work on an aborted signal', async () => {
       try {
         await store.load('contract_a', { abortSignal: AbortSignal.abort() });
