@@ -7,7 +7,10 @@ import { renderTable } from './render-table';
 import type { Terminal } from './terminal';
 import { USAGE } from './usage';
 
-/** `pnpm demo admin create-user|create-key|set-tier|list|revoke-key ...` */
+/** The admin CLI is alone on the file and serves no one: it may wait for a busy server's lock. */
+const ADMIN_BUSY_TIMEOUT_MS = 5_000;
+
+/** `pnpm demo admin create-user|create-key|set-tier|list|revoke-key|delete-user ...` */
 export async function commandAdmin(args: string[], terminal: Terminal): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -16,10 +19,10 @@ export async function commandAdmin(args: string[], terminal: Terminal): Promise<
     strict: true,
   });
   const [action, first, second] = positionals;
-  const database = openDemoDatabase(values.db);
+  const database = openDemoDatabase(values.db, { busyTimeoutMs: ADMIN_BUSY_TIMEOUT_MS });
   try {
     const profiles = createProfileManager({ cacheTtlMs: 0, maxCacheSize: 0 }, { store: database.profiles });
-    const admin = createAdminActions(profiles, database.keys);
+    const admin = createAdminActions(profiles, database.keys, { profileUserIds: () => database.profileUserIds() });
     const need = (value: string | undefined, what: string): string => {
       if (!value) throw new CascadeError('INVALID_INPUT', `admin ${action} needs ${what}.\n\n${USAGE}`);
       return value;
@@ -42,9 +45,25 @@ export async function commandAdmin(args: string[], terminal: Terminal): Promise<
         return 0;
       }
       case 'list': {
-        const rows = (await admin.list()).flatMap((user) => user.keys.map((key) => [user.userId, user.tier, `#${key.id}`, key.hint, key.label ?? '', key.createdAt]));
+        const users = await admin.list();
+        const rows = users.flatMap((user) => {
+          const tier = user.tier ?? (user.problem ? '(bad profile)' : '(no profile: keys refused)');
+          return user.keys.length === 0 ? [[user.userId, tier, '', '', '', '']] : user.keys.map((key) => [user.userId, tier, `#${key.id}`, key.hint, key.label ?? '', key.createdAt]);
+        });
         for (const line of renderTable([{ header: 'user' }, { header: 'tier' }, { header: 'key' }, { header: 'hint' }, { header: 'label' }, { header: 'created' }], rows)) terminal.line(line);
-        return 0;
+        const problems = users.filter((user) => user.problem !== undefined);
+        for (const user of problems) terminal.line(`problem with user ${user.userId}: ${user.problem}`);
+        // Listing finished; a bad row is still a failure an operator's script should see.
+        return problems.length > 0 ? 1 : 0;
+      }
+      case 'delete-user': {
+        const deleted = await admin.deleteUser(need(first, 'a user id'));
+        terminal.line(
+          deleted.profileDeleted || deleted.keysDeleted > 0
+            ? `deleted user ${deleted.userId}: profile ${deleted.profileDeleted ? 'deleted' : 'was already missing'}, ${deleted.keysDeleted} API key${deleted.keysDeleted === 1 ? '' : 's'} deleted (they stop working now); usage rows kept as billing history`
+            : `no user ${deleted.userId}: no profile and no keys, nothing deleted`,
+        );
+        return deleted.profileDeleted || deleted.keysDeleted > 0 ? 0 : 1;
       }
       case 'revoke-key': {
         const id = Number(need(first, 'a key id (see admin list)').replace(/^#/, ''));

@@ -20,6 +20,7 @@ export const USAGE = `Cascade demo — the whole agent, offline by default (repl
   pnpm demo admin set-tier <userId> <tier>
   pnpm demo admin list                        users and key hints
   pnpm demo admin revoke-key <keyId>
+  pnpm demo admin delete-user <userId>        deletes the profile and its keys (usage rows are kept)
 
 Live models: set OPENAI_API_KEY and/or OPENAI_BASE_URL, and CASCADE_MODELS=cheap,strong
 (e.g. CASCADE_MODELS=gpt-4o-mini,gpt-4o). CASCADE_PRICES='{"model":{"inputUsdPerMTok":0,"outputUsdPerMTok":0}}'

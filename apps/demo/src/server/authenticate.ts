@@ -8,7 +8,11 @@ export interface Tenant {
   keyId: number;
 }
 
-/** Resolves `Authorization: Bearer <key>` to its user; 401 otherwise. The key is never logged or echoed. */
+/**
+ * Resolves `Authorization: Bearer <key>` to its user; 401 otherwise. The key is never logged or echoed.
+ * A key whose user has no profile (deleted with `admin delete-user`, or its row removed by hand) is
+ * refused like an unknown key: the user must not come back as a new FREE profile on first request.
+ */
 export function authenticate(request: IncomingMessage, keys: ApiKeyStore): Tenant {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;

@@ -19,28 +19,53 @@ export interface DemoDatabase {
   readonly keys: ApiKeyStore;
   /** Settled spend per user and UTC day, shared by every process on this file (`/v1/usage`). */
   readonly usage: UsageLedger;
+  /** Every user id with a profile row, sorted (rows that do not parse included: they are listed, not loaded). */
+  profileUserIds(): string[];
+  /** Writes queued usage (waiting up to {@link SHUTDOWN_BUSY_TIMEOUT_MS} for a lock), then closes the file. */
   close(): void;
 }
 
+/** Options of {@link openDemoDatabase}. */
+export interface DemoDatabaseOptions {
+  /**
+   * How long a statement waits for another connection's lock. Short by default: the server runs
+   * SQLite synchronously, so every waiting millisecond stalls all tenants (usage writes do not wait at
+   * all: they are queued and retried). The admin CLI, alone and not serving anyone, waits longer.
+   * @default 100
+   */
+  busyTimeoutMs?: number;
+}
+
+/** Busy timeout of the final usage write at close. */
+export const SHUTDOWN_BUSY_TIMEOUT_MS = 5_000;
+
 /** Opens (creating if needed) the demo database. */
-export function openDemoDatabase(filename: string = process.env.CASCADE_DEMO_DB ?? DEFAULT_DATABASE_FILE): DemoDatabase {
+export function openDemoDatabase(filename: string = process.env.CASCADE_DEMO_DB ?? DEFAULT_DATABASE_FILE, options: DemoDatabaseOptions = {}): DemoDatabase {
   let database: Database.Database;
   try {
     mkdirSync(dirname(filename), { recursive: true });
     database = new Database(filename);
     database.pragma('journal_mode = WAL');
-    database.pragma('busy_timeout = 2000');
+    database.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 100))}`);
   } catch (error) {
     throw new CascadeError('STORE_FAILED', `Cannot open the demo database ${filename}: ${(error as Error).message}.`, { cause: error });
   }
   const profiles = createSqliteProfileStore({}, { database });
-  const keys = createApiKeyStore(database);
+  const hasProfile = database.prepare<[string]>('SELECT 1 FROM cascade_profiles WHERE user_id = ?').pluck();
+  const allProfileIds = database.prepare('SELECT user_id FROM cascade_profiles ORDER BY user_id').pluck();
+  const keys = createApiKeyStore(database, { userExists: (userId) => hasProfile.get(userId) !== undefined });
   const usage = createSqliteUsageLedger(database);
   return {
     filename,
     profiles,
     keys,
     usage,
-    close: () => database.close(),
+    profileUserIds: () => allProfileIds.all() as string[],
+    close() {
+      if (!database.open) return;
+      database.pragma(`busy_timeout = ${SHUTDOWN_BUSY_TIMEOUT_MS}`);
+      usage.close();
+      database.close();
+    },
   };
 }
