@@ -66,7 +66,8 @@ export {
   type BudgetConfig,
 } from './serialization/profile-json';
 // Stores
-export type { ProfileStore, StoreCallOptions } from './store/profile-store';
+export type { ProfileStore, StoreCallOptions, VersionedProfile } from './store/profile-store';
+export type { StoredProfileProblem } from './store/stored-row';
 export { createMemoryProfileStore, type MemoryProfileStore } from './store/memory-store';
 export { createCallbackProfileStore, type ProfileStoreCallbacks } from './store/callback-store';
 export { toStoreError } from './store/store-error';
