@@ -22,7 +22,7 @@ export interface UsageLedger {
   summary(userId: string): UsageSummary;
   /** Writes queued usage now, retrying while the database is busy, for at most `timeoutMs`; resolves with what is still queued. */
   flush(options?: { timeoutMs?: number }): Promise<{ pending: number }>;
-  /** Final flush (waits up to the database's busy timeout), then logs whatever could not be written. Settles after it write synchronously. */
+  /** Final write of the queue (waits up to the connection's busy timeout), then logs whatever could not be written. Later settles write synchronously. */
   close(): void;
 }
 

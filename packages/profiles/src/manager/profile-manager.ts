@@ -7,7 +7,7 @@ import { createCallbackProfileStore, type ProfileStoreCallbacks } from '../store
 import { createMemoryProfileStore } from '../store/memory-store';
 import type { ProfileStore, StoreCallOptions, VersionedProfile } from '../store/profile-store';
 import { toStoreError } from '../store/store-error';
-import { checkCallOptions, checkUserId, describe } from '../store/store-input';
+import { checkCallOptions, checkUserId, describeValue } from '../store/store-input';
 import { checkLoadedProfile } from '../store/stored-row';
 import { type TierConfig, isTierConfig } from '../tier/tier-config';
 import { TIER_PRESETS, type TierName, isTierName } from '../tier/tier-presets';
@@ -259,7 +259,7 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
 
   function checkProfile(profile: unknown, what: string): asserts profile is UserProfile {
     if (!UserProfile.isInstance(profile)) {
-      throw new CascadeError('INVALID_INPUT', `${what}: expected a UserProfile, got ${describe(profile)}; create one with UserProfile.fromTier(...) or UserProfile.create(...).`);
+      throw new CascadeError('INVALID_INPUT', `${what}: expected a UserProfile, got ${describeValue(profile)}; create one with UserProfile.fromTier(...) or UserProfile.create(...).`);
     }
   }
 
@@ -348,7 +348,7 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
     async update(userId, change, callOptions) {
       checkUserId(userId, `${WHAT}: update`);
       if (typeof change !== 'function') {
-        throw new CascadeError('INVALID_INPUT', `${WHAT}: update of "${userId}": pass a function (current profile) => new profile, got ${describe(change)}.`);
+        throw new CascadeError('INVALID_INPUT', `${WHAT}: update of "${userId}": pass a function (current profile) => new profile, got ${describeValue(change)}.`);
       }
       const signal = checkCallOptions(callOptions, `${WHAT}: update`);
       return exclusive(userId, () => applyUpdate(userId, change, signal));
@@ -357,7 +357,7 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
     async updateTier(userId, tier, callOptions) {
       const given: unknown = tier;
       if (!isTierName(given) && !isTierConfig(given)) {
-        throw new CascadeError('INVALID_INPUT', `${WHAT}: updateTier of "${String(userId).slice(0, 40)}": unknown tier ${typeof given === 'string' ? JSON.stringify(given.slice(0, 40)) : describe(given)}; pass a built-in tier name (free, starter, pro, business, enterprise) or a tier from defineTier/deriveTier.`);
+        throw new CascadeError('INVALID_INPUT', `${WHAT}: updateTier of "${String(userId).slice(0, 40)}": unknown tier ${typeof given === 'string' ? JSON.stringify(given.slice(0, 40)) : describeValue(given)}; pass a built-in tier name (free, starter, pro, business, enterprise) or a tier from defineTier/deriveTier.`);
       }
       return manager.update(userId, (current) => current.withTier(tier), callOptions);
     },
@@ -393,10 +393,10 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
     },
 
     async createBulk(entries, callOptions = {}) {
-      if (!Array.isArray(entries)) throw new CascadeError('INVALID_INPUT', `${WHAT}: createBulk: pass an array of profiles or profile input, got ${describe(entries)}.`);
+      if (!Array.isArray(entries)) throw new CascadeError('INVALID_INPUT', `${WHAT}: createBulk: pass an array of profiles or profile input, got ${describeValue(entries)}.`);
       const signal = checkCallOptions(callOptions, `${WHAT}: createBulk`);
       const persist: unknown = callOptions?.persist;
-      if (persist !== undefined && typeof persist !== 'boolean') throw new CascadeError('INVALID_INPUT', `${WHAT}: createBulk: persist must be a boolean, got ${describe(persist)}.`);
+      if (persist !== undefined && typeof persist !== 'boolean') throw new CascadeError('INVALID_INPUT', `${WHAT}: createBulk: persist must be a boolean, got ${describeValue(persist)}.`);
       throwIfAborted(signal, 'Creating the profiles');
       const profiles = entries.map((entry) => (UserProfile.isInstance(entry) ? entry : UserProfile.create(entry)));
       if (persist !== false) {

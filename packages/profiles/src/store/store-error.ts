@@ -20,6 +20,7 @@ export function toStoreError(error: unknown, what: string): CascadeError {
   const message = error instanceof Error ? error.message : String(error);
   return new CascadeError('STORE_FAILED', `${what} failed: ${message}. Check that the database is reachable and writable, then retry.`, {
     cause: error,
-    retryable: typeof code === 'string' && RETRYABLE_CODES.has(code),
+    // SQLite's extended codes (SQLITE_BUSY_SNAPSHOT, SQLITE_LOCKED_SHAREDCACHE, ...) are as retryable as their base code.
+    retryable: typeof code === 'string' && (RETRYABLE_CODES.has(code) || /^SQLITE_(BUSY|LOCKED)_/.test(code)),
   });
 }

@@ -25,7 +25,7 @@ export function checkUserId(userId: unknown, what: string): asserts userId is st
  */
 export function checkProfileArgument(profile: unknown, what: string): ProfileJson {
   if (!UserProfile.isInstance(profile)) {
-    throw new CascadeError('INVALID_INPUT', `${what}: expected a UserProfile, got ${describe(profile)}; create one with UserProfile.fromTier(...) or UserProfile.create(...).`);
+    throw new CascadeError('INVALID_INPUT', `${what}: expected a UserProfile, got ${describeValue(profile)}; create one with UserProfile.fromTier(...) or UserProfile.create(...).`);
   }
   checkUserId(profile.userId, what);
   const json = profile.toJSON();
@@ -37,29 +37,29 @@ export function checkProfileArgument(profile: unknown, what: string): ProfileJso
 
 /** Refuses anything but an array of `UserProfile`s (see {@link checkProfileArgument}). */
 export function checkProfileList(profiles: unknown, what: string): void {
-  if (!Array.isArray(profiles)) throw new CascadeError('INVALID_INPUT', `${what}: expected an array of UserProfiles, got ${describe(profiles)}.`);
+  if (!Array.isArray(profiles)) throw new CascadeError('INVALID_INPUT', `${what}: expected an array of UserProfiles, got ${describeValue(profiles)}.`);
   for (const profile of profiles) checkProfileArgument(profile, what);
 }
 
 /** Refuses an expected version that is neither `undefined` (no row yet) nor an integer from `loadVersioned`. */
 export function checkExpectedVersion(version: unknown, what: string): asserts version is number | undefined {
   if (version !== undefined && !Number.isSafeInteger(version)) {
-    throw new CascadeError('INVALID_INPUT', `${what}: expectedVersion must be the integer version from loadVersioned, or undefined for a user without a row; got ${describe(version)}.`);
+    throw new CascadeError('INVALID_INPUT', `${what}: expectedVersion must be the integer version from loadVersioned, or undefined for a user without a row; got ${describeValue(version)}.`);
   }
 }
 
 /** Refuses options that are not an object with (optionally) an `AbortSignal`. */
 export function checkCallOptions(options: unknown, what: string): AbortSignal | undefined {
   if (options === undefined || options === null) return undefined;
-  if (typeof options !== 'object') throw new CascadeError('INVALID_INPUT', `${what}: options must be an object like { abortSignal }, got ${describe(options)}.`);
+  if (typeof options !== 'object') throw new CascadeError('INVALID_INPUT', `${what}: options must be an object like { abortSignal }, got ${describeValue(options)}.`);
   const signal = (options as { abortSignal?: unknown }).abortSignal;
   if (signal === undefined) return undefined;
-  if (!(signal instanceof AbortSignal)) throw new CascadeError('INVALID_INPUT', `${what}: abortSignal must be an AbortSignal, got ${describe(signal)}.`);
+  if (!(signal instanceof AbortSignal)) throw new CascadeError('INVALID_INPUT', `${what}: abortSignal must be an AbortSignal, got ${describeValue(signal)}.`);
   return signal;
 }
 
 /** A short, secret-free description of a value's type for messages. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : typeof value;
