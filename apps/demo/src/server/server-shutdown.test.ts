@@ -1,0 +1,53 @@
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ServerFixture, startServerFixture } from './__fixtures__/server-fixture';
+
+let fixture: ServerFixture | undefined;
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+});
+
+describe('demo server shutdown', () => {
+  it('a request cut by shutdown gets 503 with Retry-After (not a 499 client error), and the openai client retries it', async () => {
+    // Paced replay: a draft takes seconds, so the request is still running when the grace period ends.
+    fixture = await startServerFixture({ speedup: 1 });
+    const statuses: number[] = [];
+    let calls = 0;
+    const client = new OpenAI({
+      apiKey: fixture.aliceKey, baseURL: fixture.baseURL, maxRetries: 1,
+      fetch: async (url, init) => {
+        calls++;
+        const response = await fetch(url, init);
+        statuses.push(response.status);
+        return response;
+      },
+    });
+    const pending = client.chat.completions.create({ model: 'cascade', messages: [{ role: 'user', content: fixture.prompts[0]! }] }).catch((error: unknown) => error);
+    while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await fixture.server.close(50);
+    const error = await pending;
+    expect(statuses[0]).toBe(503);
+    // The SDK retried after Retry-After; the retry finds the server gone.
+    expect(calls).toBe(2);
+    expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
+    const entry = fixture.logs.find((logged) => logged.path === '/v1/chat/completions');
+    expect(entry).toMatchObject({ status: 503, code: 'server_shutting_down', userId: 'alice' });
+    expect(entry!.detail).toMatch(/^ABORTED: /);
+  }, 20_000);
+
+  it('the 503 says so in OpenAI\'s shape, with Retry-After', async () => {
+    fixture = await startServerFixture({ speedup: 1 });
+    const pending = fetch(`${fixture.baseURL}/chat/completions`, {
+      method: 'POST', headers: { authorization: `Bearer ${fixture.aliceKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'cascade', messages: [{ role: 'user', content: fixture.prompts[1]! }] }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await fixture.server.close(50);
+    const response = await pending;
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(await response.json()).toEqual({ error: { type: 'server_error', code: 'server_shutting_down', message: 'The server is restarting; retry the request.', param: null } });
+  }, 20_000);
+});
