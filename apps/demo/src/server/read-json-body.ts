@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { CascadeError } from '@cascade/core';
 import { HttpError } from './http-error';
 import { createJsonShapeGuard } from './json-shape-guard';
 
@@ -34,12 +35,33 @@ export async function readJsonBody(request: IncomingMessage, limits: JsonBodyLim
   const shape = createJsonShapeGuard(limits);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge();
-    shape.feed(chunk);
-    chunks.push(chunk);
-  }
+  // Listeners, not `for await`: leaving a `for await` early destroys the request, and with it the
+  // socket under the error answer; paused, the rest of a refused body can still be drained.
+  await new Promise<void>((resolve, reject) => {
+    const stop = (error?: unknown): void => {
+      request.off('data', onData).off('end', onEnd).off('error', stop).off('close', onClose);
+      if (error === undefined) {
+        resolve();
+      } else {
+        request.pause();
+        reject(error);
+      }
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      try {
+        if (size > maxBytes) throw tooLarge();
+        shape.feed(chunk);
+      } catch (error) {
+        stop(error);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => stop();
+    const onClose = (): void => stop(new CascadeError('ABORTED', 'The client closed the connection while sending the body.'));
+    request.on('data', onData).on('end', onEnd).on('error', stop).on('close', onClose);
+  });
   const text = Buffer.concat(chunks, size).toString('utf8');
   if (text.trim().length === 0) throw new HttpError(400, 'invalid_request_error', 'invalid_json', 'The request body is empty: send a JSON object.');
   try {
