@@ -9,7 +9,7 @@ afterEach(async () => {
   fixture = undefined;
 });
 
-const until = async (check: () => boolean, timeoutMs = 5_000): Promise<void> => {
+const until = async (check: () => boolean, timeoutMs = 10_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
@@ -22,7 +22,10 @@ describe('access log', () => {
     fixture = await startServerFixture();
     // Slow admission: the profile takes 400 ms to load, so the client is gone before anything is written.
     const get = fixture.demo.profiles.get.bind(fixture.demo.profiles);
+    let loading!: () => void;
+    const admitting = new Promise<void>((resolve) => (loading = resolve));
     vi.spyOn(fixture.demo.profiles, 'get').mockImplementation(async (...args) => {
+      loading();
       await new Promise((resolve) => setTimeout(resolve, 400));
       return get(...args);
     });
@@ -31,7 +34,7 @@ describe('access log', () => {
       method: 'POST', signal: controller.signal, headers: { authorization: `Bearer ${fixture.aliceKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'cascade', messages: [{ role: 'user', content: fixture.prompts[0]! }], stream: true }),
     }).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await admitting; // the server has the request and is admitting it
     controller.abort();
     expect(await request).toMatchObject({ name: 'AbortError' });
     await until(() => fixture!.logs.some((entry) => entry.path === '/v1/chat/completions'));

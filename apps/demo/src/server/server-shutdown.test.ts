@@ -1,9 +1,21 @@
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ServerFixture, startServerFixture } from './__fixtures__/server-fixture';
 
 let fixture: ServerFixture | undefined;
+
+/** Resolves once the server is admitting a request (it loads the tenant's profile). */
+function admitting(server: ServerFixture): Promise<void> {
+  const get = server.demo.profiles.get.bind(server.demo.profiles);
+  return new Promise((resolve) => {
+    vi.spyOn(server.demo.profiles, 'get').mockImplementation((...args) => {
+      resolve();
+      return get(...args);
+    });
+  });
+}
 afterEach(async () => {
+  vi.restoreAllMocks();
   await fixture?.close();
   fixture = undefined;
 });
@@ -23,9 +35,9 @@ describe('demo server shutdown', () => {
         return response;
       },
     });
+    const inFlight = admitting(fixture);
     const pending = client.chat.completions.create({ model: 'cascade', messages: [{ role: 'user', content: fixture.prompts[0]! }] }).catch((error: unknown) => error);
-    while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await inFlight;
     await fixture.server.close(50);
     const error = await pending;
     expect(statuses[0]).toBe(503);
@@ -39,11 +51,12 @@ describe('demo server shutdown', () => {
 
   it('the 503 says so in OpenAI\'s shape, with Retry-After', async () => {
     fixture = await startServerFixture({ speedup: 1 });
+    const inFlight = admitting(fixture);
     const pending = fetch(`${fixture.baseURL}/chat/completions`, {
       method: 'POST', headers: { authorization: `Bearer ${fixture.aliceKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'cascade', messages: [{ role: 'user', content: fixture.prompts[1]! }] }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await inFlight;
     await fixture.server.close(50);
     const response = await pending;
     expect(response.status).toBe(503);
