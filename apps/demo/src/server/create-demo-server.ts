@@ -6,7 +6,7 @@ import type { DemoAgent } from '../agent/create-demo-agent';
 import type { ApiKeyStore } from '../users/api-key-store';
 import { type AuthFailureLogSettings, createAuthFailureLog } from './auth-failure-log';
 import { type Tenant, authenticate } from './authenticate';
-import { CASCADE_MODEL_ID, parseChatCompletionRequest, toChatRequest } from './chat-completion-request';
+import { CASCADE_MODEL_ID, type ChatCompletionRequest, parseChatCompletionRequest, toChatRequest } from './chat-completion-request';
 import { toChatCompletion } from './chat-completion-response';
 import { clientAddressKey } from './client-address';
 import { HttpError } from './http-error';
@@ -107,15 +107,20 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
   let closing = false;
   const inFlight = new Set<Promise<void>>();
 
-  async function readBody(request: IncomingMessage, tenant: Tenant): Promise<unknown> {
+  /**
+   * Reads and validates a chat completion body within the tenant's parse budget: a valid body costs
+   * its size, a refused one (oversized, malformed, invalid) a whole `maxBodyBytes`.
+   */
+  async function readChatRequest(request: IncomingMessage, tenant: Tenant): Promise<ChatCompletionRequest> {
     const waitMs = bodyBudget.retryAfterMs(tenant.userId);
     if (waitMs > 0) {
       throw new HttpError(429, 'rate_limit_error', 'parse_budget_exceeded', `Too many large, malformed or invalid request bodies; retry in ${Math.ceil(waitMs / 1000)} s.`, { 'retry-after': String(Math.ceil(waitMs / 1000)) });
     }
     try {
-      const body = await readJsonBody(request, { maxBytes: maxBodyBytes, maxDepth: maxJsonDepth, maxValues: maxJsonValues });
-      bodyBudget.charge(tenant.userId, body.bytes);
-      return body.value;
+      const { value, bytes } = await readJsonBody(request, { maxBytes: maxBodyBytes, maxDepth: maxJsonDepth, maxValues: maxJsonValues });
+      const body = parseChatCompletionRequest(value);
+      bodyBudget.charge(tenant.userId, bytes);
+      return body;
     } catch (error) {
       bodyBudget.charge(tenant.userId, maxBodyBytes);
       throw error;
@@ -123,14 +128,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
   }
 
   async function chatCompletions(request: IncomingMessage, response: ServerResponse, tenant: Tenant, state: RequestState, signal: AbortSignal): Promise<void> {
-    const raw = await readBody(request, tenant);
-    let body: ReturnType<typeof parseChatCompletionRequest>;
-    try {
-      body = parseChatCompletionRequest(raw);
-    } catch (error) {
-      bodyBudget.charge(tenant.userId, maxBodyBytes);
-      throw error;
-    }
+    const body = await readChatRequest(request, tenant);
     const chatRequest = toChatRequest(body);
     state.secrets = chatRequest.messages.map((message) => (typeof message.content === 'string' ? message.content : ''));
     let policy: AgentPolicy | undefined;
