@@ -106,6 +106,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
   const shutdown = new AbortController();
   let closing = false;
   const inFlight = new Set<Promise<void>>();
+  const openResponses = new Set<ServerResponse>();
 
   /**
    * Reads and validates a chat completion body within the tenant's parse budget: a valid body costs
@@ -219,6 +220,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
     const signal = AbortSignal.any([client.signal, shutdown.signal]);
     const state: RequestState = { address: clientAddressKey(request.socket.remoteAddress), userId: undefined, authFailed: false, secrets: [] };
     let answer: TenantErrorResponse | undefined;
+    openResponses.add(response);
     try {
       if (closing) throw new HttpError(503, 'server_error', 'server_shutting_down', SHUTTING_DOWN_MESSAGE, { 'retry-after': '1', connection: 'close' });
       await route(request, response, signal, state);
@@ -231,6 +233,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
       }
       if (!request.complete) discardBody(request, 4 * maxBodyBytes);
     } finally {
+      openResponses.delete(response);
       response.off('close', onClose);
       // A client gone before the first byte got nothing: 499, not the 200 `statusCode` still holds.
       const gone = !response.headersSent && client.signal.aborted;
@@ -264,6 +267,8 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
     },
     async close(graceMs = 10_000) {
       closing = true;
+      // Answers still to come tell their client to reconnect (elsewhere) rather than reuse this connection.
+      for (const response of openResponses) if (!response.headersSent) response.shouldKeepAlive = false;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;

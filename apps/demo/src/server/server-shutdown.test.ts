@@ -49,6 +49,22 @@ describe('demo server shutdown', () => {
     expect(entry!.detail).toMatch(/^ABORTED: /);
   }, 20_000);
 
+  it('a request that finishes within the grace period is answered, and told to close its connection', async () => {
+    fixture = await startServerFixture({ speedup: 20 });
+    const inFlight = admitting(fixture);
+    const pending = fetch(`${fixture.baseURL}/chat/completions`, {
+      method: 'POST', headers: { authorization: `Bearer ${fixture.aliceKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'cascade', messages: [{ role: 'user', content: fixture.prompts[2]! }] }),
+    });
+    await inFlight;
+    const closed = fixture.server.close(10_000);
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(response.headers.get('connection')).toBe('close');
+    expect(await response.json()).toMatchObject({ object: 'chat.completion' });
+    await closed;
+  }, 20_000);
+
   it('the 503 says so in OpenAI\'s shape, with Retry-After', async () => {
     fixture = await startServerFixture({ speedup: 1 });
     const inFlight = admitting(fixture);
