@@ -22,8 +22,9 @@ export interface JsonBody {
 /**
  * Reads a request body as JSON in time linear in its size: refuses bodies over `maxBytes` (413,
  * from `Content-Length` before reading, or as soon as the count passes it), nesting over `maxDepth`
- * or more than `maxValues` values (400, on the byte that passes it, before `JSON.parse`), and bad JSON (400). The parser's message
- * is not echoed: it quotes the body (the prompt); only the position goes to the log.
+ * or more than `maxValues` values (400, on the byte that passes it, before `JSON.parse`), and bad
+ * JSON (400). The parser's message is not echoed: it quotes the body (the prompt); only the
+ * position goes to the log. A refused body is left paused, for the caller to drain or drop.
  */
 export async function readJsonBody(request: IncomingMessage, limits: JsonBodyLimits): Promise<JsonBody> {
   const { maxBytes } = limits;
