@@ -180,7 +180,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
   }
 
   /** Authenticates, unless the address failed too often: then a 429 before any key is looked at. */
-  function authenticateThrottled(request: IncomingMessage, state: RequestState): Tenant {
+  async function authenticateThrottled(request: IncomingMessage, state: RequestState): Promise<Tenant> {
     const waitMs = authFailures.retryAfterMs(state.address);
     if (waitMs > 0) {
       state.authFailed = true;
@@ -188,7 +188,8 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
       throw new HttpError(429, 'rate_limit_error', 'too_many_failed_authentications', `Too many failed authentications from your address; retry in ${seconds} s.`, { 'retry-after': String(seconds) });
     }
     try {
-      return authenticate(request, keys);
+      // Awaited: a lookup that becomes asynchronous (a profile check) still counts its failures here.
+      return await authenticate(request, keys);
     } catch (error) {
       state.authFailed = true;
       authFailures.charge(state.address, 1);
@@ -202,7 +203,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
     const method = routes[path];
     if (!method) throw new HttpError(404, 'not_found_error', 'not_found', `No route ${request.method ?? ''} ${path}. Routes: POST /v1/chat/completions, GET /v1/models, GET /v1/usage.`);
     if (request.method !== method) throw new HttpError(405, 'invalid_request_error', 'method_not_allowed', `Use ${method} ${path}.`, { allow: method });
-    const tenant = authenticateThrottled(request, state);
+    const tenant = await authenticateThrottled(request, state);
     state.userId = tenant.userId;
     if (path === '/v1/chat/completions') await chatCompletions(request, response, tenant, state, signal);
     else if (path === '/v1/models') await models(response, tenant, signal);
