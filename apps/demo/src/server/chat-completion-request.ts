@@ -6,7 +6,7 @@ import { HttpError } from './http-error';
 export const CASCADE_MODEL_ID = 'cascade';
 
 const textPartSchema = z.object({ type: z.literal('text'), text: z.string() });
-const contentSchema = z.union([z.string(), z.array(textPartSchema).min(1)]);
+const contentSchema = z.union([z.string(), z.array(textPartSchema).min(1)], { error: 'expected a string or a non-empty array of { type: "text", text } parts' });
 
 const messageSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('system'), content: contentSchema, name: z.string().optional() }),
@@ -39,6 +39,9 @@ export function parseChatCompletionRequest(body: unknown): ChatCompletionRequest
       throw new HttpError(400, 'invalid_request_error', 'invalid_body', 'messages: include at least one user message.', {}, 'messages');
     }
     return parsed.data;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'invalid_request_error', 'invalid_body', 'The request body must be a JSON object with "model" and "messages".');
   }
   const issue = parsed.error.issues[0]!;
   const param = issue.path.join('.');

@@ -4,12 +4,18 @@ import { CascadeError, type AgentPolicy } from '@cascade/core';
 import { streamCascade, writeSseToNodeResponse } from '@cascade/stream';
 import type { DemoAgent } from '../agent/create-demo-agent';
 import type { ApiKeyStore } from '../users/api-key-store';
+import { type AuthFailureLogSettings, createAuthFailureLog } from './auth-failure-log';
 import { type Tenant, authenticate } from './authenticate';
-import { CASCADE_MODEL_ID, parseChatCompletionRequest, toChatRequest } from './chat-completion-request';
+import { CASCADE_MODEL_ID, type ChatCompletionRequest, parseChatCompletionRequest, toChatRequest } from './chat-completion-request';
 import { toChatCompletion } from './chat-completion-response';
-import { HttpError, toErrorResponse } from './http-error';
+import { clientAddressKey } from './client-address';
+import { HttpError } from './http-error';
+import { DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_VALUES } from './json-shape-guard';
 import { readJsonBody } from './read-json-body';
-import type { AccessLogger } from './request-log';
+import type { AccessLogEntry, AccessLogger } from './request-log';
+import { SHUTTING_DOWN_MESSAGE, type TenantErrorResponse, toTenantError } from './tenant-error';
+import { openTenantStream } from './tenant-stream';
+import { TokenBucketMap } from './token-bucket-map';
 
 /** Options of {@link createDemoServer}. */
 export interface DemoServerOptions {
@@ -17,11 +23,31 @@ export interface DemoServerOptions {
   keys: ApiKeyStore;
   /** Largest accepted request body in bytes (413 above). @default 1 MiB */
   maxBodyBytes?: number;
+  /** Deepest JSON nesting of a body (400 `json_too_deep` above, found before parsing). @default 64 */
+  maxJsonDepth?: number;
+  /** Most JSON values (arrays, objects, items) of a body (400 `json_too_complex` above, found before parsing). @default 10000 */
+  maxJsonValues?: number;
+  /**
+   * Per-tenant parse budget, in body bytes: every body read costs its size, an oversized, malformed or
+   * invalid one costs `maxBodyBytes`; an empty budget is a 429 before the body is read.
+   * @default burst 16 × maxBodyBytes, refilled at 4 × maxBodyBytes per second
+   */
+  bodyBudget?: { burstBytes: number; bytesPerSecond: number };
+  /**
+   * Failed authentications per client address (IPv6 per /64): after `burst` failures, every request
+   * from the address is a 429 with `Retry-After` until the bucket refills at `perMinute`.
+   * @default { burst: 20, perMinute: 10 }
+   */
+  authThrottle?: { burst: number; perMinute: number };
+  /** Sampling of failed-authentication log lines. @default 10 lines per 10 s, the rest in one summary line */
+  authFailureLog?: Omit<AuthFailureLogSettings, 'now'>;
   /** Time limit of one request, all tiers included. @default 120000 */
   requestTimeoutMs?: number;
   log?: AccessLogger;
   /** Streamed completions: an SSE comment (`: ping`) after this long without a write, so proxies keep the connection. 0: off. @default 15000 */
   heartbeatMs?: number;
+  /** Clock of the throttles, in epoch ms. @default Date.now */
+  now?: () => number;
 }
 
 /** A running server. */
@@ -29,7 +55,11 @@ export interface DemoServer {
   readonly server: Server;
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
   listen(port: number, host: string): Promise<AddressInfo>;
-  /** Stops accepting, lets requests in flight finish for `graceMs`, then cancels them and closes every connection. */
+  /**
+   * Stops accepting (a request on a kept-alive connection gets 503 with `Retry-After`), lets requests in
+   * flight finish for `graceMs`, then cancels them — they get 503 with `Retry-After`, which clients
+   * retry, not a client error — and closes every connection.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -39,36 +69,89 @@ const json = (response: ServerResponse, status: number, body: unknown, headers: 
   response.end(text);
 };
 
+/** What a request is known to be, filled in as it goes, for its error answer and its log line. */
+interface RequestState {
+  address: string;
+  userId: string | undefined;
+  /** The request failed authentication or was throttled for it: its log line is sampled. */
+  authFailed: boolean;
+  /** The request's message texts, masked out of logged details. */
+  secrets: readonly string[];
+}
+
 /**
  * The demo's OpenAI-compatible multi-tenant server on `node:http`: `POST /v1/chat/completions`
  * (with and without `stream: true`), `GET /v1/models`, `GET /v1/usage`. Each API key belongs to a
  * user profile, and the whole pipeline (profile, limits, guardrails, cascade) runs per tenant.
+ *
+ * Hardened for untrusted clients: failed authentications are throttled per address before any key is
+ * looked at; a body is read only after authentication and within the tenant's parse budget, its nesting
+ * and size are checked in one linear pass before `JSON.parse`; every error body is the code and a message written
+ * for the tenant (`toTenantError`), the internal detail goes to the log only.
  */
 export function createDemoServer(options: DemoServerOptions): DemoServer {
   const { demo, keys } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  const maxJsonValues = options.maxJsonValues ?? DEFAULT_MAX_JSON_VALUES;
   const requestTimeoutMs = options.requestTimeoutMs ?? 120_000;
   const log = options.log ?? (() => undefined);
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const now = options.now ?? Date.now;
+  const budget = options.bodyBudget ?? { burstBytes: 16 * maxBodyBytes, bytesPerSecond: 4 * maxBodyBytes };
+  const bodyBudget = new TokenBucketMap({ capacity: budget.burstBytes, refillPerSecond: budget.bytesPerSecond, maxKeys: 10_000 }, now);
+  const throttle = options.authThrottle ?? { burst: 20, perMinute: 10 };
+  const authFailures = new TokenBucketMap({ capacity: throttle.burst, refillPerSecond: throttle.perMinute / 60, maxKeys: 10_000 }, now);
+  const authFailureLog = createAuthFailureLog(log, { ...options.authFailureLog, now });
   const shutdown = new AbortController();
+  let closing = false;
   const inFlight = new Set<Promise<void>>();
+  const openResponses = new Set<ServerResponse>();
 
-  async function chatCompletions(request: IncomingMessage, response: ServerResponse, tenant: Tenant, signal: AbortSignal): Promise<void> {
-    const body = parseChatCompletionRequest(await readJsonBody(request, maxBodyBytes));
+  /**
+   * Reads and validates a chat completion body within the tenant's parse budget: a valid body costs
+   * its size, a refused one (oversized, malformed, invalid) a whole `maxBodyBytes`.
+   */
+  async function readChatRequest(request: IncomingMessage, tenant: Tenant): Promise<ChatCompletionRequest> {
+    const waitMs = bodyBudget.retryAfterMs(tenant.userId);
+    if (waitMs > 0) {
+      throw new HttpError(429, 'rate_limit_error', 'parse_budget_exceeded', `Too many large, malformed or invalid request bodies; retry in ${Math.ceil(waitMs / 1000)} s.`, { 'retry-after': String(Math.ceil(waitMs / 1000)) });
+    }
+    try {
+      const { value, bytes } = await readJsonBody(request, { maxBytes: maxBodyBytes, maxDepth: maxJsonDepth, maxValues: maxJsonValues });
+      const body = parseChatCompletionRequest(value);
+      bodyBudget.charge(tenant.userId, bytes);
+      return body;
+    } catch (error) {
+      bodyBudget.charge(tenant.userId, maxBodyBytes);
+      throw error;
+    }
+  }
+
+  async function chatCompletions(request: IncomingMessage, response: ServerResponse, tenant: Tenant, state: RequestState, signal: AbortSignal): Promise<void> {
+    const body = await readChatRequest(request, tenant);
     const chatRequest = toChatRequest(body);
+    state.secrets = chatRequest.messages.map((message) => (typeof message.content === 'string' ? message.content : ''));
     let policy: AgentPolicy | undefined;
     if (body.model !== CASCADE_MODEL_ID) {
+      const profile = await demo.profiles.get(tenant.userId, { abortSignal: signal });
+      // Only models the tenant's tier may use are named: the rest of the catalogue is not its business.
+      const usable = [CASCADE_MODEL_ID, ...demo.modelIds.filter((id) => profile.canUseModel(id))];
       if (!demo.modelIds.includes(body.model)) {
-        throw new HttpError(404, 'invalid_request_error', 'model_not_found', `The model "${body.model}" does not exist. Use "${CASCADE_MODEL_ID}" (the cascade chooses) or one of: ${demo.modelIds.join(', ')}.`, {}, 'model');
+        throw new HttpError(404, 'invalid_request_error', 'model_not_found', `The model "${body.model}" does not exist. Use one of: ${usable.join(', ')} ("${CASCADE_MODEL_ID}" lets the cascade choose).`, {}, 'model');
+      }
+      if (!profile.canUseModel(body.model)) {
+        throw new HttpError(403, 'permission_error', 'MODEL_NOT_ALLOWED', `The model "${body.model}" is not available on your tier. Use one of: ${usable.join(', ')}.`, {}, 'model');
       }
       policy = { allowedModels: [body.model] };
     }
     const runOptions = { userId: tenant.userId, abortSignal: signal, timeoutMs: requestTimeoutMs, ...(policy ? { policy } : {}) };
     if (body.stream) {
       // Buffered: OpenAI clients cannot take back text, so they never receive a rejected draft.
-      const stream = streamCascade(demo.agent, chatRequest, { ...runOptions, mode: 'buffered' });
+      const opened = await openTenantStream(streamCascade(demo.agent, chatRequest, { ...runOptions, mode: 'buffered' }), () => ({ shuttingDown: shutdown.signal.aborted }));
+      if ('refused' in opened) throw opened.refused;
       // Heartbeat: the buffered draft writes nothing for seconds, and a proxy would cut the idle connection.
-      await writeSseToNodeResponse(stream, response, { format: 'openai', heartbeatMs, openai: { includeUsage: body.stream_options?.include_usage === true } });
+      await writeSseToNodeResponse(opened.stream, response, { format: 'openai', heartbeatMs, openai: { includeUsage: body.stream_options?.include_usage === true } });
       return;
     }
     const result = await demo.agent.run(chatRequest, runOptions);
@@ -96,15 +179,33 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
     });
   }
 
-  async function route(request: IncomingMessage, response: ServerResponse, signal: AbortSignal, onTenant: (tenant: Tenant) => void): Promise<void> {
+  /** Authenticates, unless the address failed too often: then a 429 before any key is looked at. */
+  async function authenticateThrottled(request: IncomingMessage, state: RequestState): Promise<Tenant> {
+    const waitMs = authFailures.retryAfterMs(state.address);
+    if (waitMs > 0) {
+      state.authFailed = true;
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new HttpError(429, 'rate_limit_error', 'too_many_failed_authentications', `Too many failed authentications from your address; retry in ${seconds} s.`, { 'retry-after': String(seconds) });
+    }
+    try {
+      // Awaited: a lookup that becomes asynchronous (a profile check) still counts its failures here.
+      return await authenticate(request, keys);
+    } catch (error) {
+      state.authFailed = true;
+      authFailures.charge(state.address, 1);
+      throw error;
+    }
+  }
+
+  async function route(request: IncomingMessage, response: ServerResponse, signal: AbortSignal, state: RequestState): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
     const routes: Record<string, string> = { '/v1/chat/completions': 'POST', '/v1/models': 'GET', '/v1/usage': 'GET' };
     const method = routes[path];
     if (!method) throw new HttpError(404, 'not_found_error', 'not_found', `No route ${request.method ?? ''} ${path}. Routes: POST /v1/chat/completions, GET /v1/models, GET /v1/usage.`);
     if (request.method !== method) throw new HttpError(405, 'invalid_request_error', 'method_not_allowed', `Use ${method} ${path}.`, { allow: method });
-    const tenant = authenticate(request, keys);
-    onTenant(tenant);
-    if (path === '/v1/chat/completions') await chatCompletions(request, response, tenant, signal);
+    const tenant = await authenticateThrottled(request, state);
+    state.userId = tenant.userId;
+    if (path === '/v1/chat/completions') await chatCompletions(request, response, tenant, state, signal);
     else if (path === '/v1/models') await models(response, tenant, signal);
     else await usage(response, tenant, signal);
   }
@@ -118,25 +219,32 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
     };
     response.once('close', onClose);
     const signal = AbortSignal.any([client.signal, shutdown.signal]);
-    let userId: string | undefined;
-    let code: string | undefined;
+    const state: RequestState = { address: clientAddressKey(request.socket.remoteAddress), userId: undefined, authFailed: false, secrets: [] };
+    let answer: TenantErrorResponse | undefined;
+    openResponses.add(response);
     try {
-      await route(request, response, signal, (tenant) => {
-        userId = tenant.userId;
-      });
+      if (closing) throw new HttpError(503, 'server_error', 'server_shutting_down', SHUTTING_DOWN_MESSAGE, { 'retry-after': '1', connection: 'close' });
+      await route(request, response, signal, state);
     } catch (error) {
-      const answer = toErrorResponse(error);
-      code = answer.body.error.code;
+      answer = toTenantError(error, { shuttingDown: shutdown.signal.aborted && !client.signal.aborted, secrets: state.secrets });
       if (!response.headersSent) {
         json(response, answer.status, answer.body, answer.headers);
       } else {
         response.end();
       }
-      // Drain what is left of a refused body so the connection can be reused.
-      if (!request.complete) request.resume();
+      if (!request.complete) discardBody(request, 4 * maxBodyBytes);
     } finally {
+      openResponses.delete(response);
       response.off('close', onClose);
-      log({ method: request.method ?? '', path: (request.url ?? '').split('?')[0]!, status: response.statusCode, userId, ms: performance.now() - started, ...(code ? { code } : {}) });
+      // A client gone before the first byte got nothing: 499, not the 200 `statusCode` still holds.
+      const gone = !response.headersSent && client.signal.aborted;
+      const code = answer?.body.error.code ?? (client.signal.aborted ? 'client_closed' : undefined);
+      const entry: AccessLogEntry = {
+        method: request.method ?? '', path: (request.url ?? '').split('?')[0]!, status: gone ? 499 : response.statusCode, userId: state.userId, ms: performance.now() - started,
+        ...(code ? { code } : {}), ...(answer?.detail ? { detail: answer.detail } : {}),
+      };
+      if (state.authFailed) authFailureLog.record({ ...entry, address: state.address });
+      else log(entry);
     }
   }
 
@@ -159,6 +267,9 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
       });
     },
     async close(graceMs = 10_000) {
+      closing = true;
+      // Answers still to come tell their client to reconnect (elsewhere) rather than reuse this connection.
+      for (const response of openResponses) if (!response.headersSent) response.shouldKeepAlive = false;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
@@ -170,8 +281,22 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
       clearTimeout(timer);
       shutdown.abort(new CascadeError('ABORTED', 'The server is shutting down.'));
       await Promise.allSettled([...inFlight]);
+      authFailureLog.flush();
       server.closeAllConnections();
       await closed;
     },
   };
+}
+
+/**
+ * Reads and drops what is left of a refused body so the connection can be reused, up to `limit`
+ * bytes: past it, the connection is closed instead of reading a flood to the end.
+ */
+function discardBody(request: IncomingMessage, limit: number): void {
+  let dropped = 0;
+  request.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > limit) request.socket.destroy();
+  });
+  request.resume();
 }

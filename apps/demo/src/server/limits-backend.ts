@@ -48,8 +48,8 @@ export function redactRedisUrl(url: string): string {
 /**
  * Opens the limits store of `serve`. With a Redis URL: connects (and PINGs) before the server
  * listens, so an unreachable Redis is a clear `STORE_FAILED` at start and the process exits
- * non-zero; while serving, the store fails closed (a 429 `RATE_LIMITED` saying the limits could
- * not be checked) until ioredis has reconnected: money and quotas are never admitted unchecked.
+ * non-zero; while serving, the store fails closed (the limits could not be checked: the server
+ * answers 503 with `Retry-After`) until ioredis has reconnected: money and quotas are never admitted unchecked.
  * Without one: `@cascade/limits`' memory store, this process only.
  */
 export async function openLimitsBackend(options: LimitsBackendOptions = {}): Promise<LimitsBackend> {
@@ -75,7 +75,7 @@ export async function openLimitsBackend(options: LimitsBackendOptions = {}): Pro
     lastError = error;
     if (ready && !down) {
       down = true;
-      onEvent(`Redis ${shown} unreachable (${error.message}): requests are refused with 429 until it is back`);
+      onEvent(`Redis ${shown} unreachable (${error.message}): requests are refused with 503 until it is back`);
     }
   });
   client.on('ready', () => {
@@ -101,7 +101,7 @@ export async function openLimitsBackend(options: LimitsBackendOptions = {}): Pro
     kind: 'redis',
     store,
     prefix,
-    description: `limits: Redis ${shown} (prefix ${prefix}), shared by every server on it; refused with 429 while Redis is unreachable`,
+    description: `limits: Redis ${shown} (prefix ${prefix}), shared by every server on it; refused with 503 while Redis is unreachable`,
     close() {
       closing ??= (async () => {
         let timer: NodeJS.Timeout | undefined;

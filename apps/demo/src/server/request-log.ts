@@ -1,4 +1,4 @@
-/** One access-log line: no headers, no bodies, no keys — only what is safe to keep. */
+/** One access-log line: no headers, no bodies, no keys, no prompt text — only what is safe to keep. */
 export interface AccessLogEntry {
   method: string;
   path: string;
@@ -6,6 +6,12 @@ export interface AccessLogEntry {
   userId: string | undefined;
   ms: number;
   code?: string;
+  /** For the operator: what went wrong beyond the code (the internal message the tenant did not see), secrets masked. */
+  detail?: string;
+  /** The client's address (throttle key), on failed authentications. */
+  address?: string;
+  /** On a summary line: how many requests it stands for. */
+  count?: number;
 }
 
 /** Where the server logs. */

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserProfile } from '@cascade/profiles';
-import { createDemoAgent } from '../../agent/create-demo-agent';
+import { type DemoAgent, createDemoAgent } from '../../agent/create-demo-agent';
 import { createDemoModels } from '../../agent/demo-models';
 import { SAMPLE_TRACE_FILES } from '../../data/sample-files';
 import { openDemoDatabase } from '../../users/demo-database';
-import { type DemoServer, createDemoServer } from '../create-demo-server';
+import { type DemoServer, type DemoServerOptions, createDemoServer } from '../create-demo-server';
 import { type LimitsBackend, openLimitsBackend } from '../limits-backend';
 import type { AccessLogEntry } from '../request-log';
 
@@ -24,6 +24,9 @@ export interface ServerFixture {
   /** Recorded prompts the replay can answer. */
   prompts: readonly string[];
   server: DemoServer;
+  demo: DemoAgent;
+  /** The SQLite file of profiles, keys and spend. */
+  databaseFile: string;
   limits: LimitsBackend;
   close(): Promise<void>;
 }
@@ -39,11 +42,14 @@ export interface ServerFixtureOptions {
   speedup?: number | false;
   /** The server's SSE heartbeat. @default the server's */
   heartbeatMs?: number;
+  /** Other server options (throttles, budgets, clock). */
+  server?: Omit<DemoServerOptions, 'demo' | 'keys' | 'log'>;
 }
 
 export async function startServerFixture(options: ServerFixtureOptions = {}): Promise<ServerFixture> {
   const dir = options.databaseFile === undefined ? mkdtempSync(join(tmpdir(), 'cascade-demo-server-')) : undefined;
-  const database = openDemoDatabase(options.databaseFile ?? join(dir!, 'demo.sqlite'));
+  const databaseFile = options.databaseFile ?? join(dir!, 'demo.sqlite');
+  const database = openDemoDatabase(databaseFile);
   const models = await createDemoModels({ kind: 'replay', traceFiles: SAMPLE_TRACE_FILES, speedup: options.speedup ?? false });
   const limits = await openLimitsBackend({ redisUrl: options.redisUrl, prefix: options.limitsPrefix });
   const demo = createDemoAgent(models, { profileStore: database.profiles, usage: database.usage, limits: { store: limits.store, prefix: limits.prefix } });
@@ -53,7 +59,7 @@ export async function startServerFixture(options: ServerFixtureOptions = {}): Pr
   const frankKey = database.keys.create('frank', 'test').key;
   const logs: AccessLogEntry[] = [];
   const server = createDemoServer({
-    demo, keys: database.keys, log: (entry) => logs.push(entry), ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...options.server, demo, keys: database.keys, log: (entry) => logs.push(entry), ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   const address = await server.listen(0, '127.0.0.1');
@@ -65,6 +71,8 @@ export async function startServerFixture(options: ServerFixtureOptions = {}): Pr
     modelIds: demo.modelIds,
     prompts: models.traceSet!.traces.filter((trace) => trace.dataset === 'gsm8k').map((trace) => trace.prompt),
     server,
+    demo,
+    databaseFile,
     limits,
     async close() {
       await server.close(1_000);
