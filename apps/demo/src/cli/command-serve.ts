@@ -63,12 +63,8 @@ export async function commandServe(args: string[], terminal: Terminal): Promise<
     await limits.close();
     throw error;
   }
-  const base = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}/v1`;
-  terminal.line(`Cascade demo server on ${base} — ${runtime.models.description}`);
-  terminal.line(limits.description);
-  terminal.line(`Database ${runtime.database.filename}: profiles, keys and /v1/usage spend (durable, shared by every server on this file). Create a tenant: pnpm demo admin create-user alice --tier pro && pnpm demo admin create-key alice`);
-  terminal.line(`Try: curl ${base}/chat/completions -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" -d '{"model":"cascade","messages":[{"role":"user","content":"..."}]}'`);
-  await new Promise<void>((resolve) => {
+  // Handlers first: a signal that arrives right after the banner must still stop gracefully.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       terminal.line(`${signal}: finishing requests in flight, then stopping…`);
       process.off('SIGINT', stop);
@@ -78,6 +74,12 @@ export async function commandServe(args: string[], terminal: Terminal): Promise<
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  const base = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}/v1`;
+  terminal.line(`Cascade demo server on ${base} — ${runtime.models.description}`);
+  terminal.line(limits.description);
+  terminal.line(`Database ${runtime.database.filename}: profiles, keys and /v1/usage spend (durable, shared by every server on this file). Create a tenant: pnpm demo admin create-user alice --tier pro && pnpm demo admin create-key alice`);
+  terminal.line(`Try: curl ${base}/chat/completions -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" -d '{"model":"cascade","messages":[{"role":"user","content":"..."}]}'`);
+  await stopped;
   runtime.close();
   await limits.close();
   return 0;

@@ -86,7 +86,14 @@ describe.skipIf(!REDIS_URL)('two demo servers on one Redis and one SQLite file',
     // Another tenant is not affected, on either server.
     expect((await ask(pair.b, pair.b.aliceKey, prompts[0]!)).choices[0]!.message.content).toBeTruthy();
     // The counters are on Redis, under the prefix.
-    const [, keys] = await redis.scan('0', 'MATCH', `${pair.prefix}*`, 'COUNT', 1000);
+    // SCAN pages until the cursor returns to 0: one page may miss keys when other tests share the server.
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, page] = await redis.scan(cursor, 'MATCH', `${pair.prefix}*`, 'COUNT', 1000);
+      keys.push(...page);
+      cursor = next;
+    } while (cursor !== '0');
     expect(keys.some((key) => key.includes('user:frank'))).toBe(true);
   });
 
