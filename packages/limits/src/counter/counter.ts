@@ -140,7 +140,19 @@ export interface EvaluateResult {
   readonly unavailable?: { readonly failMode: 'open' | 'closed'; readonly error: Error };
   /** Settle requests: how many operations found their hold lapsed (and applied `lateAmounts`). */
   readonly lapsedHolds?: number;
+  /**
+   * Denials: the deciding counter would have room without the reservations still held on its key
+   * (requests in flight). `retryAfterMs` is then at most {@link HOLD_RETRY_MS} and never past the
+   * earliest lease expiry: holds clear when their requests settle, usually long before the period ends.
+   */
+  readonly heldByReservations?: boolean;
 }
+
+/**
+ * Longest `retryAfterMs` of a denial that only reservations in flight cause: they clear when their
+ * requests settle (seconds), not at the end of the window or period.
+ */
+export const HOLD_RETRY_MS = 1_000;
 
 /**
  * A place where counters live. The memory store answers synchronously; Redis asynchronously.

@@ -72,10 +72,15 @@ describe('createLimitsMiddleware', () => {
       if (!result.allowed) throw new Error('denied');
       holds.push(result.reservation!);
     }
+    // Both estimates are still held by requests in flight: retry soon, not at midnight.
+    const held = await admit(contextFor({ userId: 'c', organizationId: 'acme' }, policy));
+    expect(held).toMatchObject({ allowed: false, code: 'BUDGET_EXCEEDED', retryAfterMs: 1_000, details: { key: 'organization:acme', reason: 'reservations-in-flight' } });
+    for (const hold of holds) await hold.settle({ usage: usage(10), costUsd: 0.01, outcome: 'success' });
     const denied = await admit(contextFor({ userId: 'c', organizationId: 'acme' }, policy));
-    expect(denied).toMatchObject({ allowed: false, code: 'BUDGET_EXCEEDED', details: { key: 'organization:acme' } });
+    expect(denied).toMatchObject({ allowed: false, code: 'BUDGET_EXCEEDED', details: { key: 'organization:acme', reason: 'limit-exceeded' } });
     if (denied.allowed) throw new Error('unreachable');
-    // Next midnight in New York is 04:00 UTC.
+    expect(denied.reason).toMatch(/has used its daily budget of \$0.02/);
+    // Spent: next midnight in New York is 04:00 UTC.
     expect(denied.retryAfterMs).toBe(Date.parse('2025-06-02T04:00:00Z') - NOW);
     expect((await admit(contextFor({ userId: 'c', organizationId: 'other' }, policy))).allowed).toBe(true);
   });

@@ -276,7 +276,7 @@ describe('createRedisStore (fail modes, no server needed)', () => {
   });
 
   it('answers in time leave no timer behind', async () => {
-    const answering: RedisScriptClient = { evalsha: () => Promise.resolve([1, -1, -1, 0, 4, 60_000]), eval: () => Promise.resolve([1, -1, -1, 0, 4, 60_000]) };
+    const answering: RedisScriptClient = { evalsha: () => Promise.resolve([1, -1, -1, 0, 0, 4, 60_000]), eval: () => Promise.resolve([1, -1, -1, 0, 0, 4, 60_000]) };
     const limiter = createRateLimiter({ limits: [{ window: '1 m', requests: 5 }] }, { store: createRedisStore({ timeoutMs: 10_000 }, { client: answering }) });
     const timers = (): number => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
     const before = timers();
