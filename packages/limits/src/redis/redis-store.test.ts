@@ -177,6 +177,26 @@ describe.skipIf(!REDIS_URL)('createRedisStore (real Redis)', () => {
     expect((await budget.check('org')).remaining).toBe(1);
   });
 
+  it('denials on Redis say exceeds-capacity or reservations-in-flight (short retry) exactly like the memory store', async () => {
+    const time = Date.parse('2025-05-10T10:00:00Z');
+    const config = { prefix: `${RUN}held:${randomUUID()}`, dailyUsd: 0.05, reservationLeaseMs: '10 m' };
+    const onRedis = createBudget(config, { now: () => time, store: createRedisStore({}, { client }) });
+    const inMemory = createBudget(config, { now: () => time, store: createMemoryStore() });
+    for (const budget of [onRedis, inMemory]) {
+      expect((await budget.reserve('u', 0.06)).decision).toMatchObject({ allowed: false, reason: 'exceeds-capacity', retryAfterMs: Infinity, limit: { requested: 0.06, limit: 0.05 } });
+      expect((await budget.reserve('u', 0.03)).decision.allowed).toBe(true);
+      expect((await budget.reserve('u', 0.015)).decision.allowed).toBe(true);
+    }
+    const [redisDenial, memoryDenial] = [(await onRedis.reserve('u', 0.03)).decision, (await inMemory.reserve('u', 0.03)).decision];
+    expect(redisDenial).toMatchObject({ allowed: false, reason: 'reservations-in-flight', retryAfterMs: 1_000 });
+    expect(redisDenial).toEqual(memoryDenial);
+    const tokens = { prefix: `${RUN}held-tokens:${randomUUID()}`, limits: [{ window: '1 h', tokens: 1_000 }], reservationLeaseMs: '10 s' };
+    const limiter = createRateLimiter(tokens, { now: () => time, store: createRedisStore({}, { client }) });
+    await limiter.reserve('u', { tokens: 900 });
+    // Held tokens: retry when the hold can clear (here the 10 s lease is longer than the 1 s hint).
+    expect(await limiter.consume('u', { tokens: 200 })).toMatchObject({ allowed: false, reason: 'reservations-in-flight', retryAfterMs: 1_000 });
+  });
+
   it('loads the script after SCRIPT FLUSH (EVALSHA → NOSCRIPT → EVAL)', async () => {
     await client.script('FLUSH');
     const limiter = createRateLimiter({ prefix: `${RUN}noscript`, limits: [{ window: '1 m', requests: 1 }] }, { store: createRedisStore({}, { client }) });
