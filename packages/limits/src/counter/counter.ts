@@ -102,7 +102,10 @@ export interface EvaluateRequest {
   readonly nowMs: number;
   /** Consume even when over capacity (warn mode, settling an overrun). */
   readonly force: boolean;
-  /** When the refunded units were consumed (the reservation time). */
+  /**
+   * When the refunded units were consumed (the reservation time). Set on settlements only: a store
+   * never undoes a request that carries it when its caller gave up (see `RedisStore.evaluate`).
+   */
   readonly refundAtMs?: number;
   readonly operations: readonly KeyOperation[];
   /**

@@ -8,7 +8,8 @@ export function wasApplied(request: EvaluateRequest, result: EvaluateResult): bo
 /**
  * The request that undoes an applied admission whose caller gave up (aborted, timed out, or was
  * refused on a store timeout): everything it took is given back at the time it was taken, and the
- * reservation it opened is closed. `undefined` when there is nothing to undo (settles, refunds).
+ * reservation it opened is closed. `undefined` when there is nothing to undo: refunds, and
+ * settlements (`settle` or `refundAtMs` set), whose late effect is wanted.
  *
  * With a hold, the undo settles it by id: while the hold is live every amount comes back; once it
  * lapsed (the held part was already given back) only the rest does. Undo at the original `nowMs`,
@@ -19,7 +20,8 @@ export function wasApplied(request: EvaluateRequest, result: EvaluateResult): bo
  * can be proven, so there is no undo.
  */
 export function undoRequestOf(request: EvaluateRequest, applied: 'yes' | 'unknown' = 'yes'): EvaluateRequest | undefined {
-  if (request.settle !== undefined) return undefined;
+  // Settlements (they close a reservation; an overrun may take more) are never undone.
+  if (request.settle !== undefined || request.refundAtMs !== undefined) return undefined;
   if (applied === 'unknown' && request.hold === undefined) return undefined;
   let any = false;
   const operations = request.operations.map((operation): KeyOperation => {

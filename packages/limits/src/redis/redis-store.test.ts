@@ -313,6 +313,40 @@ describe('createRedisStore (fail modes, no server needed)', () => {
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
   });
 
+  it('a decision answered after its timeout is undone once; a late settlement is kept', async () => {
+    const calls: (string | number | Buffer)[][] = [];
+    let answer: (reply: unknown) => void = () => undefined;
+    const slow: RedisScriptClient = {
+      evalsha: (...args) => {
+        calls.push(args);
+        // The admission answers late (allowed); later calls answer at once.
+        return calls.length === 1 ? new Promise((resolve) => (answer = resolve)) : Promise.resolve([1, -1, -1, 0, 0, 9, 0, 99, 0]);
+      },
+      eval: () => Promise.reject(new Error('unexpected EVAL')),
+    };
+    const store = createRedisStore({ timeoutMs: 5, failMode: 'closed' }, { client: slow });
+    const limiter = createRateLimiter({ limits: [{ window: '1 h', requests: 10, tokens: 100 }] }, { store, now: () => START });
+    const reservation = await limiter.reserve('u', { tokens: 40 });
+    expect(reservation.decision).toMatchObject({ allowed: false, reason: 'store-unavailable' });
+    answer([1, -1, -1, 0, 0, 9, 0, 60, 0]);
+    await store.drain();
+    // The undo: a settle of the hold by id that gives back the request and the 40 tokens.
+    expect(calls).toHaveLength(2);
+    const undo = calls[1]!;
+    expect(undo[undo.length - 1]).toBe(calls[0]![calls[0]!.length - 2]);
+    const amounts = undo[10] as Buffer;
+    expect([amounts.readDoubleLE(24), amounts.readDoubleLE(56)]).toEqual([-1, -40]);
+
+    // A settlement (refundAtMs set) that times out is not undone: its late effect is wanted.
+    const layout = (await import('../counter/counter')).createLayout([{ id: 't:sliding-window:3600000', algorithm: 'sliding-window', dimension: 'tokens', windowMs: 3_600_000, label: 'per hour' }]);
+    let evaluated = 0;
+    const counting: RedisScriptClient = { evalsha: () => (evaluated++, new Promise((resolve) => setTimeout(() => resolve([1, -1, -1, 0, 0, 0, 0]), 20))), eval: () => Promise.reject(new Error('unexpected')) };
+    const settling = createRedisStore({ timeoutMs: 1 }, { client: counting });
+    await settling.evaluate({ nowMs: START, force: true, refundAtMs: START - 1_000, operations: [{ namespace: 'n', key: 'k', layout, capacity: [100], refill: [100], amounts: [25] }] });
+    await settling.drain();
+    expect(evaluated).toBe(1);
+  });
+
   it('asks for a client', () => {
     expect(() => createRedisStore({}, { client: undefined as unknown as RedisScriptClient })).toThrow(/needs \{ client \}/);
   });
