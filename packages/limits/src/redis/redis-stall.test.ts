@@ -66,8 +66,8 @@ describe.skipIf(!AVAILABLE)('createRedisStore on a stalled or aborted Redis (pri
     }
     await store.drain();
     for (const outcome of refused) if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ code: 'ABORTED' });
-    // The stall refused most of them (45 sent while stopped, timeout 50 ms).
-    expect(tokenHolds.length + spendHolds.length + consumed).toBeLessThan(3 + 15);
+    // Of the 15 on the wire some may have been admitted; none of the 45 sent while stopped was.
+    expect(tokenHolds.length - 2 + spendHolds.length - 1 + consumed).toBeLessThanOrEqual(15);
 
     // Holds and counts are exactly those of the admitted requests still in flight.
     expect(await client.hlen(redisHoldsKeyOf(prefix, 'u'))).toBe(tokenHolds.length);
