@@ -283,6 +283,8 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
   let lastLayout: CounterLayout | undefined;
   let lastTable: LayoutTable | undefined;
   let scratchUsed = new Float64Array(16);
+  // Token-bucket `[a, b]` before this decision rolled them, per counter (restored on a denial).
+  let scratchBuckets = new Float64Array(32);
   let scratchOffsets = new Int32Array(4);
   let scratchTables: (LayoutTable | undefined)[] = [];
   // Per operation of a request touching holds: the lapsed holds to give back, and the amounts to apply.
@@ -330,6 +332,7 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
     let total = 0;
     for (let index = 0; index < operationCount; index++) total += operations[index]!.layout.codes.length;
     if (scratchUsed.length < total) scratchUsed = new Float64Array(total * 2);
+    if (scratchBuckets.length < 2 * total) scratchBuckets = new Float64Array(total * 4);
     if (scratchOffsets.length < operationCount) scratchOffsets = new Int32Array(operationCount * 2);
     for (let index = 0; index < operationCount; index++) {
       const operation = operations[index]!;
@@ -404,6 +407,10 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
           const period = operation.periods?.[counter];
           if (period) periodStart = period.start;
         }
+        if (algorithm === 2) {
+          scratchBuckets[2 * flat] = state[offset]!;
+          scratchBuckets[2 * flat + 1] = state[offset + 1]!;
+        }
         let inUse = rollCounter(state, offset, algorithm, windowMs, capacity, refills[counter]!, nowMs, periodStart);
         if (lapsed !== undefined) {
           // A lapsed reservation gives back what it held, like a release (before this decision).
@@ -475,6 +482,26 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
           if (period) periodEnd = period.end;
         }
         resetAt[flat] = counterResetAt(state, offset, algorithm, windowMs, capacity, refills[counter]!, nowMs, periodEnd);
+      }
+    }
+    if (!apply) {
+      // Like the Redis script (which writes a key only when applied or when lapsed holds came back),
+      // a denial keeps no token-bucket refill: both stores then refill along the same path, and
+      // float rounding (retry and reset times) agrees to the millisecond.
+      flat = 0;
+      for (let index = 0; index < operationCount; index++) {
+        const codes = operations[index]!.layout.codes;
+        if (holdsTouched && scratchLapsed[index] !== undefined) {
+          flat += codes.length;
+          continue;
+        }
+        const state = scratchTables[index]!.state;
+        const base = scratchOffsets[index]!;
+        for (let counter = 0; counter < codes.length; counter++, flat++) {
+          if (codes[counter] !== 2) continue;
+          state[base + counter * STATE_STRIDE] = scratchBuckets[2 * flat]!;
+          state[base + counter * STATE_STRIDE + 1] = scratchBuckets[2 * flat + 1]!;
+        }
       }
     }
     const hold = request.hold;
