@@ -1,18 +1,33 @@
 import { CascadeError, abortErrorFrom } from '@cascade/core';
 import type { EvaluateRequest, EvaluateResult, LimitStore } from '../counter/counter';
-import { evaluateOnStore } from './limit-decision';
+import { evaluateOnStore, toStoreError } from './limit-decision';
 import { undoRequestOf, wasApplied } from './undo-request';
 
 /**
  * Runs an admission (a decision that takes something) so that a caller who gives up leaves nothing
  * behind: an already aborted signal decides nothing, and an abort that lands while the store
  * decides (or between its answer and this return) undoes what the admission took — its request
- * count, its tokens, cost and concurrency slot, its hold — then throws `ABORTED`/`TIMEOUT`.
+ * count, its tokens, cost and concurrency slot, its hold — then rejects with `ABORTED`/`TIMEOUT`.
+ * Plain promise chaining, no `async`: this is on the path of every asynchronous decision.
  */
-export async function admitOnStore(store: LimitStore, request: EvaluateRequest, abortSignal: AbortSignal | undefined): Promise<EvaluateResult> {
-  if (abortSignal?.aborted) throw abortErrorFrom(abortSignal, 'The limit check');
-  const result = await evaluateOnStore(store, request, abortSignal);
-  if (!abortSignal?.aborted) return result;
+export function admitOnStore(store: LimitStore, request: EvaluateRequest, abortSignal: AbortSignal | undefined): Promise<EvaluateResult> {
+  if (abortSignal?.aborted) return Promise.reject(abortErrorFrom(abortSignal, 'The limit check'));
+  let answer: EvaluateResult | Promise<EvaluateResult>;
+  try {
+    answer = store.evaluate(request, abortSignal ? { abortSignal } : undefined);
+  } catch (error) {
+    return Promise.reject(toStoreError(store, error));
+  }
+  return Promise.resolve(answer).then(
+    (result) => (abortSignal?.aborted ? giveUp(store, request, result, abortSignal) : result),
+    (error: unknown) => {
+      throw toStoreError(store, error);
+    },
+  );
+}
+
+/** The caller aborted after the store decided: undo what the decision took, then reject. */
+async function giveUp(store: LimitStore, request: EvaluateRequest, result: EvaluateResult, abortSignal: AbortSignal): Promise<never> {
   const undo = wasApplied(request, result) ? undoRequestOf(request) : undefined;
   if (undo) {
     try {

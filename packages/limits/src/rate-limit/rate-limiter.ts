@@ -154,8 +154,8 @@ export function createRateLimiter(config: RateLimiterConfig, dependencies: Limit
   }
 
   /** An admission: a caller who aborts meanwhile leaves nothing counted (see {@link admitOnStore}). */
-  async function run(request: EvaluateRequest, abortSignal: AbortSignal | undefined): Promise<LimitDecision> {
-    return toDecision(await admitOnStore(store, request, abortSignal), request, context);
+  function run(request: EvaluateRequest, abortSignal: AbortSignal | undefined): Promise<LimitDecision> {
+    return admitOnStore(store, request, abortSignal).then((result) => toDecision(result, request, context));
   }
 
   function operation(key: string, amounts: number[]): KeyOperation {
