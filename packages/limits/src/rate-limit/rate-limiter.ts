@@ -155,7 +155,7 @@ export function createRateLimiter(config: RateLimiterConfig, dependencies: Limit
 
   /** An admission: a caller who aborts meanwhile leaves nothing counted (see {@link admitOnStore}). */
   function run(request: EvaluateRequest, abortSignal: AbortSignal | undefined): Promise<LimitDecision> {
-    return admitOnStore(store, request, abortSignal).then((result) => toDecision(result, request, context));
+    return admitOnStore(store, request, abortSignal, (result) => toDecision(result, request, context));
   }
 
   function operation(key: string, amounts: number[]): KeyOperation {

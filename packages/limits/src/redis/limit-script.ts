@@ -28,10 +28,11 @@ import { HOLD_RETRY_MS } from '../counter/counter';
  * (-1 = never), refundPeriodStart (-1 = none); when opening or settling a hold, one more binary
  * string of one double per counter (held amounts, or the amounts once the hold lapsed). Last, when
  * opening or settling: the hold id and (opening) its expiry.
- * Returns: allowed, failedOperation, failedCounter, retryAfterMs (-1 unknown, -2 never), held by
- * reservations (1 when the deciding counter would have room without the live holds on its key),
- * then remaining and resetAt (-2 never) per counter, then (settling) how many keys found the hold
- * lapsed. A denial on a key with holds reads its holds hash (denials only: the usual call does not).
+ * Returns: allowed, failedOperation, failedCounter, retryAfterMs (-1 unknown, -2 never, ≤ -1001:
+ * `-(1000 + wait)` when the deciding counter would have room without the live holds on its key —
+ * folded into the header so the reply keeps its size), then remaining and resetAt (-2 never) per
+ * counter, then (settling) how many keys found the hold lapsed. A denial on a key with holds reads
+ * its holds hash (denials only: the usual call does not).
  */
 export const LIMIT_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -45,10 +46,10 @@ local unpackd, packd, sbyte, ssub, rep = struct.unpack, struct.pack, string.byte
 local tonumber, ceil, floor, max, min = tonumber, math.ceil, math.floor, math.max, math.min
 local pos = 5
 local states, heads, tails, params, extras, markers, swept, lapsedLists, lives = {}, {}, {}, {}, {}, {}, {}, {}, {}
-local out = { 0, -1, -1, 0, 0 }
-local at = 5
+local out = { 0, -1, -1, 0 }
+local at = 4
 local onHoldsOut = false
-local heldCache = {}
+local heldCache
 local allowed = true
 local retry = 0
 local failedOp, failedCounter = -1, -1
@@ -368,6 +369,7 @@ for k = 1, keyCount do
       -- Denied while reservations are held on this key: if they alone take the room, retry soon.
       local onHolds = false
       if m1 ~= nil and m1 ~= INF and x <= cap then
+        heldCache = heldCache or {}
         heldCache[k] = heldCache[k] or liveHeld(sig, KEYS[2 * k])
         local list = heldCache[k][1][j]
         if list then
@@ -404,9 +406,8 @@ end
 
 local apply = allowed or force
 out[1], out[2], out[3] = allowed and 1 or 0, failedOp, failedCounter
-if retry == INF then out[4] = -2 else out[4] = retry end
-if onHoldsOut then out[5] = 1 end
-at = 5
+if retry == INF then out[4] = -2 elseif onHoldsOut then out[4] = -(1000 + retry) else out[4] = retry end
+at = 4
 pos = 5
 for k = 1, keyCount do
   local S, P = states[k], params[k]

@@ -66,7 +66,7 @@ export interface RedisStore extends LimitStore {
   drain(): Promise<void>;
 }
 
-const HEADER = 5;
+const HEADER = 4;
 
 /** A decision waiting for Redis. */
 interface Waiting {
@@ -207,16 +207,19 @@ function parseReply(reply: unknown, settling: boolean): EvaluateResult {
     resetAt[index] = reset === -2 ? Number.POSITIVE_INFINITY : reset;
   }
   const retry = Number(reply[3]);
-  return {
+  // ≤ -1001: held by reservations, wait = -retry - 1000 (see LIMIT_SCRIPT).
+  const held = retry <= -1001;
+  const result: { -readonly [K in keyof EvaluateResult]: EvaluateResult[K] } = {
     allowed: Number(reply[0]) === 1,
     failedOperation: Number(reply[1]),
     failedCounter: Number(reply[2]),
-    retryAfterMs: retry === -2 ? Number.POSITIVE_INFINITY : retry,
+    retryAfterMs: retry === -2 ? Number.POSITIVE_INFINITY : held ? -retry - 1000 : retry,
     remaining,
     resetAt,
-    ...(lapsedHolds === undefined ? {} : { lapsedHolds }),
-    ...(Number(reply[4]) === 1 ? { heldByReservations: true } : {}),
   };
+  if (lapsedHolds !== undefined) result.lapsedHolds = lapsedHolds;
+  if (held) result.heldByReservations = true;
+  return result;
 }
 
 const parseUsual = (reply: unknown): EvaluateResult => parseReply(reply, false);
