@@ -11,9 +11,12 @@ import { undoRequestOf, wasApplied } from './undo-request';
  * Plain promise chaining, no `async`: this is on the path of every asynchronous decision.
  */
 export function admitOnStore(store: LimitStore, request: EvaluateRequest, abortSignal: AbortSignal | undefined): Promise<EvaluateResult>;
-/** {@link admitOnStore} mapping the result in the same step (one promise hop fewer on the hot path). */
-export function admitOnStore<T>(store: LimitStore, request: EvaluateRequest, abortSignal: AbortSignal | undefined, map: (result: EvaluateResult) => T): Promise<T>;
-export function admitOnStore<T>(store: LimitStore, request: EvaluateRequest, abortSignal: AbortSignal | undefined, map?: (result: EvaluateResult) => T): Promise<T | EvaluateResult> {
+/**
+ * {@link admitOnStore} mapping the result in the same step (one promise hop and no closure per call
+ * on the hot path: pass a `map` made once).
+ */
+export function admitOnStore<T>(store: LimitStore, request: EvaluateRequest, abortSignal: AbortSignal | undefined, map: (result: EvaluateResult, request: EvaluateRequest) => T): Promise<T>;
+export function admitOnStore<T>(store: LimitStore, request: EvaluateRequest, abortSignal: AbortSignal | undefined, map?: (result: EvaluateResult, request: EvaluateRequest) => T): Promise<T | EvaluateResult> {
   if (abortSignal?.aborted) return Promise.reject(abortErrorFrom(abortSignal, 'The limit check'));
   let answer: EvaluateResult | Promise<EvaluateResult>;
   try {
@@ -24,7 +27,7 @@ export function admitOnStore<T>(store: LimitStore, request: EvaluateRequest, abo
   return Promise.resolve(answer).then(
     (result) => {
       if (abortSignal?.aborted) return giveUp(store, request, result, abortSignal);
-      return map ? map(result) : result;
+      return map ? map(result, request) : result;
     },
     (error: unknown) => {
       throw toStoreError(store, error);

@@ -153,9 +153,11 @@ export function createRateLimiter(config: RateLimiterConfig, dependencies: Limit
     }
   }
 
+  const decisionOf = (result: EvaluateResult, request: EvaluateRequest): LimitDecision => toDecision(result, request, context);
+
   /** An admission: a caller who aborts meanwhile leaves nothing counted (see {@link admitOnStore}). */
   function run(request: EvaluateRequest, abortSignal: AbortSignal | undefined): Promise<LimitDecision> {
-    return admitOnStore(store, request, abortSignal, (result) => toDecision(result, request, context));
+    return admitOnStore(store, request, abortSignal, decisionOf);
   }
 
   function operation(key: string, amounts: number[]): KeyOperation {
