@@ -1,7 +1,7 @@
 // Stores
 export { createMemoryStore, memoryStoreConfigSchema, type MemoryStore, type MemoryStoreConfig, type MemoryStoreStats } from './memory/memory-store';
 export {
-  ALGORITHM_CODE, createLayout,
+  ALGORITHM_CODE, HOLD_RETRY_MS, createLayout,
   type CounterAlgorithm, type CounterDimension, type CounterSpec, type CounterLayout, type CounterPeriod,
   type KeyOperation, type EvaluateRequest, type EvaluateResult, type LimitStore, type HoldLease,
 } from './counter/counter';

@@ -49,9 +49,16 @@ export class ReferenceLimiter {
 
   /** Consumes `amounts[i]` from window i when every window has room. */
   consume(now: number, amounts: readonly number[]): boolean {
+    const before = this.states.map((state) => ({ ...state }));
     const used = this.windows.map((_, index) => this.used(index, now));
     const fits = this.windows.every((window, index) => amounts[index]! <= 0 || used[index]! + amounts[index]! <= window.capacity);
-    if (!fits) return false;
+    if (!fits) {
+      // A denial keeps no token-bucket refill (like both stores): the next decision refills from the same point.
+      this.windows.forEach((window, index) => {
+        if (window.algorithm === 'token-bucket') this.states[index] = before[index]!;
+      });
+      return false;
+    }
     this.windows.forEach((window, index) => {
       const state = this.states[index]!;
       if (window.algorithm === 'token-bucket') state.tokens -= amounts[index]!;

@@ -14,7 +14,8 @@ describe('createBudget', () => {
     const budget = createBudget({ dailyUsd: 1 }, { now: time.now });
     const hold = await budget.reserve('u1', 0.8);
     expect(hold.decision).toMatchObject({ allowed: true, remaining: 0.2 });
-    expect((await budget.reserve('u1', 0.3)).decision).toMatchObject({ allowed: false, reason: 'limit-exceeded', limit: { dimension: 'cost', label: 'daily', limit: 1 } });
+    // The room is held by the reservation in flight, not spent: retry soon, not at midnight.
+    expect((await budget.reserve('u1', 0.3)).decision).toMatchObject({ allowed: false, reason: 'reservations-in-flight', retryAfterMs: 1_000, limit: { dimension: 'cost', label: 'daily', limit: 1, requested: 0.3 } });
     await hold.commit(0.25);
     expect((await budget.check('u1')).remaining).toBeCloseTo(0.75, 6);
   });

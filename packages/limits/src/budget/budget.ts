@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CascadeError, parseConfig } from '@cascade/core';
 import { isValidTimeZone, type BudgetPeriod, type Weekday } from '../calendar/calendar-period';
+import { admitOnStore } from '../decision/admit-on-store';
 import { MICRO_USD, evaluateOnStore, toDecision, type DecisionContext, type LimitDecision } from '../decision/limit-decision';
-import { createMemoryStore } from '../memory/memory-store';
+import { resolveDependencies } from '../dependencies/resolve-dependencies';
 import { budgetCounter, createPlan, planOperation, type CalendarSettings, type PlannedCounter } from '../plan/limit-plan';
 import type { LimiterDependencies } from '../rate-limit/rate-limiter';
 import { NOT_SETTLED, SETTLED, SETTLED_LATE, newHoldId, reservationLeaseSchema, type SettleResult } from '../reservation/reservation-lease';
@@ -83,8 +84,7 @@ export interface Budget {
  */
 export function createBudget(config: BudgetConfig, dependencies: LimiterDependencies = {}): Budget {
   const options = parseConfig(budgetConfigSchema, config, 'createBudget config');
-  const store = dependencies.store ?? createMemoryStore();
-  const now = dependencies.now ?? Date.now;
+  const { store, now } = resolveDependencies(dependencies, 'createBudget');
   const counters: PlannedCounter[] = [];
   const caps: [BudgetPeriod, number | undefined][] = [
     ['daily', options.dailyUsd],
@@ -102,7 +102,10 @@ export function createBudget(config: BudgetConfig, dependencies: LimiterDependen
     return Math.ceil(usd * MICRO_USD - 1e-6);
   }
 
-  /** `hold`: open a reservation of `cost`; `settle`: close one (`lateCost` applies once it lapsed). */
+  /**
+   * `admit`: a reservation (a caller who aborts meanwhile leaves nothing held); `hold`: open it under
+   * a lease; `settle`: close one (`lateCost` applies once it lapsed).
+   */
   async function decide(
     key: string,
     cost: number,
@@ -110,7 +113,7 @@ export function createBudget(config: BudgetConfig, dependencies: LimiterDependen
     abortSignal: AbortSignal | undefined,
     nowMs: number,
     refundAtMs?: number,
-    lease?: { hold?: HoldLease; settle?: string; lateCost?: number },
+    lease?: { admit?: boolean; hold?: HoldLease; settle?: string; lateCost?: number },
   ): Promise<{ decision: LimitDecision; lapsed: boolean }> {
     if (typeof key !== 'string' || key.length === 0) throw new CascadeError('INVALID_INPUT', 'A budget key must be a non-empty string (a user or organization id).');
     let operation = planOperation(plan, options.prefix, key, { requests: 0, tokens: 0, concurrency: 0, cost }, nowMs, calendar, refundAtMs);
@@ -124,7 +127,7 @@ export function createBudget(config: BudgetConfig, dependencies: LimiterDependen
       ...(lease?.hold ? { hold: lease.hold } : {}),
       ...(lease?.settle === undefined ? {} : { settle: lease.settle }),
     };
-    const result = await evaluateOnStore(store, request, abortSignal);
+    const result = lease?.admit ? await admitOnStore(store, request, abortSignal) : await evaluateOnStore(store, request, abortSignal);
     return { decision: toDecision(result, request, context), lapsed: (result.lapsedHolds ?? 0) > 0 };
   }
 
@@ -146,7 +149,7 @@ export function createBudget(config: BudgetConfig, dependencies: LimiterDependen
         reserveOptions?.abortSignal,
         reservedAtMs,
         undefined,
-        holdId === undefined ? undefined : { hold: { id: holdId, expiresAt: reservedAtMs + options.reservationLeaseMs } },
+        holdId === undefined ? { admit: true } : { admit: true, hold: { id: holdId, expiresAt: reservedAtMs + options.reservationLeaseMs } },
       );
       let open = decision.allowed && decision.reason !== 'store-unavailable';
       return {

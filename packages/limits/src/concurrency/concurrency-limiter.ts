@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CascadeError, parseConfig } from '@cascade/core';
+import { admitOnStore } from '../decision/admit-on-store';
 import { MICRO_USD, evaluateOnStore, toDecision, type DecisionContext, type LimitDecision } from '../decision/limit-decision';
+import { resolveDependencies } from '../dependencies/resolve-dependencies';
 import { durationSchema } from '../duration/duration';
-import { createMemoryStore } from '../memory/memory-store';
 import { createPlan, planOperation } from '../plan/limit-plan';
 import type { LimiterDependencies } from '../rate-limit/rate-limiter';
 
@@ -43,8 +44,7 @@ export interface ConcurrencyLimiter {
  */
 export function createConcurrencyLimiter(config: ConcurrencyLimiterConfig, dependencies: LimiterDependencies = {}): ConcurrencyLimiter {
   const options = parseConfig(concurrencyLimiterConfigSchema, config, 'createConcurrencyLimiter config');
-  const store = dependencies.store ?? createMemoryStore();
-  const now = dependencies.now ?? Date.now;
+  const { store, now } = resolveDependencies(dependencies, 'createConcurrencyLimiter');
   const plan = createPlan([
     { spec: { id: 'c:gauge', algorithm: 'gauge', dimension: 'concurrency', windowMs: options.leaseMs, label: 'in flight' }, capacity: options.max, refill: 0, source: 'concurrency' },
   ]);
@@ -55,7 +55,9 @@ export function createConcurrencyLimiter(config: ConcurrencyLimiterConfig, depen
     if (typeof key !== 'string' || key.length === 0) throw new CascadeError('INVALID_INPUT', 'A concurrency key must be a non-empty string.');
     const nowMs = now();
     const request = { nowMs, force, operations: [planOperation(plan, options.prefix, key, { requests: 0, tokens: 0, concurrency: delta, cost: 0 }, nowMs, calendar)] };
-    return toDecision(await evaluateOnStore(store, request, abortSignal), request, context);
+    // Taking a slot is an admission: a caller who aborts meanwhile leaves no slot taken.
+    const result = delta > 0 ? await admitOnStore(store, request, abortSignal) : await evaluateOnStore(store, request, abortSignal);
+    return toDecision(result, request, context);
   }
 
   return {

@@ -102,7 +102,10 @@ export interface EvaluateRequest {
   readonly nowMs: number;
   /** Consume even when over capacity (warn mode, settling an overrun). */
   readonly force: boolean;
-  /** When the refunded units were consumed (the reservation time). */
+  /**
+   * When the refunded units were consumed (the reservation time). Set on settlements only: a store
+   * never undoes a request that carries it when its caller gave up (see `RedisStore.evaluate`).
+   */
   readonly refundAtMs?: number;
   readonly operations: readonly KeyOperation[];
   /**
@@ -140,7 +143,19 @@ export interface EvaluateResult {
   readonly unavailable?: { readonly failMode: 'open' | 'closed'; readonly error: Error };
   /** Settle requests: how many operations found their hold lapsed (and applied `lateAmounts`). */
   readonly lapsedHolds?: number;
+  /**
+   * Denials: the deciding counter would have room without the reservations still held on its key
+   * (requests in flight). `retryAfterMs` is then at most {@link HOLD_RETRY_MS} and never past the
+   * earliest lease expiry: holds clear when their requests settle, usually long before the period ends.
+   */
+  readonly heldByReservations?: boolean;
 }
+
+/**
+ * Longest `retryAfterMs` of a denial that only reservations in flight cause: they clear when their
+ * requests settle (seconds), not at the end of the window or period.
+ */
+export const HOLD_RETRY_MS = 1_000;
 
 /**
  * A place where counters live. The memory store answers synchronously; Redis asynchronously.

@@ -6,10 +6,13 @@ import type { CounterDimension, EvaluateRequest, EvaluateResult, LimitStore } fr
  * - `allowed`: every limit had room.
  * - `limit-exceeded`: a limit had no room; denied (block mode).
  * - `warned`: a limit had no room but the mode is `warn`: allowed and counted.
- * - `exceeds-capacity`: the request alone is larger than a limit; waiting will not help.
+ * - `exceeds-capacity`: the request alone is larger than a limit (e.g. its worst-case cost estimate
+ *   is above a daily budget); waiting will not help, asking for less will (a lower max output).
+ * - `reservations-in-flight`: the room is taken by reservations of requests still in flight; it
+ *   frees when they settle, so `retryAfterMs` is short (at most `HOLD_RETRY_MS`, 1 s).
  * - `store-unavailable`: the store failed or timed out; `allowed` follows its fail mode.
  */
-export type DecisionReason = 'allowed' | 'limit-exceeded' | 'warned' | 'exceeds-capacity' | 'store-unavailable';
+export type DecisionReason = 'allowed' | 'limit-exceeded' | 'warned' | 'exceeds-capacity' | 'reservations-in-flight' | 'store-unavailable';
 
 /** Which limit decided (the one that denied, or the tightest one). */
 export interface LimitInfo {
@@ -20,6 +23,8 @@ export interface LimitInfo {
   label: string;
   /** The limit in its own units (USD for `cost`). */
   limit: number;
+  /** What this request asked of it, in the same units (tokens, USD estimate, requests). */
+  requested: number;
 }
 
 /** A limiter's answer, as data. Denials are not errors. */
@@ -96,7 +101,6 @@ export function toDecision(result: EvaluateResult, request: EvaluateRequest, con
     return { allowed: true, remaining, resetAt: best === -1 ? request.nowMs : result.resetAt[best]!, retryAfterMs: 0, reason: 'allowed' };
   }
   const failed = limitInfo(request, result.failedOperation, result.failedCounter, context);
-  const never = result.retryAfterMs === Number.POSITIVE_INFINITY;
   const unknown = result.retryAfterMs < 0;
   const retryAfterMs = unknown ? 1_000 : result.retryAfterMs;
   if (context.mode === 'warn') {
@@ -107,7 +111,8 @@ export function toDecision(result: EvaluateResult, request: EvaluateRequest, con
     remaining,
     resetAt: request.nowMs + retryAfterMs,
     retryAfterMs,
-    reason: never && failed.dimension !== 'cost' ? 'exceeds-capacity' : 'limit-exceeded',
+    // The request alone above the limit (waiting will not help) vs. room taken by others' holds vs. used up.
+    reason: failed.requested > failed.limit ? 'exceeds-capacity' : result.heldByReservations ? 'reservations-in-flight' : 'limit-exceeded',
     limit: failed,
   };
 }
@@ -116,7 +121,9 @@ function limitInfo(request: EvaluateRequest, operationIndex: number, counterInde
   const operation = request.operations[operationIndex]!;
   const spec = operation.layout.counters[counterIndex]!;
   const capacity = operation.capacity[counterIndex]!;
-  return { key: operation.key, dimension: spec.dimension, label: spec.label, limit: spec.dimension === 'cost' ? capacity / context.costScale : capacity };
+  const amount = operation.amounts[counterIndex]!;
+  const scale = spec.dimension === 'cost' ? context.costScale : 1;
+  return { key: operation.key, dimension: spec.dimension, label: spec.label, limit: capacity / scale, requested: amount / scale };
 }
 
 /**

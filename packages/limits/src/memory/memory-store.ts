@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CascadeError, parseConfig } from '@cascade/core';
-import type { CounterLayout, EvaluateRequest, EvaluateResult, KeyOperation, LimitStore } from '../counter/counter';
+import { CascadeError, abortErrorFrom, parseConfig } from '@cascade/core';
+import { HOLD_RETRY_MS, type CounterLayout, type EvaluateRequest, type EvaluateResult, type KeyOperation, type LimitStore } from '../counter/counter';
 import { STATE_STRIDE, applyCounter, counterResetAt, counterRetryAfter, rollCounter } from '../counter/counter-kernel';
 
 /** Options of {@link createMemoryStore}. */
@@ -32,7 +32,8 @@ export interface MemoryStoreStats {
 /** The in-process store: synchronous, atomic by construction, bounded, with no timers. */
 export interface MemoryStore extends LimitStore {
   readonly kind: 'memory';
-  evaluate(request: EvaluateRequest): EvaluateResult;
+  /** Decides synchronously; an already aborted signal decides nothing and throws `ABORTED`. */
+  evaluate(request: EvaluateRequest, options?: { abortSignal?: AbortSignal }): EvaluateResult;
   /** Forgets one key of one namespace (every layout). */
   delete(namespace: string, key: string): void;
   /** Forgets everything. */
@@ -49,6 +50,7 @@ export interface MutableResult {
   remaining: ArrayLike<number>;
   resetAt: ArrayLike<number>;
   lapsedHolds?: number | undefined;
+  heldByReservations?: boolean | undefined;
 }
 
 /** A reservation held on one key: what to give back when its lease lapses. */
@@ -78,6 +80,46 @@ export function evaluateIntoOf(store: LimitStore): EvaluateInto | undefined {
 }
 
 const EMPTY: readonly number[] = [];
+
+/** What {@link usedWithoutHolds} found. */
+interface HeldRoom {
+  /** Units in use once the holds are given back. */
+  used: number;
+  /** Earliest lease expiry of the holds on the counter (`Infinity` when none holds it). */
+  earliest: number;
+}
+
+/**
+ * Units in use of the rolled counter at `offset` if every hold in `holds` were given back now —
+ * computed on a copy (`scratch`, three numbers), the state is not touched.
+ */
+function usedWithoutHolds(
+  state: Float64Array,
+  offset: number,
+  scratch: Float64Array,
+  room: HeldRoom,
+  holds: Map<string, Hold>,
+  counter: number,
+  algorithm: number,
+  windowMs: number,
+  capacity: number,
+  refill: number,
+  nowMs: number,
+  periodStart: number,
+): void {
+  scratch[0] = state[offset]!;
+  scratch[1] = state[offset + 1]!;
+  scratch[2] = state[offset + 2]!;
+  let earliest = Infinity;
+  for (const hold of holds.values()) {
+    const held = hold.held[counter]!;
+    if (held <= 0) continue;
+    applyCounter(scratch, 0, algorithm, windowMs, capacity, -held, hold.reservedAt, hold.periodStarts[counter]!);
+    if (hold.expiresAt < earliest) earliest = hold.expiresAt;
+  }
+  room.earliest = earliest;
+  room.used = rollCounter(scratch, 0, algorithm, windowMs, capacity, refill, nowMs, periodStart);
+}
 const INITIAL_SLOTS = 256;
 const NO_SLOT = -1;
 
@@ -241,12 +283,16 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
   let lastLayout: CounterLayout | undefined;
   let lastTable: LayoutTable | undefined;
   let scratchUsed = new Float64Array(16);
+  // Token-bucket `[a, b]` before this decision rolled them, per counter (restored on a denial).
+  let scratchBuckets = new Float64Array(32);
   let scratchOffsets = new Int32Array(4);
   let scratchTables: (LayoutTable | undefined)[] = [];
   // Per operation of a request touching holds: the lapsed holds to give back, and the amounts to apply.
   let scratchLapsed: (Hold[] | undefined)[] = [];
   let scratchAmounts: (readonly number[] | undefined)[] = [];
   let scratchLive: boolean[] = [];
+  const scratchState = new Float64Array(STATE_STRIDE);
+  const scratchRoom: HeldRoom = { used: 0, earliest: Infinity };
 
   function tableFor(operation: KeyOperation): LayoutTable {
     if (operation.layout === lastLayout && operation.namespace === lastNamespace) return lastTable!;
@@ -286,6 +332,7 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
     let total = 0;
     for (let index = 0; index < operationCount; index++) total += operations[index]!.layout.codes.length;
     if (scratchUsed.length < total) scratchUsed = new Float64Array(total * 2);
+    if (scratchBuckets.length < 2 * total) scratchBuckets = new Float64Array(total * 4);
     if (scratchOffsets.length < operationCount) scratchOffsets = new Int32Array(operationCount * 2);
     for (let index = 0; index < operationCount; index++) {
       const operation = operations[index]!;
@@ -335,6 +382,7 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
     let retryAfterMs = 0;
     let failedOperation = -1;
     let failedCounter = -1;
+    let heldByReservations = false;
     let flat = 0;
     for (let index = 0; index < operationCount; index++) {
       const operation = operations[index]!;
@@ -359,6 +407,10 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
           const period = operation.periods?.[counter];
           if (period) periodStart = period.start;
         }
+        if (algorithm === 2) {
+          scratchBuckets[2 * flat] = state[offset]!;
+          scratchBuckets[2 * flat + 1] = state[offset + 1]!;
+        }
         let inUse = rollCounter(state, offset, algorithm, windowMs, capacity, refills[counter]!, nowMs, periodStart);
         if (lapsed !== undefined) {
           // A lapsed reservation gives back what it held, like a release (before this decision).
@@ -375,11 +427,23 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
             const period = operation.periods?.[counter];
             if (period) periodEnd = period.end;
           }
-          const wait = counterRetryAfter(state, offset, algorithm, windowMs, capacity, refills[counter]!, amount, nowMs, periodEnd);
+          let wait = counterRetryAfter(state, offset, algorithm, windowMs, capacity, refills[counter]!, amount, nowMs, periodEnd);
+          let onHolds = false;
+          // Denied while reservations are held on this key: if they alone take the room, retry soon
+          // (they clear when their requests settle), not at the end of the window or period.
+          const slotHolds = holdsTouched ? scratchTables[index]!.holdsAt(base) : undefined;
+          if (slotHolds !== undefined && amount <= capacity) {
+            usedWithoutHolds(state, offset, scratchState, scratchRoom, slotHolds.byId, counter, algorithm, windowMs, capacity, refills[counter]!, nowMs, periodStart);
+            if (scratchRoom.earliest !== Infinity && scratchRoom.used + amount <= capacity) {
+              onHolds = true;
+              wait = Math.max(1, Math.min(wait, HOLD_RETRY_MS, scratchRoom.earliest - nowMs));
+            }
+          }
           if (allowed || wait > retryAfterMs) {
             retryAfterMs = wait;
             failedOperation = index;
             failedCounter = counter;
+            heldByReservations = onHolds;
           }
           allowed = false;
         }
@@ -420,6 +484,26 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
         resetAt[flat] = counterResetAt(state, offset, algorithm, windowMs, capacity, refills[counter]!, nowMs, periodEnd);
       }
     }
+    if (!apply) {
+      // Like the Redis script (which writes a key only when applied or when lapsed holds came back),
+      // a denial keeps no token-bucket refill: both stores then refill along the same path, and
+      // float rounding (retry and reset times) agrees to the millisecond.
+      flat = 0;
+      for (let index = 0; index < operationCount; index++) {
+        const codes = operations[index]!.layout.codes;
+        if (holdsTouched && scratchLapsed[index] !== undefined) {
+          flat += codes.length;
+          continue;
+        }
+        const state = scratchTables[index]!.state;
+        const base = scratchOffsets[index]!;
+        for (let counter = 0; counter < codes.length; counter++, flat++) {
+          if (codes[counter] !== 2) continue;
+          state[base + counter * STATE_STRIDE] = scratchBuckets[2 * flat]!;
+          state[base + counter * STATE_STRIDE + 1] = scratchBuckets[2 * flat + 1]!;
+        }
+      }
+    }
     const hold = request.hold;
     if (apply && (hold !== undefined || settleId !== undefined)) {
       for (let index = 0; index < operationCount; index++) {
@@ -441,6 +525,7 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
       }
     }
     out.lapsedHolds = settleId === undefined ? undefined : lapsedHolds;
+    out.heldByReservations = heldByReservations;
     out.allowed = allowed;
     out.failedOperation = failedOperation;
     out.failedCounter = failedCounter;
@@ -463,12 +548,15 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): MemoryStore {
     slotHolds.byId.set(id, { expiresAt, reservedAt: nowMs, held: Float64Array.from(held), periodStarts });
   }
 
-  function evaluate(request: EvaluateRequest): EvaluateResult {
+  function evaluate(request: EvaluateRequest, evaluateOptions?: { abortSignal?: AbortSignal }): EvaluateResult {
+    const abortSignal = evaluateOptions?.abortSignal;
+    if (abortSignal?.aborted) throw abortErrorFrom(abortSignal, 'The limit check');
     let total = 0;
     for (let index = 0; index < request.operations.length; index++) total += request.operations[index]!.layout.codes.length;
     const out: MutableResult = { allowed: true, failedOperation: -1, failedCounter: -1, retryAfterMs: 0, remaining: EMPTY, resetAt: EMPTY };
     evaluateInto(request, new Array<number>(total), new Array<number>(total), out);
     if (out.lapsedHolds === undefined) delete out.lapsedHolds;
+    if (!out.heldByReservations) delete out.heldByReservations;
     return out;
   }
 

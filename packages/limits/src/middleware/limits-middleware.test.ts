@@ -72,12 +72,56 @@ describe('createLimitsMiddleware', () => {
       if (!result.allowed) throw new Error('denied');
       holds.push(result.reservation!);
     }
+    // Both estimates are still held by requests in flight: retry soon, not at midnight.
+    const held = await admit(contextFor({ userId: 'c', organizationId: 'acme' }, policy));
+    expect(held).toMatchObject({ allowed: false, code: 'BUDGET_EXCEEDED', retryAfterMs: 1_000, details: { key: 'organization:acme', reason: 'reservations-in-flight' } });
+    for (const hold of holds) await hold.settle({ usage: usage(10), costUsd: 0.01, outcome: 'success' });
     const denied = await admit(contextFor({ userId: 'c', organizationId: 'acme' }, policy));
-    expect(denied).toMatchObject({ allowed: false, code: 'BUDGET_EXCEEDED', details: { key: 'organization:acme' } });
+    expect(denied).toMatchObject({ allowed: false, code: 'BUDGET_EXCEEDED', details: { key: 'organization:acme', reason: 'limit-exceeded' } });
     if (denied.allowed) throw new Error('unreachable');
-    // Next midnight in New York is 04:00 UTC.
+    expect(denied.reason).toMatch(/has used its daily budget of \$0.02/);
+    // Spent: next midnight in New York is 04:00 UTC.
     expect(denied.retryAfterMs).toBe(Date.parse('2025-06-02T04:00:00Z') - NOW);
     expect((await admit(contextFor({ userId: 'c', organizationId: 'other' }, policy))).allowed).toBe(true);
+  });
+
+  it('a worst-case estimate above the cap is exceeds-capacity: says to lower max_tokens, no Retry-After, nothing taken', async () => {
+    const { admit } = setup();
+    // A fresh user with $0.01 a day and $0 spent; no max_tokens, so the estimate uses the model's maximum output.
+    const policy: AgentPolicy = { limits: { user: { budget: { dailyUsd: 0.01 }, rate: { tokensPerMinute: 4_000 } } } };
+    const denied = await admit(contextFor({ userId: 'fresh' }, policy, { inputTokens: 20, maxOutputTokens: 3_000, costUsd: 0.0123 }));
+    expect(denied).toMatchObject({ allowed: false, code: 'BUDGET_EXCEEDED', details: { reason: 'exceeds-capacity', dimension: 'cost', limit: 0.01, requested: 0.0123 } });
+    if (denied.allowed) throw new Error('unreachable');
+    expect(denied.retryAfterMs).toBeUndefined();
+    expect(denied.reason).toMatch(/estimate \(\$0\.0123.*alone is above the user "fresh"'s daily budget of \$0\.01.*lower max_tokens/);
+    expect(denied.reason).not.toMatch(/has used/);
+    // Tokens the same way; and nothing was taken: a request that fits is admitted.
+    const tokens = await admit(contextFor({ userId: 'fresh' }, policy, { inputTokens: 1_000, maxOutputTokens: 4_000, costUsd: 0.001 }));
+    expect(tokens).toMatchObject({ allowed: false, code: 'RATE_LIMITED', details: { reason: 'exceeds-capacity', dimension: 'tokens', requested: 5_000 } });
+    expect((await admit(contextFor({ userId: 'fresh' }, policy, { inputTokens: 20, maxOutputTokens: 300, costUsd: 0.0012 }))).allowed).toBe(true);
+  });
+
+  it('room held by requests in flight is reservations-in-flight: Retry-After of at most 1 s, for budgets and tokens', async () => {
+    const { admit, advance } = setup();
+    const policy: AgentPolicy = { limits: { user: { budget: { dailyUsd: 0.05 }, rate: { tokensPerMinute: 100_000 } } } };
+    const estimate = { inputTokens: 100, maxOutputTokens: 4_000, costUsd: 0.02 };
+    const first = await admit(contextFor({ userId: 'u' }, policy, estimate));
+    const second = await admit(contextFor({ userId: 'u' }, policy, estimate));
+    if (!first.allowed || !second.allowed) throw new Error('denied');
+    advance(5_000);
+    const held = await admit(contextFor({ userId: 'u' }, policy, estimate));
+    expect(held).toMatchObject({ allowed: false, code: 'BUDGET_EXCEEDED', retryAfterMs: 1_000, details: { reason: 'reservations-in-flight', dimension: 'cost' } });
+    if (held.allowed) throw new Error('unreachable');
+    expect(held.reason).toMatch(/held by requests still in flight.*Retry in 1 s/);
+    // Once they settle (a cheap answer) the room is back.
+    await first.reservation!.settle({ usage: usage(300), costUsd: 0.001, outcome: 'success' });
+    expect((await admit(contextFor({ userId: 'u' }, policy, estimate))).allowed).toBe(true);
+
+    const tokenPolicy: AgentPolicy = { limits: { user: { rate: { tokensPerMinute: 8_000 } } } };
+    const open = await admit(contextFor({ userId: 't' }, tokenPolicy, { inputTokens: 100, maxOutputTokens: 6_000, costUsd: 0 }));
+    expect(open.allowed).toBe(true);
+    const tokens = await admit(contextFor({ userId: 't' }, tokenPolicy, { inputTokens: 100, maxOutputTokens: 4_000, costUsd: 0 }));
+    expect(tokens).toMatchObject({ allowed: false, code: 'RATE_LIMITED', retryAfterMs: 1_000, details: { reason: 'reservations-in-flight', dimension: 'tokens' } });
   });
 
   it('a denial by one key consumes nothing from the others', async () => {

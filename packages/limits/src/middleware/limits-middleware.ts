@@ -11,9 +11,10 @@ import {
 } from '@cascade/core';
 import type { BudgetPeriod, Weekday } from '../calendar/calendar-period';
 import type { EvaluateRequest, EvaluateResult, KeyOperation, LimitStore } from '../counter/counter';
+import { admitOnStore } from '../decision/admit-on-store';
 import { MICRO_USD, describeWindow, evaluateOnStore, toDecision, type LimitDecision } from '../decision/limit-decision';
+import { resolveDependencies } from '../dependencies/resolve-dependencies';
 import { durationSchema } from '../duration/duration';
-import { createMemoryStore } from '../memory/memory-store';
 import { amountsOf, budgetCounter, createPlan, planOperation, type CalendarSettings, type LimitPlan, type PlanAmounts, type PlannedCounter } from '../plan/limit-plan';
 import { rateLimitAlgorithmSchema } from '../rate-limit/rate-limit-config';
 import { newHoldId, reservationLeaseSchema } from '../reservation/reservation-lease';
@@ -53,6 +54,11 @@ export interface LimitsMiddlewareDependencies {
 }
 
 type Scope = 'user' | 'organization' | 'workspace';
+
+/** USD for messages: up to six decimals, no trailing zeros. */
+function usd(value: number): string {
+  return String(Number(value.toFixed(6)));
+}
 const MAX_PLANS = 1024;
 
 const RATE_WINDOWS: readonly [keyof RateLimitPolicy, 'requests' | 'tokens', number, boolean][] = [
@@ -84,8 +90,7 @@ const BUDGET_PERIODS: readonly [keyof BudgetPolicy, BudgetPeriod][] = [
  */
 export function createLimitsMiddleware(config: LimitsMiddlewareConfig = {}, dependencies: LimitsMiddlewareDependencies = {}): CascadeMiddleware {
   const options = parseConfig(limitsMiddlewareConfigSchema, config, 'createLimitsMiddleware config');
-  const store = dependencies.store ?? createMemoryStore();
-  const now = dependencies.now ?? Date.now;
+  const { store, now } = resolveDependencies(dependencies, 'createLimitsMiddleware', ['onError']);
   const plans = new Map<string, LimitPlan>();
 
   function planFor(rate: RateLimitPolicy | undefined, budget: BudgetPolicy | undefined): LimitPlan | undefined {
@@ -156,15 +161,24 @@ export function createLimitsMiddleware(config: LimitsMiddlewareConfig = {}, depe
     const target = targets.find((candidate) => candidate.key === limit.key);
     const who = target ? `${target.scope} "${limit.key.slice(target.scope.length + 1)}"` : `"${limit.key}"`;
     const retry = Number.isFinite(decision.retryAfterMs) ? ` Retry in ${Math.ceil(decision.retryAfterMs / 1000)} s.` : '';
+    const inFlight = 'is held by requests still in flight (each reserves its worst case, prompt plus max output tokens, until it finishes).';
     switch (limit.dimension) {
       case 'cost':
+        if (decision.reason === 'exceeds-capacity') {
+          return `The request's worst-case cost estimate ($${usd(limit.requested)}, prompt plus max output tokens) alone is above the ${who}'s ${limit.label} budget of $${limit.limit}; nothing was spent. Set a lower max_tokens (maxOutputTokens) or shorten the prompt so the estimate fits.`;
+        }
+        if (decision.reason === 'reservations-in-flight') {
+          return `The ${who}'s ${limit.label} budget of $${limit.limit} ${inFlight}${retry} Or set a lower max_tokens so this request's estimate ($${usd(limit.requested)}) fits.`;
+        }
         return `The ${who} has used its ${limit.label} budget of $${limit.limit}.${retry || ' It does not reset: raise the budget.'}`;
       case 'concurrency':
         return `The ${who} already has ${limit.limit} requests in flight; wait for one to finish.`;
       case 'tokens':
-        return decision.reason === 'exceeds-capacity'
-          ? `The request needs more tokens than the ${who} may use ${limit.label} (${limit.limit}); lower maxOutputTokens or shorten the prompt.`
-          : `The ${who} is over its limit of ${limit.limit} tokens ${limit.label}.${retry}`;
+        if (decision.reason === 'exceeds-capacity') {
+          return `The request needs ${limit.requested} tokens (prompt plus max output tokens), more than the ${who} may use ${limit.label} (${limit.limit}); set a lower max_tokens (maxOutputTokens) or shorten the prompt.`;
+        }
+        if (decision.reason === 'reservations-in-flight') return `The ${who}'s limit of ${limit.limit} tokens ${limit.label} ${inFlight}${retry} Or set a lower max_tokens.`;
+        return `The ${who} is over its limit of ${limit.limit} tokens ${limit.label}.${retry}`;
       default:
         return `The ${who} is over its limit of ${limit.limit} requests ${limit.label}.${retry}`;
     }
@@ -191,7 +205,8 @@ export function createLimitsMiddleware(config: LimitsMiddlewareConfig = {}, depe
             hold: { id: holdId, expiresAt: nowMs + options.reservationLeaseMs },
             operations: reserveOperations.map((operation, index) => ({ ...operation, held: amountsOf(targets[index]!.plan, { requests: 0, tokens, concurrency: 0, cost }) })),
           };
-    const result: EvaluateResult = await evaluateOnStore(store, request, context.abortSignal);
+    // A caller who aborts while this decides leaves nothing reserved (see admitOnStore).
+    const result: EvaluateResult = await admitOnStore(store, request, context.abortSignal);
     const decision = toDecision(result, request, { mode, costScale: MICRO_USD });
 
     if (decision.reason === 'store-unavailable') {
@@ -207,7 +222,7 @@ export function createLimitsMiddleware(config: LimitsMiddlewareConfig = {}, depe
         code: limit.dimension === 'cost' ? 'BUDGET_EXCEEDED' : 'RATE_LIMITED',
         reason: describe(decision, targets),
         ...(Number.isFinite(decision.retryAfterMs) ? { retryAfterMs: decision.retryAfterMs } : {}),
-        details: { reason: decision.reason, key: limit.key, dimension: limit.dimension, window: limit.label, limit: limit.limit, remaining: decision.remaining },
+        details: { reason: decision.reason, key: limit.key, dimension: limit.dimension, window: limit.label, limit: limit.limit, requested: limit.requested, remaining: decision.remaining },
       };
     }
 

@@ -1,7 +1,9 @@
-import { CascadeError, parseConfig } from '@cascade/core';
+import { CascadeError, abortErrorFrom, parseConfig } from '@cascade/core';
 import { createLayout, type CounterLayout, type CounterSpec, type EvaluateRequest, type EvaluateResult, type KeyOperation, type LimitStore } from '../counter/counter';
+import { admitOnStore } from '../decision/admit-on-store';
 import { MICRO_USD, describeWindow, evaluateOnStore, toDecision, toStoreError, type DecisionContext, type LimitDecision } from '../decision/limit-decision';
-import { createMemoryStore, evaluateIntoOf, type MutableResult } from '../memory/memory-store';
+import { resolveDependencies } from '../dependencies/resolve-dependencies';
+import { evaluateIntoOf, type MutableResult } from '../memory/memory-store';
 import { NOT_SETTLED, SETTLED, SETTLED_LATE, newHoldId, type SettleResult } from '../reservation/reservation-lease';
 import { rateLimiterConfigSchema, type RateLimiterConfig } from './rate-limit-config';
 
@@ -111,8 +113,7 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
  */
 export function createRateLimiter(config: RateLimiterConfig, dependencies: LimiterDependencies = {}): RateLimiter {
   const options = parseConfig(rateLimiterConfigSchema, config, 'createRateLimiter config');
-  const store = dependencies.store ?? createMemoryStore();
-  const now = dependencies.now ?? Date.now;
+  const { store, now } = resolveDependencies(dependencies, 'createRateLimiter');
   const compiled = compile(options);
   const { layout, capacity, refill, kinds } = compiled;
   const counterCount = kinds.length;
@@ -152,22 +153,11 @@ export function createRateLimiter(config: RateLimiterConfig, dependencies: Limit
     }
   }
 
+  const decisionOf = (result: EvaluateResult, request: EvaluateRequest): LimitDecision => toDecision(result, request, context);
+
+  /** An admission: a caller who aborts meanwhile leaves nothing counted (see {@link admitOnStore}). */
   function run(request: EvaluateRequest, abortSignal: AbortSignal | undefined): Promise<LimitDecision> {
-    let result: EvaluateResult | Promise<EvaluateResult>;
-    try {
-      result = store.evaluate(request, abortSignal ? { abortSignal } : undefined);
-    } catch (error) {
-      return Promise.reject(toStoreError(store, error));
-    }
-    if (isPromise(result)) {
-      return result.then(
-        (value) => toDecision(value, request, context),
-        (error: unknown) => {
-          throw toStoreError(store, error);
-        },
-      );
-    }
-    return Promise.resolve(toDecision(result, request, context));
+    return admitOnStore(store, request, abortSignal, decisionOf);
   }
 
   function operation(key: string, amounts: number[]): KeyOperation {
@@ -244,6 +234,8 @@ export function createRateLimiter(config: RateLimiterConfig, dependencies: Limit
   return {
     consume(key, consumeOptions) {
       if (evaluateInto) {
+        const abortSignal = consumeOptions?.abortSignal;
+        if (abortSignal?.aborted) return Promise.reject(abortErrorFrom(abortSignal, 'The limit check'));
         try {
           return Promise.resolve(consumeInPlace(evaluateInto, key, consumeOptions));
         } catch (error) {

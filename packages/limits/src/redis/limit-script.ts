@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HOLD_RETRY_MS } from '../counter/counter';
 
 /**
  * The one Lua script behind every Redis decision. It mirrors `counter/counter-kernel.ts`: pass 1
@@ -27,8 +28,11 @@ import { createHash } from 'node:crypto';
  * (-1 = never), refundPeriodStart (-1 = none); when opening or settling a hold, one more binary
  * string of one double per counter (held amounts, or the amounts once the hold lapsed). Last, when
  * opening or settling: the hold id and (opening) its expiry.
- * Returns: allowed, failedOperation, failedCounter, retryAfterMs (-1 unknown, -2 never), then
- * remaining and resetAt (-2 never) per counter, then (settling) how many keys found the hold lapsed.
+ * Returns: allowed, failedOperation, failedCounter, retryAfterMs (-1 unknown, -2 never, ≤ -1001:
+ * `-(1000 + wait)` when the deciding counter would have room without the live holds on its key —
+ * folded into the header so the reply keeps its size), then remaining and resetAt (-2 never) per
+ * counter, then (settling) how many keys found the hold lapsed. A denial on a key with holds reads
+ * its holds hash (denials only: the usual call does not).
  */
 export const LIMIT_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -44,6 +48,8 @@ local pos = 5
 local states, heads, tails, params, extras, markers, swept, lapsedLists, lives = {}, {}, {}, {}, {}, {}, {}, {}, {}
 local out = { 0, -1, -1, 0 }
 local at = 4
+local onHoldsOut = false
+local heldCache
 local allowed = true
 local retry = 0
 local failedOp, failedCounter = -1, -1
@@ -141,6 +147,32 @@ local function collect(v, index, give, other)
       other[id][#other[id] + 1] = entry
     end
   end
+end
+
+-- Live holds of a key (lease after now): their held entries per counter of layout sig, and per
+-- counter the earliest expiry of the holds on it. Denials only.
+local function liveHeld(sig, hk)
+  local index = {}
+  local j = 0
+  for id in string.gmatch(sig, '[^|]+') do
+    j = j + 1
+    index[id] = j
+  end
+  local byJ, earliest = {}, {}
+  local all = redis.call('HGETALL', hk)
+  for i = 1, #all, 2 do
+    local e = unpackd('<d', all[i + 1])
+    if e > now then
+      local one = {}
+      collect(all[i + 1], index, one, {})
+      for jj, list in pairs(one) do
+        byJ[jj] = byJ[jj] or {}
+        for _, f in ipairs(list) do byJ[jj][#byJ[jj] + 1] = f end
+        if earliest[jj] == nil or e < earliest[jj] then earliest[jj] = e end
+      end
+    end
+  end
+  return { byJ, earliest }
 end
 
 for k = 1, keyCount do
@@ -334,10 +366,37 @@ for k = 1, keyCount do
       else
         wait = max(1, pe - now)
       end
+      -- Denied while reservations are held on this key: if they alone take the room, retry soon.
+      local onHolds = false
+      if m1 ~= nil and m1 ~= INF and x <= cap then
+        heldCache = heldCache or {}
+        heldCache[k] = heldCache[k] or liveHeld(sig, KEYS[2 * k])
+        local list = heldCache[k][1][j]
+        if list then
+          local b2, p2 = b, p
+          for _, f in ipairs(list) do b2, p2 = refund(code, w, cap, -f[1], f[2], f[3], a, b2, p2) end
+          local used2
+          if code == 1 then
+            local e = (now - a) / w
+            local weight
+            if e >= 1 then weight = 0 elseif e <= 0 then weight = 1 else weight = 1 - e end
+            used2 = p2 * weight + b2
+          elseif code == 2 then
+            used2 = cap - b2
+          else
+            used2 = b2
+          end
+          if used2 + x <= cap then
+            onHolds = true
+            wait = max(1, min(wait, ${HOLD_RETRY_MS}, heldCache[k][2][j] - now))
+          end
+        end
+      end
       if allowed or wait > retry then
         retry = wait
         failedOp = k - 1
         failedCounter = j - 1
+        onHoldsOut = onHolds
       end
       allowed = false
     end
@@ -347,7 +406,7 @@ end
 
 local apply = allowed or force
 out[1], out[2], out[3] = allowed and 1 or 0, failedOp, failedCounter
-if retry == INF then out[4] = -2 else out[4] = retry end
+if retry == INF then out[4] = -2 elseif onHoldsOut then out[4] = -(1000 + retry) else out[4] = retry end
 at = 4
 pos = 5
 for k = 1, keyCount do

@@ -65,6 +65,19 @@ describe.skipIf(!REDIS_URL)('createRedisStore (real Redis)', () => {
     });
   }
 
+  it('token-bucket: a denial keeps no refill on either store, so retry times agree to the millisecond', async () => {
+    // Found by the property below: the memory store used to keep the refill of a denied decision and
+    // the script not, so later refills took different float paths (retry 112 ms vs 113 ms).
+    let time = START;
+    const config = { prefix: `${RUN}bucket:${randomUUID()}`, algorithm: 'token-bucket' as const, limits: [{ window: '10 s', tokens: 300 }, { window: '1 s', tokens: 150, tokenBurst: 20 }] };
+    const onRedis = createRateLimiter(config, { now: () => time, store: createRedisStore({ timeoutMs: 5_000 }, { client }) });
+    const inMemory = createRateLimiter(config, { now: () => time, store: createMemoryStore() });
+    for (const [gap, tokens] of [[0, 115], [2, 56], [286, 0], [0, 115]] as const) {
+      time += gap;
+      expect(await onRedis.consume('k', { tokens })).toEqual(await inMemory.consume('k', { tokens }));
+    }
+  });
+
   it('leases: the script gives back lapsed reservations exactly like the memory store', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -142,7 +155,7 @@ describe.skipIf(!REDIS_URL)('createRedisStore (real Redis)', () => {
     });
     expect(stdout).toBe('reserved');
     let time = reservedAt + 10 * 60_000 - 1;
-    const store = createRedisStore({}, { client });
+    const store = createRedisStore({ timeoutMs: 5_000 }, { client });
     const limiter = createRateLimiter({ prefix: `${prefix}:rl`, limits: [{ window: '1 d', tokens: 1_000 }], reservationLeaseMs: '10 m' }, { store, now: () => time });
     const budget = createBudget({ prefix: `${prefix}:budget`, monthlyUsd: 10, reservationLeaseMs: '10 m' }, { store, now: () => time });
     expect((await limiter.consume('user-1', { tokens: 200 })).allowed).toBe(false);
@@ -157,7 +170,7 @@ describe.skipIf(!REDIS_URL)('createRedisStore (real Redis)', () => {
 
   it('leases: a late settle on Redis counts the actual tokens in full and says so; holds keep the hash tag', async () => {
     let time = START;
-    const limiter = createRateLimiter({ prefix: `${RUN}late`, limits: [{ window: '1 d', tokens: 1_000 }], reservationLeaseMs: '10 m' }, { store: createRedisStore({}, { client }), now: () => time });
+    const limiter = createRateLimiter({ prefix: `${RUN}late`, limits: [{ window: '1 d', tokens: 1_000 }], reservationLeaseMs: '10 m' }, { store: createRedisStore({ timeoutMs: 5_000 }, { client }), now: () => time });
     const hold = await limiter.reserve('u', { tokens: 800 });
     expect(await client.pttl(`${RUN}late{u}:h`)).toBeGreaterThan(0);
     time += 10 * 60_000;
@@ -168,7 +181,7 @@ describe.skipIf(!REDIS_URL)('createRedisStore (real Redis)', () => {
 
   it('budgets: calendar periods, commit and release on Redis', async () => {
     let time = Date.parse('2025-05-10T21:30:00Z');
-    const budget = createBudget({ prefix: `${RUN}budget`, dailyUsd: 1, timeZone: 'Europe/Berlin' }, { now: () => time, store: createRedisStore({}, { client }) });
+    const budget = createBudget({ prefix: `${RUN}budget`, dailyUsd: 1, timeZone: 'Europe/Berlin' }, { now: () => time, store: createRedisStore({ timeoutMs: 5_000 }, { client }) });
     const hold = await budget.reserve('org', 0.9);
     expect((await budget.reserve('org', 0.2)).decision.allowed).toBe(false);
     await hold.commit(0.5);
@@ -177,22 +190,42 @@ describe.skipIf(!REDIS_URL)('createRedisStore (real Redis)', () => {
     expect((await budget.check('org')).remaining).toBe(1);
   });
 
+  it('denials on Redis say exceeds-capacity or reservations-in-flight (short retry) exactly like the memory store', async () => {
+    const time = Date.parse('2025-05-10T10:00:00Z');
+    const config = { prefix: `${RUN}held:${randomUUID()}`, dailyUsd: 0.05, reservationLeaseMs: '10 m' };
+    const onRedis = createBudget(config, { now: () => time, store: createRedisStore({ timeoutMs: 5_000 }, { client }) });
+    const inMemory = createBudget(config, { now: () => time, store: createMemoryStore() });
+    for (const budget of [onRedis, inMemory]) {
+      expect((await budget.reserve('u', 0.06)).decision).toMatchObject({ allowed: false, reason: 'exceeds-capacity', retryAfterMs: Infinity, limit: { requested: 0.06, limit: 0.05 } });
+      expect((await budget.reserve('u', 0.03)).decision.allowed).toBe(true);
+      expect((await budget.reserve('u', 0.015)).decision.allowed).toBe(true);
+    }
+    const [redisDenial, memoryDenial] = [(await onRedis.reserve('u', 0.03)).decision, (await inMemory.reserve('u', 0.03)).decision];
+    expect(redisDenial).toMatchObject({ allowed: false, reason: 'reservations-in-flight', retryAfterMs: 1_000 });
+    expect(redisDenial).toEqual(memoryDenial);
+    const tokens = { prefix: `${RUN}held-tokens:${randomUUID()}`, limits: [{ window: '1 h', tokens: 1_000 }], reservationLeaseMs: '10 s' };
+    const limiter = createRateLimiter(tokens, { now: () => time, store: createRedisStore({ timeoutMs: 5_000 }, { client }) });
+    await limiter.reserve('u', { tokens: 900 });
+    // Held tokens: retry when the hold can clear (here the 10 s lease is longer than the 1 s hint).
+    expect(await limiter.consume('u', { tokens: 200 })).toMatchObject({ allowed: false, reason: 'reservations-in-flight', retryAfterMs: 1_000 });
+  });
+
   it('loads the script after SCRIPT FLUSH (EVALSHA → NOSCRIPT → EVAL)', async () => {
     await client.script('FLUSH');
-    const limiter = createRateLimiter({ prefix: `${RUN}noscript`, limits: [{ window: '1 m', requests: 1 }] }, { store: createRedisStore({}, { client }) });
+    const limiter = createRateLimiter({ prefix: `${RUN}noscript`, limits: [{ window: '1 m', requests: 1 }] }, { store: createRedisStore({ timeoutMs: 5_000 }, { client }) });
     expect((await limiter.consume('k')).allowed).toBe(true);
     expect((await limiter.consume('k')).allowed).toBe(false);
   });
 
   it('hash-tags keys so every counter of a key lives in one Cluster slot', async () => {
-    const limiter = createRateLimiter({ prefix: `${RUN}tag`, limits: [{ window: '1 m', requests: 1 }] }, { store: createRedisStore({}, { client }) });
+    const limiter = createRateLimiter({ prefix: `${RUN}tag`, limits: [{ window: '1 m', requests: 1 }] }, { store: createRedisStore({ timeoutMs: 5_000 }, { client }) });
     await limiter.consume('user:1');
     expect(await client.exists(`${RUN}tag{user:1}`)).toBe(1);
     expect(await client.pttl(`${RUN}tag{user:1}`)).toBeGreaterThan(0);
   });
 
   it('cluster mode: one script per key, and a denial undoes the keys before it', async () => {
-    const store = createRedisStore({ cluster: true }, { client });
+    const store = createRedisStore({ cluster: true, timeoutMs: 5_000 }, { client });
     const user = createRateLimiter({ prefix: `${RUN}cl`, limits: [{ window: '1 h', requests: 5 }] }, { store, now: () => START });
     // Use the store directly with two keys: the second is full.
     const full = createRateLimiter({ prefix: `${RUN}cl`, limits: [{ window: '1 h', requests: 5 }] }, { store, now: () => START });
@@ -206,7 +239,7 @@ describe.skipIf(!REDIS_URL)('createRedisStore (real Redis)', () => {
 
   it('keeps counters of other layouts under the same key, and shares counters by id', async () => {
     const prefix = `${RUN}layouts`;
-    const store = createRedisStore({}, { client });
+    const store = createRedisStore({ timeoutMs: 5_000 }, { client });
     const narrow = createRateLimiter({ prefix, limits: [{ window: '1 m', requests: 5 }] }, { store, now: () => START });
     const wide = createRateLimiter({ prefix, limits: [{ window: '1 m', requests: 5 }, { window: '1 h', requests: 3 }] }, { store, now: () => START });
     const other = createRateLimiter({ prefix, limits: [{ window: '1 h', requests: 3 }, { window: '1 s', requests: 9 }] }, { store, now: () => START });
@@ -230,12 +263,12 @@ describe.skipIf(!REDIS_URL)('createRedisStore (real Redis)', () => {
       `${prefix}{k}`,
       now - (now % 60_000),
     );
-    const limiter = createRateLimiter({ prefix, limits: [{ window: '1 m', requests: 5 }] }, { store: createRedisStore({}, { client }), now: () => now });
+    const limiter = createRateLimiter({ prefix, limits: [{ window: '1 m', requests: 5 }] }, { store: createRedisStore({ timeoutMs: 5_000 }, { client }), now: () => now });
     expect((await limiter.consume('k')).remaining).toBe(1);
     expect((await limiter.consume('k')).remaining).toBe(0);
     expect((await limiter.consume('k')).allowed).toBe(false);
     // The legacy gauge entry (1 in flight) survived the rewrite: a limit of 2 leaves room for one.
-    const gauge = createRateLimiter({ prefix, maxConcurrent: 2, limits: [{ window: '1 h', requests: 5 }] }, { store: createRedisStore({}, { client }), now: () => now });
+    const gauge = createRateLimiter({ prefix, maxConcurrent: 2, limits: [{ window: '1 h', requests: 5 }] }, { store: createRedisStore({ timeoutMs: 5_000 }, { client }), now: () => now });
     expect((await gauge.reserve('k', { tokens: 0 })).decision.allowed).toBe(true);
     expect((await gauge.reserve('k', { tokens: 0 })).decision.allowed).toBe(false);
   });
@@ -272,7 +305,8 @@ describe('createRedisStore (fail modes, no server needed)', () => {
     expect(decision.error?.message).toMatch(/within 5 ms/);
     const many = await Promise.all(Array.from({ length: 5 }, (_, index) => limiter.consume(`k${index}`)));
     expect(many.every((each) => each.reason === 'store-unavailable' && /within 5 ms/.test(each.error?.message ?? ''))).toBe(true);
-    expect(timers()).toBe(before);
+    // At most as many as before: a timer left by an earlier test may end meanwhile; ours must not stay.
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it('answers in time leave no timer behind', async () => {
@@ -282,7 +316,7 @@ describe('createRedisStore (fail modes, no server needed)', () => {
     const before = timers();
     const decisions = await Promise.all(Array.from({ length: 5 }, (_, index) => limiter.consume(`k${index}`)));
     expect(decisions.every((decision) => decision.allowed && decision.remaining === 4)).toBe(true);
-    expect(timers()).toBe(before);
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it('an abort is the caller’s, not a store failure', async () => {
@@ -291,6 +325,40 @@ describe('createRedisStore (fail modes, no server needed)', () => {
     const pending = limiter.consume('k', { abortSignal: controller.signal });
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it('a decision answered after its timeout is undone once; a late settlement is kept', async () => {
+    const calls: (string | number | Buffer)[][] = [];
+    let answer: (reply: unknown) => void = () => undefined;
+    const slow: RedisScriptClient = {
+      evalsha: (...args) => {
+        calls.push(args);
+        // The admission answers late (allowed); later calls answer at once.
+        return calls.length === 1 ? new Promise((resolve) => (answer = resolve)) : Promise.resolve([1, -1, -1, 0, 9, 0, 99, 0, 0]);
+      },
+      eval: () => Promise.reject(new Error('unexpected EVAL')),
+    };
+    const store = createRedisStore({ timeoutMs: 5, failMode: 'closed' }, { client: slow });
+    const limiter = createRateLimiter({ limits: [{ window: '1 h', requests: 10, tokens: 100 }] }, { store, now: () => START });
+    const reservation = await limiter.reserve('u', { tokens: 40 });
+    expect(reservation.decision).toMatchObject({ allowed: false, reason: 'store-unavailable' });
+    answer([1, -1, -1, 0, 9, 0, 60, 0]);
+    await store.drain();
+    // The undo: a settle of the hold by id that gives back the request and the 40 tokens.
+    expect(calls).toHaveLength(2);
+    const undo = calls[1]!;
+    expect(undo[undo.length - 1]).toBe(calls[0]![calls[0]!.length - 2]);
+    const amounts = undo[10] as Buffer;
+    expect([amounts.readDoubleLE(24), amounts.readDoubleLE(56)]).toEqual([-1, -40]);
+
+    // A settlement (refundAtMs set) that times out is not undone: its late effect is wanted.
+    const layout = (await import('../counter/counter')).createLayout([{ id: 't:sliding-window:3600000', algorithm: 'sliding-window', dimension: 'tokens', windowMs: 3_600_000, label: 'per hour' }]);
+    let evaluated = 0;
+    const counting: RedisScriptClient = { evalsha: () => (evaluated++, new Promise((resolve) => setTimeout(() => resolve([1, -1, -1, 0, 0, 0]), 20))), eval: () => Promise.reject(new Error('unexpected')) };
+    const settling = createRedisStore({ timeoutMs: 1 }, { client: counting });
+    await settling.evaluate({ nowMs: START, force: true, refundAtMs: START - 1_000, operations: [{ namespace: 'n', key: 'k', layout, capacity: [100], refill: [100], amounts: [25] }] });
+    await settling.drain();
+    expect(evaluated).toBe(1);
   });
 
   it('asks for a client', () => {

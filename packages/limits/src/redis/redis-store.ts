@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CascadeError, abortErrorFrom, parseConfig } from '@cascade/core';
 import type { CounterLayout, EvaluateRequest, EvaluateResult, KeyOperation, LimitStore } from '../counter/counter';
+import { undoRequestOf, wasApplied } from '../decision/undo-request';
 import { LIMIT_SCRIPT, LIMIT_SCRIPT_SHA } from './limit-script';
 
 /**
@@ -42,12 +43,27 @@ export type RedisStoreConfig = z.input<typeof redisStoreConfigSchema>;
 export interface RedisStoreDependencies {
   /** A connected ioredis `Redis` or `Cluster` (the caller owns it and closes it). */
   client: RedisScriptClient;
+  /**
+   * Called when undoing an abandoned decision fails (Redis went away before the undo ran): that
+   * decision's hold then lapses after its reservation lease. @default ignore
+   */
+  onError?: (error: unknown) => void;
 }
 
 /** The Redis store: one script round trip per decision. */
 export interface RedisStore extends LimitStore {
   readonly kind: 'redis';
+  /**
+   * Decides on Redis within `timeoutMs`. When the caller gives up first (timeout → fail mode, or
+   * abort → `ABORTED`) and the script still runs later, its effect is undone as soon as its answer
+   * arrives: a refused or cancelled admission leaves no hold and no counted request.
+   */
   evaluate(request: EvaluateRequest, options?: { abortSignal?: AbortSignal }): Promise<EvaluateResult>;
+  /**
+   * Resolves once every abandoned decision still running on Redis has answered and been undone.
+   * Await it before closing the client (graceful shutdown), so no undo is lost.
+   */
+  drain(): Promise<void>;
 }
 
 const HEADER = 4;
@@ -191,15 +207,19 @@ function parseReply(reply: unknown, settling: boolean): EvaluateResult {
     resetAt[index] = reset === -2 ? Number.POSITIVE_INFINITY : reset;
   }
   const retry = Number(reply[3]);
-  return {
+  // ≤ -1001: held by reservations, wait = -retry - 1000 (see LIMIT_SCRIPT).
+  const held = retry <= -1001;
+  const result: { -readonly [K in keyof EvaluateResult]: EvaluateResult[K] } = {
     allowed: Number(reply[0]) === 1,
     failedOperation: Number(reply[1]),
     failedCounter: Number(reply[2]),
-    retryAfterMs: retry === -2 ? Number.POSITIVE_INFINITY : retry,
+    retryAfterMs: retry === -2 ? Number.POSITIVE_INFINITY : held ? -retry - 1000 : retry,
     remaining,
     resetAt,
-    ...(lapsedHolds === undefined ? {} : { lapsedHolds }),
   };
+  if (lapsedHolds !== undefined) result.lapsedHolds = lapsedHolds;
+  if (held) result.heldByReservations = true;
+  return result;
 }
 
 const parseUsual = (reply: unknown): EvaluateResult => parseReply(reply, false);
@@ -219,8 +239,16 @@ const parseUsual = (reply: unknown): EvaluateResult => parseReply(reply, false);
 export function createRedisStore(config: RedisStoreConfig, dependencies: RedisStoreDependencies): RedisStore {
   const options = parseConfig(redisStoreConfigSchema, config, 'createRedisStore config');
   const client = dependencies?.client;
-  if (!client || typeof client.evalsha !== 'function' || typeof client.eval !== 'function') {
-    throw new CascadeError('INVALID_CONFIG', 'createRedisStore needs { client }: a connected ioredis Redis or Cluster instance.');
+  const missing = ['evalsha', 'eval'].filter((method) => typeof (client as unknown as Record<string, unknown> | undefined)?.[method] !== 'function');
+  if (typeof client !== 'object' || client === null || missing.length > 0) {
+    throw new CascadeError(
+      'INVALID_CONFIG',
+      `createRedisStore needs { client }: a connected ioredis Redis or Cluster instance${client ? ` (the given client has no ${missing.join(', ')} method)` : ''}.`,
+    );
+  }
+  const onError = dependencies.onError;
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw new CascadeError('INVALID_CONFIG', `createRedisStore dependencies.onError must be a function; got ${typeof onError}.`);
   }
   const cluster = options.cluster === 'auto' ? client.isCluster === true : options.cluster;
 
@@ -243,6 +271,7 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
     let retryAfterMs = 0;
     let failedOperation = -1;
     let failedCounter = -1;
+    let heldByReservations = false;
     let lapsedHolds = 0;
     for (let index = 0; index < request.operations.length; index++) {
       const operation = request.operations[index]!;
@@ -256,6 +285,7 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
         retryAfterMs = result.retryAfterMs;
         failedOperation = index;
         failedCounter = result.failedCounter;
+        heldByReservations = result.heldByReservations === true;
       }
       allowed &&= result.allowed;
       if (result.allowed || request.force) applied.push(index);
@@ -278,7 +308,16 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
         }
       }
     }
-    return { allowed, failedOperation, failedCounter, retryAfterMs, remaining, resetAt, ...(request.settle === undefined ? {} : { lapsedHolds }) };
+    return {
+      allowed,
+      failedOperation,
+      failedCounter,
+      retryAfterMs,
+      remaining,
+      resetAt,
+      ...(request.settle === undefined ? {} : { lapsedHolds }),
+      ...(heldByReservations ? { heldByReservations } : {}),
+    };
   }
 
   /**
@@ -327,6 +366,33 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
     }
   }
 
+  function dispatch(request: EvaluateRequest, refundAtMs: number): Promise<EvaluateResult> {
+    return cluster && request.operations.length > 1 ? runPerKey(request, refundAtMs) : runScript(request.operations, request, refundAtMs);
+  }
+
+  /** Abandoned decisions still running on Redis, with their undo. */
+  const abandoned = new Set<Promise<void>>();
+
+  /**
+   * The caller gave up on `request` (timeout or abort) while its script may still run: once its
+   * answer arrives, undo what it applied (an error leaves it unknown: undo what its hold proves).
+   * Commands on one connection run in order, so the undo always runs after the script.
+   */
+  function abandon(request: EvaluateRequest, work: Promise<EvaluateResult>): void {
+    const settled = work
+      .then(
+        (result) => (wasApplied(request, result) ? undoRequestOf(request) : undefined),
+        () => undoRequestOf(request, 'unknown'),
+      )
+      .then((undo) => (undo ? dispatch(undo, undo.refundAtMs ?? undo.nowMs) : undefined))
+      .then(
+        () => undefined,
+        (error: unknown) => onError?.(error),
+      )
+      .finally(() => abandoned.delete(settled));
+    abandoned.add(settled);
+  }
+
   function unavailable(error: unknown): EvaluateResult {
     const failure = error instanceof Error ? error : new Error(String(error));
     return {
@@ -342,13 +408,16 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
 
   return {
     kind: 'redis',
+    async drain() {
+      while (abandoned.size > 0) await Promise.all(abandoned);
+    },
     evaluate(request, evaluateOptions) {
       const abortSignal = evaluateOptions?.abortSignal;
       if (abortSignal?.aborted) return Promise.reject(abortErrorFrom(abortSignal, 'The limit check'));
       const refundAtMs = request.refundAtMs ?? request.nowMs;
       let work: Promise<EvaluateResult>;
       try {
-        work = cluster && request.operations.length > 1 ? runPerKey(request, refundAtMs) : runScript(request.operations, request, refundAtMs);
+        work = dispatch(request, refundAtMs);
       } catch (error) {
         work = Promise.reject(error);
       }
@@ -360,7 +429,7 @@ export function createRedisStore(config: RedisStoreConfig, dependencies: RedisSt
           fail(error) {
             if (call.done) return;
             finish();
-            work.catch(() => undefined);
+            abandon(request, work);
             if (abortSignal?.aborted) reject(abortErrorFrom(abortSignal, 'The limit check'));
             else resolve(unavailable(error));
           },
