@@ -107,7 +107,9 @@ export async function openLimitsBackend(options: LimitsBackendOptions = {}): Pro
         let timer: NodeJS.Timeout | undefined;
         try {
           // QUIT lets queued commands (late settles) finish; never wait on a dead connection for long.
-          await Promise.race([client.quit().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+          // Undos of abandoned admissions still pending must reach Redis before QUIT.
+          const drainThenQuit = store.drain().catch(() => undefined).then(() => client.quit()).catch(() => undefined);
+          await Promise.race([drainThenQuit, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)))]);
         } finally {
           clearTimeout(timer);
           client.disconnect();
