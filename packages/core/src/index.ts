@@ -22,7 +22,8 @@ export type { QualityValidator, QualityVerdict, QualityInput, QualitySignal, Com
 export { modelPriceSchema, type ModelPrice } from './pricing/model-price';
 export { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF } from './pricing/default-prices';
 export { createPricing, pricingConfigSchema, DEFAULT_MAX_OUTPUT_TOKENS, type Pricing, type PricingConfig, type CostEstimate } from './pricing/pricing';
-export { countTokens, countMessageTokens } from './tokens/count-tokens';
+export { countTokens, countMessageTokens, EXACT_COUNT_CHARS } from './tokens/count-tokens';
+export { estimateTokens, estimateMessageTokens, PREFLIGHT_EXACT_CHARS } from './tokens/estimate-tokens';
 // Pipeline
 export type {
   CascadeMiddleware, PipelineContext, PipelineMode, RequestEstimate, ResolveResult, SettleInfo, Reservation, AdmitResult,
