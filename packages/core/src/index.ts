@@ -31,11 +31,14 @@ export type {
 } from './pipeline/middleware';
 // Utilities
 export { sleep, withTimeout, throwIfAborted, abortErrorFrom, raceAbort } from './util/abort';
+export { timeoutMsSchema, delayMsSchema, safeTimeoutMs, MAX_TIMEOUT_MS } from './util/timeout-ms';
 export { createDefaultValidator, defaultValidatorConfigSchema, type DefaultValidatorConfig } from './quality/default-validator';
 // Pipeline and engine
 export { createPipeline, type Pipeline, type PipelineInit, type AdmittedRequest } from './pipeline/create-pipeline';
 export { mergePolicies } from './policy/merge-policy';
 export { createCascadeAgent, cascadeAgentConfigSchema, type CascadeAgent, type CascadeAgentConfig, type CascadeAgentDeps, type RunOptions } from './engine/create-cascade-agent';
+export { runOptionsSchema, abortSignalSchema, pipelineModeSchema, isAbortSignal } from './engine/run-options';
+export { chatRequestParamsSchema } from './engine/request-params';
 export { CascadeSession, type CascadeSessionInit } from './engine/cascade-session';
 export { planTiers, type PlannedTier, type TierPlan } from './engine/plan-tiers';
 export { adaptiveRoutingOptionsSchema, type AdaptiveRoutingOptions, type AdaptiveRoutingDecision, type AdaptiveSkip } from './engine/adaptive-routing';
