@@ -24,6 +24,7 @@ export { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF } from './pricing/default-prices';
 export { createPricing, pricingConfigSchema, DEFAULT_MAX_OUTPUT_TOKENS, type Pricing, type PricingConfig, type CostEstimate } from './pricing/pricing';
 export { countTokens, countMessageTokens, EXACT_COUNT_CHARS } from './tokens/count-tokens';
 export { estimateTokens, estimateMessageTokens, PREFLIGHT_EXACT_CHARS } from './tokens/estimate-tokens';
+export { truncateToTokens, type TruncatedText } from './tokens/truncate-to-tokens';
 // Pipeline
 export type {
   CascadeMiddleware, PipelineContext, PipelineMode, RequestEstimate, ResolveResult, SettleInfo, Reservation, AdmitResult,
