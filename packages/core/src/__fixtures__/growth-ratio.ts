@@ -3,9 +3,9 @@ import { performance } from 'node:perf_hooks';
 /** Builds an input of `size`; `rep` varies its content so that no cache serves a repeat. */
 export type MakeInput<T> = (size: number, rep: number) => T;
 
-/** Median time of `run` over `reps` fresh inputs, in ms (after one untimed warm-up call). */
+/** Median time of `run` over `reps` fresh inputs, in ms (after untimed warm-up calls: the JIT tiers up on the size). */
 function medianMs<T>(make: MakeInput<T>, run: (input: T) => unknown, size: number, reps: number): number {
-  run(make(size, reps));
+  for (let warmup = 0; warmup < 2; warmup++) run(make(size, reps + warmup));
   const samples: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
     const input = make(size, rep);
