@@ -80,7 +80,8 @@ export class CascadeSession {
 
   /**
    * Output tokens reserved per model call at admission (the request's `maxOutputTokens`, else the pricing
-   * default). A streaming driver stops reading, and cancels the call, once a draft passes it.
+   * default). A streaming driver stops reading, and cancels the call, once a draft passes the request's
+   * `maxOutputTokens` (never at the default, which the provider was not told).
    */
   get reservedOutputTokens(): number {
     return this.init.admitted.context.estimate.maxOutputTokens;
@@ -187,7 +188,8 @@ export class CascadeSession {
 
   /**
    * What the request spent beyond its reservation (the pre-flight estimate), in USD; 0 when within it.
-   * Happens when a provider ignores `maxOutputTokens` on a non-streamed call (streams are cut at it).
+   * Happens when a provider ignores `maxOutputTokens` on a non-streamed call (streams are cut at it), or
+   * when a request without `maxOutputTokens` gets a longer answer than the pricing default assumed.
    */
   get overspendUsd(): number {
     const over = this.costTotal - this.init.admitted.context.estimate.costUsd;
@@ -221,7 +223,7 @@ function overspendWarning(session: CascadeSession, overspendUsd: number): string
   const over = session.attempts.filter((attempt) => attempt.usage.outputTokens > reserved.maxOutputTokens).map((attempt) => `${attempt.modelId} (${attempt.usage.outputTokens})`);
   return `The request spent $${session.costUsd.toFixed(6)}, $${overspendUsd.toFixed(6)} more than the $${reserved.costUsd.toFixed(6)} reserved` +
     (over.length > 0 ? `: output tokens over the reserved ${reserved.maxOutputTokens} from ${over.join(', ')} (the provider ignored maxOutputTokens)` : '') +
-    '. Budgets were charged the actual cost; stream the call to have it cut at the reservation.';
+    '. Budgets were charged the actual cost; set maxOutputTokens and stream the call to have it cut at the reservation.';
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {

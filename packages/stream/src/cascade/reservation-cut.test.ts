@@ -34,13 +34,28 @@ describe('streaming stops at the reserved output tokens', () => {
     expect(settled[0]!.overspendUsd).toBeUndefined();
   });
 
-  it('cuts at the default reservation when the request sets no maxOutputTokens', async () => {
+  it('does not cut an answer when the request sets no maxOutputTokens: settle reports the overspend', async () => {
+    // The default reservation (1024 output tokens) is a guess the provider never saw: cutting would truncate real answers.
     const long = Array.from({ length: 400 }, (_, index) => `step ${index} adds ${index % 7} more; `);
     const model = new MockChatModel({ modelId: 'strong', responses: [{ chunks: long }] });
-    const events = await collect(streamCascade(createCascadeAgent({ models: [model], validator, pricing }), 'Count up.'));
-    const text = events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
-    expect(countTokens(text)).toBeLessThanOrEqual(1024);
-    expect(countTokens(text)).toBeGreaterThan(1000);
+    const settled: SettleInfo[] = [];
+    const agent = createCascadeAgent({ models: [model], validator, pricing, middleware: [{ name: 'ledger', admit: () => ({ allowed: true, reservation: { settle: (info) => void settled.push(info) } }) }] });
+    const stream = streamCascade(agent, 'Count up.');
+    const result = await stream.result;
+    expect(result.text).toBe(long.join(''));
+    expect(countTokens(result.text)).toBeGreaterThan(1024);
+    expect(settled[0]!.overspendUsd).toBeGreaterThan(0);
+    expect(result.warnings.join(' ')).toContain('more than the');
+  });
+
+  it('cuts a long stream at a large maxOutputTokens too (counting starts only near the limit)', async () => {
+    const long = Array.from({ length: 2_000 }, (_, index) => `step ${index} adds ${index % 7} more; `);
+    const model = new MockChatModel({ modelId: 'strong', responses: [{ chunks: long }] });
+    const agent = createCascadeAgent({ models: [model], validator, pricing });
+    const result = await streamCascade(agent, { messages: [{ role: 'user', content: 'Count up.' }], maxOutputTokens: 3_000 }).result;
+    expect(result.finishReason).toBe('length');
+    expect(countTokens(result.text)).toBeLessThanOrEqual(3_000);
+    expect(countTokens(result.text)).toBeGreaterThan(2_950);
   });
 
   it('passes an answer that ends within the reservation through whole', async () => {

@@ -63,6 +63,8 @@ interface AttemptState {
   abandonReason: string | undefined;
   /** Output tokens received so far: a running sum of per-delta counts, re-synced by an exact count near the limit. */
   outputTokens: number;
+  /** An upper bound of the output tokens received (3 per UTF-16 unit), to skip counting far below the limit. */
+  outputBound: number;
 }
 
 /**
@@ -84,11 +86,12 @@ export async function runAttempt(
   const request = session.request;
   const state: AttemptState = {
     raw: '', finishReason: undefined, usage: undefined, logprobs: undefined, responseId: undefined, responseModelId: undefined,
-    modelFailed: false, answered: false, abandonReason: undefined, outputTokens: 0,
+    modelFailed: false, answered: false, abandonReason: undefined, outputTokens: 0, outputBound: 0,
   };
-  // The reservation assumed at most this many output tokens per call: a provider that ignores
-  // `maxOutputTokens` is cut here instead of overspending the budget.
-  const reservedOutputTokens = session.reservedOutputTokens;
+  // The reservation assumed at most this many output tokens per call: a provider that ignores the
+  // request's `maxOutputTokens` is cut here instead of overspending the budget. Without a max the
+  // reservation's default is a guess the provider never saw: the answer is not cut (settle reports overspend).
+  const reservedOutputTokens = request.maxOutputTokens !== undefined ? session.reservedOutputTokens : undefined;
   const callOptions: CallOptions | undefined = attemptSignal.signal ? { abortSignal: attemptSignal.signal } : undefined;
 
   async function* deltas(): AsyncGenerator<string> {
@@ -120,7 +123,7 @@ export async function runAttempt(
         switch (part.type) {
           case 'text-delta': {
             if (part.text.length === 0) break;
-            const allowed = withinReservation(state, part.text, reservedOutputTokens);
+            const allowed = reservedOutputTokens === undefined ? part.text : withinReservation(state, part.text, reservedOutputTokens);
             if (allowed !== part.text) {
               // Past the reservation: keep what fits, stop reading; `finally` cancels the provider's stream.
               state.raw += allowed;
@@ -234,6 +237,12 @@ export async function runAttempt(
  * (linear, and rare: the running sum is re-synced to the exact count).
  */
 function withinReservation(state: AttemptState, delta: string, reserved: number): string {
+  if (state.outputBound <= reserved) {
+    // A UTF-16 unit is at most 3 UTF-8 bytes and a token at least one byte: no tokenizer while far below.
+    state.outputBound += delta.length * 3;
+    if (state.outputBound <= reserved) return delta;
+    state.outputTokens = countTokens(state.raw);
+  }
   state.outputTokens += countTokens(delta);
   if (state.outputTokens <= reserved) return delta;
   state.outputTokens = countTokens(state.raw + delta);
