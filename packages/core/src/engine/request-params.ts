@@ -29,10 +29,28 @@ export const chatRequestParamsSchema = z.strictObject({
   providerOptions: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** Throws `INVALID_INPUT` naming the field when a request parameter is wrong; a request of only `messages` skips the parse. */
+const isNumberIn = (value: unknown, min: number, max: number): boolean => typeof value === 'number' && value >= min && value <= max;
+
+/**
+ * The same rules as {@link chatRequestParamsSchema} for the common scalar fields, without allocating: a
+ * valid request of only these skips the zod parse (this runs on every request). Anything else is parsed.
+ */
+const FAST_CHECKS: Readonly<Record<string, (value: unknown) => boolean>> = {
+  messages: () => true,
+  maxOutputTokens: (value) => value === undefined || (Number.isSafeInteger(value) && (value as number) > 0),
+  temperature: (value) => value === undefined || isNumberIn(value, 0, 2),
+  topP: (value) => value === undefined || isNumberIn(value, 0, 1),
+  seed: (value) => value === undefined || Number.isSafeInteger(value),
+  logprobs: (value) => value === undefined || typeof value === 'boolean',
+  topLogprobs: (value) => value === undefined || (Number.isSafeInteger(value) && isNumberIn(value, 0, 20)),
+  user: (value) => value === undefined || typeof value === 'string',
+};
+
+/** Throws `INVALID_INPUT` naming the field when a request parameter is wrong (unknown fields included). */
 export function checkRequestParams(request: ChatRequest): void {
   for (const key in request) {
-    if (key !== 'messages') {
+    const check = Object.hasOwn(FAST_CHECKS, key) ? FAST_CHECKS[key] : undefined;
+    if (!check?.((request as unknown as Record<string, unknown>)[key])) {
       parseInput(chatRequestParamsSchema, request, 'request');
       return;
     }

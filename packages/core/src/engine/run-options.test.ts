@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CascadeError } from '../errors/cascade-error';
 import { createOpenAIChatModel } from '../openai/openai-chat-model';
@@ -6,6 +7,7 @@ import { sleep, withTimeout } from '../util/abort';
 import { MAX_TIMEOUT_MS, safeTimeoutMs } from '../util/timeout-ms';
 import { tierPricing as pricing } from './__fixtures__/tier-pricing';
 import { createCascadeAgent } from './create-cascade-agent';
+import { chatRequestParamsSchema, checkRequestParams } from './request-params';
 
 function agentOf() {
   return createCascadeAgent({
@@ -131,5 +133,25 @@ describe('timeouts above 2^31-1 ms', () => {
     expect(slept).toBe(false);
     timed.dispose();
     controller.abort();
+  });
+});
+
+describe('request parameter fast path', () => {
+  it('agrees with chatRequestParamsSchema on any value of the fast-checked fields', () => {
+    const fields = ['maxOutputTokens', 'temperature', 'topP', 'seed', 'logprobs', 'topLogprobs', 'user'] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), fc.oneof(fc.double(), fc.integer(), fc.constantFrom(2 ** 60, -0, Number.NaN, Number.POSITIVE_INFINITY), fc.boolean(), fc.string(), fc.constant(undefined)), (field, value) => {
+        const request = { messages: [{ role: 'user' as const, content: 'hi' }], [field]: value };
+        const valid = chatRequestParamsSchema.safeParse(request).success;
+        let accepted = true;
+        try {
+          checkRequestParams(request as never);
+        } catch {
+          accepted = false;
+        }
+        expect(accepted).toBe(valid);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
