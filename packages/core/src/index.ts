@@ -22,7 +22,9 @@ export type { QualityValidator, QualityVerdict, QualityInput, QualitySignal, Com
 export { modelPriceSchema, type ModelPrice } from './pricing/model-price';
 export { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF } from './pricing/default-prices';
 export { createPricing, pricingConfigSchema, DEFAULT_MAX_OUTPUT_TOKENS, type Pricing, type PricingConfig, type CostEstimate } from './pricing/pricing';
-export { countTokens, countMessageTokens } from './tokens/count-tokens';
+export { countTokens, countMessageTokens, EXACT_COUNT_CHARS } from './tokens/count-tokens';
+export { estimateTokens, estimateMessageTokens, PREFLIGHT_EXACT_CHARS } from './tokens/estimate-tokens';
+export { truncateToTokens, type TruncatedText } from './tokens/truncate-to-tokens';
 // Pipeline
 export type {
   CascadeMiddleware, PipelineContext, PipelineMode, RequestEstimate, ResolveResult, SettleInfo, Reservation, AdmitResult,
@@ -30,11 +32,14 @@ export type {
 } from './pipeline/middleware';
 // Utilities
 export { sleep, withTimeout, throwIfAborted, abortErrorFrom, raceAbort } from './util/abort';
+export { timeoutMsSchema, delayMsSchema, safeTimeoutMs, MAX_TIMEOUT_MS } from './util/timeout-ms';
 export { createDefaultValidator, defaultValidatorConfigSchema, type DefaultValidatorConfig } from './quality/default-validator';
 // Pipeline and engine
 export { createPipeline, type Pipeline, type PipelineInit, type AdmittedRequest } from './pipeline/create-pipeline';
 export { mergePolicies } from './policy/merge-policy';
 export { createCascadeAgent, cascadeAgentConfigSchema, type CascadeAgent, type CascadeAgentConfig, type CascadeAgentDeps, type RunOptions } from './engine/create-cascade-agent';
+export { runOptionsSchema, abortSignalSchema, pipelineModeSchema, isAbortSignal } from './engine/run-options';
+export { chatRequestParamsSchema } from './engine/request-params';
 export { CascadeSession, type CascadeSessionInit } from './engine/cascade-session';
 export { planTiers, type PlannedTier, type TierPlan } from './engine/plan-tiers';
 export { adaptiveRoutingOptionsSchema, type AdaptiveRoutingOptions, type AdaptiveRoutingDecision, type AdaptiveSkip } from './engine/adaptive-routing';

@@ -1,4 +1,7 @@
-import { type AgentPolicy, type CascadeInput, CascadeError, type ChatRequest, type Principal, normalizeInput } from '@cascade/core';
+import {
+  type AgentPolicy, type CascadeInput, type ChatRequest, type Principal, agentPolicySchema, normalizeInput, parseInput, principalSchema, timeoutMsSchema,
+} from '@cascade/core';
+import { z } from 'zod';
 
 /** One item of a batch with its own id, user and options. */
 export interface BatchRequest {
@@ -30,31 +33,37 @@ export interface NormalizedBatchItem {
   timeoutMs: number | undefined;
 }
 
+/** The fields of a {@link BatchRequest} besides `input` (checked by `normalizeInput`); unknown fields are refused. */
+const batchRequestSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  input: z.unknown(),
+  userId: z.string().min(1).optional(),
+  principal: principalSchema.optional(),
+  policy: agentPolicySchema.optional(),
+  timeoutMs: timeoutMsSchema.optional(),
+});
+
 const isBatchRequest = (item: BatchItem): item is BatchRequest =>
   typeof item === 'object' && item !== null && !Array.isArray(item) && 'input' in item && !('messages' in item);
 
 /**
- * Normalizes one batch item. Bad input throws `INVALID_INPUT` (the batch records it as a failed item).
+ * Normalizes one batch item. Bad input (a bad or unknown field, a timeout over 2³¹−1 ms, a policy out of range)
+ * throws `INVALID_INPUT` naming the field (the batch records it as a failed item).
  *
  * @example
  * normalizeBatchItem('What is 2 + 2?', 0); // { index: 0, id: '0', request: { messages: [...] }, ... }
  */
 export function normalizeBatchItem(item: BatchItem, index: number): NormalizedBatchItem {
   if (isBatchRequest(item)) {
-    if (item.id !== undefined && (typeof item.id !== 'string' || item.id.length === 0)) {
-      throw new CascadeError('INVALID_INPUT', `Batch item ${index}: id must be a non-empty string.`);
-    }
-    if (item.timeoutMs !== undefined && !(Number.isInteger(item.timeoutMs) && item.timeoutMs > 0)) {
-      throw new CascadeError('INVALID_INPUT', `Batch item ${item.id ?? index}: timeoutMs must be a positive integer.`);
-    }
+    const parsed = parseInput(batchRequestSchema, item, `batch item ${rawItemId(item, index)}`);
     return {
       index,
-      id: item.id ?? String(index),
+      id: parsed.id ?? String(index),
       request: normalizeInput(item.input),
-      userId: item.userId ?? item.principal?.userId,
-      principal: item.principal,
-      policy: item.policy,
-      timeoutMs: item.timeoutMs,
+      userId: parsed.userId ?? parsed.principal?.userId,
+      principal: parsed.principal,
+      policy: parsed.policy,
+      timeoutMs: parsed.timeoutMs,
     };
   }
   return { index, id: String(index), request: normalizeInput(item), userId: undefined, principal: undefined, policy: undefined, timeoutMs: undefined };

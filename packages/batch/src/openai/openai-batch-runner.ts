@@ -1,5 +1,5 @@
 import {
-  CascadeError, type CascadeErrorCode, type ChatResult, type Pricing, type TokenUsage, createPricing, parseConfig, sleep, toCascadeError,
+  CascadeError, type CascadeErrorCode, delayMsSchema, timeoutMsSchema, type ChatResult, type Pricing, type TokenUsage, createPricing, parseConfig, sleep, toCascadeError,
 } from '@cascade/core';
 import { isRetryableStatus, mapFinishReason, mapOpenAIError } from '@cascade/core/openai';
 import { type OpenAI, toFile } from 'openai';
@@ -32,9 +32,9 @@ export const openAIBatchRunnerConfigSchema = z
     /** Polling backoff: first wait, growth per poll, cap. */
     poll: z
       .object({
-        initialDelayMs: z.number().int().nonnegative().default(5_000),
+        initialDelayMs: delayMsSchema.default(5_000),
         multiplier: z.number().min(1).max(10).default(1.5),
-        maxDelayMs: z.number().int().positive().default(60_000),
+        maxDelayMs: timeoutMsSchema.default(60_000),
       })
       .prefault({}),
     /** Cancel the provider's batches when the caller aborts a wait. @default true */
@@ -68,7 +68,7 @@ export type OpenAIBatchSubmitOptions = z.input<typeof submitOptionsSchema>;
 const waitOptionsSchema = z.object({
   abortSignal: z.custom<AbortSignal>(isAbortSignal, { message: 'abortSignal must be an AbortSignal' }).optional(),
   /** Give up waiting after this long (`TIMEOUT`, the provider's batches keep running: wait again later). */
-  maxWaitMs: z.number().int().positive().optional(),
+  maxWaitMs: timeoutMsSchema.optional(),
   /** Called with each polled status (of every job). */
   onStatus: z.custom<(status: OpenAIBatchStatus) => void>(isFunction, { message: 'onStatus must be a function' }).optional(),
   /** Called after each poll, job submission and job end, with totals across all jobs. */

@@ -1,3 +1,5 @@
+import { safeTimeoutMs } from '@cascade/core';
+
 /** A child signal of a parent with an optional timeout; `timedOut` tells whether the timeout (not the parent) fired. */
 export interface LinkedSignal {
   readonly signal: AbortSignal;
@@ -18,7 +20,7 @@ export function linkSignal(parent: AbortSignal, timeoutMs: number | undefined, t
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort(timeoutReason());
-  }, timeoutMs);
+  }, safeTimeoutMs(timeoutMs));
   if (parent.aborted) controller.abort(parent.reason);
   else parent.addEventListener('abort', onAbort, { once: true });
   return {

@@ -78,6 +78,15 @@ export class CascadeSession {
     return this.init.now;
   }
 
+  /**
+   * Output tokens reserved per model call at admission (the request's `maxOutputTokens`, else the pricing
+   * default). A streaming driver stops reading, and cancels the call, once a draft passes the request's
+   * `maxOutputTokens` (never at the default, which the provider was not told).
+   */
+  get reservedOutputTokens(): number {
+    return this.init.admitted.context.estimate.maxOutputTokens;
+  }
+
   /** The signal for one attempt: the session signal joined with the per-attempt timeout. Call `dispose` after. */
   attemptSignal(): { signal: AbortSignal | undefined; dispose: () => void } {
     return withTimeout(this.init.signal, this.init.attemptTimeoutMs);
@@ -178,21 +187,43 @@ export class CascadeSession {
   }
 
   /**
+   * What the request spent beyond its reservation (the pre-flight estimate), in USD; 0 when within it.
+   * Happens when a provider ignores `maxOutputTokens` on a non-streamed call (streams are cut at it), or
+   * when a request without `maxOutputTokens` gets a longer answer than the pricing default assumed.
+   */
+  get overspendUsd(): number {
+    const over = this.costTotal - this.init.admitted.context.estimate.costUsd;
+    return over > 1e-12 ? over : 0;
+  }
+
+  /**
    * Settles every reservation with what was consumed and clears the session's timers. Idempotent.
-   * Returns a warning when settling failed (the answer is still valid; the usage store is not).
+   * Returns a warning when settling failed (the answer is still valid; the usage store is not) and/or
+   * when the request spent more than it reserved (`SettleInfo.overspendUsd` tells the reservations too).
    */
   async finish(outcome: 'success' | 'error' | 'aborted'): Promise<string | undefined> {
     if (this.finished) return undefined;
     this.finished = true;
     this.init.dispose();
+    const overspendUsd = this.overspendUsd;
+    const warnings: string[] = [];
+    if (overspendUsd > 0) warnings.push(overspendWarning(this, overspendUsd));
     try {
       const calls = this.attempts.map((attempt) => ({ modelId: attempt.modelId, usage: attempt.usage, costUsd: attempt.costUsd }));
-      await this.init.admitted.settle({ usage: this.usageTotal, costUsd: this.costTotal, outcome, calls });
-      return undefined;
+      await this.init.admitted.settle({ usage: this.usageTotal, costUsd: this.costTotal, outcome, calls, ...(overspendUsd > 0 ? { overspendUsd } : {}) });
     } catch (error) {
-      return toCascadeError(error, 'STORE_FAILED').message;
+      warnings.push(toCascadeError(error, 'STORE_FAILED').message);
     }
+    return warnings.length > 0 ? warnings.join(' ') : undefined;
   }
+}
+
+function overspendWarning(session: CascadeSession, overspendUsd: number): string {
+  const reserved = session.context.estimate;
+  const over = session.attempts.filter((attempt) => attempt.usage.outputTokens > reserved.maxOutputTokens).map((attempt) => `${attempt.modelId} (${attempt.usage.outputTokens})`);
+  return `The request spent $${session.costUsd.toFixed(6)}, $${overspendUsd.toFixed(6)} more than the $${reserved.costUsd.toFixed(6)} reserved` +
+    (over.length > 0 ? `: output tokens over the reserved ${reserved.maxOutputTokens} from ${over.join(', ')} (the provider ignored maxOutputTokens)` : '') +
+    '. Budgets were charged the actual cost; set maxOutputTokens and stream the call to have it cut at the reservation.';
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {

@@ -6,9 +6,8 @@ import { isAbortError, toCascadeError } from '../errors/to-cascade-error';
 import type { ChatModel } from '../model/chat-model';
 import type { ChatResult } from '../model/chat-result';
 import { type Pipeline, createPipeline } from '../pipeline/create-pipeline';
-import type { CascadeMiddleware, PipelineMode } from '../pipeline/middleware';
+import type { CascadeMiddleware } from '../pipeline/middleware';
 import { type AgentPolicy, DEFAULT_QUALITY_TARGET, agentPolicySchema, isFeatureEnabled } from '../policy/agent-policy';
-import type { Principal } from '../policy/principal';
 import { type Pricing, createPricing } from '../pricing/pricing';
 import { createDefaultValidator } from '../quality/default-validator';
 import type { QualityValidator, QualityVerdict } from '../quality/quality-validator';
@@ -18,12 +17,16 @@ import type { CascadeAttempt, CascadeResult, CascadeRouting } from './cascade-re
 import { CascadeSession } from './cascade-session';
 import { type CascadeInput, normalizeInput } from './normalize-input';
 import { type PlannedTier, type TierPlan, planTiers } from './plan-tiers';
+import { type RunOptions, parseRunOptions } from './run-options';
+
+export type { RunOptions } from './run-options';
+import { timeoutMsSchema } from '../util/timeout-ms';
 
 const isChatModel = (value: unknown): value is ChatModel =>
   typeof value === 'object' && value !== null && (value as ChatModel).specificationVersion === 'v1' &&
   typeof (value as ChatModel).modelId === 'string' && typeof (value as ChatModel).doGenerate === 'function' && typeof (value as ChatModel).doStream === 'function';
 
-export const cascadeAgentConfigSchema = z.object({
+export const cascadeAgentConfigSchema = z.strictObject({
   /** Tiers, cheapest first: 2..N `ChatModel`s (one works, but then nothing can escalate). */
   models: z
     .array(z.custom<ChatModel>(isChatModel, { message: 'each model must implement ChatModel v1 (specificationVersion "v1", modelId, doGenerate, doStream)' }))
@@ -37,7 +40,7 @@ export const cascadeAgentConfigSchema = z.object({
   /** The agent's default policy; resolvers and callers layer over it. */
   policy: agentPolicySchema.default({}),
   /** Time limit of each model attempt in ms; a timed-out tier falls through to the next. */
-  attemptTimeoutMs: z.number().int().positive().optional(),
+  attemptTimeoutMs: timeoutMsSchema.optional(),
   /** Let the validator send queries it judges too hard straight to a stronger tier. @default true */
   complexityRouting: z.boolean().default(true),
   /**
@@ -53,22 +56,6 @@ export type CascadeAgentConfig = z.input<typeof cascadeAgentConfigSchema>;
 export interface CascadeAgentDeps {
   now?: () => number;
   generateId?: () => string;
-}
-
-/** Per-call options of `run` and `begin`. */
-export interface RunOptions {
-  /** Who is asking, as known to the caller (e.g. from an API key); resolvers map it to a principal. */
-  userId?: string;
-  /** A principal resolved by the caller. */
-  principal?: Principal;
-  /** Narrows the policy for this call (models only ever narrow). */
-  policy?: AgentPolicy;
-  abortSignal?: AbortSignal;
-  /** Total time limit for the request, all tiers included. */
-  timeoutMs?: number;
-  requestId?: string;
-  /** @default 'run' */
-  mode?: PipelineMode;
 }
 
 /** A cascade agent. */
@@ -109,8 +96,9 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
   // Fail at construction, not on the first request, when a model has no price.
   for (const model of models) pricing.costOf(model.modelId, { inputTokens: 0, outputTokens: 0, source: 'provider' });
 
-  async function begin(input: CascadeInput, runOptions: RunOptions = {}): Promise<CascadeSession> {
+  async function begin(input: CascadeInput, callOptions?: RunOptions): Promise<CascadeSession> {
     const startedAt = now();
+    const runOptions = parseRunOptions(callOptions);
     const request = normalizeInput(input);
     const { signal, dispose } = withTimeout(runOptions.abortSignal, runOptions.timeoutMs);
     let plan: TierPlan | undefined;
@@ -171,7 +159,7 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
     }
   }
 
-  async function run(input: CascadeInput, runOptions: RunOptions = {}): Promise<CascadeResult> {
+  async function run(input: CascadeInput, runOptions?: RunOptions): Promise<CascadeResult> {
     const session = await begin(input, runOptions);
     let result: CascadeResult;
     try {

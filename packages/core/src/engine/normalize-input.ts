@@ -1,6 +1,7 @@
 import { CascadeError } from '../errors/cascade-error';
 import type { ChatMessage } from '../model/chat-message';
 import type { ChatRequest } from '../model/chat-request';
+import { checkRequestParams } from './request-params';
 
 /** What `run` accepts: a prompt, a list of messages, or a full request. */
 export type CascadeInput = string | readonly ChatMessage[] | ChatRequest;
@@ -8,8 +9,9 @@ export type CascadeInput = string | readonly ChatMessage[] | ChatRequest;
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
 
 /**
- * Turns any accepted input into a ChatRequest, checking its shape by hand (this runs on every
- * request; a schema parse would dominate the engine's overhead). Bad input → `INVALID_INPUT`.
+ * Turns any accepted input into a ChatRequest, checking the messages by hand (this runs on every
+ * request; a schema parse of every message would dominate the engine's overhead) and the other
+ * parameters (temperature, topP, ...) with `chatRequestParamsSchema`. Bad input → `INVALID_INPUT` naming the field.
  */
 export function normalizeInput(input: CascadeInput): ChatRequest {
   if (typeof input === 'string') {
@@ -29,9 +31,8 @@ export function normalizeInput(input: CascadeInput): ChatRequest {
     const content = message.content as unknown;
     const ok = typeof content === 'string' || (Array.isArray(content) && content.every((part) => typeof part === 'object' && part !== null && (part as { type?: unknown }).type === 'text' && typeof (part as { text?: unknown }).text === 'string'));
     if (!ok) throw new CascadeError('INVALID_INPUT', `messages[${index}].content must be a string or an array of { type: "text", text } parts.`);
+    if (message.name !== undefined && typeof message.name !== 'string') throw new CascadeError('INVALID_INPUT', `messages[${index}].name must be a string when set.`);
   }
-  if (request.maxOutputTokens !== undefined && !(Number.isInteger(request.maxOutputTokens) && request.maxOutputTokens > 0)) {
-    throw new CascadeError('INVALID_INPUT', `maxOutputTokens must be a positive integer (got ${String(request.maxOutputTokens)}).`);
-  }
+  checkRequestParams(request);
   return request;
 }

@@ -4,7 +4,7 @@ import type { ChatRequest } from '../model/chat-request';
 import type { RequestEstimate } from '../pipeline/middleware';
 import { type AgentPolicy, isModelAllowed } from '../policy/agent-policy';
 import type { Pricing } from '../pricing/pricing';
-import { countMessageTokens } from '../tokens/count-tokens';
+import { estimateMessageTokens } from '../tokens/estimate-tokens';
 
 /** A tier the engine may call for this request. */
 export interface PlannedTier {
@@ -30,7 +30,7 @@ export interface TierPlan {
 export function planTiers(models: readonly ChatModel[], policy: AgentPolicy, pricing: Pricing, request: ChatRequest): TierPlan {
   const skipped: string[] = [];
   let allowed: PlannedTier[] = [];
-  const inputTokens = countMessageTokens(request.messages);
+  const inputTokens = estimateMessageTokens(request.messages);
   let maxOutputTokens = 0;
   for (let index = 0; index < models.length; index++) {
     const model = models[index]!;

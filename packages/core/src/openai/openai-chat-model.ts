@@ -13,6 +13,7 @@ import { abortErrorFrom, throwIfAborted } from '../util/abort';
 import { toChatCompletionBody } from './chat-completion-body';
 import { isRetryableStatus, mapOpenAIError } from './map-openai-error';
 import { chatCompletionSchema, logprobsSchema, mapFinishReason, mapLogprobs, mapUsage, usageSchema } from './map-openai-response';
+import { timeoutMsSchema } from '../util/timeout-ms';
 
 /** Config of {@link createOpenAIChatModel}. */
 export const openAIChatModelConfigSchema = z
@@ -30,7 +31,7 @@ export const openAIChatModelConfigSchema = z
     /** SDK retries per call. The cascade falls through to the next tier instead of retrying. @default 0 */
     maxRetries: z.number().int().min(0).max(10).default(0),
     /** SDK timeout per HTTP attempt, in ms. Prefer an `abortSignal` with a timeout per call. @default the SDK's (10 minutes) */
-    timeoutMs: z.number().int().positive().optional(),
+    timeoutMs: timeoutMsSchema.optional(),
     /**
      * Which body field carries `maxOutputTokens`. OpenAI deprecated `max_tokens` and its reasoning models
      * reject it; most other OpenAI-compatible servers (vLLM, Ollama, LM Studio, older gateways) read only

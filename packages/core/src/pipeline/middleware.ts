@@ -45,6 +45,11 @@ export interface SettleInfo {
   outcome: 'success' | 'error' | 'aborted';
   /** Each model call made, for per-model accounting. */
   calls?: readonly { modelId: string; usage: TokenUsage; costUsd: number }[];
+  /**
+   * USD spent beyond the reservation (`estimate.costUsd`), when the engine could not prevent it (a
+   * provider that ignored `maxOutputTokens` on a non-streamed call). Absent when within the reservation.
+   */
+  overspendUsd?: number;
 }
 
 /** A hold on capacity taken by `admit`. The pipeline calls `settle` exactly once, on every path. */

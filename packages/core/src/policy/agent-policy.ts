@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeoutMsSchema } from '../util/timeout-ms';
 
 /** Feature flags a policy can switch off. Absent means allowed. */
 export const featureFlagSchema = z.enum(['streaming', 'batch', 'embeddings', 'qualityValidation', 'domainRouting', 'guardrails']);
@@ -8,7 +9,7 @@ const positive = z.number().positive();
 const positiveInt = z.number().int().positive();
 
 /** Rate limits of one key (user, organization or workspace). Absent means unlimited. */
-export const rateLimitPolicySchema = z.object({
+export const rateLimitPolicySchema = z.strictObject({
   requestsPerSecond: positiveInt.optional(),
   requestsPerMinute: positiveInt.optional(),
   requestsPerHour: positiveInt.optional(),
@@ -24,7 +25,7 @@ export const rateLimitPolicySchema = z.object({
 export type RateLimitPolicy = z.output<typeof rateLimitPolicySchema>;
 
 /** Spending caps in USD, calendar-aligned in `timeZone`. Absent means unlimited. */
-export const budgetPolicySchema = z.object({
+export const budgetPolicySchema = z.strictObject({
   dailyUsd: positive.optional(),
   weeklyUsd: positive.optional(),
   monthlyUsd: positive.optional(),
@@ -33,10 +34,10 @@ export const budgetPolicySchema = z.object({
 export type BudgetPolicy = z.output<typeof budgetPolicySchema>;
 
 /** Limits and budgets for the request's user, and the shared ones of its organization and workspace. */
-export const limitsPolicySchema = z.object({
-  user: z.object({ rate: rateLimitPolicySchema.optional(), budget: budgetPolicySchema.optional() }).optional(),
-  organization: z.object({ rate: rateLimitPolicySchema.optional(), budget: budgetPolicySchema.optional() }).optional(),
-  workspace: z.object({ rate: rateLimitPolicySchema.optional(), budget: budgetPolicySchema.optional() }).optional(),
+export const limitsPolicySchema = z.strictObject({
+  user: z.strictObject({ rate: rateLimitPolicySchema.optional(), budget: budgetPolicySchema.optional() }).optional(),
+  organization: z.strictObject({ rate: rateLimitPolicySchema.optional(), budget: budgetPolicySchema.optional() }).optional(),
+  workspace: z.strictObject({ rate: rateLimitPolicySchema.optional(), budget: budgetPolicySchema.optional() }).optional(),
   /** IANA time zone for calendar periods (daily/weekly/monthly budgets). @default 'UTC' */
   timeZone: z.string().optional(),
   /** `block` denies over-limit requests; `warn` lets them through and reports. @default 'block' */
@@ -49,9 +50,9 @@ export const guardActionSchema = z.enum(['redact', 'mask', 'hash', 'block', 'war
 export type GuardAction = z.output<typeof guardActionSchema>;
 
 /** Guardrails configuration carried by a policy (set from a profile's governance dimension). */
-export const guardrailsPolicySchema = z.object({
+export const guardrailsPolicySchema = z.strictObject({
   pii: z
-    .object({
+    .strictObject({
       enabled: z.boolean(),
       /** Default action for every entity type. @default 'redact' */
       action: guardActionSchema.optional(),
@@ -62,7 +63,7 @@ export const guardrailsPolicySchema = z.object({
     })
     .optional(),
   moderation: z
-    .object({
+    .strictObject({
       enabled: z.boolean(),
       action: z.enum(['block', 'warn']).optional(),
       categories: z.array(z.string()).optional(),
@@ -70,14 +71,14 @@ export const guardrailsPolicySchema = z.object({
     })
     .optional(),
   injection: z
-    .object({
+    .strictObject({
       enabled: z.boolean(),
       action: z.enum(['block', 'warn']).optional(),
       threshold: z.number().min(0).max(1).optional(),
     })
     .optional(),
   /** Where guards run. @default all three */
-  applyTo: z.object({ input: z.boolean(), output: z.boolean(), stream: z.boolean() }).partial().optional(),
+  applyTo: z.strictObject({ input: z.boolean(), output: z.boolean(), stream: z.boolean() }).partial().optional(),
 });
 export type GuardrailsPolicy = z.output<typeof guardrailsPolicySchema>;
 
@@ -85,7 +86,7 @@ export type GuardrailsPolicy = z.output<typeof guardrailsPolicySchema>;
  * What a principal may do. Produced by a resolver (e.g. from a user profile), enforced by the engine
  * (models, quality, cost) and by satellites (limits, guardrails).
  */
-export const agentPolicySchema = z.object({
+export const agentPolicySchema = z.strictObject({
   /** Only these model ids may be called. Absent means every configured model. */
   allowedModels: z.array(z.string()).readonly().optional(),
   /** These model ids are never called. Wins over `allowedModels`. */
@@ -99,7 +100,7 @@ export const agentPolicySchema = z.object({
   /** Requests whose pre-flight estimate exceeds this are refused (`BUDGET_EXCEEDED`); tiers that would cross it are skipped. */
   maxCostPerRequestUsd: z.number().positive().optional(),
   /** Per-call time limit for each model attempt, in ms. */
-  attemptTimeoutMs: z.number().int().positive().optional(),
+  attemptTimeoutMs: timeoutMsSchema.optional(),
   features: z.partialRecord(featureFlagSchema, z.boolean()).optional(),
   limits: limitsPolicySchema.optional(),
   guardrails: guardrailsPolicySchema.optional(),

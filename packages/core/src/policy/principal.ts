@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Who is asking. Produced by a resolver middleware (profiles); read by limits, guardrails, cost tracking. */
-export const principalSchema = z.object({
+export const principalSchema = z.strictObject({
   userId: z.string().min(1),
   organizationId: z.string().min(1).optional(),
   workspaceId: z.string().min(1).optional(),

@@ -3,7 +3,7 @@ import { CascadeError } from '../errors/cascade-error';
 import { parseConfig } from '../errors/config-error';
 import type { ChatRequest } from '../model/chat-request';
 import type { TokenUsage } from '../model/token-usage';
-import { countMessageTokens } from '../tokens/count-tokens';
+import { estimateMessageTokens } from '../tokens/estimate-tokens';
 import { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF } from './default-prices';
 import { type ModelPrice, modelPriceSchema } from './model-price';
 
@@ -37,7 +37,7 @@ export interface Pricing {
   priceOf(modelId: string): ModelPrice | undefined;
   /** USD cost of `usage` on `modelId`. `batch` applies the model's batch multiplier. */
   costOf(modelId: string, usage: TokenUsage, options?: { batch?: boolean }): number;
-  /** Conservative pre-flight estimate: prompt tokens (real tokenizer) + max output tokens, priced. */
+  /** Conservative pre-flight estimate: prompt tokens (`estimateMessageTokens`: exact for the first 8 K chars, bounded past them) + max output tokens, priced. */
   estimate(modelId: string, request: ChatRequest, inputTokens?: number): CostEstimate;
 }
 
@@ -90,7 +90,7 @@ export function createPricing(config: PricingConfig = {}): Pricing {
     },
     estimate(modelId, request, inputTokens) {
       const price = required(modelId);
-      const input = inputTokens ?? countMessageTokens(request.messages);
+      const input = inputTokens ?? estimateMessageTokens(request.messages);
       const maxOutputTokens = request.maxOutputTokens ?? options.defaultMaxOutputTokens;
       const costUsd = price ? (input * price.inputUsdPerMTok + maxOutputTokens * price.outputUsdPerMTok) / 1_000_000 : 0;
       return { inputTokens: input, maxOutputTokens, costUsd };

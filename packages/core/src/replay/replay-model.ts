@@ -7,6 +7,7 @@ import type { StreamPart } from '../model/stream-part';
 import type { TokenUsage } from '../model/token-usage';
 import type { ModelPrice } from '../pricing/model-price';
 import { countMessageTokens, countTokens } from '../tokens/count-tokens';
+import { truncateToTokens } from '../tokens/truncate-to-tokens';
 import { sleep, throwIfAborted } from '../util/abort';
 import type { Trace, TraceModels } from './trace-schema';
 
@@ -50,7 +51,9 @@ export function promptKey(prompt: string): string {
 /**
  * Serves one model's recorded answers as a `ChatModel`. A request is matched by its last user
  * message; an unknown prompt is a `REPLAY_MISS` error, never an invented answer. Usage comes from
- * the trace when recorded, else from the real tokenizer; timing follows `pacing`.
+ * the trace when recorded, else from the real tokenizer; timing follows `pacing`. Like a provider, it
+ * honours `maxOutputTokens`: a longer recorded answer is cut to that many tokens, with finish reason
+ * `length` and usage to match (streamed or not).
  *
  * @example
  * const traces = await readTraceFile('gsm8k.traces.jsonl');
@@ -88,6 +91,12 @@ export function createReplayModel(traces: readonly Trace[], modelId: string, opt
       { details: { modelId } },
     );
   };
+  // A provider stops at max_tokens: so does the replay (text cut to that many tokens, finish 'length').
+  const limited = (request: ChatRequest, recorded: Recorded): Recorded => {
+    const max = request.maxOutputTokens;
+    if (max === undefined || recorded.outputTokens <= max) return recorded;
+    return { ...recorded, text: truncateToTokens(recorded.text, max).text, finishReason: 'length', outputTokens: max, latencyMs: undefined };
+  };
   const usageOf = (request: ChatRequest, recorded: Recorded): TokenUsage => ({
     inputTokens: recorded.inputTokens ?? countMessageTokens(request.messages),
     outputTokens: recorded.outputTokens,
@@ -110,7 +119,7 @@ export function createReplayModel(traces: readonly Trace[], modelId: string, opt
     modelId,
     async doGenerate(request: ChatRequest, callOptions?: CallOptions): Promise<ChatResult> {
       throwIfAborted(callOptions?.abortSignal, `Call to ${modelId}`);
-      const recorded = lookup(request);
+      const recorded = limited(request, lookup(request));
       const delay = totalMs(recorded);
       if (delay > 0) await sleep(delay, callOptions?.abortSignal);
       return { text: recorded.text, finishReason: recorded.finishReason, usage: usageOf(request, recorded), responseModelId: modelId };
@@ -118,7 +127,7 @@ export function createReplayModel(traces: readonly Trace[], modelId: string, opt
     async *doStream(request: ChatRequest, callOptions?: CallOptions): AsyncIterable<StreamPart> {
       const signal = callOptions?.abortSignal;
       throwIfAborted(signal, `Call to ${modelId}`);
-      const recorded = lookup(request);
+      const recorded = limited(request, lookup(request));
       const first = firstTokenMs(recorded);
       if (first > 0) await sleep(first, signal);
       yield { type: 'response-metadata', responseModelId: modelId };

@@ -5,6 +5,7 @@ import type { ChatResult, FinishReason, TokenLogprob } from '../model/chat-resul
 import type { StreamPart } from '../model/stream-part';
 import type { TokenUsage } from '../model/token-usage';
 import { countMessageTokens, countTokens } from '../tokens/count-tokens';
+import { truncateToTokens } from '../tokens/truncate-to-tokens';
 import { abortErrorFrom, sleep } from '../util/abort';
 
 /** One scripted answer of a {@link MockChatModel}. */
@@ -46,6 +47,11 @@ export interface MockChatModelOptions {
   latencyMs?: number;
   /** Characters per chunk when streaming a `text`. @default 8 */
   chunkSize?: number;
+  /**
+   * Act like a provider that honours `maxOutputTokens`: a longer answer is cut to that many tokens, with
+   * finish reason `length` and usage to match. Off by default: the mock then plays a provider that ignores it.
+   */
+  honorMaxOutputTokens?: boolean;
 }
 
 /**
@@ -69,6 +75,7 @@ export class MockChatModel implements ChatModel {
   private readonly responses: MockChatModelOptions['responses'];
   private readonly latencyMs: number;
   private readonly chunkSize: number;
+  private readonly honorMaxOutputTokens: boolean;
 
   constructor(options: MockChatModelOptions = {}) {
     this.modelId = options.modelId ?? 'mock-model';
@@ -76,6 +83,7 @@ export class MockChatModel implements ChatModel {
     this.responses = options.responses ?? [{ text: 'Hello!' }];
     this.latencyMs = options.latencyMs ?? 0;
     this.chunkSize = Math.max(1, options.chunkSize ?? 8);
+    this.honorMaxOutputTokens = options.honorMaxOutputTokens ?? false;
   }
 
   /** Requests of every call, in order. */
@@ -146,9 +154,9 @@ export class MockChatModel implements ChatModel {
 
   private pick(request: ChatRequest): MockResponse {
     const index = this.calls.length - 1;
-    if (typeof this.responses === 'function') return this.responses(request, index);
-    const list = this.responses ?? [];
-    return list[Math.min(index, list.length - 1)] ?? {};
+    const responses = this.responses ?? [];
+    const response = typeof responses === 'function' ? responses(request, index) : (responses[Math.min(index, responses.length - 1)] ?? {});
+    return this.honorMaxOutputTokens ? limitResponse(response, request.maxOutputTokens) : response;
   }
 
   private async wait(ms: number, signal: AbortSignal | undefined, call: MockCall): Promise<void> {
@@ -181,6 +189,17 @@ export class MockChatModel implements ChatModel {
 export function mockProviderError(statusCode: number, message = `HTTP ${statusCode}`): CascadeError {
   const retryable = statusCode === 408 || statusCode === 409 || statusCode === 429 || statusCode >= 500;
   return new CascadeError('MODEL_CALL_FAILED', message, { statusCode, retryable });
+}
+
+/** The response a provider honouring `maxOutputTokens` would send: text cut to that many tokens, finish `length`. */
+function limitResponse(response: MockResponse, maxOutputTokens: number | undefined): MockResponse {
+  if (maxOutputTokens === undefined || response.error !== undefined) return response;
+  const text = response.text ?? response.chunks?.join('') ?? '';
+  const reported = response.usage?.outputTokens;
+  const cut = truncateToTokens(text, maxOutputTokens);
+  if (!cut.truncated && (reported === undefined || reported <= maxOutputTokens)) return response;
+  const { chunks: _chunks, ...rest } = response;
+  return { ...rest, text: cut.text, finishReason: 'length', usage: { ...response.usage, outputTokens: Math.min(maxOutputTokens, reported ?? cut.tokens) } };
 }
 
 function splitText(text: string, size: number): string[] {

@@ -1,4 +1,5 @@
 import { CascadeError } from '../errors/cascade-error';
+import { safeTimeoutMs } from './timeout-ms';
 
 /** Throws `ABORTED` (or `TIMEOUT` for a timeout reason) when the signal has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined, what = 'The operation'): void {
@@ -17,14 +18,16 @@ export function abortErrorFrom(signal: AbortSignal, what = 'The operation'): Cas
 
 /**
  * Joins the caller's signal with an optional timeout. Returns the signal to pass down and a
- * `dispose` that clears the timer (always call it: no stray timers).
+ * `dispose` that clears the timer (always call it: no stray timers). A timeout over 2³¹−1 ms is
+ * clamped to it (validated options reject it earlier, see `timeoutMsSchema`).
  */
 export function withTimeout(signal: AbortSignal | undefined, timeoutMs: number | undefined): { signal: AbortSignal | undefined; dispose: () => void } {
   if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) return { signal, dispose: noop };
   const controller = new AbortController();
+  // Clamped: a timeout over 2^31-1 ms would otherwise fire after 1 ms.
   const timer = setTimeout(() => {
     controller.abort(new DOMException(`Timed out after ${timeoutMs} ms`, 'TimeoutError'));
-  }, timeoutMs);
+  }, safeTimeoutMs(timeoutMs));
   const onAbort = (): void => controller.abort(signal?.reason);
   if (signal) {
     if (signal.aborted) controller.abort(signal.reason);
@@ -69,7 +72,7 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
-/** Sleeps `ms`, rejecting with `ABORTED` as soon as the signal fires. The timer is always cleared. */
+/** Sleeps `ms` (clamped to [0, 2³¹−1]), rejecting with `ABORTED` as soon as the signal fires. The timer is always cleared. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -83,7 +86,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, safeTimeoutMs(ms));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -2,7 +2,7 @@ import type {
   CallOptions, CascadeSession, ChatModel, ChatRequest, ChatResult, FinishReason, GuardFinding, GuardedStreamPart, PlannedTier, StreamPart,
   TokenLogprob, TokenUsage,
 } from '@cascade/core';
-import { ZERO_USAGE } from '@cascade/core';
+import { ZERO_USAGE, countTokens, truncateToTokens } from '@cascade/core';
 import type { CascadeStreamEvent, GuardrailEvent, TextDeltaEvent } from '../events/stream-event';
 import type { AttemptStrategy } from '../modes/stream-mode';
 import { estimateUsage } from '../usage/estimate-usage';
@@ -61,6 +61,10 @@ interface AttemptState {
   /** The provider answered (sent at least one part): a call that ends later was billed. */
   answered: boolean;
   abandonReason: string | undefined;
+  /** Output tokens received so far: a running sum of per-delta counts, re-synced by an exact count near the limit. */
+  outputTokens: number;
+  /** An upper bound of the output tokens received (3 per UTF-16 unit), to skip counting far below the limit. */
+  outputBound: number;
 }
 
 /**
@@ -82,8 +86,12 @@ export async function runAttempt(
   const request = session.request;
   const state: AttemptState = {
     raw: '', finishReason: undefined, usage: undefined, logprobs: undefined, responseId: undefined, responseModelId: undefined,
-    modelFailed: false, answered: false, abandonReason: undefined,
+    modelFailed: false, answered: false, abandonReason: undefined, outputTokens: 0, outputBound: 0,
   };
+  // The reservation assumed at most this many output tokens per call: a provider that ignores the
+  // request's `maxOutputTokens` is cut here instead of overspending the budget. Without a max the
+  // reservation's default is a guess the provider never saw: the answer is not cut (settle reports overspend).
+  const reservedOutputTokens = request.maxOutputTokens !== undefined ? session.reservedOutputTokens : undefined;
   const callOptions: CallOptions | undefined = attemptSignal.signal ? { abortSignal: attemptSignal.signal } : undefined;
 
   async function* deltas(): AsyncGenerator<string> {
@@ -115,6 +123,14 @@ export async function runAttempt(
         switch (part.type) {
           case 'text-delta': {
             if (part.text.length === 0) break;
+            const allowed = reservedOutputTokens === undefined ? part.text : withinReservation(state, part.text, reservedOutputTokens);
+            if (allowed !== part.text) {
+              // Past the reservation: keep what fits, stop reading; `finally` cancels the provider's stream.
+              state.raw += allowed;
+              state.finishReason = 'length';
+              if (allowed.length > 0) yield allowed;
+              return;
+            }
             state.raw += part.text;
             if (strategy.partialChecks && (state.raw.length - checkedAt >= partialCheckChars || part.text.includes('\n'))) {
               checkedAt = state.raw.length;
@@ -213,6 +229,26 @@ export async function runAttempt(
   };
   if (stopReason !== undefined) return { kind: 'stopped', reason: stopReason, draft, text, findings, held, emitted, latencyMs };
   return { kind: 'completed', draft, text, findings, held, emitted, latencyMs };
+}
+
+/**
+ * The part of `delta` that keeps the output within `reserved` tokens (all of it, usually). Per-delta counts
+ * add up to a little more than the text's count, so near the limit the whole text is counted exactly
+ * (linear, and rare: the running sum is re-synced to the exact count).
+ */
+function withinReservation(state: AttemptState, delta: string, reserved: number): string {
+  if (state.outputBound <= reserved) {
+    // A UTF-16 unit is at most 3 UTF-8 bytes and a token at least one byte: no tokenizer while far below.
+    state.outputBound += delta.length * 3;
+    if (state.outputBound <= reserved) return delta;
+    state.outputTokens = countTokens(state.raw);
+  }
+  state.outputTokens += countTokens(delta);
+  if (state.outputTokens <= reserved) return delta;
+  state.outputTokens = countTokens(state.raw + delta);
+  if (state.outputTokens <= reserved) return delta;
+  const kept = truncateToTokens(state.raw + delta, reserved).text;
+  return kept.length > state.raw.length ? kept.slice(state.raw.length) : '';
 }
 
 /** A non-streamed call as stream parts: the whole answer in one delta (the `streaming: false` fallback). */

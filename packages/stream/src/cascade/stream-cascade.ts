@@ -1,4 +1,4 @@
-import { type CascadeAgent, type CascadeInput, parseConfig } from '@cascade/core';
+import { type CascadeAgent, CascadeError, type CascadeInput, normalizeInput, parseConfig } from '@cascade/core';
 import { type StreamCascadeOptions, streamCascadeOptionsSchema } from '../options/stream-options';
 import { type CascadeStream, CascadeStreamHub } from './cascade-stream';
 import { driveStream } from './drive-stream';
@@ -19,6 +19,7 @@ import { driveStream } from './drive-stream';
  * @param agent - from `createCascadeAgent`.
  * @param input - a prompt, messages, or a full request.
  * @param options - see {@link StreamCascadeOptions}; invalid options throw `INVALID_CONFIG` at once.
+ * @throws `INVALID_CONFIG` at once for a missing agent or bad options; `INVALID_INPUT` for a bad input.
  * @returns a {@link CascadeStream}: async-iterable events, `textStream`, and `result`/`usage`/`cost` promises.
  * @example
  * const stream = streamCascade(agent, 'What is 17 * 23?', { mode: 'buffered', abortSignal });
@@ -29,14 +30,19 @@ import { driveStream } from './drive-stream';
  * const { modelId, costUsd } = await stream.result;
  */
 export function streamCascade(agent: CascadeAgent, input: CascadeInput, options: StreamCascadeOptions = {}): CascadeStream {
+  if (typeof (agent as Partial<CascadeAgent> | null | undefined)?.begin !== 'function') {
+    throw new CascadeError('INVALID_CONFIG', 'streamCascade needs a CascadeAgent as its first argument: pass the agent from createCascadeAgent({ models }).');
+  }
   const parsed = parseConfig(streamCascadeOptionsSchema, options, 'streamCascade options');
+  // Wrong input fails here, at the call, not later as an error event.
+  const request = normalizeInput(input);
   const controller = new AbortController();
   const callerSignal = parsed.abortSignal;
   const onAbort = (): void => controller.abort(callerSignal?.reason);
   if (callerSignal?.aborted === true) controller.abort(callerSignal.reason);
   else callerSignal?.addEventListener('abort', onAbort, { once: true });
   return new CascadeStreamHub(
-    (sink, emit) => driveStream(agent, input, parsed, controller.signal, sink, emit),
+    (sink, emit) => driveStream(agent, request, parsed, controller.signal, sink, emit),
     controller,
     () => callerSignal?.removeEventListener('abort', onAbort),
   );

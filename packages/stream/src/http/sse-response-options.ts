@@ -1,4 +1,4 @@
-import type { CascadeError } from '@cascade/core';
+import { type CascadeError, delayMsSchema, timeoutMsSchema } from '@cascade/core';
 import { z } from 'zod';
 import type { CascadeStreamEvent } from '../events/stream-event';
 import { encodeOpenAIChunks, openAIChunkOptionsSchema } from '../sse/encode-openai-chunks';
@@ -19,12 +19,12 @@ export const sseResponseOptionsSchema = z
      * balancers (nginx 60 s, AWS ALB 60 s by default) do not cut a response that is waiting for a slow
      * model or a buffered draft. Clients ignore comments. `0` disables it. @default 15000
      */
-    heartbeatMs: z.number().int().nonnegative().default(15_000),
+    heartbeatMs: delayMsSchema.default(15_000),
     /**
      * Format `events` only: sends `retry: <ms>` first, the delay an `EventSource` waits before it
      * reconnects. Off by default: a reconnect re-runs (and pays for) the whole request.
      */
-    retryMs: z.number().int().positive().optional(),
+    retryMs: timeoutMsSchema.optional(),
   })
   .strict()
   .refine((options) => options.retryMs === undefined || options.format === 'events', {

@@ -1,8 +1,5 @@
-import { agentPolicySchema, principalSchema } from '@cascade/core';
+import { abortSignalSchema, agentPolicySchema, principalSchema, timeoutMsSchema } from '@cascade/core';
 import { z } from 'zod';
-
-const isAbortSignal = (value: unknown): value is AbortSignal =>
-  typeof value === 'object' && value !== null && typeof (value as AbortSignal).aborted === 'boolean' && typeof (value as AbortSignal).addEventListener === 'function';
 
 /** How drafts reach the client. See the package README for the trade-offs. */
 export const streamModeSchema = z.enum(['optimistic', 'buffered', 'early-escalation']);
@@ -22,9 +19,9 @@ export const streamCascadeOptionsSchema = z
     /** Narrows the policy for this call. */
     policy: agentPolicySchema.optional(),
     /** Cancels the request: the model call in flight (down to its HTTP request) and every reservation. */
-    abortSignal: z.custom<AbortSignal>(isAbortSignal, { message: 'abortSignal must be an AbortSignal' }).optional(),
-    /** Total time limit for the request, all tiers included, in ms. */
-    timeoutMs: z.number().int().positive().optional(),
+    abortSignal: abortSignalSchema.optional(),
+    /** Total time limit for the request, all tiers included, in ms (at most 2³¹−1; longer is refused). */
+    timeoutMs: timeoutMsSchema.optional(),
     requestId: z.string().min(1).optional(),
     /**
      * Early escalation: how many characters a draft grows between two partial checks (a newline also
