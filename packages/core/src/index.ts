@@ -51,3 +51,5 @@ export { compareAnswers, type Comparison } from './learning/compare-answers';
 export { DEFAULT_QUALITY_SHARE, learningOptionsSchema, type LearningOptions } from './learning/learning-options';
 export { learningStateSchema, type QualityJudge, type LearningStore, type AuditEvent, type LearningDecision, type LearningStats, type DrafterStats, type LearningState } from './learning/learning-types';
 export type { LearningFeedback } from './learning/learner';
+export { createModelJudge, modelJudgeOptionsSchema, type ModelJudgeOptions } from './learning/model-judge';
+export { createMemoryLearningStore } from './learning/memory-learning-store';

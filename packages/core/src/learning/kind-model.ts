@@ -3,7 +3,7 @@ import type { BinState, DrafterStats, KindState } from './learning-types';
 import { type Policy, type PolicyBin, choosePolicy } from './choose-policy';
 
 /** Validator-score bins per feature group. */
-export const SCORE_BINS = 10;
+export const SCORE_BINS = 20;
 /** Feature groups: 0 no earlier draft (or not comparable), 1 agrees with the earlier tier's draft, 2 disagrees. */
 export const FEATURE_GROUPS = 3;
 /** Prior strength (labels) pulling a bin's rate to the pooled rate. */
@@ -135,7 +135,7 @@ export class KindModel {
     this.state.restCostUsd = restUsd;
   }
 
-  /** Pooled loss rate of the kind, with a weak prior at 0.5. */
+  /** Pooled loss rate of the kind, with a weak pessimistic prior (no labels: every draft counts as lost, never a guess). */
   private pooled(): { rate: number; effective: number } {
     let weight = 0;
     let weightSquared = 0;
@@ -146,8 +146,8 @@ export class KindModel {
       loss += bin.loss;
     }
     const effective = weightSquared > 0 ? (weight * weight) / weightSquared : 0;
-    const rate = weight > 0 ? loss / weight : 0.5;
-    return { rate: (effective * rate + 0.5) / (effective + 1), effective };
+    const rate = weight > 0 ? loss / weight : 1;
+    return { rate: (effective * rate + 1) / (effective + 1), effective };
   }
 
   /** A bin's estimated loss rate (shrunk to the pooled rate) and its variance. */

@@ -115,8 +115,7 @@ export class RequestLearning {
     first.model.state.baselineUsd += baselineCostUsd;
     for (const step of reached) {
       step.model.observeRequest(step.routed);
-      const route = step.policy.routeProbability;
-      if (step.bin !== undefined) step.model.observeDraft(step.bin, 1 / Math.max(1 - route, 0.01), step.accepted === true);
+      if (step.bin !== undefined) step.model.observeDraft(step.bin, 1, step.accepted === true);
       const own = attempts.find((attempt) => attempt.tier === step.tier.tier && (attempt.status === 'accepted' || attempt.status === 'escalated'));
       let rest: number | undefined;
       if (fromStrongest && !step.accepted) {
@@ -129,7 +128,7 @@ export class RequestLearning {
       // Free labels: every escalated draft against the strongest answer.
       for (let index = 0; index < reached.length; index++) {
         const step = reached[index]!;
-        const propensity = this.chainProbability(index);
+        const propensity = this.chainProbability(index + 1);
         if (step.draft !== undefined && step.bin !== undefined) this.labelDraft(requestId, step, step.draft, step.bin, answer.text, propensity);
         else if (step.explore) this.explore(requestId, index, answer.text);
       }
@@ -176,7 +175,7 @@ export class RequestLearning {
         const scores = await judge.judge({ request: this.request, draft, reference, abortSignal: signal });
         costUsd = scores.costUsd;
         step.model.addReferenceScore(scores.referenceScore);
-        this.learner.label(step.model, bin, Math.max(0, scores.referenceScore - scores.draftScore), propensity * rate);
+        this.learner.label(step.model, bin, Math.max(0, scores.referenceScore - scores.draftScore), propensity);
         this.learner.recordAudit(step.model, { type: 'judge', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: 'judge', costUsd, verdict: 'scored' });
       } catch (error) {
         this.learner.recordAudit(step.model, { type: 'judge', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: 'judge', costUsd, error: errorText(error) });
@@ -188,8 +187,7 @@ export class RequestLearning {
   private explore(requestId: string, index: number, reference: string): void {
     const step = this.steps[index]!;
     const signal = this.learner.signal;
-    const propensity = step.policy.routeProbability * step.model.exploreRate * this.chainProbability(index + 1);
-    const drafted = step.policy.routeProbability * step.model.exploreRate;
+    const propensity = this.chainProbability(index + 1);
     this.learner.track(async () => {
       let costUsd = 0;
       try {
@@ -198,7 +196,7 @@ export class RequestLearning {
         const pending = this.learner.validator.validate({ request: this.request, draft, modelId: step.tier.model.modelId, threshold: 0.5 });
         const verdict = await pending;
         const bin = binOf(verdict.score, 0);
-        step.model.observeDraft(bin, 1 / Math.max(drafted, 0.01), false);
+        step.model.observeDraft(bin, 1, false);
         this.learner.recordAudit(step.model, { type: 'explore', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: step.tier.model.modelId, costUsd });
         this.labelDraft(requestId, step, draft.text, bin, reference, propensity);
       } catch (error) {
@@ -211,20 +209,20 @@ export class RequestLearning {
   private audit(requestId: string, answeredBy: number): void {
     const step = this.steps[answeredBy]!;
     const signal = this.learner.signal;
-    const auditRate = this.learner.options.auditRate;
     const strongest = this.strongest.model;
     this.learner.track(async () => {
       let costUsd = 0;
       try {
         const reference = await strongest.doGenerate(this.request, { abortSignal: signal });
         costUsd = this.learner.pricing.costOf(strongest.modelId, reference.usage);
-        const own = (1 - step.policy.routeProbability) * (step.acceptProbability ?? 0) * auditRate;
+        // An earlier drafter's label also depends on this drafter accepting and being audited.
+        const accepted = (1 - step.policy.routeProbability) * (step.acceptProbability ?? 0) * this.learner.options.auditRate;
         this.learner.recordAudit(step.model, { type: 'audit', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: strongest.modelId, costUsd });
         for (let index = 0; index <= answeredBy; index++) {
           const each = this.steps[index]!;
           if (each.draft === undefined || each.bin === undefined) continue;
-          let propensity = own;
-          for (let between = index; between < answeredBy; between++) propensity *= this.continueProbability(this.steps[between]!);
+          let propensity = index < answeredBy ? accepted : 1;
+          for (let between = index + 1; between < answeredBy; between++) propensity *= this.continueProbability(this.steps[between]!);
           this.labelDraft(requestId, each, each.draft, each.bin, reference.text, propensity);
         }
       } catch (error) {
