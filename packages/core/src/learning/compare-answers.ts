@@ -65,6 +65,11 @@ function normalizedCode(text: string): string {
   return code.replace(/(?:^|\s)(?:#|\/\/)[^\n]*/g, '').replace(/\s+/g, '');
 }
 
+/** Lengths too far apart for the texts to be the same after normalising whitespace and case: skip the work. */
+function clearlyDifferent(left: string, right: string): boolean {
+  return Math.abs(left.length - right.length) > 16 + 0.25 * Math.min(left.length, right.length);
+}
+
 function normalizedText(text: string): string {
   return text.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!]+$/, '');
 }
@@ -105,8 +110,8 @@ export function compareAnswers(request: ChatRequest, draft: string, reference: s
       return sameJson(left.value, right.value) ? { verdict: 'agree', kind } : { verdict: 'disagree', kind, detail: 'different JSON values' };
     }
     case 'code':
-      return normalizedCode(draft) === normalizedCode(reference) ? { verdict: 'agree', kind, detail: 'same code' } : { verdict: 'undecidable', kind, detail: 'different code: equivalence is not decidable here' };
+      return !clearlyDifferent(draft, reference) && normalizedCode(draft) === normalizedCode(reference) ? { verdict: 'agree', kind, detail: 'same code' } : { verdict: 'undecidable', kind, detail: 'different code: equivalence is not decidable here' };
     default:
-      return normalizedText(draft) === normalizedText(reference) ? { verdict: 'agree', kind, detail: 'same text' } : { verdict: 'undecidable', kind, detail: 'different text: needs a judge or feedback' };
+      return !clearlyDifferent(draft, reference) && normalizedText(draft) === normalizedText(reference) ? { verdict: 'agree', kind, detail: 'same text' } : { verdict: 'undecidable', kind, detail: 'different text: needs a judge or feedback' };
   }
 }

@@ -61,7 +61,7 @@ export class Learner {
     const key = `${drafterId}\u0000${kind}`;
     let model = this.models.get(key);
     if (!model) {
-      model = new KindModel(emptyKindState(drafterId, kind), { halfLife: this.options.halfLife, minLabels: this.options.minLabels, auditRate: this.options.auditRate, recomputeEvery: 10 });
+      model = new KindModel(emptyKindState(drafterId, kind), { halfLife: this.options.halfLife, minLabels: this.options.minLabels, auditRate: this.options.auditRate, recomputeEvery: 10, canJudge: this.options.judge !== undefined });
       this.models.set(key, model);
     }
     return model;

@@ -26,8 +26,6 @@ interface Step {
   audited?: boolean;
 }
 
-const LABELS_BEFORE_SAMPLED_JUDGING = 2;
-const JUDGE_RATE = 0.25;
 
 /**
  * The learner's part in one request: routes past drafters before any call, turns each draft's
@@ -166,7 +164,8 @@ export class RequestLearning {
     step.model.state.undecidable++;
     const judge = this.learner.options.judge;
     if (!judge) return;
-    const rate = step.model.state.labels < LABELS_BEFORE_SAMPLED_JUDGING * this.learner.options.minLabels ? 1 : JUDGE_RATE;
+    // A judge call costs about as much as a strong answer: every one while cold, then a sampled share.
+    const rate = step.model.state.labels < this.learner.options.minLabels ? 1 : this.learner.options.auditRate;
     if (rate < 1 && this.learner.random() >= rate) return;
     const signal = this.learner.signal;
     this.learner.track(async () => {
