@@ -52,7 +52,7 @@ export class RequestLearning {
       for (const later of tiers.slice(index + 1)) rest += later.estimateUsd;
       model.seedCosts(tier.estimateUsd, rest);
       // Drafters share the loss budget, so the chain as a whole stays within it.
-      const budget = ((1 - target) * model.state.referenceScore) / drafters.length;
+      const budget = ((1 - target) * referenceQuality(model)) / drafters.length;
       const policy = model.currentPolicy(budget);
       const routed = policy.routeProbability > 0 && random() < policy.routeProbability;
       const explore = routed && random() < model.exploreRate;
@@ -155,6 +155,11 @@ export class RequestLearning {
     return probability;
   }
 
+  /**
+   * Labels a draft against the reference. Where the comparator cannot decide, a judge (sampled,
+   * weighted by 1 / its rate) scores both; without a judge the draft counts as lost — the
+   * conservative label, so a kind whose answers cannot be compared is never accepted on hope.
+   */
   private labelDraft(requestId: string, step: Step, draft: string, bin: number, reference: string, propensity: number): void {
     const comparison = compareAnswers(this.request, draft, reference);
     if (comparison.verdict !== 'undecidable') {
@@ -163,9 +168,12 @@ export class RequestLearning {
     }
     step.model.state.undecidable++;
     const judge = this.learner.options.judge;
-    if (!judge) return;
+    if (!judge) {
+      this.learner.label(step.model, bin, 1, propensity);
+      return;
+    }
     // A judge call costs about as much as a strong answer: every one while cold, then a sampled share.
-    const rate = step.model.state.labels < this.learner.options.minLabels ? 1 : this.learner.options.auditRate;
+    const rate = step.model.state.labels < this.learner.options.minLabels ? 1 : Math.max(this.learner.options.auditRate, 0.01);
     if (rate < 1 && this.learner.random() >= rate) return;
     const signal = this.learner.signal;
     this.learner.track(async () => {
@@ -174,7 +182,7 @@ export class RequestLearning {
         const scores = await judge.judge({ request: this.request, draft, reference, abortSignal: signal });
         costUsd = scores.costUsd;
         step.model.addReferenceScore(scores.referenceScore);
-        this.learner.label(step.model, bin, Math.max(0, scores.referenceScore - scores.draftScore), propensity);
+        this.learner.label(step.model, bin, Math.max(0, scores.referenceScore - scores.draftScore), propensity * rate);
         this.learner.recordAudit(step.model, { type: 'judge', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: 'judge', costUsd, verdict: 'scored' });
       } catch (error) {
         this.learner.recordAudit(step.model, { type: 'judge', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: 'judge', costUsd, error: errorText(error) });
@@ -230,6 +238,18 @@ export class RequestLearning {
     });
   }
 }
+
+/**
+ * The strongest tier's quality the loss budget is scaled by. Judge labels measure it (the mean
+ * reference score). Agreement labels cannot: a disagreement costs 1 / q of share when the strongest
+ * tier is right with probability q, so the budget assumes q = {@link AGREEMENT_REFERENCE_QUALITY}.
+ */
+function referenceQuality(model: KindModel): number {
+  return model.state.referenceSamples > 0 ? model.state.referenceScore : AGREEMENT_REFERENCE_QUALITY;
+}
+
+/** Assumed quality of the strongest tier under agreement labels (documented margin, not fitted to a data set). */
+export const AGREEMENT_REFERENCE_QUALITY = 0.85;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message.slice(0, 200) : String(error);
