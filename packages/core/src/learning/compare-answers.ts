@@ -56,22 +56,61 @@ function sameNumber(left: number, right: number): boolean {
   return Math.abs(left - right) <= 1e-6 * Math.max(1, Math.abs(left), Math.abs(right));
 }
 
-/** Code blocks (or the whole text) with comments and whitespace removed: equal strings are the same program. */
-function normalizedCode(text: string): string {
+/** The fenced code blocks of an answer joined, or the whole answer when it has none. */
+function codeOf(text: string): string {
+  if (!text.includes('```')) return text;
   const blocks: string[] = [];
   const fence = /```[^\n]*\n([\s\S]*?)```/g;
   for (let match = fence.exec(text); match !== null; match = fence.exec(text)) blocks.push(match[1]!);
-  const code = blocks.length > 0 ? blocks.join('\n') : text;
-  return code.replace(/(?:^|\s)(?:#|\/\/)[^\n]*/g, '').replace(/\s+/g, '');
+  return blocks.length > 0 ? blocks.join('\n') : text;
+}
+
+const isSpace = (code: number): boolean => code === 32 || (code >= 9 && code <= 13) || code === 160;
+
+/** Index of the next character to compare: whitespace skipped, and in code `#` / `//` comments to the end of the line. */
+function skip(text: string, index: number, comments: boolean): number {
+  while (index < text.length) {
+    const code = text.charCodeAt(index);
+    if (isSpace(code)) {
+      index++;
+      continue;
+    }
+    const startsComment = comments && (code === 35 || (code === 47 && text.charCodeAt(index + 1) === 47)) && (index === 0 || isSpace(text.charCodeAt(index - 1)));
+    if (!startsComment) break;
+    while (index < text.length && text.charCodeAt(index) !== 10) index++;
+  }
+  return index;
+}
+
+/**
+ * True when two texts are the same once whitespace (and, for code, comments) is ignored — case too
+ * for prose, and a closing period. One pass without copies, stopping at the first difference.
+ */
+function sameModuloSpace(left: string, right: string, code: boolean): boolean {
+  let i = skip(left, 0, code);
+  let j = skip(right, 0, code);
+  while (i < left.length && j < right.length) {
+    let a = left.charCodeAt(i);
+    let b = right.charCodeAt(j);
+    if (!code) {
+      if (a >= 65 && a <= 90) a += 32;
+      if (b >= 65 && b <= 90) b += 32;
+    }
+    if (a !== b) return false;
+    i = skip(left, i + 1, code);
+    j = skip(right, j + 1, code);
+  }
+  const rest = (text: string, index: number): boolean => {
+    // Only closing punctuation may remain in prose ("Paris." vs "Paris").
+    for (let at = index; at < text.length; at = skip(text, at + 1, code)) if (code || (text.charCodeAt(at) !== 46 && text.charCodeAt(at) !== 33)) return false;
+    return true;
+  };
+  return rest(left, i) && rest(right, j);
 }
 
 /** Lengths too far apart for the texts to be the same after normalising whitespace and case: skip the work. */
 function clearlyDifferent(left: string, right: string): boolean {
   return Math.abs(left.length - right.length) > 16 + 0.25 * Math.min(left.length, right.length);
-}
-
-function normalizedText(text: string): string {
-  return text.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!]+$/, '');
 }
 
 /**
@@ -110,8 +149,8 @@ export function compareAnswers(request: ChatRequest, draft: string, reference: s
       return sameJson(left.value, right.value) ? { verdict: 'agree', kind } : { verdict: 'disagree', kind, detail: 'different JSON values' };
     }
     case 'code':
-      return !clearlyDifferent(draft, reference) && normalizedCode(draft) === normalizedCode(reference) ? { verdict: 'agree', kind, detail: 'same code' } : { verdict: 'undecidable', kind, detail: 'different code: equivalence is not decidable here' };
+      return sameModuloSpace(codeOf(draft), codeOf(reference), true) ? { verdict: 'agree', kind, detail: 'same code' } : { verdict: 'undecidable', kind, detail: 'different code: equivalence is not decidable here' };
     default:
-      return !clearlyDifferent(draft, reference) && normalizedText(draft) === normalizedText(reference) ? { verdict: 'agree', kind, detail: 'same text' } : { verdict: 'undecidable', kind, detail: 'different text: needs a judge or feedback' };
+      return !clearlyDifferent(draft, reference) && sameModuloSpace(draft, reference, false) ? { verdict: 'agree', kind, detail: 'same text' } : { verdict: 'undecidable', kind, detail: 'different text: needs a judge or feedback' };
   }
 }
