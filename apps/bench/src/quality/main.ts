@@ -54,7 +54,9 @@ async function main(): Promise<void> {
   }));
   const router = randomRouter(cheap, strong, whole.quality);
   const estimate = estimateOf(run.stats, traces.length);
-  const dataset = traces[0]?.dataset ?? tracesPath;
+  // A file may mix sets (routerbench-train: ARC-Challenge, Winogrande, MBPP): name them all.
+  const datasets = [...new Set(traces.map((trace) => trace.dataset).filter((name): name is string => typeof name === 'string'))];
+  const dataset = datasets.length > 0 ? datasets.join('+') : tracesPath;
   const checks = qualityChecks({ n: traces.length, dataset, cascade: { qualityShare: whole.qualityShare, costUsd: whole.costUsd, savings: whole.savings, estimatedShare: estimate?.estimatedShare }, randomRouter: router, strong });
 
   const sweep = args.get('no-sweep') === true ? undefined : await sweepFixedThresholds({ traces, cheapModel, strongModel, pricing, validator: createDefaultValidator(), source: tracesPath });
