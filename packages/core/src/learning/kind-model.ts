@@ -11,6 +11,9 @@ const PRIOR_LABELS = 2;
 /** One-sided 95 % normal quantile for the upper bound on the loss. */
 export const Z = 1.645;
 
+/** Assumed quality of the strongest tier under agreement labels (a documented margin, not fitted to a data set). */
+export const AGREEMENT_REFERENCE_QUALITY = 0.85;
+
 /** Knobs a kind model needs from the learner's options. */
 export interface KindModelOptions {
   halfLife: number;
@@ -75,6 +78,15 @@ export class KindModel {
       this.labelsSincePolicy = 0;
     }
     return this.policy;
+  }
+
+  /**
+   * The strongest tier's quality that losses are measured against. Judge labels measure it (the
+   * mean reference score). Agreement labels cannot: a disagreement costs 1 / q of share when the
+   * strongest tier is right with probability q, so q = {@link AGREEMENT_REFERENCE_QUALITY} is assumed.
+   */
+  referenceQuality(): number {
+    return this.state.referenceSamples > 0 ? Math.max(this.state.referenceScore, 1e-3) : AGREEMENT_REFERENCE_QUALITY;
   }
 
   /** Forgets the cached policy (after an import). */
@@ -180,7 +192,7 @@ export class KindModel {
     return bins;
   }
 
-  /** Live estimate: share kept = 1 − estimated loss of the accepted drafts / (requests × mean reference score). */
+  /** Live estimate: share kept = 1 − estimated loss of the accepted drafts / (requests × the strongest tier's quality). */
   estimate(): { share: number; interval: [number, number]; loss: number; variance: number } {
     const s = this.state;
     const pooled = this.pooled().rate;
@@ -192,10 +204,11 @@ export class KindModel {
       loss += bin.accepted * rate.rate;
       variance += bin.accepted * bin.accepted * rate.variance;
     }
-    const scale = Math.max(s.requests, 1e-9) * Math.max(s.referenceScore, 1e-3);
+    const quality = this.referenceQuality();
+    const scale = Math.max(s.requests, 1e-9) * quality;
     const share = s.requests > 0 ? 1 - loss / scale : 1;
     const half = (Z * Math.sqrt(variance)) / scale;
-    return { share, interval: [Math.max(0, share - half), Math.min(1, share + half)], loss: loss / Math.max(s.referenceScore, 1e-3), variance: variance / Math.max(s.referenceScore, 1e-3) ** 2 };
+    return { share, interval: [Math.max(0, share - half), Math.min(1, share + half)], loss: loss / quality, variance: variance / quality ** 2 };
   }
 
   stats(): DrafterStats {

@@ -182,4 +182,22 @@ describe('the learning cascade', () => {
     const off = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false });
     expect(() => off.exportState()).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
   });
+
+  it('learns per drafter position in a chain of three, labels against the strongest tier', async () => {
+    const { items, cheap, strong, validator } = stream(600, (score) => score);
+    const mid = new MockChatModel({ modelId: 'mid', responses: (request) => ({ text: `#### ${items.find((item) => item.prompt === lastUserText(request.messages))!.answer}`, usage }) });
+    const agent = createCascadeAgent({ models: [cheap, mid, strong], validator, pricing, learning: { random: seeded(8) } });
+    const decisions = new Set<string>();
+    for (const item of items) {
+      const result = await agent.run(item.prompt);
+      decisions.add(`${result.learning!.drafterId}:${result.learning!.decision}`);
+    }
+    await agent.settled();
+    const stats = agent.stats();
+    expect(stats.drafters.map((drafter) => drafter.modelId).sort()).toEqual(['cheap', 'mid']);
+    for (const drafter of stats.drafters) expect(drafter.labels).toBeGreaterThan(20);
+    // The mid tier always agrees with the strongest: it ends up accepted.
+    expect(decisions.has('mid:accept')).toBe(true);
+    expect(stats.drafters.find((drafter) => drafter.modelId === 'mid')!.estimatedShare).toBeGreaterThan(0.95);
+  });
 });

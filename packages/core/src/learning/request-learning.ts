@@ -52,7 +52,7 @@ export class RequestLearning {
       for (const later of tiers.slice(index + 1)) rest += later.estimateUsd;
       model.seedCosts(tier.estimateUsd, rest);
       // Drafters share the loss budget, so the chain as a whole stays within it.
-      const budget = ((1 - target) * referenceQuality(model)) / drafters.length;
+      const budget = ((1 - target) * model.referenceQuality()) / drafters.length;
       const policy = model.currentPolicy(budget);
       const routed = policy.routeProbability > 0 && random() < policy.routeProbability;
       const explore = routed && random() < model.exploreRate;
@@ -238,18 +238,6 @@ export class RequestLearning {
     });
   }
 }
-
-/**
- * The strongest tier's quality the loss budget is scaled by. Judge labels measure it (the mean
- * reference score). Agreement labels cannot: a disagreement costs 1 / q of share when the strongest
- * tier is right with probability q, so the budget assumes q = {@link AGREEMENT_REFERENCE_QUALITY}.
- */
-function referenceQuality(model: KindModel): number {
-  return model.state.referenceSamples > 0 ? model.state.referenceScore : AGREEMENT_REFERENCE_QUALITY;
-}
-
-/** Assumed quality of the strongest tier under agreement labels (documented margin, not fitted to a data set). */
-export const AGREEMENT_REFERENCE_QUALITY = 0.85;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message.slice(0, 200) : String(error);
