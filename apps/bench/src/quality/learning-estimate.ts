@@ -1,11 +1,25 @@
-import type { LearningStats } from '@cascade/core';
+import type { DrafterStats, LearningStats } from '@cascade/core';
+
+/** One drafter's (or one kind's) figures as the bench reports them. */
+type DrafterFigures = Pick<DrafterStats, 'estimatedShare' | 'interval' | 'requests' | 'labels' | 'acceptRate' | 'routedRate' | 'auditCostUsd' | 'savingsUsd'>;
+
+const figuresOf = (stats: DrafterStats): DrafterFigures => ({
+  estimatedShare: stats.estimatedShare,
+  interval: stats.interval,
+  requests: stats.requests,
+  labels: stats.labels,
+  acceptRate: stats.acceptRate,
+  routedRate: stats.routedRate,
+  auditCostUsd: stats.auditCostUsd,
+  savingsUsd: stats.savingsUsd,
+});
 
 /** The agent's own estimate of the share of the strongest tier's quality it kept, from `agent.stats()`. */
 export interface LearningEstimate {
   estimatedShare: number;
   interval: [number, number];
   /** Per drafter, cheapest first, as the agent reports it. */
-  drafters: { modelId: string; estimatedShare: number; interval: [number, number]; requests: number; labels: number; acceptRate: number; routedRate: number; auditCostUsd: number; savingsUsd: number }[];
+  drafters: (DrafterFigures & { modelId: string; kinds: Record<string, DrafterFigures> })[];
 }
 
 /**
@@ -30,14 +44,8 @@ export function estimateOf(stats: LearningStats, total: number): LearningEstimat
     interval: [1 - lossHigh, 1 - lossLow],
     drafters: stats.drafters.map((drafter) => ({
       modelId: drafter.modelId,
-      estimatedShare: drafter.estimatedShare,
-      interval: drafter.interval,
-      requests: drafter.requests,
-      labels: drafter.labels,
-      acceptRate: drafter.acceptRate,
-      routedRate: drafter.routedRate,
-      auditCostUsd: drafter.auditCostUsd,
-      savingsUsd: drafter.savingsUsd,
+      ...figuresOf(drafter),
+      kinds: Object.fromEntries(Object.entries(drafter.kinds).flatMap(([kind, figures]) => (figures ? [[kind, figuresOf(figures)]] : []))),
     })),
   };
 }

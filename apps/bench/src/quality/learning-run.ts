@@ -97,6 +97,7 @@ export async function runLearning(options: {
       strongCostUsd,
       auditCostUsd,
       accepted: result !== undefined && result.modelId !== strongest,
+      ...(trace.dataset !== undefined ? { dataset: trace.dataset } : {}),
     });
   }
   await agent.settled();

@@ -17,7 +17,7 @@ import { round } from '../shared/percentiles';
 import { runLearning } from './learning-run';
 import { estimateOf } from './learning-estimate';
 import { type PolicyFigures, savingsAt95 } from './metrics';
-import { type QualityChecks, qualityChecks, randomRouter, secondHalf, seededRandom, shuffled, summarizeStream } from './stream-metrics';
+import { type QualityChecks, byDataset, qualityChecks, randomRouter, secondHalf, seededRandom, shuffled, summarizeStream } from './stream-metrics';
 import { sweepFixedThresholds } from './threshold-sweep';
 import { callCost, isScoreLabelled, labelOf, pickTiers } from './trace-tiers';
 
@@ -94,6 +94,8 @@ async function main(): Promise<void> {
       failed: run.failed,
       elapsedMs: Math.round(run.elapsedMs),
       drafters: estimate?.drafters ?? [],
+      // A mixed file's sets one by one (quality share, savings and accept rate per set).
+      ...(datasets.length > 1 ? { byDataset: Object.fromEntries(Object.entries(byDataset(run.records)).map(([name, figures]) => [name, { n: figures.n, qualityShare: round(figures.qualityShare), savings: round(figures.savings), acceptRate: round(figures.acceptRate) }])) } : {}),
     },
     checks,
     curve: curve.map((point) => ({ threshold: point.threshold, quality: round(point.quality), costUsd: round(point.costUsd, 6), acceptRate: round(point.acceptRate), savings: round(point.savings), qualityShare: round(point.qualityShare) })),
@@ -132,6 +134,7 @@ type Report = {
     quality: number; costUsd: number; acceptRate: number; savings: number; qualityShare: number; auditCostUsd: number;
     estimatedShare: number | null; interval: number[] | null; secondHalf: { quality: number; costUsd: number; savings: number; qualityShare: number; acceptRate: number };
     answeredBy: Record<string, number>; decisions: Record<string, number>; audited: number; judgeCalls: number; failed: number; elapsedMs: number;
+    byDataset?: Record<string, { n: number; qualityShare: number; savings: number; acceptRate: number }>;
   };
   checks: QualityChecks;
   curve: readonly { threshold: number; quality: number; acceptRate: number; savings: number; qualityShare: number }[];
@@ -154,6 +157,9 @@ function printReport(report: Report, path: string): void {
   lines.push(`cascade        ${c.quality.toFixed(3).padStart(7)}   ${usd(c.costUsd)}   share ${percent(c.qualityShare)} (target ${percent(report.target)}), savings ${percent(c.savings)}, accept ${percent(c.acceptRate)}, audits ${usd(c.auditCostUsd)}`);
   lines.push(`  its own estimate: ${c.estimatedShare === null ? 'none' : `${percent(c.estimatedShare)}${c.interval ? ` [${c.interval.map(percent).join(', ')}]` : ''}`}; second half: share ${percent(c.secondHalf.qualityShare)}, savings ${percent(c.secondHalf.savings)}, accept ${percent(c.secondHalf.acceptRate)}`);
   lines.push(`  decisions ${JSON.stringify(c.decisions)}, audited ${c.audited}, judge calls ${c.judgeCalls}, failed ${c.failed}, ${c.elapsedMs} ms`);
+  for (const [name, figures] of Object.entries(c.byDataset ?? {})) {
+    lines.push(`  ${name} (${figures.n}): share ${percent(figures.qualityShare)}, savings ${percent(figures.savings)}, accept ${percent(figures.acceptRate)}`);
+  }
   lines.push(`  checks: ${Object.entries(report.checks).map(([name, value]) => `${name} ${mark(value)}`).join(', ')}`);
   if (report.curve.length > 0) {
     lines.push('');

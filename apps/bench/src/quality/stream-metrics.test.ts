@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type StreamRecord, qualityChecks, randomRouter, secondHalf, seededRandom, shuffled, summarizeStream } from './stream-metrics';
+import { type StreamRecord, byDataset, qualityChecks, randomRouter, secondHalf, seededRandom, shuffled, summarizeStream } from './stream-metrics';
 
 const record = (quality: number, costUsd: number, accepted: boolean, auditCostUsd = 0): StreamRecord => ({ quality, costUsd, strongQuality: 1, strongCostUsd: 10, auditCostUsd, accepted });
 
@@ -41,6 +41,16 @@ describe('secondHalf', () => {
   it('gives zeros, not NaN, for an empty stream', () => {
     expect(secondHalf([])).toEqual({ n: 0, quality: 0, costUsd: 0, savings: 0, qualityShare: 0, acceptRate: 0, auditCostUsd: 0 });
     expect(summarizeStream([record(1, 2, true)]).n).toBe(1);
+  });
+});
+
+describe('byDataset', () => {
+  it('summarizes each set of a mixed stream on its own', () => {
+    const records = [{ ...record(1, 1, true), dataset: 'arc' }, { ...record(0, 11, false), dataset: 'mbpp' }, { ...record(0, 1, true), dataset: 'arc' }];
+    const groups = byDataset(records);
+    expect(Object.keys(groups)).toEqual(['arc', 'mbpp']);
+    expect(groups['arc']).toMatchObject({ n: 2, quality: 0.5, costUsd: 2, acceptRate: 1 });
+    expect(groups['mbpp']).toMatchObject({ n: 1, quality: 0, costUsd: 11, acceptRate: 0 });
   });
 });
 

@@ -13,6 +13,8 @@ export interface StreamRecord {
   auditCostUsd: number;
   /** The answer came from a drafter (any tier but the strongest). */
   accepted: boolean;
+  /** The set the query came from (a file may mix several), for the per-set breakdown. */
+  dataset?: string;
 }
 
 /** Quality, cost, savings and share of the strongest tier's quality over some records. */
@@ -50,6 +52,18 @@ export function summarizeStream(records: readonly StreamRecord[]): StreamFigures
     acceptRate: n === 0 ? 0 : accepted / n,
     auditCostUsd: audit,
   };
+}
+
+/** Figures per `dataset` of the records (records without one under `unknown`), in order of first appearance. */
+export function byDataset(records: readonly StreamRecord[]): Record<string, StreamFigures> {
+  const groups = new Map<string, StreamRecord[]>();
+  for (const record of records) {
+    const name = record.dataset ?? 'unknown';
+    let group = groups.get(name);
+    if (!group) groups.set(name, (group = []));
+    group.push(record);
+  }
+  return Object.fromEntries([...groups].map(([name, group]) => [name, summarizeStream(group)]));
 }
 
 /** The figures of the last half of the stream (the later `ceil(n / 2)` records): what the agent does once it has learned. */
