@@ -63,8 +63,10 @@ export class KindModel {
   /** Shadow-draft rate of routed requests: generous while labels are few and drafting is cheap against what follows. */
   get exploreRate(): number {
     const { auditRate } = this.options;
-    // A kind whose answers cannot be compared (and no judge) yields only "lost" labels: exploring it buys nothing.
-    if (!this.options.canJudge && this.state.undecidable >= this.options.minLabels && this.state.undecidable * 10 > this.state.labels * 9) return 0;
+    const mostlyUndecidable = this.state.undecidable >= this.options.minLabels && this.state.undecidable * 2 > this.state.labels;
+    // Where answers cannot be compared a label needs a judge call (about a strong answer's price):
+    // explore at the audit rate; without a judge such a kind yields only "lost" labels: don't.
+    if (mostlyUndecidable) return this.options.canJudge ? auditRate : 0;
     const ratio = this.state.restCostUsd > 0 ? this.state.draftCostUsd / this.state.restCostUsd : 1;
     if (ratio > 0.1) return auditRate;
     return Math.max(auditRate, this.state.labels < 10 * this.options.minLabels ? 0.5 : 0.2);

@@ -160,7 +160,7 @@ export class RequestLearning {
    * weighted by 1 / its rate) scores both; without a judge the draft counts as lost — the
    * conservative label, so a kind whose answers cannot be compared is never accepted on hope.
    */
-  private labelDraft(requestId: string, step: Step, draft: string, bin: number, reference: string, propensity: number): void {
+  private labelDraft(requestId: string, step: Step, draft: string, bin: number, reference: string, propensity: number, bought = false): void {
     const comparison = compareAnswers(this.request, draft, reference);
     if (comparison.verdict !== 'undecidable') {
       this.learner.label(step.model, bin, comparison.verdict === 'agree' ? 0 : 1, propensity);
@@ -172,8 +172,9 @@ export class RequestLearning {
       this.learner.label(step.model, bin, 1, propensity);
       return;
     }
-    // A judge call costs about as much as a strong answer: every one while cold, then a sampled share.
-    const rate = step.model.state.labels < this.learner.options.minLabels ? 1 : Math.max(this.learner.options.auditRate, 0.01);
+    // A judge call costs about as much as a strong answer: every one while cold or when the answers
+    // were bought for this label (audit, exploration), then a sampled share of escalations.
+    const rate = bought || step.model.state.labels < this.learner.options.minLabels ? 1 : Math.max(this.learner.options.auditRate, 0.01);
     if (rate < 1 && this.learner.random() >= rate) return;
     const signal = this.learner.signal;
     this.learner.track(async () => {
@@ -205,7 +206,7 @@ export class RequestLearning {
         const bin = binOf(verdict.score, 0);
         step.model.observeDraft(bin, 1, false);
         this.learner.recordAudit(step.model, { type: 'explore', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: step.tier.model.modelId, costUsd });
-        this.labelDraft(requestId, step, draft.text, bin, reference, propensity);
+        this.labelDraft(requestId, step, draft.text, bin, reference, propensity, true);
       } catch (error) {
         this.learner.recordAudit(step.model, { type: 'explore', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: step.tier.model.modelId, costUsd, error: errorText(error) });
       }
@@ -230,7 +231,7 @@ export class RequestLearning {
           if (each.draft === undefined || each.bin === undefined) continue;
           let propensity = index < answeredBy ? accepted : 1;
           for (let between = index + 1; between < answeredBy; between++) propensity *= this.continueProbability(this.steps[between]!);
-          this.labelDraft(requestId, each, each.draft, each.bin, reference.text, propensity);
+          this.labelDraft(requestId, each, each.draft, each.bin, reference.text, propensity, true);
         }
       } catch (error) {
         this.learner.recordAudit(step.model, { type: 'audit', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: strongest.modelId, costUsd, error: errorText(error) });
