@@ -200,4 +200,23 @@ describe('the learning cascade', () => {
     expect(decisions.has('mid:accept')).toBe(true);
     expect(stats.drafters.find((drafter) => drafter.modelId === 'mid')!.estimatedShare).toBeGreaterThan(0.95);
   });
+
+  it('close() aborts background learning calls; their errors land in stats, not on the caller', async () => {
+    const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ text: 'Waves roll in.', usage }] });
+    const strong = new MockChatModel({ modelId: 'strong', responses: [{ text: 'The sea sings.', usage }] });
+    const validator: QualityValidator = { name: 'flat', validate: () => ({ score: 0.8, passed: true, signals: [], reason: 'flat' }) };
+    let seen: AbortSignal | undefined;
+    const judge: QualityJudge = { judge: ({ abortSignal }) => new Promise((_resolve, reject) => {
+      seen = abortSignal;
+      abortSignal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+    }) };
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { judge } });
+    const result = await agent.run('Write a short poem about the sea.');
+    expect(result.text).toBe('The sea sings.'); // the caller has its answer while the judge still runs
+    expect(seen?.aborted).toBe(false);
+    await agent.close();
+    expect(seen?.aborted).toBe(true);
+    expect(agent.stats().auditErrors).toBe(1);
+    expect(agent.stats().drafters[0]!.labels).toBe(0);
+  });
 });
