@@ -219,4 +219,18 @@ describe('the learning cascade', () => {
     expect(agent.stats().auditErrors).toBe(1);
     expect(agent.stats().drafters[0]!.labels).toBe(0);
   });
+
+  it('counts an answer it cannot compare (and no judge) as lost, so agreeing cases alone never make it accept', async () => {
+    // 3 in 10 drafts are word for word the strong answer (decidable: agree); the rest differ (undecidable).
+    const poem = (index: number): string => `Write a short poem about the sea, number ${index}.`;
+    const cheap = new MockChatModel({ modelId: 'cheap', responses: (request) => ({ text: Number(/number (\d+)/.exec(lastUserText(request.messages))![1]) % 10 < 3 ? 'The sea sings.' : 'Waves roll in.', usage }) });
+    const strong = new MockChatModel({ modelId: 'strong', responses: [{ text: 'The sea sings.', usage }] });
+    const validator: QualityValidator = { name: 'flat', validate: () => ({ score: 0.8, passed: true, signals: [], reason: 'flat' }) };
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { random: seeded(9) } });
+    let accepted = 0;
+    for (let index = 0; index < 600; index++) if ((await agent.run(poem(index))).learning?.decision === 'accept') accepted++;
+    // The loss budget (5 % of share) bounds what is accepted without evidence of agreement.
+    expect(accepted / 600).toBeLessThan(0.1);
+    expect(agent.stats().drafters[0]!.estimatedShare).toBeGreaterThan(0.9);
+  });
 });
