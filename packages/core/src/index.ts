@@ -50,3 +50,11 @@ export { createCostTracker, budgetConfigSchema, costTrackerConfigSchema, type Co
 export { calendarPeriod, assertTimeZone, isValidTimeZone, startOfLocalDay, type CalendarPeriod, type Weekday } from './util/calendar';
 // Moderation categories shared by moderators and fakes
 export { MODERATION_CATEGORIES, moderationCategorySchema, type ModerationCategory } from './moderation/moderation-category';
+// Learning cascade
+export { requestKind, ANSWER_KINDS, type AnswerKind } from './learning/answer-kind';
+export { compareAnswers, type Comparison } from './learning/compare-answers';
+export { DEFAULT_QUALITY_SHARE, learningOptionsSchema, type LearningOptions } from './learning/learning-options';
+export { learningStateSchema, type QualityJudge, type LearningStore, type AuditEvent, type LearningDecision, type LearningStats, type DrafterStats, type LearningState } from './learning/learning-types';
+export type { LearningFeedback } from './learning/learner';
+export { createModelJudge, modelJudgeOptionsSchema, type ModelJudgeOptions } from './learning/model-judge';
+export { createMemoryLearningStore } from './learning/memory-learning-store';

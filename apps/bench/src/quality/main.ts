@@ -1,34 +1,27 @@
 /**
- * `pnpm bench:quality --traces <file> [--json] [--data-dir <dir>] [--limit <n>]`
+ * `pnpm bench:quality --traces <file> [--models a,b,c] [--seed n] [--json] [--data-dir <dir>] [--limit <n>] [--no-sweep]`
  *
- * Replays a trace file through the real engine (`createCascadeAgent` + replay models + the default
- * validator), cheapest and strongest model of the file's `models.json`, at the shipped default
- * quality target; then sweeps thresholds over the drafts' scores (each draft scored once) and
- * checks the sweep against the engine at two more thresholds.
+ * Replays a trace file in a fixed-seed shuffled order through ONE long-lived agent
+ * (`createCascadeAgent` + replay models, shipped defaults: learning on, no quality target override),
+ * learning as it goes, and reports its quality, cost (audits and judge calls included), its own
+ * estimate of the quality share it keeps, the second half of the stream, and the baselines: cheap
+ * and strong alone, the oracle, random escalation at the same accept rate, and the random router at
+ * the cascade's quality. `checks` evaluates the issue's conditions. `curve`/`savingsAt95` are the
+ * old fixed validator-score threshold sweep (cheapest → strongest, learning off), for reference.
  */
-import { DEFAULT_QUALITY_TARGET, countMessageTokens, countTokens, createCascadeAgent, createDefaultValidator, createPricing, type ChatRequest } from '@cascade/core';
-import { createReplayModels, modelsByCost, readTraceFile, readTraceModels, replayPrices, type Trace } from '@cascade/core/replay';
-import { parseArgs, numberArg, stringArg } from '../shared/args';
+import { DEFAULT_QUALITY_SHARE, DEFAULT_QUALITY_TARGET, createDefaultValidator, createPricing } from '@cascade/core';
+import { readTraceFile, readTraceModels, replayPrices } from '@cascade/core/replay';
+import { numberArg, parseArgs, stringArg } from '../shared/args';
 import { resolveDataFile } from '../shared/data-dir';
 import { round } from '../shared/percentiles';
-import { type CascadePoint, type ScoredRow, baselines, cascadeAt, randomAt, savingsAt95, sweepThresholds } from './metrics';
+import { runLearning } from './learning-run';
+import { estimateOf } from './learning-estimate';
+import { type PolicyFigures, savingsAt95 } from './metrics';
+import { type QualityChecks, byDataset, qualityChecks, randomRouter, secondHalf, seededRandom, shuffled, summarizeStream } from './stream-metrics';
+import { sweepFixedThresholds } from './threshold-sweep';
+import { callCost, isScoreLabelled, labelOf, pickTiers } from './trace-tiers';
 
 const DEFAULT_TRACES = 'traces/gsm8k-routellm.traces.jsonl';
-
-function labelOf(trace: Trace, modelId: string): number {
-  const response = trace.responses[modelId];
-  if (!response) throw new Error(`Trace ${trace.id} has no answer of ${modelId}.`);
-  if (typeof response.correct === 'boolean') return response.correct ? 1 : 0;
-  if (typeof response.score === 'number') return response.score;
-  throw new Error(`Trace ${trace.id}: the answer of ${modelId} has neither "correct" nor "score".`);
-}
-
-interface EngineFigures {
-  threshold: number;
-  quality: number;
-  costUsd: number;
-  acceptRate: number;
-}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -36,108 +29,80 @@ async function main(): Promise<void> {
   const tracesPath = resolveDataFile(args, stringArg(args, 'traces', DEFAULT_TRACES)!);
   const modelsPath = tracesPath.replace(/\.traces\.jsonl$/, '.models.json');
   const limit = numberArg(args, 'limit', Number.POSITIVE_INFINITY);
+  const seed = numberArg(args, 'seed', 1);
 
-  const allTraces = await readTraceFile(tracesPath);
-  const traces = allTraces.slice(0, limit);
   const models = await readTraceModels(modelsPath);
-  const byCost = modelsByCost(models);
-  const cheapModel = byCost[0]!;
-  const strongModel = byCost[byCost.length - 1]!;
+  const tiers = pickTiers(models, stringArg(args, 'models'));
+  const cheapModel = tiers[0]!;
+  const strongModel = tiers[tiers.length - 1]!;
+  // Rows the cheapest and strongest tier both answered (a multi-model file may lack a mid tier's answer).
+  const traces = (await readTraceFile(tracesPath)).filter((trace) => labelOf(trace, cheapModel) !== undefined && labelOf(trace, strongModel) !== undefined).slice(0, limit);
   const pricing = createPricing({ prices: replayPrices(models), includeDefaults: false });
-  const validator = createDefaultValidator();
-  const replay = createReplayModels(traces, [cheapModel, strongModel], { pacing: false, source: tracesPath });
+  const order = shuffled(traces, seededRandom(seed));
 
-  // Each draft scored once; token counts as the replay models report them (trace, else tokenizer).
-  const rows: ScoredRow[] = [];
-  const requests: ChatRequest[] = [];
-  for (const trace of traces) {
-    const request: ChatRequest = { messages: [{ role: 'user', content: trace.prompt }] };
-    requests.push(request);
-    const cheap = trace.responses[cheapModel]!;
-    const strong = trace.responses[strongModel]!;
-    const inputTokens = countMessageTokens(request.messages);
-    const costOf = (modelId: string, response: typeof cheap): number =>
-      pricing.costOf(modelId, { inputTokens: response.inputTokens ?? inputTokens, outputTokens: response.outputTokens ?? countTokens(response.text), source: 'provider' });
-    const draft = await replay[0]!.doGenerate(request);
-    const verdict = await validator.validate({ request, draft, modelId: cheapModel, threshold: DEFAULT_QUALITY_TARGET });
-    // Complexity routing depends on the target: find the lowest target that routes this query.
-    let routeFrom = Number.POSITIVE_INFINITY;
-    if (validator.assessComplexity) {
-      for (let target = 0; target <= 1.0001; target += 0.01) {
-        if (validator.assessComplexity(request, 2, target).startTier > 0) {
-          routeFrom = target - 1e-9;
-          break;
-        }
-      }
-    }
-    rows.push({
-      cheapQuality: labelOf(trace, cheapModel),
-      strongQuality: labelOf(trace, strongModel),
-      cheapCostUsd: costOf(cheapModel, cheap),
-      strongCostUsd: costOf(strongModel, strong),
-      score: verdict.score,
-      routeFrom,
-    });
-  }
+  const run = await runLearning({ traces, order, tiers, pricing, seed, scoreLabelled: isScoreLabelled(traces), source: tracesPath });
+  const whole = summarizeStream(run.records);
+  const later = secondHalf(run.records);
 
-  const runEngine = async (threshold: number | undefined): Promise<EngineFigures> => {
-    const agent = createCascadeAgent({ models: replay, validator, pricing, ...(threshold === undefined ? {} : { policy: { qualityTarget: threshold } }) });
-    let quality = 0;
-    let cost = 0;
-    let accepted = 0;
-    for (let index = 0; index < traces.length; index++) {
-      const result = await agent.run(requests[index]!);
-      quality += labelOf(traces[index]!, result.modelId);
-      cost += result.costUsd;
-      if (result.modelId === cheapModel) accepted++;
-    }
-    const n = Math.max(1, traces.length);
-    return { threshold: threshold ?? DEFAULT_QUALITY_TARGET, quality: quality / n, costUsd: cost, acceptRate: accepted / n };
-  };
+  const cheap = policy(traces.map((trace) => ({ quality: labelOf(trace, cheapModel)!, costUsd: callCost(trace, cheapModel, pricing) })));
+  const strong = policy(traces.map((trace) => ({ quality: labelOf(trace, strongModel)!, costUsd: callCost(trace, strongModel, pricing) })));
+  // The oracle answers with the cheapest tier whose answer is as good as the strongest's.
+  const oracle = policy(traces.map((trace) => {
+    const best = labelOf(trace, strongModel)!;
+    const tier = tiers.find((id) => (labelOf(trace, id) ?? -1) >= best) ?? strongModel;
+    return { quality: labelOf(trace, tier)!, costUsd: callCost(trace, tier, pricing) };
+  }));
+  const router = randomRouter(cheap, strong, whole.quality);
+  const estimate = estimateOf(run.stats, traces.length);
+  // A file may mix sets (routerbench-train: ARC-Challenge, Winogrande, MBPP): name them all.
+  const datasets = [...new Set(traces.map((trace) => trace.dataset).filter((name): name is string => typeof name === 'string'))];
+  const dataset = datasets.length > 0 ? datasets.join('+') : tracesPath;
+  const checks = qualityChecks({ n: traces.length, dataset, cascade: { qualityShare: whole.qualityShare, costUsd: whole.costUsd, savings: whole.savings, estimatedShare: estimate?.estimatedShare }, randomRouter: router, strong });
 
-  const engine = await runEngine(undefined);
-  const { cheap, strong, oracle } = baselines(rows);
-  const shipped = cascadeAt(rows, engine.threshold, strong);
-  const curve = sweepThresholds([DEFAULT_QUALITY_TARGET]).map((threshold) => cascadeAt(rows, threshold, strong));
+  const sweep = args.get('no-sweep') === true ? undefined : await sweepFixedThresholds({ traces, cheapModel, strongModel, pricing, validator: createDefaultValidator(), source: tracesPath });
+  const curve = sweep?.curve ?? [];
 
-  // The sweep must equal the engine: check it at two more thresholds.
-  const checks: { threshold: number; engine: EngineFigures; sweep: CascadePoint; matches: boolean }[] = [];
-  for (const threshold of [0.5, 0.85]) {
-    const figures = await runEngine(threshold);
-    const sweep = cascadeAt(rows, threshold, strong);
-    checks.push({ threshold, engine: figures, sweep, matches: sameFigures(figures, sweep) });
-  }
-  checks.push({ threshold: engine.threshold, engine, sweep: shipped, matches: sameFigures(engine, shipped) });
-
-  const cascade = {
-    quality: engine.quality,
-    costUsd: engine.costUsd,
-    acceptRate: engine.acceptRate,
-    savings: 1 - engine.costUsd / strong.costUsd,
-    qualityShare: engine.quality / strong.quality,
-  };
   const report = {
-    dataset: traces[0]?.dataset ?? tracesPath,
+    dataset,
     n: traces.length,
+    seed,
+    models: tiers,
     cheapModel,
     strongModel,
+    target: DEFAULT_QUALITY_SHARE,
     cheap: figures(cheap),
     strong: figures(strong),
     oracle: figures(oracle),
-    random: figures(randomAt(rows, cascade.acceptRate)),
-    cascade: { quality: round(cascade.quality), costUsd: round(cascade.costUsd, 6), acceptRate: round(cascade.acceptRate), savings: round(cascade.savings), qualityShare: round(cascade.qualityShare) },
-    curve: curve.map((point) => ({
-      threshold: point.threshold,
-      quality: round(point.quality),
-      costUsd: round(point.costUsd, 6),
-      acceptRate: round(point.acceptRate),
-      savings: round(point.savings),
-      qualityShare: round(point.qualityShare),
-    })),
-    savingsAt95: nullableRound(savingsAt95(curve)),
-    threshold: engine.threshold,
-    sweepMatchesEngine: checks.every((check) => check.matches),
-    sweepChecks: checks.map((check) => ({ threshold: check.threshold, engineQuality: round(check.engine.quality), sweepQuality: round(check.sweep.quality), engineCostUsd: round(check.engine.costUsd, 6), sweepCostUsd: round(check.sweep.costUsd, 6) })),
+    // Draft everything with the cheapest tier and escalate a random share, at the cascade's accept rate.
+    random: figures({ quality: whole.acceptRate * cheap.quality + (1 - whole.acceptRate) * strong.quality, costUsd: cheap.costUsd + (1 - whole.acceptRate) * strong.costUsd }),
+    randomRouter: { quality: round(router.quality), costUsd: round(router.costUsd, 6), cheapShare: round(router.cheapShare) },
+    cascade: {
+      quality: round(whole.quality),
+      costUsd: round(whole.costUsd, 6),
+      acceptRate: round(whole.acceptRate),
+      savings: round(whole.savings),
+      qualityShare: round(whole.qualityShare),
+      auditCostUsd: round(whole.auditCostUsd, 6),
+      estimatedShare: estimate ? round(estimate.estimatedShare) : null,
+      interval: estimate ? estimate.interval.map((bound) => round(bound)) : null,
+      secondHalf: { quality: round(later.quality), costUsd: round(later.costUsd, 6), savings: round(later.savings), qualityShare: round(later.qualityShare), acceptRate: round(later.acceptRate) },
+      answeredBy: run.answeredBy,
+      decisions: run.decisions,
+      audited: run.audited,
+      auditEvents: run.auditEvents,
+      judgeCalls: run.judgeCalls,
+      failed: run.failed,
+      elapsedMs: Math.round(run.elapsedMs),
+      drafters: estimate?.drafters ?? [],
+      // A mixed file's sets one by one (quality share, savings and accept rate per set).
+      ...(datasets.length > 1 ? { byDataset: Object.fromEntries(Object.entries(byDataset(run.records)).map(([name, figures]) => [name, { n: figures.n, qualityShare: round(figures.qualityShare), savings: round(figures.savings), acceptRate: round(figures.acceptRate) }])) } : {}),
+    },
+    checks,
+    curve: curve.map((point) => ({ threshold: point.threshold, quality: round(point.quality), costUsd: round(point.costUsd, 6), acceptRate: round(point.acceptRate), savings: round(point.savings), qualityShare: round(point.qualityShare) })),
+    savingsAt95: sweep ? nullableRound(savingsAt95(curve)) : null,
+    threshold: DEFAULT_QUALITY_TARGET,
+    sweepMatchesEngine: sweep ? sweep.checks.every((check) => check.matches) : null,
+    sweepChecks: (sweep?.checks ?? []).map((check) => ({ threshold: check.threshold, engineQuality: round(check.engine.quality), sweepQuality: round(check.sweep.quality), engineCostUsd: round(check.engine.costUsd, 6), sweepCostUsd: round(check.sweep.costUsd, 6) })),
     source: models.source,
     license: models.license,
   };
@@ -146,49 +111,65 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
-  printTable(report, tracesPath);
+  printReport(report, tracesPath);
 }
 
-function sameFigures(engine: EngineFigures, sweep: CascadePoint): boolean {
-  return Math.abs(engine.quality - sweep.quality) < 1e-9 && Math.abs(engine.costUsd - sweep.costUsd) <= 1e-9 * Math.max(1, sweep.costUsd) && Math.abs(engine.acceptRate - sweep.acceptRate) < 1e-9;
+function policy(answers: readonly PolicyFigures[]): PolicyFigures {
+  return { quality: answers.reduce((sum, answer) => sum + answer.quality, 0) / Math.max(1, answers.length), costUsd: answers.reduce((sum, answer) => sum + answer.costUsd, 0) };
 }
 
-function figures(policy: { quality: number; costUsd: number }): { quality: number; costUsd: number } {
-  return { quality: round(policy.quality), costUsd: round(policy.costUsd, 6) };
+function figures(value: PolicyFigures): PolicyFigures {
+  return { quality: round(value.quality), costUsd: round(value.costUsd, 6) };
 }
 
 function nullableRound(value: number | null): number | null {
   return value === null ? null : round(value);
 }
 
-function printTable(report: {
-  dataset: string; n: number; cheapModel: string; strongModel: string;
-  cheap: { quality: number; costUsd: number }; strong: { quality: number; costUsd: number };
-  oracle: { quality: number; costUsd: number }; random: { quality: number; costUsd: number };
-  cascade: { quality: number; costUsd: number; acceptRate: number; savings: number; qualityShare: number };
-  curve: readonly { threshold: number; quality: number; costUsd: number; acceptRate: number; savings: number; qualityShare: number }[];
-  savingsAt95: number | null; threshold: number; sweepMatchesEngine: boolean; source: string | undefined; license: string | undefined;
-}, path: string): void {
+type Report = {
+  dataset: string; n: number; seed: number; models: string[]; target: number;
+  cheap: PolicyFigures; strong: PolicyFigures; oracle: PolicyFigures; random: PolicyFigures;
+  randomRouter: PolicyFigures & { cheapShare: number };
+  cascade: {
+    quality: number; costUsd: number; acceptRate: number; savings: number; qualityShare: number; auditCostUsd: number;
+    estimatedShare: number | null; interval: number[] | null; secondHalf: { quality: number; costUsd: number; savings: number; qualityShare: number; acceptRate: number };
+    answeredBy: Record<string, number>; decisions: Record<string, number>; audited: number; judgeCalls: number; failed: number; elapsedMs: number;
+    byDataset?: Record<string, { n: number; qualityShare: number; savings: number; acceptRate: number }>;
+  };
+  checks: QualityChecks;
+  curve: readonly { threshold: number; quality: number; acceptRate: number; savings: number; qualityShare: number }[];
+  savingsAt95: number | null; threshold: number; sweepMatchesEngine: boolean | null; source: string | undefined; license: string | undefined;
+};
+
+function printReport(report: Report, path: string): void {
   const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
   const usd = (value: number): string => `$${value.toFixed(4)}`;
-  const lines: string[] = [];
-  lines.push(`${report.dataset}: ${report.n} queries from ${path}`);
-  lines.push(`cheap ${report.cheapModel} → strong ${report.strongModel} (source ${report.source ?? 'unknown'}, ${report.license ?? 'license unknown'})`);
-  lines.push('');
-  lines.push('policy     quality   cost');
-  for (const [name, value] of [['cheap', report.cheap], ['strong', report.strong], ['oracle', report.oracle], ['random', report.random]] as const) {
-    lines.push(`${name.padEnd(10)} ${value.quality.toFixed(3).padStart(7)}   ${usd(value.costUsd)}`);
-  }
+  const mark = (value: boolean | null): string => (value === null ? 'n/a' : value ? 'pass' : 'FAIL');
   const c = report.cascade;
-  lines.push(`cascade    ${c.quality.toFixed(3).padStart(7)}   ${usd(c.costUsd)}   accept ${percent(c.acceptRate)}, savings ${percent(c.savings)}, quality share ${percent(c.qualityShare)} (target ${report.threshold})`);
+  const lines: string[] = [];
+  lines.push(`${report.dataset}: ${report.n} queries from ${path}, shuffled with seed ${report.seed}`);
+  lines.push(`tiers ${report.models.join(' → ')} (source ${report.source ?? 'unknown'}, ${report.license ?? 'license unknown'})`);
   lines.push('');
-  lines.push('threshold  quality  accept   savings  share');
-  for (const point of report.curve) {
-    lines.push(`${point.threshold.toFixed(2).padStart(9)}  ${point.quality.toFixed(3).padStart(7)}  ${percent(point.acceptRate).padStart(6)}  ${percent(point.savings).padStart(7)}  ${percent(point.qualityShare).padStart(6)}`);
+  lines.push('policy         quality   cost');
+  for (const [name, value] of [['cheap', report.cheap], ['strong', report.strong], ['oracle', report.oracle], ['random', report.random], ['randomRouter', report.randomRouter]] as const) {
+    lines.push(`${name.padEnd(14)} ${value.quality.toFixed(3).padStart(7)}   ${usd(value.costUsd)}`);
   }
-  lines.push('');
-  lines.push(`savings at ≥95% of strong quality: ${report.savingsAt95 === null ? 'none' : percent(report.savingsAt95)}`);
-  lines.push(`sweep equals the engine at the checked thresholds: ${report.sweepMatchesEngine ? 'yes' : 'NO'}`);
+  lines.push(`cascade        ${c.quality.toFixed(3).padStart(7)}   ${usd(c.costUsd)}   share ${percent(c.qualityShare)} (target ${percent(report.target)}), savings ${percent(c.savings)}, accept ${percent(c.acceptRate)}, audits ${usd(c.auditCostUsd)}`);
+  lines.push(`  its own estimate: ${c.estimatedShare === null ? 'none' : `${percent(c.estimatedShare)}${c.interval ? ` [${c.interval.map(percent).join(', ')}]` : ''}`}; second half: share ${percent(c.secondHalf.qualityShare)}, savings ${percent(c.secondHalf.savings)}, accept ${percent(c.secondHalf.acceptRate)}`);
+  lines.push(`  decisions ${JSON.stringify(c.decisions)}, audited ${c.audited}, judge calls ${c.judgeCalls}, failed ${c.failed}, ${c.elapsedMs} ms`);
+  for (const [name, figures] of Object.entries(c.byDataset ?? {})) {
+    lines.push(`  ${name} (${figures.n}): share ${percent(figures.qualityShare)}, savings ${percent(figures.savings)}, accept ${percent(figures.acceptRate)}`);
+  }
+  lines.push(`  checks: ${Object.entries(report.checks).map(([name, value]) => `${name} ${mark(value)}`).join(', ')}`);
+  if (report.curve.length > 0) {
+    lines.push('');
+    lines.push(`reference: fixed validator-score threshold, ${report.models[0]} → ${report.models[report.models.length - 1]}, learning off`);
+    lines.push('threshold  quality  accept   savings  share');
+    for (const point of report.curve) {
+      lines.push(`${point.threshold.toFixed(2).padStart(9)}  ${point.quality.toFixed(3).padStart(7)}  ${percent(point.acceptRate).padStart(6)}  ${percent(point.savings).padStart(7)}  ${percent(point.qualityShare).padStart(6)}`);
+    }
+    lines.push(`savings at ≥95% of strong quality on the sweep: ${report.savingsAt95 === null ? 'none' : percent(report.savingsAt95)}; sweep equals the engine: ${report.sweepMatchesEngine ? 'yes' : 'NO'}`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -55,40 +55,6 @@ export function cascadeAt(rows: readonly ScoredRow[], threshold: number, strong:
   };
 }
 
-/** Always the cheap model, always the strong one, and the oracle that knows which answer is better. */
-export function baselines(rows: readonly ScoredRow[]): { cheap: PolicyFigures; strong: PolicyFigures; oracle: PolicyFigures } {
-  let cheapQuality = 0;
-  let strongQuality = 0;
-  let cheapCost = 0;
-  let strongCost = 0;
-  let oracleQuality = 0;
-  let oracleCost = 0;
-  for (const row of rows) {
-    cheapQuality += row.cheapQuality;
-    strongQuality += row.strongQuality;
-    cheapCost += row.cheapCostUsd;
-    strongCost += row.strongCostUsd;
-    const cheapEnough = row.cheapQuality >= row.strongQuality;
-    oracleQuality += cheapEnough ? row.cheapQuality : row.strongQuality;
-    oracleCost += cheapEnough ? row.cheapCostUsd : row.strongCostUsd;
-  }
-  const n = Math.max(1, rows.length);
-  return {
-    cheap: { quality: cheapQuality / n, costUsd: cheapCost },
-    strong: { quality: strongQuality / n, costUsd: strongCost },
-    oracle: { quality: oracleQuality / n, costUsd: oracleCost },
-  };
-}
-
-/** Expected figures of escalating at random at the given accept rate: every query drafts, (1 - rate) also pay the strong call. */
-export function randomAt(rows: readonly ScoredRow[], acceptRate: number): PolicyFigures {
-  const { cheap, strong } = baselines(rows);
-  return {
-    quality: acceptRate * cheap.quality + (1 - acceptRate) * strong.quality,
-    costUsd: cheap.costUsd + (1 - acceptRate) * strong.costUsd,
-  };
-}
-
 /** Thresholds of the sweep: 0.05 to 0.95 in steps of 0.05, 0.01 from 0.6 to 0.9 where decisions crowd, plus `extra` (the shipped default). */
 export function sweepThresholds(extra: readonly number[]): number[] {
   const thresholds = new Set<number>(extra);

@@ -2,6 +2,7 @@ import { type CascadeAgent, type CascadeAgentConfig, type ChatModel, type ChatRe
 import { createGuardrailsMiddleware } from '@cascade/guardrails';
 import { type LimitStore, createLimitsMiddleware } from '@cascade/limits';
 import { type ProfileStore, type UserProfileManager, createProfileManager, createProfileMiddleware } from '@cascade/profiles';
+import { DEMO_TIER_SHARES, createTierQualityShareMiddleware } from '../learning/tier-quality-share';
 import { type UsageLedger, createMemoryUsageLedger } from '../users/usage-ledger';
 import type { DemoModels } from './demo-models';
 import { withRequestTap } from './with-request-tap';
@@ -39,6 +40,13 @@ export interface DemoAgentOptions {
    * so without it those users pay the draft on top of the strong model. @default true
    */
   adaptiveRouting?: CascadeAgentConfig['adaptiveRouting'];
+  /**
+   * The learning cascade's options (core's `learning`: store, seeded random, ...); on by default.
+   * Tenants on a tier of `tierShares` are served by it at that share of the strongest tier's quality.
+   */
+  learning?: CascadeAgentConfig['learning'];
+  /** @default DEMO_TIER_SHARES */
+  tierShares?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -61,8 +69,10 @@ export function createDemoAgent(models: DemoModels, options: DemoAgentOptions): 
     models: tiers,
     pricing: models.pricing,
     adaptiveRouting: options.adaptiveRouting ?? true,
+    ...(options.learning !== undefined ? { learning: options.learning } : {}),
     middleware: [
       createProfileMiddleware(profiles, { onMissingUser: 'error' }),
+      createTierQualityShareMiddleware(options.tierShares ?? DEMO_TIER_SHARES),
       createLimitsMiddleware(limits.prefix ? { prefix: limits.prefix } : {}, { now, ...(limits.store ? { store: limits.store } : {}), ...(limits.onError ? { onError: limits.onError } : {}) }),
       createGuardrailsMiddleware({}),
       usage.middleware,

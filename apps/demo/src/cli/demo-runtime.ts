@@ -2,9 +2,10 @@ import { UserProfile } from '@cascade/profiles';
 import { type DemoAgent, type DemoAgentOptions, createDemoAgent } from '../agent/create-demo-agent';
 import { type DemoModels, createDemoModels } from '../agent/demo-models';
 import type { ProviderConfig } from '../config/provider-config';
+import { openSqliteLearningStore } from '../learning/sqlite-learning-store';
 import { type DemoDatabase, openDemoDatabase } from '../users/demo-database';
 
-/** The agent on the demo database, for `ask`, `batch` and `serve`. */
+/** The agent on the demo database (profiles, keys, usage and the learned state), for `ask`, `batch` and `serve`. */
 export interface DemoRuntime {
   readonly demo: DemoAgent;
   readonly models: DemoModels;
@@ -19,8 +20,21 @@ export interface DemoRuntime {
 export async function openDemoRuntime(provider: ProviderConfig, databaseFile?: string, limits?: DemoAgentOptions['limits']): Promise<DemoRuntime> {
   const models = await createDemoModels(provider);
   const database = openDemoDatabase(databaseFile);
-  const demo = createDemoAgent(models, { profileStore: database.profiles, usage: database.usage, ...(limits ? { limits } : {}) });
-  return { demo, models, database, close: () => database.close() };
+  // The learned state lives in the same file: every process on it starts from the last saved state.
+  const learning = openSqliteLearningStore(database.filename);
+  const demo = createDemoAgent(models, { profileStore: database.profiles, usage: database.usage, learning: { store: learning.store }, ...(limits ? { limits } : {}) });
+  return {
+    demo,
+    models,
+    database,
+    // Saves the learned state (agent.close) before the connections close; callers need not wait.
+    close: () => {
+      void demo.agent.close().catch((error: unknown) => process.emitWarning(`The learned state was not saved: ${(error as Error).message}`)).finally(() => {
+        learning.close();
+        database.close();
+      });
+    },
+  };
 }
 
 /** Makes sure a local CLI user exists: unknown users are created on `tier` (the CLI's own user, not an API tenant). */

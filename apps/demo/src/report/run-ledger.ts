@@ -11,7 +11,7 @@ export interface LedgerEntry {
   validatedDrafts: number;
   /** Drafts the validator accepted. */
   acceptedDrafts: number;
-  /** Cheap drafts adaptive routing skipped because, at this user's target, they would not have paid. */
+  /** Cheap drafts skipped: by adaptive routing (they would not have paid at the user's target) or by the learner routing past the drafter. */
   draftsSkipped: number;
   /** The answer came from the cheapest configured model. */
   cheapestAnswered: boolean;
@@ -23,6 +23,8 @@ export interface LedgerEntry {
   quality: number | undefined;
   /** Label of the strongest model's answer to the same query (replay only). */
   strongQuality: number | undefined;
+  /** The drafter whose learned estimate decided this request (`result.learning.drafterId`), if the learner did. */
+  drafterId: string | undefined;
 }
 
 /** Denials and blocks seen along the way. */
@@ -71,13 +73,15 @@ export function createRunLedger(options: { traceSet: TraceSet | undefined; prici
         escalated: result.escalated,
         validatedDrafts: result.attempts.filter((attempt) => attempt.status === 'accepted' || attempt.status === 'escalated').length,
         acceptedDrafts: result.attempts.filter((attempt) => attempt.status === 'accepted').length,
-        draftsSkipped: result.routing.adaptive?.skipped.length ?? 0,
+        // Adaptive routing's skips, or the learner routing past the drafter (route, explore).
+        draftsSkipped: (result.routing.adaptive?.skipped.length ?? 0) + (result.learning?.decision === 'route' || result.learning?.decision === 'explore' ? 1 : 0),
         cheapestAnswered: result.tier === 0,
         costUsd: result.costUsd,
         strongCostUsd: strongCost(result, prompt),
         latencyMs: result.latencyMs,
         quality: trace ? traceSet?.label(trace.id, result.modelId)?.quality : undefined,
         strongQuality: trace ? traceSet?.label(trace.id, strongModelId)?.quality : undefined,
+        drafterId: result.learning?.drafterId,
       };
       entries.push(entry);
       return entry;

@@ -1,5 +1,7 @@
 import { percentile } from '@cascade/batch';
-import type { RunLedger } from './run-ledger';
+import type { LearningStats } from '@cascade/core';
+import { type LearningReport, summarizeLearning } from './learning-report';
+import type { LedgerEntry, RunLedger } from './run-ledger';
 
 /** Spend of one tier. */
 export interface TierSpend {
@@ -35,14 +37,27 @@ export interface TourReport {
   perTier: Readonly<Record<string, TierSpend>>;
   latencyP50Ms: number;
   latencyP95Ms: number;
+  /** What the agent learned and its live estimate, with the share measured from the trace labels beside it. */
+  learning: (LearningReport & { measuredShare: Readonly<Record<string, number | undefined>> }) | undefined;
 }
 
 const mean = (values: readonly number[]): number | undefined => (values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0) / values.length);
 
-/** Computes the report from a ledger. */
-export function summarizeLedger(ledger: RunLedger): TourReport {
+/** `Σ quality / Σ strongQuality` over labelled entries: the share of the strongest model's quality kept (undefined without labels). */
+export function measuredShare(entries: readonly LedgerEntry[]): number | undefined {
+  const labelled = entries.filter((entry) => entry.quality !== undefined && entry.strongQuality !== undefined);
+  const strong = labelled.reduce((sum, entry) => sum + entry.strongQuality!, 0);
+  return labelled.length === 0 || strong <= 0 ? undefined : labelled.reduce((sum, entry) => sum + entry.quality!, 0) / strong;
+}
+
+/**
+ * Computes the report from a ledger and, when given, the agent's learning stats (taken after
+ * `agent.settled()`, so every audit is counted): audits are part of the run's cost.
+ */
+export function summarizeLedger(ledger: RunLedger, learned?: { stats: LearningStats; labelsAtStart: number }): TourReport {
   const entries = ledger.entries;
-  const costUsd = entries.reduce((sum, entry) => sum + entry.costUsd, 0);
+  const learning = learned ? summarizeLearning(learned.stats, learned.labelsAtStart) : undefined;
+  const costUsd = entries.reduce((sum, entry) => sum + entry.costUsd, 0) + (learning?.auditCostUsd ?? 0);
   const strongCostUsd = entries.reduce((sum, entry) => sum + entry.strongCostUsd, 0);
   const labelled = entries.filter((entry) => entry.quality !== undefined && entry.strongQuality !== undefined);
   const quality = mean(labelled.map((entry) => entry.quality!));
@@ -73,5 +88,9 @@ export function summarizeLedger(ledger: RunLedger): TourReport {
     perTier,
     latencyP50Ms: percentile(latencies, 50),
     latencyP95Ms: percentile(latencies, 95),
+    learning: learning && {
+      ...learning,
+      measuredShare: Object.fromEntries(learning.drafters.map((drafter) => [drafter.modelId, measuredShare(entries.filter((entry) => entry.drafterId === drafter.modelId))])),
+    },
   };
 }

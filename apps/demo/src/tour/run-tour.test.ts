@@ -65,19 +65,38 @@ describe('the offline tour', () => {
     expect(report.blocked).toBe(1);
     expect(report.costUsd).toBeGreaterThan(0);
     expect(report.costUsd).toBeLessThan(report.strongCostUsd);
-    expect(report.savings).toBeGreaterThan(0.2);
+    // Cold start: the learner drafts and escalates until it has labels, so the first run saves less than later ones.
+    expect(report.savings).toBeGreaterThan(0);
     expect(report.quality).toBeGreaterThan(0.5);
     expect(report.strongQuality).toBeGreaterThan(0.5);
-    expect(report.acceptRate).toBeGreaterThan(0);
+    expect(report.cheapestShare).toBeGreaterThan(0);
     expect(Object.keys(report.perTier).sort()).toEqual(['business', 'free', 'pro', 'starter']);
     expect(report.perTier.free!.costUsd).toBeLessThan(report.perTier.pro!.costUsd);
-    // Adaptive routing: at BUSINESS's 0.90 target the cheap drafts stop paying and are skipped once learned; PRO (0.75) keeps drafting.
-    expect(report.perTier.business!.draftsSkipped).toBeGreaterThan(0);
-    expect(report.perTier.business!.draftsSkipped).toBeLessThan(report.perTier.business!.requests);
-    expect(report.perTier.pro!.draftsSkipped).toBe(0);
     expect(report.latencyP95Ms).toBeGreaterThanOrEqual(report.latencyP50Ms);
     expect(text).toMatch(/cost\s+\$[\d.]+ vs \$[\d.]+ always gpt-4-1106-preview: [\d.]+% saved/);
     expect(text).toMatch(/quality\s+0\.\d+ vs 0\.\d+ for gpt-4-1106-preview alone/);
     expect(text).toMatch(/latency\s+p50 \d+ ms, p95 \d+ ms/);
+  });
+
+  it('reports the learner’s live estimate beside the share measured from the trace labels, audits in the cost', () => {
+    const learning = outcome.report.learning!;
+    expect(learning.labelsAtStart).toBe(0);
+    expect(learning.labelsAtEnd).toBeGreaterThan(0);
+    expect(learning.drafters.map((drafter) => drafter.modelId)).toEqual(['mixtral-8x7b-instruct-v0.1']);
+    const [drafter] = learning.drafters;
+    expect(drafter!.interval[0]).toBeLessThanOrEqual(drafter!.estimatedShare);
+    expect(drafter!.interval[1]).toBeGreaterThanOrEqual(drafter!.estimatedShare);
+    expect(learning.measuredShare['mixtral-8x7b-instruct-v0.1']).toBeGreaterThan(0.5);
+    expect(learning.auditCostUsd).toBeGreaterThanOrEqual(0);
+    expect(text).toMatch(/learned\s+mixtral-8x7b-instruct-v0\.1 keeps [\d.]+% \([\d.]+–[\d.]+%\) of gpt-4-1106-preview's quality by its own estimate, from \d+ labels; measured [\d.]+% from the trace labels/);
+    expect(text).toMatch(/audits\s+\$[\d.]+ on background audits and judge calls \(in the cost above\); learned state in .*tour\.sqlite: 0 labels at start, \d+ now/);
+  });
+
+  it('keeps the learned state in the tour’s SQLite file: the next run starts from it', async () => {
+    const terminal = bufferTerminal();
+    const again = await runTour({ terminal, provider: { kind: 'replay', traceFiles: SAMPLE_TRACE_FILES, speedup: false }, databaseFile: join(dir, 'tour.sqlite') });
+    expect(again.report.learning!.labelsAtStart).toBe(outcome.report.learning!.labelsAtEnd);
+    expect(again.report.learning!.labelsAtEnd).toBeGreaterThan(outcome.report.learning!.labelsAtEnd);
+    expect(terminal.text()).toContain(`${outcome.report.learning!.labelsAtEnd} labels at start`);
   });
 });

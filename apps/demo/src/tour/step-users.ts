@@ -1,4 +1,5 @@
-import { renderTable } from '../cli/render-table';
+import { formatPercent, renderTable } from '../cli/render-table';
+import { DEMO_TIER_SHARES } from '../learning/tier-quality-share';
 import type { TourContext } from './tour-context';
 import { TOUR_USERS } from './tour-users';
 
@@ -10,14 +11,15 @@ export async function showUsers(context: TourContext): Promise<void> {
   const rows: string[][] = [];
   for (const user of TOUR_USERS) {
     const profile = await demo.profiles.get(user.input.userId);
-    const quality = profile.effectiveQuality();
+    const share = DEMO_TIER_SHARES[profile.tier.name];
     const budget = profile.effectiveBudget();
     const rate = profile.effectiveRateLimits();
     const models = demo.modelIds.filter((id) => profile.canUseModel(id));
     rows.push([
       profile.userId,
       profile.tier.name.toUpperCase(),
-      quality.target.toFixed(2),
+      // One allowed model: nothing to draft or escalate, so no share to keep.
+      models.length < 2 ? '—' : share === undefined ? `target ${profile.effectiveQuality().target.toFixed(2)}` : formatPercent(share),
       models.length === demo.modelIds.length ? 'all' : models.join(', ') || 'none',
       budget.dailyUsd === undefined ? 'unlimited' : `$${budget.dailyUsd}`,
       rate.requestsPerHour === undefined ? 'unlimited' : String(rate.requestsPerHour),
@@ -27,7 +29,7 @@ export async function showUsers(context: TourContext): Promise<void> {
   }
   const table = renderTable(
     [
-      { header: 'user' }, { header: 'tier' }, { header: 'quality target', align: 'right' }, { header: 'models' },
+      { header: 'user' }, { header: 'tier' }, { header: 'quality share', align: 'right' }, { header: 'models' },
       { header: 'daily budget', align: 'right' }, { header: 'req/hour', align: 'right' }, { header: 'stream' }, { header: 'in this tour' },
     ],
     rows,

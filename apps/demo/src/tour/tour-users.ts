@@ -14,8 +14,8 @@ export const TOUR_USERS: readonly TourUser[] = Object.freeze([
   { input: { userId: 'ana', tier: 'free' }, role: 'FREE: hits the 10 requests/hour limit' },
   { input: { userId: 'felix', tier: 'free', limits: { budget: { dailyUsd: TINY_DAILY_BUDGET_USD } } }, role: `FREE with a $${TINY_DAILY_BUDGET_USD}/day budget: runs out` },
   { input: { userId: 'sam', tier: 'starter' }, role: 'STARTER: PII redacted, injection blocked' },
-  { input: { userId: 'priya', tier: 'pro', preferences: { quality: { target: 0.75 } } }, role: 'PRO, cost-sensitive (target 0.75): stream, batch' },
-  { input: { userId: 'bo', tier: 'business' }, role: 'BUSINESS (tier target 0.90): batch' },
+  { input: { userId: 'priya', tier: 'pro' }, role: 'PRO (keeps 93% of the strongest quality): stream, batch' },
+  { input: { userId: 'bo', tier: 'business' }, role: 'BUSINESS (keeps 98%): batch' },
 ]);
 
 /** Creates (or resets) the tour's profiles in the store. */

@@ -50,7 +50,7 @@ describe('runBatch with users on different tiers', () => {
     const cheap = cheapModel(10, (prompt) => (prompt.startsWith('hard') ? { text: `BAD ${prompt}`, usage } : undefined));
     const strong = strongModel(10);
     const tiers = tierMiddleware();
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [tiers.middleware], complexityRouting: false });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [tiers.middleware], complexityRouting: false });
     const promise = runBatch(agent, [
       { id: 'a1', input: 'easy one', userId: 'alice' },
       { id: 'a2', input: 'hard one', userId: 'alice' },

@@ -29,7 +29,7 @@ function setup(adaptive: { adaptiveRouting?: CascadeAgentConfig['adaptiveRouting
   const cheap = model('cheap');
   const strong = model('strong');
   const validator = scoringValidator();
-  const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, ...adaptive });
+  const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, ...adaptive });
   return { cheap, strong, validator, agent };
 }
 
@@ -70,7 +70,7 @@ describe('adaptive routing', () => {
     // 1 in 5 passes: 0.2 × cost(strong) = 6 × cost(cheap) > cost(cheap).
     const cheap = new MockChatModel({ modelId: 'cheap', responses: (_request, index) => ({ text: index % 5 === 0 ? 'pass' : 'fail', usage }) });
     const validator: QualityValidator = { name: 't', validate: ({ draft }) => ({ score: 0, passed: draft.text === 'pass', signals: [], reason: draft.text }) };
-    const agent = createCascadeAgent({ models: [cheap, model('strong')], validator, pricing, adaptiveRouting: { minSamples: 5, exploreRate: 0 } });
+    const agent = createCascadeAgent({ models: [cheap, model('strong')], validator, pricing, learning: false, adaptiveRouting: { minSamples: 5, exploreRate: 0 } });
     for (let i = 0; i < 25; i++) await agent.run('q');
     expect(cheap.calls).toHaveLength(25);
   });
@@ -139,7 +139,7 @@ describe('adaptive routing', () => {
 
   it('provider errors are not judgements: a failing drafter is never learned as rejected', async () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ error: mockProviderError(503) }] });
-    const agent = createCascadeAgent({ models: [cheap, model('strong')], validator: scoringValidator(), pricing, adaptiveRouting: { minSamples: 2, exploreRate: 0 } });
+    const agent = createCascadeAgent({ models: [cheap, model('strong')], validator: scoringValidator(), pricing, learning: false, adaptiveRouting: { minSamples: 2, exploreRate: 0 } });
     for (let i = 0; i < 6; i++) await agent.run('q', { policy: HIGH });
     expect(cheap.calls).toHaveLength(6);
   });
@@ -152,7 +152,7 @@ describe('adaptive routing', () => {
       ...scoringValidator(),
       assessComplexity: (request) => ({ score: 0.9, startTier: JSON.stringify(request).includes('hard') ? 1 : 0, signals: [] }),
     };
-    const agent = createCascadeAgent({ models: [cheap, mid, strong], validator, pricing, adaptiveRouting: { minSamples: 3, exploreRate: 0 } });
+    const agent = createCascadeAgent({ models: [cheap, mid, strong], validator, pricing, learning: false, adaptiveRouting: { minSamples: 3, exploreRate: 0 } });
     for (let i = 0; i < 3; i++) await agent.run('hard q', { policy: HIGH });
     expect(mid.calls).toHaveLength(3);
     const hard = await agent.run('hard q', { policy: HIGH });
@@ -170,7 +170,7 @@ describe('adaptive routing', () => {
     const cheap = model('cheap');
     const mid = model('mid');
     const strong = model('strong');
-    const agent = createCascadeAgent({ models: [cheap, mid, strong], validator: scoringValidator(), pricing, adaptiveRouting: { minSamples: 3, exploreRate: 0 } });
+    const agent = createCascadeAgent({ models: [cheap, mid, strong], validator: scoringValidator(), pricing, learning: false, adaptiveRouting: { minSamples: 3, exploreRate: 0 } });
     const noMid = { ...HIGH, blockedModels: ['mid'] };
     for (let i = 0; i < 3; i++) await agent.run('q', { policy: noMid });
     const skipped = await agent.run('q', { policy: noMid });

@@ -4,6 +4,7 @@ import type { TokenUsage } from '../model/token-usage';
 import type { GuardFinding } from '../pipeline/middleware';
 import type { Principal } from '../policy/principal';
 import type { ComplexityVerdict, QualityVerdict } from '../quality/quality-validator';
+import type { LearningDecision } from '../learning/learning-types';
 import type { AdaptiveRoutingDecision } from './adaptive-routing';
 
 /**
@@ -73,4 +74,6 @@ export interface CascadeResult {
   /** What input and output guards found. */
   guardrails: readonly GuardFinding[];
   warnings: readonly string[];
+  /** Why the learning cascade decided as it did (absent when learning is off or `qualityTarget` overrides it). */
+  learning?: LearningDecision;
 }

@@ -7,6 +7,7 @@ import { type TokenUsage, ZERO_USAGE, addUsage } from '../model/token-usage';
 import type { AdmittedRequest } from '../pipeline/create-pipeline';
 import type { GuardFinding, PipelineContext } from '../pipeline/middleware';
 import type { Pricing } from '../pricing/pricing';
+import type { RequestLearning } from '../learning/request-learning';
 import type { PartialVerdict, QualityValidator, QualityVerdict } from '../quality/quality-validator';
 import { abortErrorFrom, withTimeout } from '../util/abort';
 import type { AttemptStatus, CascadeAttempt, CascadeResult, CascadeRouting } from './cascade-result';
@@ -29,6 +30,8 @@ export interface CascadeSessionInit {
   dispose: () => void;
   /** Sees every recorded attempt (adaptive routing learns acceptance rates from it). */
   onAttempt?: (attempt: CascadeAttempt) => void;
+  /** The learner's part in this request: decides drafts and learns from the answer. */
+  learning?: RequestLearning;
 }
 
 /**
@@ -104,8 +107,9 @@ export class CascadeSession {
 
   /** Validates a draft against the session's threshold. */
   async validate(tier: PlannedTier, draft: ChatResult): Promise<QualityVerdict> {
-    const verdict = this.init.validator.validate({ request: this.request, draft, modelId: tier.model.modelId, threshold: this.threshold });
-    return isPromise(verdict) ? await verdict : verdict;
+    const pending = this.init.validator.validate({ request: this.request, draft, modelId: tier.model.modelId, threshold: this.threshold });
+    const verdict = isPromise(pending) ? await pending : pending;
+    return this.init.learning ? this.init.learning.decide(tier, draft, verdict) : verdict;
   }
 
   /** Early-escalation check of a partial streamed draft, when the validator supports it. */
@@ -150,6 +154,7 @@ export class CascadeSession {
       source: answer.usage.source,
     });
     const context = this.init.admitted.context;
+    const learning = this.init.learning?.finish(context.requestId, tier, answer, this.attempts, this.costTotal, baselineCostUsd);
     return {
       requestId: context.requestId,
       text,
@@ -168,6 +173,7 @@ export class CascadeSession {
       ...(context.principal ? { principal: context.principal } : {}),
       guardrails: [...this.init.admitted.inputFindings, ...outputFindings],
       warnings: [...this.init.admitted.warnings],
+      ...(learning ? { learning } : {}),
     };
   }
 

@@ -41,7 +41,7 @@ function recordingLimiter(): CascadeMiddleware & { settled: SettleInfo[]; admitt
 describe('createCascadeAgent', () => {
   it('accepts a good draft from the cheapest tier and reports savings', async () => {
     const { cheap, strong } = models();
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false });
     const result = await agent.run('What is 2 + 2?');
     expect(result.text).toBe('good answer');
     expect(result.modelId).toBe('cheap');
@@ -55,7 +55,7 @@ describe('createCascadeAgent', () => {
 
   it('escalates a failing draft and pays for both calls', async () => {
     const { cheap, strong } = models('BAD answer');
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false });
     const result = await agent.run('hard question');
     expect(result.text).toBe('strong answer');
     expect(result.attempts.map((a) => a.status)).toEqual(['escalated', 'final']);
@@ -69,7 +69,7 @@ describe('createCascadeAgent', () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ text: 'BAD', usage }] });
     const mid = new MockChatModel({ modelId: 'mid', responses: [{ text: 'fine', usage }] });
     const strong = new MockChatModel({ modelId: 'strong', responses: [{ text: 'x', usage }] });
-    const result = await createCascadeAgent({ models: [cheap, mid, strong], validator, pricing }).run('q');
+    const result = await createCascadeAgent({ models: [cheap, mid, strong], validator, pricing, learning: false }).run('q');
     expect(result.modelId).toBe('mid');
     expect(result.tier).toBe(1);
     expect(strong.calls).toHaveLength(0);
@@ -78,7 +78,7 @@ describe('createCascadeAgent', () => {
   it('falls through to the next tier when a provider errors', async () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ error: mockProviderError(503) }] });
     const strong = new MockChatModel({ modelId: 'strong', responses: [{ text: 'ok', usage }] });
-    const result = await createCascadeAgent({ models: [cheap, strong], validator, pricing }).run('q');
+    const result = await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false }).run('q');
     expect(result.modelId).toBe('strong');
     expect(result.attempts[0]!.status).toBe('failed');
     expect(result.attempts[0]!.error?.statusCode).toBe(503);
@@ -89,7 +89,7 @@ describe('createCascadeAgent', () => {
     try {
       const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ text: 'late', latencyMs: 10_000, usage }] });
       const strong = new MockChatModel({ modelId: 'strong', responses: [{ text: 'on time', usage }] });
-      const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, attemptTimeoutMs: 1_000 });
+      const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, attemptTimeoutMs: 1_000 });
       const pending = agent.run('q');
       await vi.advanceTimersByTimeAsync(1_001);
       const result = await pending;
@@ -107,7 +107,7 @@ describe('createCascadeAgent', () => {
     const strong = new MockChatModel({ modelId: 'strong', responses: [{ text: 'x', usage }] });
     const limiter = recordingLimiter();
     const controller = new AbortController();
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [limiter] });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [limiter] });
     const pending = agent.run('q', { abortSignal: controller.signal });
     setTimeout(() => controller.abort(), 5);
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
@@ -119,7 +119,7 @@ describe('createCascadeAgent', () => {
   it('reports ALL_MODELS_FAILED with every cause, retryable from the facts', async () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ error: mockProviderError(429) }] });
     const strong = new MockChatModel({ modelId: 'strong', responses: [{ error: mockProviderError(500) }] });
-    const error = await createCascadeAgent({ models: [cheap, strong], validator, pricing }).run('q').catch((e: unknown) => e);
+    const error = await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false }).run('q').catch((e: unknown) => e);
     expect(CascadeError.isInstance(error) && error.code).toBe('ALL_MODELS_FAILED');
     expect((error as CascadeError).retryable).toBe(true);
     expect((error as CascadeError).message).toContain('cheap (MODEL_CALL_FAILED 429)');
@@ -129,7 +129,7 @@ describe('createCascadeAgent', () => {
   it('returns a rejected draft with a warning when every stronger tier fails', async () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ text: 'BAD but something', usage }] });
     const strong = new MockChatModel({ modelId: 'strong', responses: [{ error: mockProviderError(500) }] });
-    const result = await createCascadeAgent({ models: [cheap, strong], validator, pricing }).run('q');
+    const result = await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false }).run('q');
     expect(result.text).toBe('BAD but something');
     expect(result.attempts.map((a) => a.status)).toEqual(['fallback', 'failed']);
     expect(result.warnings[0]).toMatch(/Every stronger tier failed/);
@@ -137,7 +137,7 @@ describe('createCascadeAgent', () => {
 
   it('never calls a model the policy does not allow', async () => {
     const { cheap, strong } = models('BAD');
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false });
     const result = await agent.run('q', { policy: { allowedModels: ['cheap'] } });
     expect(strong.calls).toHaveLength(0);
     expect(result.modelId).toBe('cheap');
@@ -149,14 +149,14 @@ describe('createCascadeAgent', () => {
   it('a resolver cannot re-open a model the agent policy closed', async () => {
     const { cheap, strong } = models('BAD');
     const resolver: CascadeMiddleware = { name: 'resolver', resolve: () => ({ policy: { allowedModels: ['cheap', 'strong'] } }) };
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [resolver], policy: { blockedModels: ['strong'] } });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [resolver], policy: { blockedModels: ['strong'] } });
     await agent.run('q');
     expect(strong.calls).toHaveLength(0);
   });
 
   it('enforces the per-request cost cap before any call', async () => {
     const { cheap, strong } = models('BAD');
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false });
     // cheap: ~(tokens + 100) * 1e-6; strong 30x that: a cap between them keeps only cheap.
     const result = await agent.run({ messages: [{ role: 'user', content: 'q' }], maxOutputTokens: 100 }, { policy: { maxCostPerRequestUsd: 0.001 } });
     expect(result.modelId).toBe('cheap');
@@ -167,7 +167,7 @@ describe('createCascadeAgent', () => {
   it('sends queries the validator judges too hard straight to a stronger tier', async () => {
     const { cheap, strong } = models();
     const routing: QualityValidator = { ...validator, assessComplexity: () => ({ score: 0.95, startTier: 1, signals: [{ name: 'proof', impact: -1 }] }) };
-    const result = await createCascadeAgent({ models: [cheap, strong], validator: routing, pricing }).run('Prove the Riemann hypothesis.');
+    const result = await createCascadeAgent({ models: [cheap, strong], validator: routing, pricing, learning: false }).run('Prove the Riemann hypothesis.');
     expect(cheap.calls).toHaveLength(0);
     expect(result.modelId).toBe('strong');
     expect(result.routing.startTier).toBe(1);
@@ -176,13 +176,13 @@ describe('createCascadeAgent', () => {
 
   it('accepts the first draft when the policy turns quality validation off', async () => {
     const { cheap, strong } = models('BAD');
-    const result = await createCascadeAgent({ models: [cheap, strong], validator, pricing }).run('q', { policy: { features: { qualityValidation: false } } });
+    const result = await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false }).run('q', { policy: { features: { qualityValidation: false } } });
     expect(result.modelId).toBe('cheap');
   });
 
   it('a higher quality target escalates more', async () => {
     const { cheap, strong } = models('good');
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false });
     expect((await agent.run('q', { policy: { qualityTarget: 0.5 } })).modelId).toBe('cheap');
     expect((await agent.run('q', { policy: { qualityTarget: 0.95 } })).modelId).toBe('strong');
   });
@@ -191,7 +191,7 @@ describe('createCascadeAgent', () => {
     it('success', async () => {
       const limiter = recordingLimiter();
       const { cheap, strong } = models('BAD');
-      await createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [limiter] }).run('q');
+      await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [limiter] }).run('q');
       expect(limiter.settled).toHaveLength(1);
       expect(limiter.settled[0]).toMatchObject({ outcome: 'success', usage: { inputTokens: 200, outputTokens: 100 } });
       expect(limiter.settled[0]!.costUsd).toBeCloseTo((150 + 4500) / 1e6);
@@ -201,7 +201,7 @@ describe('createCascadeAgent', () => {
       const limiter = recordingLimiter();
       const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ error: mockProviderError(500) }] });
       const strong = new MockChatModel({ modelId: 'strong', responses: [{ error: mockProviderError(500) }] });
-      await expect(createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [limiter] }).run('q')).rejects.toThrow();
+      await expect(createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [limiter] }).run('q')).rejects.toThrow();
       expect(limiter.settled).toEqual([expect.objectContaining({ outcome: 'error', costUsd: 0 })]);
     });
 
@@ -209,7 +209,7 @@ describe('createCascadeAgent', () => {
       const limiter = recordingLimiter();
       const guard: CascadeMiddleware = { name: 'guard', guardInput: () => ({ action: 'block', reason: 'injection', findings: [{ guard: 'injection', type: 'override', action: 'block' }] }) };
       const { cheap, strong } = models();
-      const error = await createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [limiter, guard] }).run('q').catch((e: unknown) => e);
+      const error = await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [limiter, guard] }).run('q').catch((e: unknown) => e);
       expect((error as CascadeError).code).toBe('GUARDRAIL_BLOCKED');
       expect(cheap.calls).toHaveLength(0);
       expect(limiter.settled).toHaveLength(1);
@@ -219,7 +219,7 @@ describe('createCascadeAgent', () => {
       const limiter = recordingLimiter();
       const guard: CascadeMiddleware = { name: 'guard', guardOutput: () => ({ action: 'block', reason: 'unsafe', findings: [] }) };
       const { cheap, strong } = models();
-      await expect(createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [limiter, guard] }).run('q')).rejects.toMatchObject({ code: 'GUARDRAIL_BLOCKED' });
+      await expect(createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [limiter, guard] }).run('q')).rejects.toMatchObject({ code: 'GUARDRAIL_BLOCKED' });
       expect(limiter.settled).toEqual([expect.objectContaining({ outcome: 'error' })]);
       expect(limiter.settled[0]!.costUsd).toBeGreaterThan(0);
     });
@@ -228,7 +228,7 @@ describe('createCascadeAgent', () => {
       const limiter = recordingLimiter();
       const denier: CascadeMiddleware = { name: 'budget', admit: () => ({ allowed: false, code: 'BUDGET_EXCEEDED', reason: 'Daily budget spent.', retryAfterMs: 1000 }) };
       const { cheap, strong } = models();
-      const error = await createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [limiter, denier] }).run('q').catch((e: unknown) => e);
+      const error = await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [limiter, denier] }).run('q').catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'BUDGET_EXCEEDED', retryAfterMs: 1000 });
       expect(limiter.settled).toEqual([expect.objectContaining({ costUsd: 0, outcome: 'error' })]);
       expect(cheap.calls).toHaveLength(0);
@@ -245,7 +245,7 @@ describe('createCascadeAgent', () => {
       }),
     };
     const { cheap, strong } = models();
-    const result = await createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [guard] }).run('mail bob@example.com');
+    const result = await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [guard] }).run('mail bob@example.com');
     expect(cheap.requests[0]!.messages[0]!.content).toBe('mail [EMAIL_ADDRESS]');
     expect(result.guardrails).toEqual([expect.objectContaining({ type: 'EMAIL_ADDRESS' })]);
   });
@@ -253,7 +253,7 @@ describe('createCascadeAgent', () => {
   it('resolves the principal through middleware and returns it', async () => {
     const resolver: CascadeMiddleware = { name: 'profiles', resolve: (context) => ({ principal: { userId: context.userId ?? 'anon', tier: 'pro' } }) };
     const { cheap, strong } = models();
-    const result = await createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [resolver] }).run('q', { userId: 'u1' });
+    const result = await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [resolver] }).run('q', { userId: 'u1' });
     expect(result.principal).toEqual({ userId: 'u1', tier: 'pro' });
   });
 
@@ -262,7 +262,7 @@ describe('createCascadeAgent', () => {
     expect(() => createCascadeAgent({ models: [{ modelId: 'x' } as never] })).toThrow(/ChatModel v1/);
     expect(() => createCascadeAgent({ models: [new MockChatModel({ modelId: 'unpriced' })] })).toThrow(/No price for model "unpriced"/);
     const { cheap, strong } = models();
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false });
     await expect(agent.run('')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(agent.run({ messages: [{ role: 'wizard', content: 'x' }] } as never)).rejects.toThrow(/messages\[0\]\.role/);
     await expect(agent.run({ messages: [{ role: 'user', content: 'x' }], maxOutputTokens: -1 })).rejects.toThrow(/maxOutputTokens/);
@@ -272,7 +272,7 @@ describe('createCascadeAgent', () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ text: 'BAD', usage }] });
     const strong = new MockChatModel({ modelId: 'strong', responses: [{ error: mockProviderError(500) }] });
     const guard: CascadeMiddleware = { name: 'guard', guardOutput: () => ({ action: 'block', reason: 'unsafe', findings: [] }) };
-    const error = (await createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [guard] }).run('q').catch((e: unknown) => e)) as CascadeError;
+    const error = (await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [guard] }).run('q').catch((e: unknown) => e)) as CascadeError;
     expect(error.code).toBe('GUARDRAIL_BLOCKED');
     expect(error.details).toMatchObject({ costUsd: 150 / 1e6, usage: { inputTokens: 100, outputTokens: 50 } });
   });
@@ -280,7 +280,7 @@ describe('createCascadeAgent', () => {
   it('refuses batch requests when the policy turns batch off, before any reservation', async () => {
     const limiter = recordingLimiter();
     const { cheap, strong } = models();
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [limiter] });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [limiter] });
     await expect(agent.run('q', { mode: 'batch', policy: { features: { batch: false } } })).rejects.toMatchObject({ code: 'FEATURE_NOT_ALLOWED' });
     expect(limiter.admitted).toBe(0);
     expect((await agent.run('q', { mode: 'batch' })).text).toBe('good answer');

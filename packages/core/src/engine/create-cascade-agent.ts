@@ -12,6 +12,11 @@ import { type Pricing, createPricing } from '../pricing/pricing';
 import { createDefaultValidator } from '../quality/default-validator';
 import type { QualityValidator, QualityVerdict } from '../quality/quality-validator';
 import { withTimeout } from '../util/abort';
+import { requestKind } from '../learning/answer-kind';
+import { Learner, type LearningFeedback } from '../learning/learner';
+import { DEFAULT_QUALITY_SHARE, learningOptionsSchema } from '../learning/learning-options';
+import type { LearningState, LearningStats } from '../learning/learning-types';
+import { RequestLearning } from '../learning/request-learning';
 import { adaptiveRoutingOptionsSchema, createDraftAcceptanceStats } from './adaptive-routing';
 import type { CascadeAttempt, CascadeResult, CascadeRouting } from './cascade-result';
 import { CascadeSession } from './cascade-session';
@@ -49,6 +54,12 @@ export const cascadeAgentConfigSchema = z.strictObject({
    * `true` uses the defaults of `AdaptiveRoutingOptions`.
    */
   adaptiveRouting: z.union([z.boolean(), adaptiveRoutingOptionsSchema]).default(false),
+  /**
+   * The self-calibrating cascade: learns from free labels (escalations), sampled audits, a judge and
+   * user feedback how often each drafter's answers match the strongest tier's, and accepts, escalates
+   * or routes to keep `policy.qualityShare`. `false` turns it off (fixed validator threshold). @default {} (on)
+   */
+  learning: z.union([z.literal(false), learningOptionsSchema]).default({ auditRate: 0.05, halfLife: 2000, minLabels: 20 }),
 });
 export type CascadeAgentConfig = z.input<typeof cascadeAgentConfigSchema>;
 
@@ -72,6 +83,21 @@ export interface CascadeAgent {
    * For drivers other than `run` (streaming). The caller must end it with `session.finish(...)`.
    */
   begin(input: CascadeInput, options?: RunOptions): Promise<CascadeSession>;
+  /**
+   * User feedback on an answer (by `result.requestId`) becomes a label of the drafter that gave it.
+   * Returns false when the request is unknown, was answered by the strongest tier, or is too old.
+   */
+  feedback(requestId: string, feedback: LearningFeedback): boolean;
+  /** Live learning figures per drafter (and per kind inside). */
+  stats(): LearningStats;
+  /** Resolves when background audits, exploration drafts and judge calls in flight are done. */
+  settled(): Promise<void>;
+  /** The learned state, JSON-serializable and versioned. */
+  exportState(): LearningState;
+  /** Restores a state from `exportState` (validated: `INVALID_INPUT` when malformed). */
+  importState(state: LearningState): void;
+  /** Aborts background learning calls and saves the state to the store, if any. */
+  close(): Promise<void>;
 }
 
 /**
@@ -95,6 +121,7 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
   const draftStats = createDraftAcceptanceStats(options.adaptiveRouting);
   // Fail at construction, not on the first request, when a model has no price.
   for (const model of models) pricing.costOf(model.modelId, { inputTokens: 0, outputTokens: 0, source: 'provider' });
+  const learner = options.learning === false ? undefined : new Learner(options.learning, validator, pricing);
 
   async function begin(input: CascadeInput, callOptions?: RunOptions): Promise<CascadeSession> {
     const startedAt = now();
@@ -124,7 +151,16 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
       const validationEnabled = isFeatureEnabled(policy, 'qualityValidation');
       let tiers = plan.tiers;
       const routing: CascadeRouting = { startTier: tiers[0]!.tier, skippedModels: plan.skippedModels };
-      if (options.complexityRouting && validationEnabled && validator.assessComplexity && tiers.length > 1) {
+      // The learner decides unless the expert threshold overrides it.
+      let learning: RequestLearning | undefined;
+      if (learner && validationEnabled && policy.qualityTarget === undefined && tiers.length > 1) {
+        await learner.ready();
+        const request = admitted.context.request;
+        learning = new RequestLearning(learner, request, requestKind(request), policy.qualityShare ?? DEFAULT_QUALITY_SHARE, tiers);
+        tiers = learning.tiers();
+        routing.startTier = tiers[0]!.tier;
+      }
+      if (!learning && options.complexityRouting && validationEnabled && validator.assessComplexity && tiers.length > 1) {
         const complexity = validator.assessComplexity(admitted.context.request, tiers.length, threshold);
         const start = Math.min(Math.max(0, Math.trunc(complexity.startTier)), tiers.length - 1);
         tiers = tiers.slice(start);
@@ -132,7 +168,7 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
         routing.startTier = tiers[0]!.tier;
       }
       // After complexity routing: it only ever moves the start later, and so does this.
-      if (draftStats && validationEnabled && tiers.length > 1) {
+      if (!learning && draftStats && validationEnabled && tiers.length > 1) {
         const adaptive = draftStats.plan(tiers, threshold);
         tiers = tiers.slice(adaptive.start);
         routing.adaptive = adaptive.decision;
@@ -152,6 +188,7 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
         attemptTimeoutMs: policy.attemptTimeoutMs ?? options.attemptTimeoutMs,
         signal, now, startedAt, dispose,
         ...(onAttempt ? { onAttempt } : {}),
+        ...(learning ? { learning } : {}),
       });
     } catch (error) {
       dispose();
@@ -173,7 +210,18 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
     return warning ? { ...result, warnings: [...result.warnings, warning] } : result;
   }
 
-  return { models, validator, pricing, pipeline, policy: options.policy, run, begin };
+  const noLearner = (): never => {
+    throw new CascadeError('INVALID_CONFIG', 'Learning is off for this agent (learning: false). Create the agent with learning on to use its state.');
+  };
+  return {
+    models, validator, pricing, pipeline, policy: options.policy, run, begin,
+    feedback: (requestId, feedback) => learner?.feedback(requestId, feedback) ?? false,
+    stats: () => learner?.stats() ?? { drafters: [], auditCostUsd: 0, auditErrors: 0 },
+    settled: () => learner?.settled() ?? Promise.resolve(),
+    exportState: () => learner?.exportState() ?? noLearner(),
+    importState: (state) => (learner ? learner.importState(state) : noLearner()),
+    close: () => learner?.close() ?? Promise.resolve(),
+  };
 }
 
 /** Runs the tiers of a session with `doGenerate`. */

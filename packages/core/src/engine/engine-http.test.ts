@@ -20,7 +20,7 @@ describe('engine over HTTP (openai SDK → fake server)', () => {
   let server: FakeOpenAIServer;
   const agent = (attemptTimeoutMs?: number) => {
     const model = (modelId: string) => createOpenAIChatModel({ modelId, baseURL: server.url, apiKey: 'test-key' });
-    return createCascadeAgent({ models: [model('cheap'), model('strong')], validator, pricing, ...(attemptTimeoutMs ? { attemptTimeoutMs } : {}) });
+    return createCascadeAgent({ models: [model('cheap'), model('strong')], validator, pricing, learning: false, ...(attemptTimeoutMs ? { attemptTimeoutMs } : {}) });
   };
 
   beforeAll(async () => {

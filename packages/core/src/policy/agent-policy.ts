@@ -93,7 +93,15 @@ export const agentPolicySchema = z.strictObject({
   blockedModels: z.array(z.string()).readonly().optional(),
   /** Tried first among the allowed tiers, in this order, when they are configured tiers. */
   preferredModels: z.array(z.string()).readonly().optional(),
-  /** Quality the validator must see to accept a draft, 0..1. @default 0.7 */
+  /**
+   * Share of the strongest tier's quality to keep, 0..1: the learning cascade accepts, escalates or
+   * routes so that its estimated share (with a confidence bound) stays at or above it. @default 0.95
+   */
+  qualityShare: z.number().min(0).max(1).optional(),
+  /**
+   * Expert override: a fixed validator-score threshold, 0..1. When set, drafts pass on the
+   * validator's score alone (the behaviour before learning) and the learner does not decide.
+   */
   qualityTarget: z.number().min(0).max(1).optional(),
   /** Lowest acceptable quality; the engine never accepts below it even from the last tier's draft. */
   qualityMin: z.number().min(0).max(1).optional(),
@@ -110,7 +118,7 @@ export const agentPolicySchema = z.strictObject({
 
 /** What a principal may do (see {@link agentPolicySchema}). */
 export type AgentPolicy = z.output<typeof agentPolicySchema>;
-/** The default: everything allowed, quality target 0.7. */
+/** Validator threshold when `qualityTarget` is set by nobody (used without learning). */
 export const DEFAULT_QUALITY_TARGET = 0.7;
 
 /** True unless the policy switches the feature off. */

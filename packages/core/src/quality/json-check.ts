@@ -18,7 +18,7 @@ export function jsonExpectation(request: ChatRequest, prompt: string): JsonExpec
 }
 
 /** The JSON payload of an answer: the whole text, a fenced ```json block, or the outermost braces. */
-function jsonCandidate(text: string, strict: boolean): string | undefined {
+export function jsonCandidate(text: string, strict: boolean): string | undefined {
   const trimmed = text.trim();
   const first = trimmed.charCodeAt(0);
   if (first === 123 || first === 91) return trimmed;

@@ -98,7 +98,7 @@ describe('createReplayModel', () => {
     const [cheap, strong] = createReplayModels(traces, ['cheap', 'strong'], { pacing: false });
     const pricing = createPricing({ includeDefaults: false, prices: { cheap: { inputUsdPerMTok: 1, outputUsdPerMTok: 1 }, strong: { inputUsdPerMTok: 10, outputUsdPerMTok: 10 } } });
     const validator = { name: 'x', validate: ({ draft }: { draft: { text: string } }) => ({ score: draft.text === 'Nine.' ? 0 : 1, passed: draft.text !== 'Nine.', signals: [], reason: '' }) };
-    const agent = createCascadeAgent({ models: [cheap!, strong!], pricing, validator });
+    const agent = createCascadeAgent({ models: [cheap!, strong!], pricing, validator, learning: false });
     expect((await agent.run('What is 2+2?')).modelId).toBe('cheap');
     expect((await agent.run('Name a prime number.')).text).toBe('Seven.');
   });

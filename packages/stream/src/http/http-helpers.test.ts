@@ -39,7 +39,7 @@ async function serve(options: {
   const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ chunks: ['Hello ', 'from ', 'the cascade.'], usage }], ...options.cheap });
   const strong = new MockChatModel({ modelId: 'strong', responses: [{ chunks: ['Strong ', 'answer.'], usage }], ...options.strong });
   const limiter = recordingLimiter();
-  const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, middleware: [limiter, ...(options.middleware ?? [])] });
+  const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [limiter, ...(options.middleware ?? [])] });
   const streams: CascadeStream[] = [];
   const handler = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let raw = '';
@@ -201,7 +201,7 @@ describe('writeSseToNodeResponse', () => {
 describe('toSseResponse', () => {
   it('streams typed events as SSE with redaction applied', async () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ chunks: ['mail a', '@b.io now'], usage }] });
-    const agent = createCascadeAgent({ models: [cheap, new MockChatModel({ modelId: 'strong' })], validator, pricing, middleware: [emailRedactor()] });
+    const agent = createCascadeAgent({ models: [cheap, new MockChatModel({ modelId: 'strong' })], validator, pricing, learning: false, middleware: [emailRedactor()] });
     const response = await toSseResponse(streamCascade(agent, 'hi'));
     expect(response.status).toBe(200);
     const text = await response.text();
