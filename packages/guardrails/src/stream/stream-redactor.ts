@@ -64,7 +64,7 @@ export async function* redactStream(
   let context = '';
   let pending = '';
   let offset = 0;
-  const shape: PendingShape = { lastSpace: -1, openBegin: -1 };
+  const shape: PendingShape = { lastSpace: -1, openBegin: -1, forceFrom: 0, tail: '' };
 
   const release = function* (final: boolean): Generator<GuardedStreamPart, boolean> {
     if (pending.length === 0) return true;
@@ -77,7 +77,13 @@ export async function* redactStream(
     for (const match of matches) {
       if (match.start < base + cut && match.end > base + cut) cut = Math.max(0, Math.min(cut, match.start - base));
     }
-    if (cut <= 0) return true;
+    if (cut <= 0) {
+      // An entity longer than the hold (an unterminated key block) spans the forced cut: scan again
+      // only after half a hold more text, not on every delta (that re-scan was quadratic).
+      if (pending.length > settings.maxHoldChars) shape.forceFrom = pending.length + Math.ceil(settings.maxHoldChars / 2);
+      return true;
+    }
+    shape.forceFrom = 0;
     const inside = matches
       .filter((match) => match.end > base && match.start < base + cut)
       .map((match) => ({ ...match, start: Math.max(0, match.start - base), end: Math.min(cut, match.end - base) }));
@@ -121,7 +127,7 @@ export async function* redactStream(
     if (delta.length === 0) continue;
     const previousLength = pending.length;
     pending += delta;
-    updateShape(shape, pending, previousLength, delta);
+    updateShape(shape, previousLength, delta);
     const keepGoing = yield* release(false);
     if (!keepGoing) return;
   }
@@ -142,19 +148,30 @@ export interface PendingShape {
   lastSpace: number;
   /** Index of the last `-----BEGIN ` in pending when no `-----END ` follows it, else -1. */
   openBegin: number;
+  /** Length below which an over-long hold is not forced out again (after a forced cut found an entity across it). */
+  forceFrom: number;
+  /** The last characters of pending, where a marker may have started. */
+  tail: string;
 }
 
-/** Updates `shape` after `delta` was appended to pending (which was `previousLength` long). */
-export function updateShape(shape: PendingShape, pending: string, previousLength: number, delta: string): void {
+/**
+ * Updates `shape` after `delta` was appended to pending (which was `previousLength` long). Reads
+ * only `delta` and the few characters before it: any read of `pending` itself would flatten the
+ * string V8 builds by appending, a copy of all of it per delta.
+ */
+export function updateShape(shape: PendingShape, previousLength: number, delta: string): void {
   for (let index = delta.length - 1; index >= 0; index--) {
     if (isSpaceCode(delta.charCodeAt(index))) {
       shape.lastSpace = previousLength + index;
       break;
     }
   }
-  // Markers may straddle the old end: search from just before it.
-  for (let begin = pending.indexOf(PEM_BEGIN, Math.max(0, previousLength - PEM_BEGIN.length + 1)); begin >= 0; begin = pending.indexOf(PEM_BEGIN, begin + 1)) shape.openBegin = begin;
-  if (shape.openBegin >= 0 && pending.indexOf(PEM_END, Math.max(shape.openBegin, previousLength - PEM_END.length + 1)) >= 0) shape.openBegin = -1;
+  // Markers may straddle the old end: search the tail of the old text with the delta.
+  const window = shape.tail + delta;
+  const origin = previousLength - shape.tail.length;
+  for (let begin = window.indexOf(PEM_BEGIN); begin >= 0; begin = window.indexOf(PEM_BEGIN, begin + 1)) shape.openBegin = origin + begin;
+  if (shape.openBegin >= 0 && window.indexOf(PEM_END, Math.max(0, shape.openBegin - origin)) >= 0) shape.openBegin = -1;
+  shape.tail = window.slice(-(PEM_BEGIN.length - 1));
 }
 
 /**
@@ -182,6 +199,6 @@ export function safeCut(pending: string, settings: z.output<typeof streamRedacto
     }
     cut = Math.min(cut, groupStart);
   }
-  if (length > settings.maxHoldChars && cut < length - settings.maxHoldChars) return length - Math.ceil(settings.maxHoldChars / 2);
+  if (length > settings.maxHoldChars && length >= shape.forceFrom && cut < length - settings.maxHoldChars) return length - Math.ceil(settings.maxHoldChars / 2);
   return Math.max(cut, 0);
 }

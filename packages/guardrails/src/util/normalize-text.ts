@@ -25,17 +25,21 @@ function letterAt(value: string, index: number, forward: boolean): boolean {
  * positions, quadratic on "!!!!…" or "0000…".
  */
 function replaceLeet(value: string): string {
-  let out = '';
+  // Pieces joined once at the end: thousands of `+=` build a deep rope that is slow to flatten.
+  const pieces: string[] = [];
   let copied = 0;
   LEET_RUN.lastIndex = 0;
   for (let match = LEET_RUN.exec(value); match !== null; match = LEET_RUN.exec(value)) {
     const end = match.index + match[0].length;
     if (!letterAt(value, match.index - 1, false) && !letterAt(value, end, true)) continue;
-    out += value.slice(copied, match.index);
-    for (const symbol of match[0]) out += LEET[symbol] ?? symbol;
+    let replaced = '';
+    for (const symbol of match[0]) replaced += LEET[symbol] ?? symbol;
+    pieces.push(value.slice(copied, match.index), replaced);
     copied = end;
   }
-  return copied === 0 ? value : out + value.slice(copied);
+  if (copied === 0) return value;
+  pieces.push(value.slice(copied));
+  return pieces.join('');
 }
 
 /**
