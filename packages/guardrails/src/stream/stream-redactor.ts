@@ -150,7 +150,7 @@ export interface PendingShape {
   openBegin: number;
   /** Length below which an over-long hold is not forced out again (after a forced cut found an entity across it). */
   forceFrom: number;
-  /** The last characters of pending, where a marker may have started. */
+  /** The last characters of pending when a marker may have started there (they hold a '-'), else ''. */
   tail: string;
 }
 
@@ -166,12 +166,15 @@ export function updateShape(shape: PendingShape, previousLength: number, delta: 
       break;
     }
   }
-  // Markers may straddle the old end: search the tail of the old text with the delta.
+  // Markers start with '-' and may straddle the old end: search the tail of the old text with the delta.
+  if (shape.tail.length === 0 && !delta.includes('-')) return;
   const window = shape.tail + delta;
   const origin = previousLength - shape.tail.length;
   for (let begin = window.indexOf(PEM_BEGIN); begin >= 0; begin = window.indexOf(PEM_BEGIN, begin + 1)) shape.openBegin = origin + begin;
   if (shape.openBegin >= 0 && window.indexOf(PEM_END, Math.max(0, shape.openBegin - origin)) >= 0) shape.openBegin = -1;
-  shape.tail = window.slice(-(PEM_BEGIN.length - 1));
+  // A tail without '-' cannot start a marker: drop it, so plain text costs no allocation per delta.
+  const tail = window.slice(-(PEM_BEGIN.length - 1));
+  shape.tail = tail.includes('-') ? tail : '';
 }
 
 /**
