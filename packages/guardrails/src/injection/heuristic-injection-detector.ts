@@ -170,6 +170,9 @@ function structureSignals(text: string, signals: InjectionSignal[]): void {
   if (/(\b\w{1,20}\b)(?:[\s,]+\1\b){19}/u.test(text.slice(0, 20_000))) signals.push({ name: 'repeated-token', weight: 0.55 });
 }
 
+/** Bytes of one binary run worth decoding: the rescan of a longer one finds nothing more. */
+const MAX_DECODED_BYTES = 20_000;
+
 function encodedSignals(text: string, minEncodedLength: number, signals: InjectionSignal[], systemPrompt: string | undefined): void {
   const decodedTexts: string[] = [];
   for (const match of text.matchAll(new RegExp(String.raw`[A-Za-z0-9+/]{${minEncodedLength},}={0,2}`, 'g'))) {
@@ -179,8 +182,10 @@ function encodedSignals(text: string, minEncodedLength: number, signals: Injecti
     if (printableRatio(decoded) > 0.9) decodedTexts.push(decoded);
   }
   for (const match of text.matchAll(/\b(?:[01]{8}[\s,]+){6,}[01]{8}\b/g)) {
-    const bytes = match[0].split(/[\s,]+/).map((bits) => Number.parseInt(bits, 2));
-    decodedTexts.push(String.fromCharCode(...bytes));
+    // No spread into fromCharCode: a run of 200 k bytes overflowed the call stack (RangeError).
+    let decoded = '';
+    for (const bits of match[0].split(/[\s,]+/, MAX_DECODED_BYTES)) decoded += String.fromCharCode(Number.parseInt(bits, 2));
+    decodedTexts.push(decoded);
   }
   for (const match of text.matchAll(/\b(?:(?:0x)?[0-9a-fA-F]{2}[\s,]?){12,}\b/g)) {
     const hex = match[0].replace(/0x|[\s,]/g, '');
