@@ -3,7 +3,7 @@
  * inputs built to trigger regex backtracking (runs of one character, of whitespace, of newlines, of
  * CJK or zero-width characters, nested brackets, repeated keywords, `a=a=a=`, a marker followed by a
  * long run). Time is compared as a ratio t(4n)/t(n) with a generous margin, never against a clock:
- * a linear function gives about 4, a quadratic one 16. Inputs stay under about 20 k characters:
+ * a linear function gives about 4, a quadratic one 16; times are CPU time, not wall time. Inputs stay under about 20 k characters:
  * beyond that V8's young-generation GC adds a step to every allocation-heavy scan (the old regex
  * code shows it as well), which a ratio would misread as growth. Each ratio is of medians of interleaved runs
  * after a warm-up, and is measured again before failing, so only a ratio that stays high fails on a
@@ -24,10 +24,15 @@ const TRIES = 3;
 
 type Target = (text: string) => unknown;
 
+/**
+ * CPU milliseconds of this process (vitest runs each file in its own process): unlike wall time,
+ * other processes competing for the cores of a loaded machine do not count.
+ */
 async function timed(target: Target, text: string): Promise<number> {
-  const start = performance.now();
+  const start = process.cpuUsage();
   await target(text);
-  return performance.now() - start;
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 const median = (values: number[]): number => [...values].sort((left, right) => left - right)[Math.floor(values.length / 2)]!;
