@@ -1,6 +1,8 @@
 import { CascadeError, parseConfig, toCascadeError } from '@cascade/core';
 import { z } from 'zod';
 import type { DetectInjectionOptions, InjectionDetector, InjectionInput, InjectionSignal, InjectionVerdict } from './injection-detector';
+import { requireOptions } from '../util/require-input';
+import { checkInjectionInput } from './check-injection-input';
 
 /** Configuration of {@link combineInjectionDetectors}. */
 export const combineInjectionConfigSchema = z
@@ -133,9 +135,14 @@ export function combineInjectionDetectors(detectors: readonly InjectionDetector[
     return combine(best, used.some((verdict) => verdict.detected), ordered.flatMap((verdict) => verdict.signals), used);
   };
 
+  const name = `${settings.strategy}(${list.map((detector) => detector.name).join(', ')})`;
   return {
-    name: `${settings.strategy}(${list.map((detector) => detector.name).join(', ')})`,
-    detect: (input, options = {}) => (settings.strategy === 'max' ? max(input, options) : escalate(input, options)),
+    name,
+    detect: async (input, options = {}) => {
+      checkInjectionInput(input, `${name} injection detect`);
+      requireOptions(options, `${name} injection detect`);
+      return settings.strategy === 'max' ? max(input, options) : escalate(input, options);
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { parseConfig } from '@cascade/core';
 import { z } from 'zod';
 import { countInvisible, normalizeForMatching } from '../util/normalize-text';
+import { checkInjectionInput } from './check-injection-input';
 import type { InjectionDetector, InjectionInput, InjectionSignal, InjectionVerdict } from './injection-detector';
 import { embeddedInstructionSignals } from './embedded-instructions';
 import { decodeObfuscated, englishScore } from './obfuscation-decoders';
@@ -65,9 +66,9 @@ const PATTERNS: readonly Pattern[] = [
   p('instruction-override', 0.6, String.raw`\b(?:ignore|disregard|forget) (?:that|this|it|the above|everything)\b[.!,;]?\s+(?:and )?(?:instead|now|rather)\b`),
   p('prompt-extraction', 0.7, String.raw`\b(?:what (?:were|are) you (?:told|instructed|programmed)|what (?:is|are) your (?:instructions|rules|directives)|system prompt)\b`),
   p('secret-probing', 0.5, String.raw`\b(?:${REVEAL}|what's|whats|tell me|can you (?:share|tell|give)|hint (?:at|about)|spell|hint|reverse)\b[^.\n?]{0,40}?\b(?:the|your|a|its)\s+(?:(?:secret|hidden|confidential|private|admin) )?(?:password|passcode|passphrase|secret(?: key| code| word)?|api key|credentials?|access code|pin)\b`),
-  p('system-mode', 0.65, String.raw`(?:^|\n)\s*(?:\[?(?:system|admin|developer|root)\]?\s*(?:message|prompt|override|note)?\s*:|###\s*(?:system|instruction|new instruction)|<\|?(?:im_start|system|endoftext)\|?>|\[/?inst\])`),
+  p('system-mode', 0.65, String.raw`(?:^|\n)[^\S\n]*(?:\[?(?:system|admin|developer|root)\]?\s*(?:(?:message|prompt|override|note)\s*)?:|###\s*(?:system|instruction|new instruction)|<\|?(?:im_start|system|endoftext)\|?>|\[/?inst\])`),
   p('system-mode', 0.6, String.raw`\b(?:(?:enable|enter|activate|switch to) (?:god|sudo|root|unrestricted|jailbreak|jailbroken) mode|you are (?:now )?in (?:admin|debug|developer|maintenance|god|sudo|root|unrestricted|test) mode|sudo mode|admin override|override code|authorization code|(?:i am|i'm) (?:your|the) (?:developer|creator|administrator|admin|owner|programmer|maker)|(?:i am|i'm) god)\b`),
-  p('system-mode', 0.65, String.raw`<\s*/?\s*(?:system|admin|developer)(?: mode| message| prompt| override)?\s*>`),
+  p('system-mode', 0.65, String.raw`<\s*(?:\/\s*)?(?:system|admin|developer)(?: mode| message| prompt| override)?\s*>`),
   p('authority-claim', 0.35, String.raw`\byou (?:have to|must) (?:answer|obey|comply with|do) (?:all of )?(?:my|everything i)\b`),
   p('authority-claim', 0.35, String.raw`\b(?:i am|i'm) (?:a|an|the|your) (?:police officer|detective|fbi agent|lawyer|administrator|system administrator|sysadmin|it admin|supervisor|manager|ceo|security (?:researcher|auditor)|authorized (?:user|personnel))\b`),
   p('output-manipulation', 0.5, String.raw`\b(?:write|compose|create|make) (?:a|an|me a) (?:poem|haiku|song|story|riddle|acrostic|limerick|rap|sonnet)\b[^.\n]{0,30}?\b(?:about|containing|including|with|using|that (?:contains|includes|reveals|spells)) (?:the|your|my) (?:password|secret|system prompt|instructions|key|pin)`),
@@ -109,6 +110,7 @@ export function createHeuristicInjectionDetector(config: HeuristicInjectionConfi
   return {
     name: 'heuristic',
     detect(input: InjectionInput): InjectionVerdict {
+      checkInjectionInput(input, 'heuristic injection detect');
       const seen = new Map<string, number>();
       const found = scan(input.text, settings.minEncodedLength, 0, input.systemPrompt);
       embeddedInstructionSignals(input.text, input.source === 'tool' || input.source === 'document', found);
@@ -168,6 +170,9 @@ function structureSignals(text: string, signals: InjectionSignal[]): void {
   if (/(\b\w{1,20}\b)(?:[\s,]+\1\b){19}/u.test(text.slice(0, 20_000))) signals.push({ name: 'repeated-token', weight: 0.55 });
 }
 
+/** Bytes of one binary run worth decoding: the rescan of a longer one finds nothing more. */
+const MAX_DECODED_BYTES = 20_000;
+
 function encodedSignals(text: string, minEncodedLength: number, signals: InjectionSignal[], systemPrompt: string | undefined): void {
   const decodedTexts: string[] = [];
   for (const match of text.matchAll(new RegExp(String.raw`[A-Za-z0-9+/]{${minEncodedLength},}={0,2}`, 'g'))) {
@@ -177,8 +182,10 @@ function encodedSignals(text: string, minEncodedLength: number, signals: Injecti
     if (printableRatio(decoded) > 0.9) decodedTexts.push(decoded);
   }
   for (const match of text.matchAll(/\b(?:[01]{8}[\s,]+){6,}[01]{8}\b/g)) {
-    const bytes = match[0].split(/[\s,]+/).map((bits) => Number.parseInt(bits, 2));
-    decodedTexts.push(String.fromCharCode(...bytes));
+    // No spread into fromCharCode: a run of 200 k bytes overflowed the call stack (RangeError).
+    let decoded = '';
+    for (const bits of match[0].split(/[\s,]+/, MAX_DECODED_BYTES)) decoded += String.fromCharCode(Number.parseInt(bits, 2));
+    decodedTexts.push(decoded);
   }
   for (const match of text.matchAll(/\b(?:(?:0x)?[0-9a-fA-F]{2}[\s,]?){12,}\b/g)) {
     const hex = match[0].replace(/0x|[\s,]/g, '');

@@ -1,6 +1,8 @@
 import { abortErrorFrom, CascadeError, parseConfig, raceAbort, toCascadeError, withTimeout, type ChatModel, type ChatRequest } from '@cascade/core';
 import { z } from 'zod';
 import type { DetectInjectionOptions, InjectionDetector, InjectionInput, InjectionSignal, InjectionVerdict } from './injection-detector';
+import { requireOptions } from '../util/require-input';
+import { checkInjectionInput } from './check-injection-input';
 
 /** The classifier prompt sent as the system message (override it with `instructions`). */
 export const DEFAULT_INJECTION_CLASSIFIER_INSTRUCTIONS = [
@@ -80,6 +82,8 @@ export function createModelInjectionDetector(config: ModelInjectionConfig): Mode
   return {
     name,
     async detect(input: InjectionInput, options: DetectInjectionOptions = {}): Promise<InjectionVerdict> {
+      checkInjectionInput(input, `${name} injection detect`);
+      requireOptions(options, `${name} injection detect`);
       const callerSignal = options.abortSignal;
       if (callerSignal?.aborted) throw abortErrorFrom(callerSignal, `${name}: injection classification`);
       if (input.text.trim().length === 0) return { score: 0, detected: false, signals: [], detector: name };

@@ -23,6 +23,7 @@ import { PII_ENTITY_TYPES, piiEntityTypeSchema, type PiiEntityType } from '../pi
 import { createPiiRedactor, type PiiRedactor } from '../pii/pii-redactor';
 import { moderateStream, moderationFindings, streamModeratorConfigSchema } from '../stream/stream-moderator';
 import { redactStream, streamRedactorConfigSchema } from '../stream/stream-redactor';
+import { describeType, hasMethod } from '../util/require-input';
 
 /** Configuration of {@link createGuardrailsMiddleware}: defaults that a policy's `guardrails` overrides per request. */
 export const guardrailsMiddlewareConfigSchema = z.object({
@@ -98,6 +99,7 @@ const MAX_CACHED_POLICIES = 64;
  */
 export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = {}, dependencies: GuardrailsMiddlewareDependencies = {}): CascadeMiddleware {
   const settings = parseConfig(guardrailsMiddlewareConfigSchema, config, 'guardrails middleware config');
+  checkDependencies(dependencies);
   const moderator = dependencies.moderator ?? createLocalModerator();
   const injectionDetector = dependencies.injectionDetector ?? createHeuristicInjectionDetector();
   const cache = new Map<string, EffectiveGuards>();
@@ -217,6 +219,13 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
       yield* moderateStream(redacted, moderator, moderation, settings.stream, options);
     },
   };
+}
+
+function checkDependencies(dependencies: unknown): asserts dependencies is GuardrailsMiddlewareDependencies {
+  const { moderator, injectionDetector } = typeof dependencies === 'object' && dependencies !== null ? (dependencies as Record<string, unknown>) : {};
+  if (typeof dependencies !== 'object' || dependencies === null || (moderator !== undefined && !hasMethod(moderator, 'moderate')) || (injectionDetector !== undefined && !hasMethod(injectionDetector, 'detect'))) {
+    throw new CascadeError('INVALID_CONFIG', `createGuardrailsMiddleware expects its second argument as { moderator?, injectionDetector? } (objects with moderate() and detect()), got ${describeType(dependencies)}${typeof dependencies === 'object' && dependencies !== null ? ' with a member of the wrong type' : ''}.`);
+  }
 }
 
 function buildGuards(settings: ResolvedConfig, policy: GuardrailsPolicy | undefined): EffectiveGuards {

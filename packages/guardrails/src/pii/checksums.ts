@@ -1,3 +1,5 @@
+import { requireText } from '../util/require-input';
+
 /**
  * Luhn (mod 10) check over the digits of `value`; every non-digit character is skipped.
  *
@@ -5,6 +7,7 @@
  * luhnValid('4111 1111 1111 1111') // true
  */
 export function luhnValid(value: string): boolean {
+  requireText(value, 'luhnValid');
   let sum = 0;
   let count = 0;
   let double = false;
@@ -31,7 +34,8 @@ export function luhnValid(value: string): boolean {
  * @example
  * ibanChecksumValid('GB82 WEST 1234 5698 7654 32') // true
  */
-export function ibanChecksumValid(value: string, start = 0, end = value.length): boolean {
+export function ibanChecksumValid(value: string, start = 0, end = value?.length): boolean {
+  requireText(value, 'ibanChecksumValid');
   // Positions of the characters that count (spaces skipped), without allocating.
   let length = 0;
   for (let index = start; index < end; index++) if (value.charCodeAt(index) !== 32) length++;

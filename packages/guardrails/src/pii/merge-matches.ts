@@ -1,5 +1,6 @@
 import type { GuardAction } from '@cascade/core';
 import type { PiiEntityType, PiiMatch } from './pii-entity';
+import { requireArray } from '../util/require-input';
 
 /** Severity order used when overlapping entities ask for different actions. */
 export const ACTION_SEVERITY: Readonly<Record<GuardAction, number>> = { allow: 0, warn: 1, mask: 2, hash: 3, redact: 4, block: 5 };
@@ -10,6 +11,7 @@ export const ACTION_SEVERITY: Readonly<Record<GuardAction, number>> = { allow: 0
  * other members' types in `mergedTypes`. Input in any order; output sorted by start. O(k log k).
  */
 export function mergeMatches(matches: readonly PiiMatch[]): PiiMatch[] {
+  requireArray(matches, 'mergeMatches', 'the matches');
   if (matches.length < 2) return [...matches];
   // Common case: recognizers found disjoint spans; only sort.
   const sorted = [...matches].sort((left, right) => left.start - right.start || right.end - left.end);

@@ -10,6 +10,7 @@ import { recognizeNumericEntities } from './recognizers/numeric-recognizer';
 import type { PiiRecognizer } from './recognizers/recognizer';
 import { recognizeSecrets } from './recognizers/secret-recognizer';
 import { recognizeUrls } from './recognizers/url-recognizer';
+import { requireText } from '../util/require-input';
 
 /** Finds PII in text. Stateless and safe to share. */
 export interface PiiDetector {
@@ -58,6 +59,7 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
     entities,
     config: resolved,
     detect(text: string): PiiMatch[] {
+      requireText(text, 'PII detect');
       const raw: RawPiiMatch[] = [];
       for (const scanner of scanners) scanner.scan(text, raw);
       const kept: PiiMatch[] = [];

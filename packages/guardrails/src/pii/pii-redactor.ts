@@ -3,7 +3,8 @@ import { CascadeError, parseConfig, type GuardAction, type GuardFinding } from '
 import { ACTION_SEVERITY } from './merge-matches';
 import { piiConfigSchema, type PiiConfig, type ResolvedPiiConfig } from './pii-config';
 import { createPiiDetectorFromResolved, type PiiDetector } from './pii-detector';
-import type { PiiEntityType, PiiMatch } from './pii-entity';
+import { PII_ENTITY_TYPES, type PiiEntityType, type PiiMatch } from './pii-entity';
+import { describeType, requireArray, requireText } from '../util/require-input';
 
 /** What the redactor did to one text. */
 export interface PiiRedaction {
@@ -49,11 +50,21 @@ export function createPiiRedactor(config: PiiConfig = {}): PiiRedactor {
       'Invalid PII redactor config: an action is "hash" but hashSalt is missing. Set pii.hashSalt to a secret of 16+ characters (the same on every replica), or use "redact".',
     );
   }
-  const apply = (text: string, matches: readonly PiiMatch[]): PiiRedaction => applyActions(text, matches, resolved, actionFor);
+  const apply = (text: string, matches: readonly PiiMatch[]): PiiRedaction => {
+    requireText(text, 'PII redactor apply');
+    requireArray(matches, 'PII redactor apply', 'the matches (from detector.detect(text))');
+    return applyActions(text, matches, resolved, actionFor);
+  };
   return {
     detector,
-    actionFor,
-    redact: (text) => apply(text, detector.detect(text)),
+    actionFor: (type) => {
+      if (!PII_ENTITY_TYPES.includes(type)) throw new CascadeError('INVALID_INPUT', `actionFor expects a PII entity type (one of ${PII_ENTITY_TYPES.join(', ')}), got ${typeof type === 'string' ? `"${type}"` : describeType(type)}.`);
+      return actionFor(type);
+    },
+    redact: (text) => {
+      requireText(text, 'PII redact');
+      return applyActions(text, detector.detect(text), resolved, actionFor);
+    },
     apply,
   };
 }
@@ -108,6 +119,10 @@ export function replacement(value: string, type: PiiEntityType, action: 'redact'
 
 /** Replaces letters and digits with `char`, keeping the last `keepLast` of them and every separator. */
 export function maskValue(value: string, char: string, keepLast: number): string {
+  requireText(value, 'maskValue');
+  if (typeof char !== 'string' || typeof keepLast !== 'number' || !Number.isInteger(keepLast) || keepLast < 0) {
+    throw new CascadeError('INVALID_INPUT', `maskValue expects (value, char, keepLast): a mask character string and a whole number of characters to keep, got ${describeType(char)} and ${describeType(keepLast)}.`);
+  }
   let alnum = 0;
   for (const symbol of value) if (/[\p{L}\p{N}]/u.test(symbol)) alnum++;
   // Never reveal more than a quarter of a short value.

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ModerationCategory } from '../moderation/moderation-category';
 import type { ModerationResult, Moderator } from '../moderation/moderator';
 import { isSpaceCode } from '../util/chars';
+import { describeType, hasMethod, requireOptions, requireStream } from '../util/require-input';
 
 /** Configuration of {@link moderateStream} (also accepted under the middleware's `stream` config). */
 export const streamModeratorConfigSchema = z.object({
@@ -69,6 +70,12 @@ export async function* moderateStream(
   config: StreamModeratorConfig = {},
   options: ModerateStreamOptions = {},
 ): AsyncGenerator<GuardedStreamPart> {
+  requireStream(source, 'moderateStream');
+  if (!hasMethod(moderator, 'moderate')) {
+    throw new CascadeError('INVALID_CONFIG', `moderateStream expects a moderator (an object with moderate(), e.g. createLocalModerator()) as its second argument, got ${describeType(moderator)}.`);
+  }
+  requireSettings(settings, 'moderateStream');
+  requireOptions(options, 'moderateStream');
   const { moderationHoldChars: holdChars, moderationContextChars: contextChars } = parseConfig(streamModeratorConfigSchema, config, 'stream moderator config');
   const abortSignal = options.abortSignal;
   const holding = holdChars > 0;
@@ -145,6 +152,10 @@ export async function* moderateStream(
  * (or none are) and is flagged — or scores at least `threshold` when one is set.
  */
 export function moderationFindings(result: ModerationResult, settings: StreamModerationSettings): GuardFinding[] {
+  if (typeof result !== 'object' || result === null || typeof result.categories !== 'object' || result.categories === null) {
+    throw new CascadeError('INVALID_INPUT', `moderationFindings expects a moderation result ({ flagged, categories, scores, provider }, as moderate() returns), got ${describeType(result)}.`);
+  }
+  requireSettings(settings, 'moderationFindings');
   const findings: GuardFinding[] = [];
   for (const [category, flag] of Object.entries(result.categories) as [ModerationCategory, boolean][]) {
     if (settings.categories && !settings.categories.includes(category)) continue;
@@ -154,6 +165,13 @@ export function moderationFindings(result: ModerationResult, settings: StreamMod
     findings.push({ guard: 'moderation', type: category, action: settings.action, score: result.scores[category], detail });
   }
   return findings;
+}
+
+function requireSettings(settings: unknown, where: string): void {
+  const action = typeof settings === 'object' && settings !== null ? (settings as { action?: unknown }).action : undefined;
+  if (action !== 'block' && action !== 'warn') {
+    throw new CascadeError('INVALID_CONFIG', `${where} expects settings such as { action: 'block' } (action 'block' or 'warn', optional categories and threshold), got ${describeType(settings)}${typeof settings === 'object' && settings !== null ? ' without a valid action' : ''}.`);
+  }
 }
 
 /** One moderator call that settles as soon as `signal` fires, even if the moderator ignores it. No timers. */

@@ -2,6 +2,7 @@ import { CascadeError, parseConfig, throwIfAborted, type GuardFinding, type Guar
 import { z } from 'zod';
 import type { PiiRedactor } from '../pii/pii-redactor';
 import { isSpaceCode } from '../util/chars';
+import { describeType, hasMethod, requireOptions, requireStream } from '../util/require-input';
 
 /** Configuration of {@link redactStream}. */
 export const streamRedactorConfigSchema = z.object({
@@ -16,8 +17,8 @@ export const streamRedactorConfigSchema = z.object({
    */
   groupHoldChars: z.number().int().min(16).max(1024).default(64),
   /**
-   * Upper bound on held text. A single token longer than this (a huge URL or key block) is released
-   * after redacting what is detectable in it. @default 16384
+   * Upper bound on held text. A single token longer than this (a huge URL or key block) is released,
+   * down to half this bound, after redacting what is detectable in it. @default 16384
    */
   maxHoldChars: z.number().int().min(256).max(1_048_576).default(16_384),
   /** Characters of already released text kept as left context for the next scan. @default 64 */
@@ -54,14 +55,20 @@ export async function* redactStream(
   config: StreamRedactorConfig = {},
   options: RedactStreamOptions = {},
 ): AsyncGenerator<GuardedStreamPart> {
+  requireStream(deltas, 'redactStream');
+  if (!hasMethod(redactor, 'apply') || !hasMethod((redactor as Partial<PiiRedactor>).detector, 'detect')) {
+    throw new CascadeError('INVALID_CONFIG', `redactStream expects a PII redactor from createPiiRedactor() as its second argument, got ${describeType(redactor)}.`);
+  }
+  requireOptions(options, 'redactStream');
   const settings = parseConfig(streamRedactorConfigSchema, config, 'stream redactor config');
   let context = '';
   let pending = '';
   let offset = 0;
+  const shape: PendingShape = { lastSpace: -1, openBegin: -1, forceFrom: 0, tail: '' };
 
   const release = function* (final: boolean): Generator<GuardedStreamPart, boolean> {
     if (pending.length === 0) return true;
-    let cut = final ? pending.length : safeCut(pending, settings);
+    let cut = final ? pending.length : safeCut(pending, settings, shape);
     if (cut <= 0) return true;
     const scanned = context + pending;
     const base = context.length;
@@ -70,7 +77,13 @@ export async function* redactStream(
     for (const match of matches) {
       if (match.start < base + cut && match.end > base + cut) cut = Math.max(0, Math.min(cut, match.start - base));
     }
-    if (cut <= 0) return true;
+    if (cut <= 0) {
+      // An entity longer than the hold (an unterminated key block) spans the forced cut: scan again
+      // only after half a hold more text, not on every delta (that re-scan was quadratic).
+      if (pending.length > settings.maxHoldChars) shape.forceFrom = pending.length + Math.ceil(settings.maxHoldChars / 2);
+      return true;
+    }
+    shape.forceFrom = 0;
     const inside = matches
       .filter((match) => match.end > base && match.start < base + cut)
       .map((match) => ({ ...match, start: Math.max(0, match.start - base), end: Math.min(cut, match.end - base) }));
@@ -102,6 +115,8 @@ export async function* redactStream(
     }
     context = (context + piece).slice(-settings.contextChars);
     pending = pending.slice(cut);
+    shape.lastSpace = shape.lastSpace >= cut ? shape.lastSpace - cut : -1;
+    shape.openBegin = shape.openBegin >= cut ? shape.openBegin - cut : -1;
     offset += cut;
     return true;
   };
@@ -110,7 +125,9 @@ export async function* redactStream(
     throwIfAborted(options.abortSignal);
     if (typeof delta !== 'string') throw new CascadeError('INVALID_INPUT', `redactStream expects string deltas, got ${typeof delta}. Map stream parts to their text first.`);
     if (delta.length === 0) continue;
+    const previousLength = pending.length;
     pending += delta;
+    updateShape(shape, previousLength, delta);
     const keepGoing = yield* release(false);
     if (!keepGoing) return;
   }
@@ -118,26 +135,73 @@ export async function* redactStream(
   yield* release(true);
 }
 
-/** Most characters of `pending` that may be released before scanning (see {@link redactStream}). */
-export function safeCut(pending: string, settings: z.output<typeof streamRedactorConfigSchema>): number {
-  const length = pending.length;
-  let cut = Math.max(0, length - settings.minHoldChars);
-  // The last token may still grow (emails, URLs, keys have no spaces).
-  let tokenStart = length;
-  while (tokenStart > 0 && !isSpaceCode(pending.charCodeAt(tokenStart - 1))) tokenStart--;
-  // A trailing run of short groups separated by single spaces may be one phone, card or IBAN.
-  let groupStart = tokenStart;
-  for (;;) {
-    if (groupStart < 2 || pending.charCodeAt(groupStart - 1) !== 32) break;
-    let previous = groupStart - 1;
-    while (previous > 0 && !isSpaceCode(pending.charCodeAt(previous - 1))) previous--;
-    const size = groupStart - 1 - previous;
-    if (size === 0 || size > 6 || length - previous > settings.groupHoldChars) break;
-    groupStart = previous;
+const PEM_BEGIN = '-----BEGIN ';
+const PEM_END = '-----END ';
+
+/**
+ * What {@link safeCut} needs to know about the pending text, kept up to date per delta from the
+ * delta alone: re-reading all of `pending` for every delta was quadratic while a long token or an
+ * open key block was held (one-character deltas of a 16 k token took seconds).
+ */
+export interface PendingShape {
+  /** Index of the last whitespace character in pending, -1 when none. */
+  lastSpace: number;
+  /** Index of the last `-----BEGIN ` in pending when no `-----END ` follows it, else -1. */
+  openBegin: number;
+  /** Length below which an over-long hold is not forced out again (after a forced cut found an entity across it). */
+  forceFrom: number;
+  /** The last characters of pending when a marker may have started there (they hold a '-'), else ''. */
+  tail: string;
+}
+
+/**
+ * Updates `shape` after `delta` was appended to pending (which was `previousLength` long). Reads
+ * only `delta` and the few characters before it: any read of `pending` itself would flatten the
+ * string V8 builds by appending, a copy of all of it per delta.
+ */
+export function updateShape(shape: PendingShape, previousLength: number, delta: string): void {
+  for (let index = delta.length - 1; index >= 0; index--) {
+    if (isSpaceCode(delta.charCodeAt(index))) {
+      shape.lastSpace = previousLength + index;
+      break;
+    }
   }
-  cut = Math.min(cut, groupStart);
-  // An open private-key block is held whole until its END line arrives.
-  const begin = pending.lastIndexOf('-----BEGIN ');
-  if (begin >= 0 && pending.indexOf('-----END ', begin) < 0) cut = Math.min(cut, begin);
-  return Math.max(cut, length - settings.maxHoldChars);
+  // Markers start with '-' and may straddle the old end: search the tail of the old text with the delta.
+  if (shape.tail.length === 0 && !delta.includes('-')) return;
+  const window = shape.tail + delta;
+  const origin = previousLength - shape.tail.length;
+  for (let begin = window.indexOf(PEM_BEGIN); begin >= 0; begin = window.indexOf(PEM_BEGIN, begin + 1)) shape.openBegin = origin + begin;
+  if (shape.openBegin >= 0 && window.indexOf(PEM_END, Math.max(0, shape.openBegin - origin)) >= 0) shape.openBegin = -1;
+  // A tail without '-' cannot start a marker: drop it, so plain text costs no allocation per delta.
+  const tail = window.slice(-(PEM_BEGIN.length - 1));
+  shape.tail = tail.includes('-') ? tail : '';
+}
+
+/**
+ * Most characters of `pending` that may be released before scanning (see {@link redactStream}).
+ * Reads only the few groups before the last token; when the hold outgrows `maxHoldChars` it
+ * releases down to half of it, so a huge token is scanned a bounded number of times per character.
+ */
+export function safeCut(pending: string, settings: z.output<typeof streamRedactorConfigSchema>, shape: PendingShape): number {
+  const length = pending.length;
+  // The last token may still grow (emails, URLs, keys have no spaces); an open private-key block
+  // is held whole until its END line arrives.
+  let cut = Math.min(length - settings.minHoldChars, shape.lastSpace + 1);
+  if (shape.openBegin >= 0) cut = Math.min(cut, shape.openBegin);
+  if (cut > 0) {
+    // A trailing run of short groups separated by single spaces may be one phone, card or IBAN.
+    let groupStart = shape.lastSpace + 1;
+    for (;;) {
+      if (groupStart < 2 || pending.charCodeAt(groupStart - 1) !== 32) break;
+      let previous = groupStart - 1;
+      // A group longer than 6 ends the run: never walk further back than that.
+      while (previous > 0 && groupStart - previous <= 7 && !isSpaceCode(pending.charCodeAt(previous - 1))) previous--;
+      const size = groupStart - 1 - previous;
+      if (size === 0 || size > 6 || length - previous > settings.groupHoldChars) break;
+      groupStart = previous;
+    }
+    cut = Math.min(cut, groupStart);
+  }
+  if (length > settings.maxHoldChars && length >= shape.forceFrom && cut < length - settings.maxHoldChars) return length - Math.ceil(settings.maxHoldChars / 2);
+  return Math.max(cut, 0);
 }

@@ -1,7 +1,46 @@
+import { requireText } from './require-input';
+
 const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l', '€': 'e' };
 
 /** Zero-width and formatting characters that hide text from people but not from models. */
 const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]|\u034F|\u17B4|\u17B5|\uFE00|\uFE01|\uFE02|\uFE03|\uFE04|\uFE05|\uFE06|\uFE07|\uFE08|\uFE09|\uFE0A|\uFE0B|\uFE0C|\uFE0D|\uFE0E|\uFE0F|\uDB40[\uDC00-\uDCFF]/g;
+
+const LETTER = /\p{L}/u;
+/** Maximal runs of leetspeak symbols (module-level; `lastIndex` is reset before each use). */
+const LEET_RUN = /[013457@$!|€]+/g;
+
+/** Whether the code point starting at (`forward`) or ending before (`!forward`) `index` is a letter. */
+function letterAt(value: string, index: number, forward: boolean): boolean {
+  if (index < 0 || index >= value.length) return false;
+  const code = value.charCodeAt(index);
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+  // Astral letters: read the whole surrogate pair.
+  const point = forward ? value.codePointAt(index)! : code >= 0xdc00 && code <= 0xdfff && index > 0 ? value.codePointAt(index - 1)! : code;
+  return LETTER.test(String.fromCodePoint(point));
+}
+
+/**
+ * Leetspeak only where a run of symbols touches a letter (`k1ll` → `kill`; "5 kids" stays). A
+ * scan over maximal runs: the regex form (`[…]+(?=\p{L})`) re-read a long run from each of its
+ * positions, quadratic on "!!!!…" or "0000…".
+ */
+function replaceLeet(value: string): string {
+  // Pieces joined once at the end: thousands of `+=` build a deep rope that is slow to flatten.
+  const pieces: string[] = [];
+  let copied = 0;
+  LEET_RUN.lastIndex = 0;
+  for (let match = LEET_RUN.exec(value); match !== null; match = LEET_RUN.exec(value)) {
+    const end = match.index + match[0].length;
+    if (!letterAt(value, match.index - 1, false) && !letterAt(value, end, true)) continue;
+    let replaced = '';
+    for (const symbol of match[0]) replaced += LEET[symbol] ?? symbol;
+    pieces.push(value.slice(copied, match.index), replaced);
+    copied = end;
+  }
+  if (copied === 0) return value;
+  pieces.push(value.slice(copied));
+  return pieces.join('');
+}
 
 /**
  * Normalizes text for lexicon matching against obfuscation: NFKC (full-width, ligatures), lower
@@ -9,13 +48,10 @@ const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u20
  * (`k i l l`, `k.i.l.l` → `kill`) joined, and runs of 3+ identical letters shortened to 2. Linear.
  */
 export function normalizeForMatching(text: string): string {
+  // Every text check (moderation, injection, policy rules) starts here: one type check covers them all.
+  requireText(text, 'This guardrails check');
   let value = text.normalize('NFKC').toLowerCase().replace(INVISIBLE, '');
-  // Leetspeak only where the symbol sits between or next to letters (keeps "5 kids" as is).
-  value = value.replace(/(?<=\p{L})[013457@$!|€]+|[013457@$!|€]+(?=\p{L})/gu, (symbols) => {
-    let out = '';
-    for (const symbol of symbols) out += LEET[symbol] ?? symbol;
-    return out;
-  });
+  value = replaceLeet(value);
   // Spaced-out letters: 3+ single letters separated by one space, dot, dash or underscore.
   value = value.replace(/(?<![\p{L}])\p{L}(?:[ ._-]\p{L}(?![\p{L}])){2,}/gu, (run) => run.replace(/[ ._-]/g, ''));
   value = value.replace(/(\p{L})\1{2,}/gu, '$1$1').replace(/[ \t]{2,}/g, ' ');

@@ -14,6 +14,13 @@ interface TokenRule {
   maxBody: number;
   /** When set, prefixes that also start a more specific rule are left to it. */
   unless?: readonly string[];
+  /**
+   * Minimum Shannon entropy of the body, in bits per character, instead of the digit-and-letter
+   * check: for random base64url tokens, where a genuine key may lack a digit (about 1 in 1,400 of 43
+   * characters). 43 random base64url characters carry 4.2–5.3 bits (200 k samples); placeholders
+   * made of words (`csk_your_api_key_goes_here_for_the_demo`) 3.6–3.9, and repeated patterns less.
+   */
+  minEntropy?: number;
 }
 
 const upperAlnum = (code: number): boolean => (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
@@ -42,12 +49,14 @@ const RULES: readonly TokenRule[] = [
   { prefix: 'ghu_', type: 'GITHUB_TOKEN', detail: 'user-to-server', body: isAlnumCode, minBody: 36, maxBody: 36 },
   { prefix: 'ghs_', type: 'GITHUB_TOKEN', detail: 'server-to-server', body: isAlnumCode, minBody: 36, maxBody: 36 },
   { prefix: 'ghr_', type: 'GITHUB_TOKEN', detail: 'refresh', body: isAlnumCode, minBody: 36, maxBody: 36 },
+  // Cascade's own demo server keys (apps/demo api-key.ts): `csk_` + 32 random bytes in base64url.
+  { prefix: 'csk_', type: 'API_KEY', detail: 'cascade', body: isBase64UrlCode, minBody: 32, maxBody: 256, minEntropy: 4 },
   { prefix: 'github_pat_', type: 'GITHUB_TOKEN', detail: 'fine-grained', body: (code) => isAlnumCode(code) || code === 95, minBody: 22, maxBody: 255 },
 ];
 
 /**
  * Length of the key prefix starting at `index` (0 when none). Same language and leftmost semantics
- * as `/s(?:k[-_])|rk_|whsec_|x(?:ox[abprs]-|app-)|A(?:Iza|KIA|SIA)|g(?:h[pousr]_|ithub_pat_)/`;
+ * as `/s(?:k[-_])|rk_|whsec_|csk_|x(?:ox[abprs]-|app-)|A(?:Iza|KIA|SIA)|g(?:h[pousr]_|ithub_pat_)/`;
  * keep in sync with RULES (the detector tests cover every prefix).
  */
 function prefixLength(text: string, index: number, code: number): number {
@@ -66,6 +75,8 @@ function prefixLength(text: string, index: number, code: number): number {
       }
       return second === 97 && text.startsWith('xapp-', index) ? 5 : 0;
     }
+    case 99: // c s k _
+      return second === 115 && text.charCodeAt(index + 2) === 107 && text.charCodeAt(index + 3) === 95 ? 4 : 0;
     case 65:
       return text.startsWith('AIza', index) || text.startsWith('AKIA', index) || text.startsWith('ASIA', index) ? 4 : 0;
     case 103: {
@@ -92,7 +103,7 @@ const PEM_BEGIN = '-----BEGIN ';
 const AWS_UPPER_NAME = 'SECRET_ACCESS_KEY';
 
 /**
- * Secrets with a recognizable shape: provider API keys (OpenAI, Anthropic, Google, Stripe, Slack),
+ * Secrets with a recognizable shape: provider API keys (OpenAI, Anthropic, Google, Stripe, Slack, Cascade's `csk_`),
  * AWS access keys (and secret keys next to their variable name), GitHub tokens, JWTs and PEM
  * private-key blocks. Every key prefix starts with `A` or has a `-`/`_` right after a lower-case
  * letter 2 to 6 characters after its start: native searches for these rare characters, then the
@@ -124,7 +135,7 @@ export function recognizeSecrets(text: string, out: RawPiiMatch[]): void {
     } else {
       const before = text.charCodeAt(at - 1);
       if (!(before >= 97 && before <= 122)) continue;
-      // The `-`/`_` sits 2 (sk- sk_ rk_), 3 (gh?_), 4 (xox?- xapp-), 5 (whsec_) or 6 (github_pat_)
+      // The `-`/`_` sits 2 (sk- sk_ rk_), 3 (gh?_ csk_), 4 (xox?- xapp-), 5 (whsec_) or 6 (github_pat_)
       // characters after the prefix start; earlier positions were checked at earlier triggers.
       for (let distance = 6; distance >= 2; distance--) {
         const index = at - distance;
@@ -169,8 +180,19 @@ function matchRule(text: string, rule: TokenRule, index: number): number {
   while (end < text.length && end - bodyStart <= rule.maxBody && rule.body(text.charCodeAt(end))) end++;
   const bodyLength = end - bodyStart;
   const after = end < text.length ? text.charCodeAt(end) : 32;
-  if (bodyLength >= rule.minBody && bodyLength <= rule.maxBody && !isAlnumCode(after) && hasDigitAndLetter(text, bodyStart, end)) return end;
-  return index;
+  if (bodyLength < rule.minBody || bodyLength > rule.maxBody || isAlnumCode(after)) return index;
+  const random = rule.minEntropy === undefined ? hasDigitAndLetter(text, bodyStart, end) : entropyBits(text, bodyStart, end) >= rule.minEntropy;
+  return random ? end : index;
+}
+
+/** Shannon entropy of `text[start, end)` in bits per character (ASCII bodies; bounded by maxBody). */
+function entropyBits(text: string, start: number, end: number): number {
+  const counts = new Map<number, number>();
+  for (let index = start; index < end; index++) counts.set(text.charCodeAt(index), (counts.get(text.charCodeAt(index)) ?? 0) + 1);
+  const length = end - start;
+  let bits = 0;
+  for (const count of counts.values()) bits -= (count / length) * Math.log2(count / length);
+  return bits;
 }
 
 function hasDigitAndLetter(text: string, start: number, end: number): boolean {
