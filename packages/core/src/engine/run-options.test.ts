@@ -14,6 +14,8 @@ function agentOf() {
     models: [new MockChatModel({ modelId: 'cheap', responses: [{ text: 'good answer' }] }), new MockChatModel({ modelId: 'strong', responses: [{ text: 'strong answer' }] })],
     pricing,
     validator: { name: 'pass', validate: () => ({ score: 1, passed: true, signals: [], reason: 'ok' }) },
+    // About option checks, not the learner: a passing draft is accepted at once.
+    learning: false,
   });
 }
 

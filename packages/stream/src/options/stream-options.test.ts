@@ -8,7 +8,7 @@ import { toSseResponse } from '../http/to-sse-response';
 function agentOf() {
   const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ text: 'The answer is 391.' }] });
   const strong = new MockChatModel({ modelId: 'strong', responses: [{ text: 'Strong: 391.' }] });
-  return createCascadeAgent({ models: [cheap, strong], validator, pricing });
+  return createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false });
 }
 
 function thrown(run: () => unknown): CascadeError {
