@@ -58,7 +58,8 @@ export interface DemoAgentOptions {
 export function createDemoAgent(models: DemoModels, options: DemoAgentOptions): DemoAgent {
   const now = options.now ?? Date.now;
   const profiles = createProfileManager(
-    { cacheTtlMs: options.profileCacheTtlMs ?? 5_000, defaultTier: 'free' },
+    // Never persist an implicit default: a user deleted between authentication and this load must not come back as FREE.
+    { cacheTtlMs: options.profileCacheTtlMs ?? 5_000, defaultTier: 'free', persistDefaults: false },
     { store: options.profileStore, now },
   );
   const usage = options.usage ?? createMemoryUsageLedger({ now });

@@ -78,3 +78,26 @@ describe('createProfileMiddleware', () => {
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
   });
 });
+
+describe('createProfileMiddleware options', () => {
+  const manager = createProfileManager({}, { store: createMemoryProfileStore() });
+
+  it.each([
+    [{ onMissingUser: 'x' }, 'onMissingUser'],
+    [{ enforceModeFeature: false }, 'enforceModeFeature'],
+    [{ name: 42 }, 'name'],
+  ])('refuses %j at construction, naming the field (it must not behave as the default)', (options, field) => {
+    let caught: unknown;
+    try {
+      createProfileMiddleware(manager, options as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect(CascadeError.isInstance(caught)).toBe(true);
+    expect(caught).toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining(field) });
+  });
+
+  it('refuses something that is not a profile manager', () => {
+    expect(() => createProfileMiddleware({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+  });
+});

@@ -1,4 +1,5 @@
-import { CascadeError, type CascadeMiddleware, type FeatureFlag, type PipelineMode } from '@cascade/core';
+import { CascadeError, type CascadeMiddleware, type FeatureFlag, type PipelineMode, parseConfig } from '@cascade/core';
+import { z } from 'zod';
 import type { UserProfileManager } from '../manager/profile-manager';
 
 /** Options of {@link createProfileMiddleware}. */
@@ -17,6 +18,12 @@ export interface ProfileMiddlewareOptions {
   enforceModeFeatures?: boolean;
 }
 
+const profileMiddlewareOptionsSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  onMissingUser: z.enum(['skip', 'error']).optional(),
+  enforceModeFeatures: z.boolean().optional(),
+});
+
 const FEATURE_OF_MODE: Readonly<Partial<Record<PipelineMode, FeatureFlag>>> = Object.freeze({ stream: 'streaming', batch: 'batch' });
 
 /**
@@ -33,7 +40,12 @@ const FEATURE_OF_MODE: Readonly<Partial<Record<PipelineMode, FeatureFlag>>> = Ob
  * const agent = createCascadeAgent({ models, middleware: [createProfileMiddleware(manager), limits, guardrails] });
  * await agent.run('Hi', { userId: 'user_123' });
  */
-export function createProfileMiddleware(manager: UserProfileManager, options: ProfileMiddlewareOptions = {}): CascadeMiddleware {
+export function createProfileMiddleware(manager: UserProfileManager, rawOptions: ProfileMiddlewareOptions = {}): CascadeMiddleware {
+  if (typeof (manager as Partial<UserProfileManager> | null)?.get !== 'function') {
+    throw new CascadeError('INVALID_CONFIG', 'createProfileMiddleware: the first argument must be a profile manager from createProfileManager() (it has no get() method).');
+  }
+  // Checked once here: a typo ('onMissingUser: "x"', 'enforceModeFeature') must not silently mean the default.
+  const options = parseConfig(profileMiddlewareOptionsSchema, rawOptions, 'createProfileMiddleware options');
   const name = options.name ?? 'profiles';
   const onMissingUser = options.onMissingUser ?? 'skip';
   const enforceModeFeatures = options.enforceModeFeatures ?? true;
