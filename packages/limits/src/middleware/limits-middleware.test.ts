@@ -85,6 +85,25 @@ describe('createLimitsMiddleware', () => {
     expect((await admit(contextFor({ userId: 'c', organizationId: 'other' }, policy))).allowed).toBe(true);
   });
 
+  it('a budget partly spent says what is left and that a smaller max_tokens may fit, not that it is used up', async () => {
+    const { admit } = setup();
+    const policy: AgentPolicy = { limits: { organization: { budget: { dailyUsd: 0.02 } } } };
+    const holds: Reservation[] = [];
+    for (const userId of ['a', 'b']) {
+      const result = await admit(contextFor({ userId, organizationId: 'acme' }, policy));
+      if (!result.allowed) throw new Error('denied');
+      holds.push(result.reservation!);
+    }
+    await holds[0]!.settle({ usage: usage(10), costUsd: 0.015, outcome: 'success' });
+    await holds[1]!.settle({ usage: usage(0), costUsd: 0, outcome: 'success' });
+    const denied = await admit(contextFor({ userId: 'c', organizationId: 'acme' }, policy));
+    if (denied.allowed) throw new Error('expected a denial');
+    expect(denied.code).toBe('BUDGET_EXCEEDED');
+    expect(denied.reason).toMatch(/has \$0\.005 left of its daily budget of \$0\.02, less than this request's worst-case estimate/);
+    expect(denied.reason).toMatch(/lower max_tokens/);
+    expect(denied.reason).not.toMatch(/has used its/);
+  });
+
   it('a worst-case estimate above the cap is exceeds-capacity: says to lower max_tokens, no Retry-After, nothing taken', async () => {
     const { admit } = setup();
     // A fresh user with $0.01 a day and $0 spent; no max_tokens, so the estimate uses the model's maximum output.

@@ -170,6 +170,10 @@ export function createLimitsMiddleware(config: LimitsMiddlewareConfig = {}, depe
         if (decision.reason === 'reservations-in-flight') {
           return `The ${who}'s ${limit.label} budget of $${limit.limit} ${inFlight}${retry} Or set a lower max_tokens so this request's estimate ($${usd(limit.requested)}) fits.`;
         }
+        // Some budget left, but not this request's worst case: say both, so the caller knows a smaller max_tokens may fit.
+        if (decision.remaining > 0 && limit.requested > decision.remaining) {
+          return `The ${who} has $${usd(decision.remaining)} left of its ${limit.label} budget of $${limit.limit}, less than this request's worst-case estimate ($${usd(limit.requested)}, prompt plus max output tokens). Set a lower max_tokens (maxOutputTokens) to fit, or wait for the budget to reset.${retry || ' It does not reset: raise the budget.'}`;
+        }
         return `The ${who} has used its ${limit.label} budget of $${limit.limit}.${retry || ' It does not reset: raise the budget.'}`;
       case 'concurrency':
         return `The ${who} already has ${limit.limit} requests in flight; wait for one to finish.`;
