@@ -1,9 +1,9 @@
 import type { CascadeMiddleware } from '@cascade/core';
 
 /**
- * Share of the strongest tier's quality each demo tier keeps. The profiles' tier presets carry a
- * validator-score `quality.target`, which core treats as the expert override (fixed threshold, no
- * learning); the demo serves its tenants with the learning cascade at these shares instead.
+ * Share of the strongest tier's quality each demo tier keeps. The profiles' presets carry their own
+ * shares (free 0.90 … enterprise 0.99); the demo sets its own per tier, as an operator would, so the
+ * tour shows tiers trading quality for cost differently.
  */
 export const DEMO_TIER_SHARES: Readonly<Record<string, number>> = Object.freeze({ free: 0.9, starter: 0.95, pro: 0.93, business: 0.98, enterprise: 0.99 });
 

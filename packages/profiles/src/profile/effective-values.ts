@@ -8,6 +8,8 @@ export interface EffectiveQuality {
   readonly min: number;
   readonly target: number;
   readonly max: number;
+  /** The tier's quality share (learning cascade target); absent when a profile level sets its own score `target`. */
+  readonly share?: number;
 }
 
 /** Every value the precedence rules decide for a profile. Deeply frozen. */
@@ -129,7 +131,10 @@ export function computeEffectiveValues(profile: Inputs): EffectiveValues {
   const min = first([preferences?.quality?.min, ...levels.map((level) => level?.quality?.min), tier.quality.min]) ?? tier.quality.min;
   const max = Math.max(min, first([preferences?.quality?.max, ...levels.map((level) => level?.quality?.max), tier.quality.max]) ?? tier.quality.max);
   const rawTarget = first([preferences?.quality?.target, ...levels.map((level) => level?.quality?.target), tier.quality.target]) ?? tier.quality.target;
-  const quality: EffectiveQuality = { min, target: Math.min(max, Math.max(min, rawTarget)), max };
+  // A score target set by the user, workspace or organization is the expert override: it keeps the fixed threshold.
+  const targetOverridden = [preferences?.quality?.target, ...levels.map((level) => level?.quality?.target)].some((value) => value !== undefined);
+  const share = targetOverridden ? undefined : tier.quality.share;
+  const quality: EffectiveQuality = { min, target: Math.min(max, Math.max(min, rawTarget)), max, ...(share === undefined ? {} : { share }) };
 
   const allowedModels = first<readonly string[]>([limits?.allowedModels, ...levels.map((level) => level?.allowedModels), tier.allowedModels]);
   const blockedSources = [tier.blockedModels, organization?.overrides?.blockedModels, workspace?.overrides?.blockedModels, preferences?.blockedModels];
@@ -153,7 +158,9 @@ export function computeEffectiveValues(profile: Inputs): EffectiveValues {
     ['allowedModels', allowedModels ? [...allowedModels] : undefined],
     ['blockedModels', blockedModels],
     ['preferredModels', preferredModels && preferredModels.length > 0 ? preferredModels : undefined],
-    ['qualityTarget', quality.target],
+    // A tier with a share lets the learning cascade decide; its score target is then not a fixed threshold.
+    ['qualityShare', quality.share],
+    ['qualityTarget', quality.share === undefined ? quality.target : undefined],
     ['qualityMin', quality.min],
     ['maxCostPerRequestUsd', maxCostPerQueryUsd],
     ['features', { ...features }],

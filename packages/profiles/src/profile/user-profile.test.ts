@@ -39,7 +39,9 @@ describe('UserProfile.fromTier', () => {
     expect(isModelAllowed(policy, 'gpt-4-1106-preview')).toBe(false);
     expect(isModelAllowed(policy, 'gpt-5')).toBe(false);
     expect(policy.features).toMatchObject({ streaming: false, batch: false });
-    expect(policy.qualityTarget).toBe(0.7);
+    // Presets carry a share: the learner decides, the score target is no fixed threshold.
+    expect(policy.qualityShare).toBe(0.9);
+    expect(policy.qualityTarget).toBeUndefined();
     expect(policy.qualityMin).toBe(0.6);
     expect(policy.limits?.user).toEqual({ rate: { requestsPerHour: 10, requestsPerDay: 100 }, budget: { dailyUsd: 0.1 } });
   });
@@ -50,7 +52,7 @@ describe('UserProfile.fromTier', () => {
     expect(pro.limits?.user?.rate?.tokensPerMinute).toBe(100_000);
     const enterprise = UserProfile.fromTier('enterprise', 'u').toPolicy();
     expect(enterprise.limits).toBeUndefined();
-    expect(enterprise.qualityTarget).toBe(0.95);
+    expect(enterprise.qualityShare).toBe(0.99);
   });
 });
 
@@ -86,7 +88,11 @@ describe('precedence: user > workspace > organization > tier', () => {
     expect(layered({ preferences: { quality: { target: 0.76 } } }, { quality: { target: 0.88 } }).effectiveQuality().target).toBe(0.76);
     // A target above the tier's max is capped; a min above it raises the max.
     expect(layered({ preferences: { quality: { target: 0.97 } } }).effectiveQuality()).toEqual({ min: 0.75, target: 0.9, max: 0.9 });
-    expect(layered({ preferences: { quality: { min: 0.93 } } }).effectiveQuality()).toEqual({ min: 0.93, target: 0.93, max: 0.93 });
+    // No level set a score target: the tier's share (learning target) stays.
+    expect(layered({ preferences: { quality: { min: 0.93 } } }).effectiveQuality()).toEqual({ min: 0.93, target: 0.93, max: 0.93, share: 0.95 });
+    // A level that sets its own score target keeps the fixed threshold: no share, qualityTarget in the policy.
+    expect(layered({}, {}, { quality: { target: 0.8 } }).toPolicy()).toMatchObject({ qualityTarget: 0.8 });
+    expect(layered({}, {}, { quality: { target: 0.8 } }).toPolicy().qualityShare).toBeUndefined();
   });
 
   it('features per flag', () => {

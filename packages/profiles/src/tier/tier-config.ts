@@ -57,6 +57,12 @@ export const qualityRangeSchema = z
     target: unit.default(0.8),
     /** @default 0.95 */
     max: unit.default(0.95),
+    /**
+     * Share of the strongest model's quality this tier keeps (0..1): the learning cascade's target
+     * (`policy.qualityShare`). When set, `target` is not sent as the engine's fixed score threshold,
+     * so the learner decides; unset, `target` stays the fixed threshold (the expert override).
+     */
+    share: unit.optional(),
   })
   .refine((quality) => quality.min <= quality.target, { message: 'quality.min must be <= quality.target', path: ['min'] })
   .refine((quality) => quality.target <= quality.max, { message: 'quality.target must be <= quality.max', path: ['target'] });

@@ -16,7 +16,7 @@ describe('TIER_PRESETS', () => {
     expect(free.budget).toEqual({ dailyUsd: 0.1 });
     expect(free.rateLimits).toEqual({ requestsPerHour: 10, requestsPerDay: 100 });
     expect(free.features).toEqual({ streaming: false, batch: false, embeddings: false, qualityValidation: true, domainRouting: false, guardrails: true });
-    expect(free.quality).toEqual({ min: 0.6, target: 0.7, max: 0.8 });
+    expect(free.quality).toEqual({ min: 0.6, target: 0.7, max: 0.8, share: 0.9 });
     expect(free.allowedModels).toEqual(FREE_TIER_MODELS);
     expect(free.supportPriority).toBe('community');
   });
@@ -26,7 +26,7 @@ describe('TIER_PRESETS', () => {
     expect(starter.budget).toEqual({ dailyUsd: 1, weeklyUsd: 5 });
     expect(starter.rateLimits).toEqual({ requestsPerHour: 100, requestsPerDay: 1000 });
     expect(starter.features).toMatchObject({ streaming: true, batch: false, embeddings: false, domainRouting: true });
-    expect(starter.quality).toEqual({ min: 0.7, target: 0.8, max: 0.85 });
+    expect(starter.quality).toEqual({ min: 0.7, target: 0.8, max: 0.85, share: 0.93 });
     expect(starter.allowedModels).toBeUndefined();
     expect(starter.supportPriority).toBe('community');
   });
@@ -36,7 +36,7 @@ describe('TIER_PRESETS', () => {
     expect(pro.budget).toEqual({ dailyUsd: 10, weeklyUsd: 50, monthlyUsd: 200 });
     expect(pro.rateLimits).toEqual({ requestsPerHour: 1000, requestsPerDay: 10_000, tokensPerMinute: 100_000 });
     expect(Object.values(pro.features).every(Boolean)).toBe(true);
-    expect(pro.quality).toEqual({ min: 0.75, target: 0.85, max: 0.9 });
+    expect(pro.quality).toEqual({ min: 0.75, target: 0.85, max: 0.9, share: 0.95 });
     expect(pro.supportPriority).toBe('priority');
   });
 
@@ -45,7 +45,7 @@ describe('TIER_PRESETS', () => {
     expect(business.budget).toEqual({ dailyUsd: 50, weeklyUsd: 250, monthlyUsd: 1000 });
     expect(business.rateLimits).toEqual({ requestsPerHour: 5000, requestsPerDay: 50_000, tokensPerMinute: 500_000 });
     expect(Object.values(business.features).every(Boolean)).toBe(true);
-    expect(business.quality).toEqual({ min: 0.8, target: 0.9, max: 0.95 });
+    expect(business.quality).toEqual({ min: 0.8, target: 0.9, max: 0.95, share: 0.97 });
     expect(business.supportPriority).toBe('priority');
   });
 
@@ -54,7 +54,7 @@ describe('TIER_PRESETS', () => {
     expect(enterprise.budget).toEqual({});
     expect(enterprise.rateLimits).toEqual({});
     expect(Object.values(enterprise.features).every(Boolean)).toBe(true);
-    expect(enterprise.quality).toEqual({ min: 0.85, target: 0.95, max: 0.98 });
+    expect(enterprise.quality).toEqual({ min: 0.85, target: 0.95, max: 0.98, share: 0.99 });
     expect(enterprise.supportPriority).toBe('dedicated');
   });
 

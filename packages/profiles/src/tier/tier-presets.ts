@@ -38,6 +38,10 @@ const preset = (input: z.input<typeof tierConfigSchema>): TierConfig => adoptTie
  * | business | 50 / 250 / 1,000 | 5,000 | 50,000 | 500,000 | 0.80/0.90/0.95 | yes | yes | yes | yes | priority |
  * | enterprise | unlimited | – | – | – | 0.85/0.95/0.98 | yes | yes | yes | yes | dedicated |
  *
+ * Quality shares kept by the learning cascade (`quality.share`, sent as `policy.qualityShare`): free 0.90,
+ * starter 0.93, pro 0.95, business 0.97, enterprise 0.99; `target` is then only the validator's score
+ * target for agents with learning off.
+ *
  * Quality validation and guardrails are on in every tier. Only FREE restricts models ({@link FREE_TIER_MODELS}).
  */
 export const TIER_PRESETS: Readonly<Record<TierName, TierConfig>> = Object.freeze({
@@ -46,7 +50,7 @@ export const TIER_PRESETS: Readonly<Record<TierName, TierConfig>> = Object.freez
     budget: { dailyUsd: 0.1 },
     rateLimits: { requestsPerHour: 10, requestsPerDay: 100 },
     features: { streaming: false, batch: false, embeddings: false, qualityValidation: true, domainRouting: false, guardrails: true },
-    quality: { min: 0.6, target: 0.7, max: 0.8 },
+    quality: { min: 0.6, target: 0.7, max: 0.8, share: 0.9 },
     allowedModels: [...FREE_TIER_MODELS],
     supportPriority: 'community',
   }),
@@ -55,7 +59,7 @@ export const TIER_PRESETS: Readonly<Record<TierName, TierConfig>> = Object.freez
     budget: { dailyUsd: 1, weeklyUsd: 5 },
     rateLimits: { requestsPerHour: 100, requestsPerDay: 1000 },
     features: { streaming: true, batch: false, embeddings: false, qualityValidation: true, domainRouting: true, guardrails: true },
-    quality: { min: 0.7, target: 0.8, max: 0.85 },
+    quality: { min: 0.7, target: 0.8, max: 0.85, share: 0.93 },
     supportPriority: 'community',
   }),
   pro: preset({
@@ -63,7 +67,7 @@ export const TIER_PRESETS: Readonly<Record<TierName, TierConfig>> = Object.freez
     budget: { dailyUsd: 10, weeklyUsd: 50, monthlyUsd: 200 },
     rateLimits: { requestsPerHour: 1000, requestsPerDay: 10_000, tokensPerMinute: 100_000 },
     features: { streaming: true, batch: true, embeddings: true, qualityValidation: true, domainRouting: true, guardrails: true },
-    quality: { min: 0.75, target: 0.85, max: 0.9 },
+    quality: { min: 0.75, target: 0.85, max: 0.9, share: 0.95 },
     supportPriority: 'priority',
   }),
   business: preset({
@@ -71,13 +75,13 @@ export const TIER_PRESETS: Readonly<Record<TierName, TierConfig>> = Object.freez
     budget: { dailyUsd: 50, weeklyUsd: 250, monthlyUsd: 1000 },
     rateLimits: { requestsPerHour: 5000, requestsPerDay: 50_000, tokensPerMinute: 500_000 },
     features: { streaming: true, batch: true, embeddings: true, qualityValidation: true, domainRouting: true, guardrails: true },
-    quality: { min: 0.8, target: 0.9, max: 0.95 },
+    quality: { min: 0.8, target: 0.9, max: 0.95, share: 0.97 },
     supportPriority: 'priority',
   }),
   enterprise: preset({
     name: 'enterprise',
     features: { streaming: true, batch: true, embeddings: true, qualityValidation: true, domainRouting: true, guardrails: true },
-    quality: { min: 0.85, target: 0.95, max: 0.98 },
+    quality: { min: 0.85, target: 0.95, max: 0.98, share: 0.99 },
     supportPriority: 'dedicated',
   }),
 });
