@@ -10,8 +10,9 @@ const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u20
  */
 export function normalizeForMatching(text: string): string {
   let value = text.normalize('NFKC').toLowerCase().replace(INVISIBLE, '');
-  // Leetspeak only where the symbol sits between or next to letters (keeps "5 kids" as is).
-  value = value.replace(/(?<=\p{L})[013457@$!|€]+|[013457@$!|€]+(?=\p{L})/gu, (symbols) => {
+  // Leetspeak only where the symbol sits before a letter, or after one (keeps "5 kids" as is); a
+  // word-final "!" or "|" is punctuation, never a letter ("kill you!" must not become "kill youi").
+  value = value.replace(/[013457@$!|€]+(?=\p{L})|(?<=\p{L})[013457@$€]+/gu, (symbols) => {
     let out = '';
     for (const symbol of symbols) out += LEET[symbol] ?? symbol;
     return out;
