@@ -171,6 +171,7 @@ function main(): void {
     if (heldOutFile) writeFileSync(`${heldOutFile}.${plan.name}.json`, JSON.stringify(held.map((fold) => ({ ...fold, texts: examples.filter((example) => example.dataset === fold.dataset).map((example) => example.text) }))));
     const calibration: (readonly [number, number])[] = [];
     const thresholds: number[] = [];
+    const pooledAuc: Record<string, number> = {};
     for (const head of plan.heads.keys()) {
       const logits: number[] = [];
       const labels: (0 | 1)[] = [];
@@ -184,6 +185,7 @@ function main(): void {
         }
       }
       const positives = labels.filter((value) => value === 1).length;
+      pooledAuc[plan.heads[head]!] = round(auc(logits.filter((_, index) => labels[index] === 1), logits.filter((_, index) => labels[index] === 0)));
       // Balanced sample weights: the probability is calibrated to an even prior.
       const weights = labels.map((value) => (value === 1 ? labels.length / (2 * Math.max(1, positives)) : labels.length / (2 * Math.max(1, labels.length - positives))));
       const platt = positives > 0 && positives < labels.length ? fitPlatt(logits, labels, weights) : ([1, 0] as [number, number]);
@@ -204,6 +206,8 @@ function main(): void {
       calibration,
       thresholds: Object.fromEntries(plan.heads.map((head, index) => [head, thresholds[index]])),
       thresholdRule: `lowest threshold with held-out false-positive rate <= ${plan.targetFpr} on the pooled held-out sources`,
+      /** AUC of the pooled held-out predictions per head (each row scored by the model trained without its source); below 0.5 means the head does not transfer across sources. */
+      pooledHeldOutAuc: pooledAuc,
       heldOutBySource: report(plan, held, calibration, thresholds),
       moduleBytes: written.bytes,
       sha256: written.sha256,

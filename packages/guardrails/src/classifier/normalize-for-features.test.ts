@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cpuMs } from './__fixtures__/cpu-time';
 import { visitFeatures } from './hashed-features';
 import { normalizeForFeatures } from './normalize-for-features';
 
@@ -32,21 +33,6 @@ describe('normalizeForFeatures', () => {
     );
   });
 });
-
-/**
- * Least CPU time (ms) of `runs` calls of `work`: CPU time, not wall-clock, so that other processes
- * on a loaded machine do not count; the least run, so that a GC pause does not either.
- */
-export function cpuMs(work: () => void, runs = 3): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let run = 0; run < runs; run++) {
-    const started = process.cpuUsage();
-    work();
-    const used = process.cpuUsage(started);
-    best = Math.min(best, (used.user + used.system) / 1000);
-  }
-  return best;
-}
 
 describe('feature extraction is linear on adversarial input', () => {
   it('4× the text costs well under 16× the CPU time (n vs 4n ratio, not a wall-clock bound)', () => {

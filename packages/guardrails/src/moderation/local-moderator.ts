@@ -309,13 +309,15 @@ export function moderateLocally(text: string, config: LocalModeratorConfig | Loc
   for (const category of MODERATION_CATEGORIES) {
     const head = MODEL_HEADS[category];
     const threshold = thresholdOf(category, settings, classifier.heads, classifier.thresholds);
+    const defaultThreshold = thresholdOf(category, DEFAULT_SETTINGS, classifier.heads, classifier.thresholds);
     let model = head === undefined ? 0 : probabilities[head]!;
     if (counter && ABUSE.has(category) && model > 0) model = sigmoid(logit(model) - COUNTER_SPEECH_LOGITS);
     let rules = 0;
     if (lexicon) {
       rules = lexicon.scores[category] * (counter && ABUSE.has(category) ? 0.5 : 1);
-      // A rule score of 0.5 (the rules' own cut-off) lands on this category's threshold.
-      rules = Math.min(1, rules <= 0.5 ? (rules / 0.5) * threshold : threshold + ((rules - 0.5) / 0.5) * (1 - threshold));
+      // A rule score of 0.5 (the rules' own cut-off) lands on this category's default threshold, so a
+      // stricter configured threshold also needs a stronger rule match.
+      rules = Math.min(1, rules <= 0.5 ? (rules / 0.5) * defaultThreshold : defaultThreshold + ((rules - 0.5) / 0.5) * (1 - defaultThreshold));
     }
     scores[category] = Math.round(Math.max(model, rules) * 1000) / 1000;
     categories[category] = scores[category] >= threshold;
