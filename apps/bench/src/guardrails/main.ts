@@ -39,8 +39,8 @@ async function main(): Promise<void> {
   log('moderation…');
   const moderationRows = loadModeration(path.join(root, 'moderation/openai-moderation-1680.jsonl'));
   const moderation = {
-    ...runModerationBench(moderationRows, xstest),
-    byMode: { model: runModerationBench(moderationRows, xstest, 'model'), lexicon: runModerationBench(moderationRows, xstest, 'lexicon') },
+    ...runModerationBench(moderationRows, xstest, traceTexts),
+    byMode: { model: runModerationBench(moderationRows, xstest, traceTexts, 'model'), lexicon: runModerationBench(moderationRows, xstest, traceTexts, 'lexicon') },
   };
   log('injection…');
   const cyberSecEval = loadCyberSecEval(path.join(root, 'injection/cyberseceval-prompt-injection.json'));

@@ -19,12 +19,19 @@ export interface ModerationBenchResult {
   perCategory: Record<string, ScoreMetrics>;
   anyFlag: { precision: number; recall: number };
   xstestSafeFpr: number;
+  /** Benign recorded prompts and answers (the trace files: math and chat) flagged in any category. */
+  benignTraceFlagRate: number;
 }
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
 /** The local moderator in `mode` on the OpenAI moderation set (dev: never used for training or thresholds). */
-export function runModerationBench(rows: readonly ModerationRow[], xstest: readonly XstestRow[], mode: NonNullable<LocalModeratorConfig['mode']> = 'model+lexicon'): ModerationBenchResult {
+export function runModerationBench(
+  rows: readonly ModerationRow[],
+  xstest: readonly XstestRow[],
+  benignTexts: readonly string[],
+  mode: NonNullable<LocalModeratorConfig['mode']> = 'model+lexicon',
+): ModerationBenchResult {
   const config: LocalModeratorConfig = mode === 'model+lexicon' ? {} : { mode };
   const scored = new Map<ModerationCategory, { score: number; flagged: boolean; label: 0 | 1 }[]>();
   const any = { tp: 0, fp: 0, fn: 0 };
@@ -51,5 +58,6 @@ export function runModerationBench(rows: readonly ModerationRow[], xstest: reado
     perCategory,
     anyFlag: { precision: round(any.tp / Math.max(1, any.tp + any.fp)), recall: round(any.tp / Math.max(1, any.tp + any.fn)) },
     xstestSafeFpr: round(falsePositives / safe.length),
+    benignTraceFlagRate: round(benignTexts.filter((text) => moderateLocally(text, config).flagged).length / Math.max(1, benignTexts.length)),
   };
 }

@@ -26,12 +26,24 @@ const label = (value: unknown): 0 | 1 | null => (value === 1 ? 1 : value === 0 ?
  */
 export function loadModerationExamples(directory: string): SourcedExample[] {
   type Row = { text: string; source: string; labels: Record<string, 0 | 1 | null> };
-  return readJsonl<Row>(path.join(directory, 'moderation.jsonl')).map((row) => {
+  const moderation = readJsonl<Row>(path.join(directory, 'moderation.jsonl')).map((row) => {
     const labels = MODERATION_HEADS.map((head) => label(row.labels[head]));
     if (row.source === 'convabuse' && row.labels.toxic === 0) labels[MODERATION_HEADS.indexOf('sexual')] = 0;
     return { text: row.text, labels, source: row.source, dataset: row.source.split('/')[0]! };
   });
+  // The moderation sources are all short social-media text: without other benign text, long
+  // answers, documents and instructions (math, code, tables) land anywhere on the toxic scale.
+  // Plainly benign prompts and documents of injection.jsonl are toxic/harassment/hate 0, held out
+  // together as one dataset.
+  type InjectionRow = { text: string; source: string; label: 0 | 1 };
+  const benign = readJsonl<InjectionRow>(path.join(directory, 'injection.jsonl'))
+    .filter((row) => row.label === 0 && BENIGN_SOURCES.has(row.source))
+    .map((row) => ({ text: row.text, labels: [0, 0, 0, null, null] as (0 | 1 | null)[], source: `benign/${row.source}`, dataset: 'benign-prompts' }));
+  return [...moderation, ...benign];
 }
+
+/** Benign sources of injection.jsonl with nothing edgy in them (not the "benign-hard" ones). */
+const BENIGN_SOURCES: ReadonlySet<string> = new Set(['ultrachat', 'self-instruct', 'bipia', 'awesome-chatgpt-prompts']);
 
 /**
  * injection.jsonl, plus harmful requests as injection negatives (they ask for harm but do not try

@@ -297,7 +297,7 @@ const sigmoid = (value: number): number => 1 / (1 + Math.exp(-value));
  * flagged at or above its threshold, and a flagged child flags its parent.
  */
 export function moderateLocally(text: string, config: LocalModeratorConfig | LocalModeratorSettings = {}): ModerationResult {
-  const settings = config === DEFAULT_SETTINGS || Object.keys(config).length === 0 ? DEFAULT_SETTINGS : parseConfig(localModeratorConfigSchema, config, 'local moderator config');
+  const settings = settingsOf(config);
   if (settings.mode === 'lexicon') return withThresholds(lexiconModeration(text), settings);
   const classifier = moderationClassifier();
   const probabilities = moderationProbabilities(text);
@@ -334,6 +334,20 @@ export function moderateLocally(text: string, config: LocalModeratorConfig | Loc
   }
   const flagged = MODERATION_CATEGORIES.some((category) => categories[category]);
   return { flagged, categories, scores, provider: 'local', signals };
+}
+
+/** Parsed settings per config object (weakly held): a moderator or a caller reusing one config parses it once. */
+const PARSED = new WeakMap<object, LocalModeratorSettings>();
+
+function settingsOf(config: LocalModeratorConfig | LocalModeratorSettings): LocalModeratorSettings {
+  if (config === DEFAULT_SETTINGS || Object.keys(config).length === 0) return DEFAULT_SETTINGS;
+  let settings = PARSED.get(config);
+  if (!settings) {
+    settings = parseConfig(localModeratorConfigSchema, config, 'local moderator config');
+    PARSED.set(config, settings);
+    PARSED.set(settings, settings);
+  }
+  return settings;
 }
 
 function thresholdOf(category: ModerationCategory, settings: LocalModeratorSettings, heads: readonly string[], defaults: readonly number[]): number {
