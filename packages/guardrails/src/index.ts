@@ -13,7 +13,7 @@ export {
 // Moderation
 export { MODERATION_CATEGORIES, moderationCategorySchema, type ModerationCategory } from './moderation/moderation-category';
 export type { Moderator, ModerationResult, ModerateOptions } from './moderation/moderator';
-export { createLocalModerator, moderateLocally, localModeratorConfigSchema, type LocalModeratorConfig } from './moderation/local-moderator';
+export { createLocalModerator, moderateLocally, lexiconModeration, localModeratorConfigSchema, type LocalModeratorConfig } from './moderation/local-moderator';
 export { withModerationFallback } from './moderation/with-moderation-fallback';
 // Prompt injection
 export type { InjectionDetector, InjectionVerdict, InjectionSignal, InjectionInput, DetectInjectionOptions } from './injection/injection-detector';
@@ -21,11 +21,16 @@ export {
   createHeuristicInjectionDetector, heuristicInjectionConfigSchema, type HeuristicInjectionConfig, type HeuristicInjectionDetector,
 } from './injection/heuristic-injection-detector';
 export {
+  createClassifierInjectionDetector, classifierInjectionConfigSchema, type ClassifierInjectionConfig, type ClassifierInjectionDetector,
+} from './injection/classifier-injection-detector';
+export {
   createModelInjectionDetector, modelInjectionConfigSchema, DEFAULT_INJECTION_CLASSIFIER_INSTRUCTIONS, type ModelInjectionConfig, type ModelInjectionDetector,
 } from './injection/model-injection-detector';
 export {
   combineInjectionDetectors, combineInjectionConfigSchema, DETECTOR_UNAVAILABLE_SIGNAL, type CombineInjectionConfig, type CombinedInjectionDetector,
 } from './injection/combine-detectors';
+// Trained classifiers (weights shipped in the package, decoded on first use)
+export { moderationProbabilities, injectionProbability } from './classifier/shipped-classifiers';
 // Middleware
 export {
   createGuardrailsMiddleware, guardrailsMiddlewareConfigSchema, type GuardrailsMiddlewareConfig, type GuardrailsMiddlewareDependencies,

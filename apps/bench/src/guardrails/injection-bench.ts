@@ -1,4 +1,4 @@
-import { createHeuristicInjectionDetector } from '@cascade/guardrails';
+import { createClassifierInjectionDetector, createHeuristicInjectionDetector, type InjectionInput, type InjectionVerdict } from '@cascade/guardrails';
 import type { CyberSecEvalRow, XstestRow } from './data';
 
 export interface InjectionBenchResult {
@@ -20,9 +20,28 @@ export interface InjectionBenchResult {
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
+/** A synchronous local detector. */
+export interface LocalDetector {
+  detect(input: InjectionInput): InjectionVerdict;
+}
+
+/** The local detectors compared: the rules, the trained classifier alone, and both (the classifier detector's default). */
+export function localInjectionDetectors(): Record<string, LocalDetector> {
+  return {
+    heuristic: createHeuristicInjectionDetector(),
+    classifier: createClassifierInjectionDetector({ heuristics: false }),
+    'classifier+heuristic': createClassifierInjectionDetector(),
+  };
+}
+
 /** Scores the attack text (`user_input`) with the application's system prompt as context. */
-export function runInjectionBench(cyberSecEval: readonly CyberSecEvalRow[], xstest: readonly XstestRow[], benignTexts: readonly string[], benignPrompts: readonly string[]): InjectionBenchResult {
-  const detector = createHeuristicInjectionDetector();
+export function runInjectionBench(
+  cyberSecEval: readonly CyberSecEvalRow[],
+  xstest: readonly XstestRow[],
+  benignTexts: readonly string[],
+  benignPrompts: readonly string[],
+  detector: LocalDetector = createHeuristicInjectionDetector(),
+): InjectionBenchResult {
   const byVariant = new Map<string, { hit: number; total: number }>();
   const byType = new Map<string, { hit: number; total: number }>();
   const count = (map: Map<string, { hit: number; total: number }>, key: string, detected: boolean): void => {

@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import { dataDir, loadCyberSecEval, loadModeration, loadPresidio, loadTracePrompts, loadTraceTexts, loadXstest } from './data';
-import { runInjectionBench } from './injection-bench';
+import { firstCallMs, loadValidationReport, throughput } from './classifier-bench';
+import { localInjectionDetectors, runInjectionBench } from './injection-bench';
 import { runModerationBench } from './moderation-bench';
 import { megabyteText, runPiiBench } from './pii-bench';
 import { runStreamBench } from './stream-bench';
@@ -18,6 +19,8 @@ function argument(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  // Before anything else calls the moderator or the detectors.
+  const firstCall = firstCallMs();
   const json = process.argv.includes('--json');
   const root = dataDir();
   // pnpm runs the script in apps/bench; resolve a relative --pii against where the user typed it.
@@ -34,9 +37,25 @@ async function main(): Promise<void> {
   const traceTexts = loadTraceTexts(path.join(root, 'traces'));
   const pii = await runPiiBench(presidio, { peerTimeLimitMs: 2_000, tracesTexts: traceTexts });
   log('moderation…');
-  const moderation = runModerationBench(loadModeration(path.join(root, 'moderation/openai-moderation-1680.jsonl')), xstest);
+  const moderationRows = loadModeration(path.join(root, 'moderation/openai-moderation-1680.jsonl'));
+  const moderation = {
+    ...runModerationBench(moderationRows, xstest, traceTexts),
+    byMode: { model: runModerationBench(moderationRows, xstest, traceTexts, 'model'), lexicon: runModerationBench(moderationRows, xstest, traceTexts, 'lexicon') },
+  };
   log('injection…');
-  const injection = runInjectionBench(loadCyberSecEval(path.join(root, 'injection/cyberseceval-prompt-injection.json')), xstest, traceTexts, loadTracePrompts(path.join(root, 'traces')));
+  const cyberSecEval = loadCyberSecEval(path.join(root, 'injection/cyberseceval-prompt-injection.json'));
+  const tracePrompts = loadTracePrompts(path.join(root, 'traces'));
+  const injection = {
+    ...runInjectionBench(cyberSecEval, xstest, traceTexts, tracePrompts),
+    byDetector: Object.fromEntries(Object.entries(localInjectionDetectors()).map(([name, detector]) => [name, runInjectionBench(cyberSecEval, xstest, traceTexts, tracePrompts, detector)])),
+  };
+  log('classifiers…');
+  const classifiers = {
+    note: 'heldOut: figures of the training script (pnpm --filter @cascade/guardrails train) on the train dir, each source scored by a model trained without it; thresholds chosen on the pooled held-out predictions. Dev sets (moderation, injection above) were used for neither.',
+    heldOut: loadValidationReport(),
+    firstCallMs: firstCall,
+    throughputMBps: throughput(traceTexts),
+  };
   log('stream…');
   const stream = await runStreamBench(megabyteText(presidio));
 
@@ -47,6 +66,7 @@ async function main(): Promise<void> {
     pii,
     moderation,
     injection,
+    classifiers,
     stream,
   };
   if (json) {

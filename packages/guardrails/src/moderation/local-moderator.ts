@@ -1,8 +1,12 @@
 import { parseConfig } from '@cascade/core';
 import { z } from 'zod';
+import { normalizeForFeatures } from '../classifier/normalize-for-features';
+import { moderationClassifier, moderationProbabilities } from '../classifier/shipped-classifiers';
 import { normalizeForMatching } from '../util/normalize-text';
+import { requireText } from '../util/require-input';
 import { GROUPS, GROUPS_NEAR, GROUP_DEGRADING, HOSTILE_WORDS, IDENTITIES, INSULT_ADJECTIVES, INSULT_FILLER, INSULT_NOUNS, INSULT_NOUNS_ADDRESS, SLURS, VICTIM, VIOLENCE_WORDS, VIOLENT_VERBS } from './abuse-lexicon';
-import { MODERATION_CATEGORIES, type ModerationCategory } from './moderation-category';
+import { isCounterSpeech } from './counter-speech';
+import { MODERATION_CATEGORIES, moderationCategorySchema, type ModerationCategory } from './moderation-category';
 import { MULTILINGUAL, NON_LATIN_SCRIPT, type MultilingualPattern } from './multilingual-lexicon';
 import type { ModerateOptions, ModerationResult, Moderator } from './moderator';
 
@@ -169,35 +173,47 @@ const prepare = (text: string): string => normalizeForMatching(text).replace(APO
 
 /** Configuration of the local moderator. */
 export const localModeratorConfigSchema = z.object({
-  /** Score at or above which a category is flagged. @default 0.5 */
-  threshold: z.number().min(0).max(1).default(0.5),
+  /**
+   * One score threshold for every category (overrides the per-category defaults). @default the
+   * trained defaults for the model's categories (chosen on held-out training sources), 0.5 for the rest
+   */
+  threshold: z.number().min(0).max(1).optional(),
+  /** Per-category thresholds, over `threshold` and the defaults. */
+  thresholds: z.partialRecord(moderationCategorySchema, z.number().min(0).max(1)).optional(),
+  /**
+   * `model+lexicon` (default): the trained classifier, with the lexicon rules as a second opinion for
+   * what the model was not trained on (self-harm, sexual content with minors, illicit, graphic
+   * violence, threats). `model`: the classifier only. `lexicon`: the rules only (the old baseline).
+   */
+  mode: z.enum(['model+lexicon', 'model', 'lexicon']).default('model+lexicon'),
 });
 
 /** Local moderator config as callers write it. */
 export type LocalModeratorConfig = z.input<typeof localModeratorConfigSchema>;
 
 /**
- * The local moderation baseline: no network, no model. Lexicon rules per OpenAI category over text
- * normalized against obfuscation (leetspeak, spacing, invisible characters, repeated letters), with
- * benign idioms ("kill a Python process", "shoot a photo") removed first. Scores combine matched
- * rules as a noisy-or; a parent category takes the maximum of its children.
+ * The local moderator: no network. A trained classifier (hashed word and character n-grams,
+ * logistic regression; heads for harassment, hate, violence and sexual, trained on public data in
+ * en, de, fr, ar — see the README) gives a calibrated probability per category; lexicon rules per
+ * OpenAI category over text normalized against obfuscation add what the model was not trained on.
+ * Counter-speech, negation and reported speech lower the abuse scores.
  *
  * @example
  * const moderator = createLocalModerator();
- * (await moderator.moderate('I will k1ll y0u')).categories['harassment/threatening']; // true
+ * (await moderator.moderate('I will k1ll y0u!')).categories['harassment/threatening']; // true
  */
 export function createLocalModerator(config: LocalModeratorConfig = {}): Moderator {
-  const { threshold } = parseConfig(localModeratorConfigSchema, config, 'local moderator config');
+  const settings = parseConfig(localModeratorConfigSchema, config, 'local moderator config');
   return {
     name: 'local',
     moderate(text: string, _options: ModerateOptions = {}): Promise<ModerationResult> {
-      return Promise.resolve(moderateLocally(text, threshold));
+      return Promise.resolve(moderateLocally(text, settings));
     },
   };
 }
 
-/** Synchronous core of the local moderator (also used by the bench). */
-export function moderateLocally(text: string, threshold = 0.5): ModerationResult {
+/** The lexicon rules alone: scores 0..1 per category (0.5 = a match worth flagging) and the rules matched. */
+export function lexiconModeration(text: string, threshold = 0.5): ModerationResult {
   const normalized = prepare(text);
   const framed = FRAMING.test(normalized);
   const sexualText = SEXUAL_CONTEXT.test(normalized);
@@ -248,4 +264,107 @@ export function moderateLocally(text: string, threshold = 0.5): ModerationResult
   const flaggedSignals: Partial<Record<ModerationCategory, readonly string[]>> = {};
   for (const category of MODERATION_CATEGORIES) if (categories[category] && signals[category]) flaggedSignals[category] = signals[category];
   return { flagged, categories, scores, provider: 'local', signals: flaggedSignals };
+}
+
+type LocalModeratorSettings = z.output<typeof localModeratorConfigSchema>;
+const DEFAULT_SETTINGS: LocalModeratorSettings = { mode: 'model+lexicon' };
+
+/**
+ * The classifier head behind each category it decides: only heads that held up when whole sources
+ * were held out (validation-report.json). The `toxic` head (abuse of any kind: held-out AUC
+ * 0.80–0.88 on the sources with both labels) decides harassment. The `hate` and `harassment` heads
+ * ranked held-out sources worse than chance (their labels differ too much between sources), and
+ * the `violence` and `sexual` heads have one source each, so rotation cannot validate them: they
+ * ship for inspection (`moderationProbabilities`) but do not decide.
+ */
+const MODEL_HEADS: Partial<Record<ModerationCategory, string>> = { harassment: 'toxic' };
+/** Categories that counter-speech, negation and reported speech lower. */
+const ABUSE: ReadonlySet<ModerationCategory> = new Set<ModerationCategory>(['harassment', 'harassment/threatening', 'hate', 'hate/threatening', 'violence']);
+/** How far counter-speech moves the model's log-odds down: a confident insult stays flagged, a borderline one does not. */
+const COUNTER_SPEECH_LOGITS = 2.5;
+/** Child categories whose flag also flags the parent. */
+const PARENTS: readonly (readonly [ModerationCategory, ModerationCategory])[] = [
+  ['harassment/threatening', 'harassment'], ['hate/threatening', 'hate'], ['harassment/threatening', 'violence'], ['hate/threatening', 'violence'], ['illicit/violent', 'violence'],
+  ['self-harm/intent', 'self-harm'], ['self-harm/instructions', 'self-harm'], ['sexual/minors', 'sexual'], ['illicit/violent', 'illicit'],
+];
+
+const logit = (p: number): number => Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
+const sigmoid = (value: number): number => 1 / (1 + Math.exp(-value));
+
+/**
+ * Synchronous core of the local moderator (also used by the bench and the stream moderator).
+ * Scores are calibrated probabilities for the model's categories; a lexicon match is mapped onto
+ * the same scale (a rule match worth flagging scores the category's threshold). A category is
+ * flagged at or above its threshold, and a flagged child flags its parent.
+ */
+export function moderateLocally(text: string, config: LocalModeratorConfig | LocalModeratorSettings = {}): ModerationResult {
+  // Checked before the model's feature pass, which would fail untyped on a non-string.
+  requireText(text, 'This guardrails check (moderateLocally)');
+  const settings = settingsOf(config);
+  if (settings.mode === 'lexicon') return withThresholds(lexiconModeration(text), settings);
+  const classifier = moderationClassifier();
+  const probabilities = moderationProbabilities(text);
+  const counter = isCounterSpeech(normalizeForFeatures(text));
+  const lexicon = settings.mode === 'model+lexicon' ? lexiconModeration(text) : undefined;
+  const scores = {} as Record<ModerationCategory, number>;
+  const categories = {} as Record<ModerationCategory, boolean>;
+  const signals: Partial<Record<ModerationCategory, string[]>> = {};
+  for (const category of MODERATION_CATEGORIES) {
+    const head = MODEL_HEADS[category];
+    const threshold = thresholdOf(category, settings, classifier.heads, classifier.thresholds);
+    const defaultThreshold = thresholdOf(category, DEFAULT_SETTINGS, classifier.heads, classifier.thresholds);
+    let model = head === undefined ? 0 : probabilities[head]!;
+    if (counter && ABUSE.has(category) && model > 0) model = sigmoid(logit(model) - COUNTER_SPEECH_LOGITS);
+    let rules = 0;
+    if (lexicon) {
+      rules = lexicon.scores[category] * (counter && ABUSE.has(category) ? 0.5 : 1);
+      // A rule score of 0.5 (the rules' own cut-off) lands on this category's default threshold, so a
+      // stricter configured threshold also needs a stronger rule match.
+      rules = Math.min(1, rules <= 0.5 ? (rules / 0.5) * defaultThreshold : defaultThreshold + ((rules - 0.5) / 0.5) * (1 - defaultThreshold));
+    }
+    scores[category] = Math.round(Math.max(model, rules) * 1000) / 1000;
+    categories[category] = scores[category] >= threshold;
+    if (categories[category]) {
+      const names = [...(model >= threshold ? ['classifier'] : []), ...(rules >= threshold ? (lexicon?.signals?.[category] ?? []) : [])];
+      if (names.length > 0) signals[category] = names;
+    }
+  }
+  for (const [child, parent] of PARENTS) {
+    if (!categories[child]) continue;
+    categories[parent] = true;
+    scores[parent] = Math.max(scores[parent], scores[child]);
+    if (!signals[parent] && signals[child]) signals[parent] = [...signals[child]];
+  }
+  const flagged = MODERATION_CATEGORIES.some((category) => categories[category]);
+  return { flagged, categories, scores, provider: 'local', signals };
+}
+
+/** Parsed settings per config object (weakly held): a moderator or a caller reusing one config parses it once. */
+const PARSED = new WeakMap<object, LocalModeratorSettings>();
+
+function settingsOf(config: LocalModeratorConfig | LocalModeratorSettings): LocalModeratorSettings {
+  if (config === DEFAULT_SETTINGS || Object.keys(config).length === 0) return DEFAULT_SETTINGS;
+  let settings = PARSED.get(config);
+  if (!settings) {
+    settings = parseConfig(localModeratorConfigSchema, config, 'local moderator config');
+    PARSED.set(config, settings);
+    PARSED.set(settings, settings);
+  }
+  return settings;
+}
+
+function thresholdOf(category: ModerationCategory, settings: LocalModeratorSettings, heads: readonly string[], defaults: readonly number[]): number {
+  const own = settings.thresholds?.[category];
+  if (own !== undefined) return own;
+  if (settings.threshold !== undefined) return settings.threshold;
+  const head = MODEL_HEADS[category];
+  return head === undefined ? 0.5 : (defaults[heads.indexOf(head)] ?? 0.5);
+}
+
+/** The lexicon's result re-decided with the configured thresholds. */
+function withThresholds(result: ModerationResult, settings: LocalModeratorSettings): ModerationResult {
+  if (settings.threshold === undefined && settings.thresholds === undefined) return result;
+  const categories = {} as Record<ModerationCategory, boolean>;
+  for (const category of MODERATION_CATEGORIES) categories[category] = result.scores[category] >= (settings.thresholds?.[category] ?? settings.threshold ?? 0.5);
+  return { ...result, categories, flagged: MODERATION_CATEGORIES.some((category) => categories[category]) };
 }

@@ -6,10 +6,10 @@ import { normalizeForMatching } from './normalize-text';
 const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l', '€': 'e' };
 const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]|\u034F|\u17B4|\u17B5|\uFE00|\uFE01|\uFE02|\uFE03|\uFE04|\uFE05|\uFE06|\uFE07|\uFE08|\uFE09|\uFE0A|\uFE0B|\uFE0C|\uFE0D|\uFE0E|\uFE0F|\uDB40[\uDC00-\uDCFF]/g;
 
-/** The previous implementation (quadratic on long symbol runs, fine on short strings): the reference. */
+/** The regex form (quadratic on long symbol runs, fine on short strings): the reference. A word-final "!" or "|" is punctuation. */
 function reference(text: string): string {
   let value = text.normalize('NFKC').toLowerCase().replace(INVISIBLE, '');
-  value = value.replace(/(?<=\p{L})[013457@$!|€]+|[013457@$!|€]+(?=\p{L})/gu, (symbols) => {
+  value = value.replace(/[013457@$!|€]+(?=\p{L})|(?<=\p{L})[013457@$€]+/gu, (symbols) => {
     let out = '';
     for (const symbol of symbols) out += LEET[symbol] ?? symbol;
     return out;
@@ -34,7 +34,9 @@ describe('normalizeForMatching', () => {
   it('keeps the documented cases', () => {
     expect(normalizeForMatching('k1ll y0u')).toBe('kill you');
     expect(normalizeForMatching('5 kids')).toBe('5 kids');
-    expect(normalizeForMatching('h3!!0')).toBe('heiio');
+    expect(normalizeForMatching('h3!!0')).toBe('he!!0');
+    expect(normalizeForMatching('I will kill you!')).toBe('i will kill you!');
+    expect(normalizeForMatching('!diot a$$')).toBe('idiot ass');
     expect(normalizeForMatching('!!!! 0000')).toBe('!!!! 0000');
     expect(normalizeForMatching('𝒜1')).toBe(reference('𝒜1'));
   });

@@ -20,7 +20,8 @@ function letterAt(value: string, index: number, forward: boolean): boolean {
 }
 
 /**
- * Leetspeak only where a run of symbols touches a letter (`k1ll` → `kill`; "5 kids" stays). A
+ * Leetspeak only where a run of symbols touches a letter (`k1ll` → `kill`; "5 kids" stays; a
+ * word-final "!" or "|" stays punctuation). A
  * scan over maximal runs: the regex form (`[…]+(?=\p{L})`) re-read a long run from each of its
  * positions, quadratic on "!!!!…" or "0000…".
  */
@@ -31,11 +32,19 @@ function replaceLeet(value: string): string {
   LEET_RUN.lastIndex = 0;
   for (let match = LEET_RUN.exec(value); match !== null; match = LEET_RUN.exec(value)) {
     const end = match.index + match[0].length;
-    if (!letterAt(value, match.index - 1, false) && !letterAt(value, end, true)) continue;
+    let run = match[0];
+    if (!letterAt(value, end, true)) {
+      if (!letterAt(value, match.index - 1, false)) continue;
+      // After a word only: a "!" or "|" there is punctuation, never a letter ("kill you!" must not
+      // become "kill youi"), so the replaced part stops at the first of them.
+      const stop = run.search(/[!|]/);
+      if (stop === 0) continue;
+      if (stop > 0) run = run.slice(0, stop);
+    }
     let replaced = '';
-    for (const symbol of match[0]) replaced += LEET[symbol] ?? symbol;
+    for (const symbol of run) replaced += LEET[symbol] ?? symbol;
     pieces.push(value.slice(copied, match.index), replaced);
-    copied = end;
+    copied = match.index + run.length;
   }
   if (copied === 0) return value;
   pieces.push(value.slice(copied));

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { TrainingExample } from '../../src/classifier/train-linear-classifier';
+
+/** A training example with the dataset it came from (the id before `/`), for the by-source split. */
+export interface SourcedExample extends TrainingExample {
+  source: string;
+  dataset: string;
+}
+
+export const MODERATION_HEADS = ['toxic', 'harassment', 'hate', 'violence', 'sexual'] as const;
+export const INJECTION_HEADS = ['injection'] as const;
+
+const readJsonl = <T>(file: string): T[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+
+const label = (value: unknown): 0 | 1 | null => (value === 1 ? 1 : value === 0 ? 0 : null);
+
+/**
+ * moderation.jsonl → examples with one label per head (null masked). ConvAbuse rows that its
+ * annotators called not abusive are also `sexual` 0 (not abusive ⇒ not sexual harassment), else
+ * the sexual head would have no negatives at all.
+ */
+export function loadModerationExamples(directory: string): SourcedExample[] {
+  type Row = { text: string; source: string; labels: Record<string, 0 | 1 | null> };
+  const moderation = readJsonl<Row>(path.join(directory, 'moderation.jsonl')).map((row) => {
+    const labels = MODERATION_HEADS.map((head) => label(row.labels[head]));
+    if (row.source === 'convabuse' && row.labels.toxic === 0) labels[MODERATION_HEADS.indexOf('sexual')] = 0;
+    return { text: row.text, labels, source: row.source, dataset: row.source.split('/')[0]! };
+  });
+  // The moderation sources are all short social-media text: without other benign text, long
+  // answers, documents and instructions (math, code, tables) land anywhere on the toxic scale.
+  // Plainly benign prompts and documents of injection.jsonl are toxic/harassment/hate 0, held out
+  // together as one dataset.
+  type InjectionRow = { text: string; source: string; label: 0 | 1 };
+  const benign = readJsonl<InjectionRow>(path.join(directory, 'injection.jsonl'))
+    .filter((row) => row.label === 0 && BENIGN_SOURCES.has(row.source))
+    .map((row) => ({ text: row.text, labels: [0, 0, 0, null, null] as (0 | 1 | null)[], source: `benign/${row.source}`, dataset: 'benign-prompts' }));
+  return [...moderation, ...benign];
+}
+
+/** Benign sources of injection.jsonl with nothing edgy in them (not the "benign-hard" ones). */
+const BENIGN_SOURCES: ReadonlySet<string> = new Set(['ultrachat', 'self-instruct', 'bipia', 'awesome-chatgpt-prompts']);
+
+/**
+ * injection.jsonl, plus harmful requests as injection negatives (they ask for harm but do not try
+ * to override instructions). WildGuardMix's harmful prompts stay out: many are adversarially framed
+ * (jailbreak-like), so they are neither clean positives nor clean negatives.
+ */
+export function loadInjectionExamples(directory: string): SourcedExample[] {
+  type Row = { text: string; source: string; label: 0 | 1 };
+  const injection = readJsonl<Row>(path.join(directory, 'injection.jsonl')).map((row) => ({
+    text: row.text,
+    labels: [row.label],
+    source: row.source,
+    dataset: row.source.split('/')[0]!,
+  }));
+  const harmful = readJsonl<{ text: string; source: string }>(path.join(directory, 'harmful-requests.jsonl'))
+    .filter((row) => row.source !== 'wildguardmix')
+    .map((row) => ({ text: row.text, labels: [0 as const], source: `harmful/${row.source}`, dataset: `harmful/${row.source}` }));
+  return [...injection, ...harmful];
+}
+
+/**
+ * Per head, each (source, label) group gets weight ∝ 1/√size, then positives and negatives are
+ * scaled to equal totals: big sources do not drown small ones, nor one class the other.
+ */
+export function balanceWeights(examples: SourcedExample[], heads: number): void {
+  for (let head = 0; head < heads; head++) {
+    const groups = new Map<string, number>();
+    for (const example of examples) {
+      const value = example.labels[head];
+      if (value === null || value === undefined) continue;
+      const key = `${example.source}\u0000${value}`;
+      groups.set(key, (groups.get(key) ?? 0) + 1);
+    }
+    const totals = [0, 0];
+    const counts = [0, 0];
+    for (const example of examples) {
+      const value = example.labels[head];
+      if (value === null || value === undefined) continue;
+      totals[value]! += 1 / Math.sqrt(groups.get(`${example.source}\u0000${value}`)!);
+      counts[value]!++;
+    }
+    const all = counts[0]! + counts[1]!;
+    for (const example of examples) {
+      const weights = [...(example.weights ?? new Array<number>(heads).fill(0))];
+      const value = example.labels[head];
+      if (value === null || value === undefined || totals[value] === 0) weights[head] = 0;
+      else weights[head] = (all / 2) * (1 / Math.sqrt(groups.get(`${example.source}\u0000${value}`)!)) / totals[value]!;
+      example.weights = weights;
+    }
+  }
+}

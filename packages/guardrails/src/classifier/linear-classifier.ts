@@ -1,0 +1,86 @@
+import { visitFeatures } from './hashed-features';
+import { normalizeForFeatures } from './normalize-for-features';
+
+/**
+ * A multi-head logistic-regression classifier over hashed features, weights kept as int8 with one
+ * scale per head. Weights are bucket-major (`weights[bucket * heads + head]`), so one feature is one
+ * cache line for every head.
+ */
+export interface LinearClassifier {
+  readonly heads: readonly string[];
+  /** Number of hash buckets, a power of two. */
+  readonly buckets: number;
+  /** Quantized weights, `buckets × heads`, bucket-major. */
+  readonly weights: Int8Array | Float32Array;
+  /** Per head: the factor that turns a quantized weight back into a real one (1 for float weights). */
+  readonly scales: readonly number[];
+  readonly bias: readonly number[];
+  /** Per head: Platt scaling `p = sigmoid(a · logit + b)` fitted on held-out sources. */
+  readonly calibration: readonly (readonly [number, number])[];
+}
+
+/**
+ * Texts longer than this (normalized characters) are scored per window and each head takes its
+ * highest window, so one hostile sentence in a long document is not averaged away.
+ */
+export const WINDOW_CHARS = 4_096;
+
+const sigmoid = (value: number): number => 1 / (1 + Math.exp(-value));
+
+/** Raw logits per head of an already normalized text (one window or a short text). */
+export function logitsOfNormalized(classifier: LinearClassifier, normalized: string, out: Float64Array): void {
+  const heads = classifier.heads.length;
+  const sums = out;
+  sums.fill(0);
+  const { weights } = classifier;
+  const count = visitFeatures(normalized, classifier.buckets - 1, (bucket) => {
+    const base = bucket * heads;
+    for (let head = 0; head < heads; head++) sums[head]! += weights[base + head]!;
+  });
+  const norm = count === 0 ? 0 : 1 / Math.sqrt(count);
+  for (let head = 0; head < heads; head++) sums[head] = classifier.bias[head]! + sums[head]! * classifier.scales[head]! * norm;
+}
+
+/** The windows of a normalized text: the whole text when short, else overlapping word-aligned slices. */
+export function textWindows(normalized: string): string[] {
+  if (normalized.length <= WINDOW_CHARS) return [normalized];
+  const windows: string[] = [];
+  const step = WINDOW_CHARS / 2;
+  for (let start = 0; start < normalized.length; start += step) {
+    let from = start;
+    if (from > 0) {
+      const space = normalized.indexOf(' ', from);
+      from = space === -1 ? from : space + 1;
+    }
+    let to = Math.min(normalized.length, start + WINDOW_CHARS);
+    if (to < normalized.length) {
+      const space = normalized.lastIndexOf(' ', to);
+      to = space > from ? space : to;
+    }
+    windows.push(normalized.slice(from, to));
+    if (start + WINDOW_CHARS >= normalized.length) break;
+  }
+  return windows;
+}
+
+/** Uncalibrated logits per head of `text`: the maximum over its windows. */
+export function classifierLogits(classifier: LinearClassifier, text: string): Float64Array {
+  const heads = classifier.heads.length;
+  const best = new Float64Array(heads).fill(Number.NEGATIVE_INFINITY);
+  const window = new Float64Array(heads);
+  for (const slice of textWindows(normalizeForFeatures(text))) {
+    logitsOfNormalized(classifier, slice, window);
+    for (let head = 0; head < heads; head++) if (window[head]! > best[head]!) best[head] = window[head]!;
+  }
+  return best;
+}
+
+/** Calibrated probability per head of `text`, in the order of `classifier.heads`. */
+export function classifierProbabilities(classifier: LinearClassifier, text: string): Float64Array {
+  const logits = classifierLogits(classifier, text);
+  for (let head = 0; head < logits.length; head++) {
+    const [a, b] = classifier.calibration[head]!;
+    logits[head] = sigmoid(a * logits[head]! + b);
+  }
+  return logits;
+}

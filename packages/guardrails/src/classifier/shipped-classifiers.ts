@@ -1,0 +1,23 @@
+import { classifierProbabilities } from './linear-classifier';
+import { lazyClassifier, type LoadedClassifier } from './weights-codec';
+import { INJECTION_WEIGHTS } from './weights/injection-weights';
+import { MODERATION_WEIGHTS } from './weights/moderation-weights';
+
+/** The shipped moderation classifier (heads toxic, harassment, hate, violence, sexual), decoded on first use. */
+export const moderationClassifier: () => LoadedClassifier = lazyClassifier(() => MODERATION_WEIGHTS, 'moderation');
+/** The shipped prompt-injection classifier (one head), decoded on first use. */
+export const injectionClassifier: () => LoadedClassifier = lazyClassifier(() => INJECTION_WEIGHTS, 'injection');
+
+/** Calibrated probability per head of the moderation classifier, by head name. */
+export function moderationProbabilities(text: string): Record<string, number> {
+  const classifier = moderationClassifier();
+  const probabilities = classifierProbabilities(classifier, text);
+  const result: Record<string, number> = {};
+  for (const [index, head] of classifier.heads.entries()) result[head] = probabilities[index]!;
+  return result;
+}
+
+/** Calibrated probability that `text` is a prompt injection or jailbreak. */
+export function injectionProbability(text: string): number {
+  return classifierProbabilities(injectionClassifier(), text)[0]!;
+}

@@ -1,0 +1,189 @@
+import { visitFeatures } from './hashed-features';
+import { WINDOW_CHARS } from './linear-classifier';
+import { normalizeForFeatures } from './normalize-for-features';
+
+/** One training text with a label per head (`null` = not annotated: masked out of the loss). */
+export interface TrainingExample {
+  text: string;
+  labels: readonly (0 | 1 | null)[];
+  /** Per-head example weight (class and source balancing). @default 1 */
+  weights?: readonly number[];
+}
+
+/** Settings of {@link trainLinearClassifier}. */
+export interface TrainingSettings {
+  heads: readonly string[];
+  /** log2 of the number of hash buckets. */
+  bucketBits: number;
+  epochs: number;
+  /** Adagrad learning rate. */
+  learningRate: number;
+  /** L2 penalty applied to the weights a step touches (lazy, per update). */
+  l2: number;
+  /** Seed of the shuffling PRNG: same data + same settings → same weights. */
+  seed: number;
+}
+
+/** Float weights as trained, before quantization. */
+export interface TrainedWeights {
+  heads: readonly string[];
+  buckets: number;
+  /** `buckets × heads`, bucket-major. */
+  weights: Float32Array;
+  bias: Float64Array;
+}
+
+/** mulberry32: a small seeded PRNG, so shuffles are reproducible across runs and machines. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * Trains a multi-head logistic regression with Adagrad over hashed features, masking `null` labels.
+ * Deterministic: examples are visited in an order drawn from `seed`, arithmetic is sequential.
+ */
+export function trainLinearClassifier(examples: readonly TrainingExample[], settings: TrainingSettings): TrainedWeights {
+  const heads = settings.heads.length;
+  const buckets = 2 ** settings.bucketBits;
+  const mask = buckets - 1;
+  const weights = new Float32Array(buckets * heads);
+  const squares = new Float32Array(buckets * heads);
+  const bias = new Float64Array(heads);
+  const biasSquares = new Float64Array(heads);
+  const texts = examples.map((example) => {
+    const normalized = normalizeForFeatures(example.text);
+    return normalized.length > WINDOW_CHARS ? normalized.slice(0, WINDOW_CHARS) : normalized;
+  });
+  const random = seededRandom(settings.seed);
+  const order = examples.map((_, index) => index);
+  let features = new Int32Array(4_096);
+  const sums = new Float64Array(heads);
+  const gradients = new Float64Array(heads);
+  const { learningRate, l2 } = settings;
+
+  for (let epoch = 0; epoch < settings.epochs; epoch++) {
+    for (let index = order.length - 1; index > 0; index--) {
+      const swap = Math.floor(random() * (index + 1));
+      [order[index], order[swap]] = [order[swap]!, order[index]!];
+    }
+    for (const position of order) {
+      const example = examples[position]!;
+      let count = 0;
+      visitFeatures(texts[position]!, mask, (bucket) => {
+        if (count === features.length) {
+          const grown = new Int32Array(features.length * 2);
+          grown.set(features);
+          features = grown;
+        }
+        features[count++] = bucket;
+      });
+      const norm = count === 0 ? 0 : 1 / Math.sqrt(count);
+      sums.fill(0);
+      for (let feature = 0; feature < count; feature++) {
+        const base = features[feature]! * heads;
+        for (let head = 0; head < heads; head++) sums[head]! += weights[base + head]!;
+      }
+      let any = false;
+      for (let head = 0; head < heads; head++) {
+        const label = example.labels[head];
+        if (label === null || label === undefined) {
+          gradients[head] = 0;
+          continue;
+        }
+        const probability = 1 / (1 + Math.exp(-(bias[head]! + sums[head]! * norm)));
+        gradients[head] = (probability - label) * (example.weights?.[head] ?? 1);
+        any = true;
+        const biasGradient = gradients[head]!;
+        biasSquares[head]! += biasGradient * biasGradient;
+        bias[head]! -= (learningRate * biasGradient) / Math.sqrt(biasSquares[head]! + 1e-8);
+      }
+      if (!any) continue;
+      for (let feature = 0; feature < count; feature++) {
+        const base = features[feature]! * heads;
+        for (let head = 0; head < heads; head++) {
+          const gradient = gradients[head]!;
+          if (gradient === 0) continue;
+          const slot = base + head;
+          const step = gradient * norm + l2 * weights[slot]!;
+          squares[slot]! += step * step;
+          weights[slot]! -= (learningRate * step) / Math.sqrt(squares[slot]! + 1e-8);
+        }
+      }
+    }
+  }
+  return { heads: [...settings.heads], buckets, weights, bias };
+}
+
+/** Platt scaling `[a, b]` for one head: fits `sigmoid(a · logit + b)` to labels (damped Newton steps). */
+export function fitPlatt(logits: readonly number[], labels: readonly (0 | 1)[], sampleWeights?: readonly number[]): [number, number] {
+  const loss = (a: number, b: number): number => {
+    let total = 0;
+    for (let index = 0; index < logits.length; index++) {
+      const z = a * logits[index]! + b;
+      // log(1 + e^z) − y·z, computed without overflow.
+      total += ((z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - labels[index]! * z) * (sampleWeights?.[index] ?? 1);
+    }
+    return total;
+  };
+  let a = 1;
+  let b = 0;
+  let current = loss(a, b);
+  for (let iteration = 0; iteration < 100; iteration++) {
+    let gradientA = 0;
+    let gradientB = 0;
+    let hAA = 1e-6;
+    let hAB = 0;
+    let hBB = 1e-6;
+    for (let index = 0; index < logits.length; index++) {
+      const x = logits[index]!;
+      const weight = sampleWeights?.[index] ?? 1;
+      const p = 1 / (1 + Math.exp(-(a * x + b)));
+      const error = (p - labels[index]!) * weight;
+      const curvature = p * (1 - p) * weight;
+      gradientA += error * x;
+      gradientB += error;
+      hAA += curvature * x * x;
+      hAB += curvature * x;
+      hBB += curvature;
+    }
+    const determinant = hAA * hBB - hAB * hAB;
+    if (!(determinant > 0)) break;
+    const stepA = (hBB * gradientA - hAB * gradientB) / determinant;
+    const stepB = (hAA * gradientB - hAB * gradientA) / determinant;
+    // Backtrack until the loss goes down (plain Newton overshoots on nearly separable data).
+    let scale = 1;
+    let next = loss(a - stepA, b - stepB);
+    while (next > current && scale > 1e-4) {
+      scale /= 2;
+      next = loss(a - scale * stepA, b - scale * stepB);
+    }
+    if (next > current) break;
+    a -= scale * stepA;
+    b -= scale * stepB;
+    const improvement = current - next;
+    current = next;
+    if (improvement < 1e-9 * Math.max(1, Math.abs(current))) break;
+  }
+  return [a, b];
+}
+
+/** int8 quantization with one scale per head (max |w| → 127). */
+export function quantize(trained: TrainedWeights): { weights: Int8Array; scales: number[] } {
+  const heads = trained.heads.length;
+  const scales: number[] = [];
+  for (let head = 0; head < heads; head++) {
+    let largest = 0;
+    for (let slot = head; slot < trained.weights.length; slot += heads) largest = Math.max(largest, Math.abs(trained.weights[slot]!));
+    scales.push(largest === 0 ? 1 : largest / 127);
+  }
+  const weights = new Int8Array(trained.weights.length);
+  for (let slot = 0; slot < weights.length; slot++) weights[slot] = Math.round(trained.weights[slot]! / scales[slot % heads]!);
+  return { weights, scales };
+}

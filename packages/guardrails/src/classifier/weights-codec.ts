@@ -1,0 +1,76 @@
+import { CascadeError } from '@cascade/core';
+import type { LinearClassifier } from './linear-classifier';
+
+/** A trained classifier as shipped: int8 weights in base64 plus what is needed to score and decide. */
+export interface EncodedClassifier {
+  format: 1;
+  heads: readonly string[];
+  buckets: number;
+  scales: readonly number[];
+  bias: readonly number[];
+  calibration: readonly (readonly [number, number])[];
+  /** Default probability threshold per head, chosen on held-out training sources. */
+  thresholds: readonly number[];
+  /** FNV-1a 32 of the weight bytes, checked when the weights are decoded. */
+  checksum: number;
+  /** SHA-256 of `data` (hex), for audits; the tests recompute it. */
+  sha256: string;
+  data: string;
+}
+
+/** A decoded classifier with its default thresholds. */
+export interface LoadedClassifier extends LinearClassifier {
+  readonly weights: Int8Array;
+  readonly thresholds: readonly number[];
+}
+
+/** FNV-1a 32-bit hash of bytes: a cheap integrity check of decoded weights. */
+export function fnv1a(bytes: Uint8Array | Int8Array): number {
+  let hash = 0x811c9dc5;
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let index = 0; index < view.length; index++) hash = Math.imul(hash ^ view[index]!, 16_777_619);
+  return hash >>> 0;
+}
+
+/** int8 weights → base64 and checksum (used by the training script). */
+export function encodeWeights(weights: Int8Array): { base64: string; checksum: number } {
+  const bytes = new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength);
+  return { base64: Buffer.from(bytes).toString('base64'), checksum: fnv1a(bytes) };
+}
+
+function base64Bytes(data: string): Uint8Array {
+  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(data, 'base64'));
+  const binary = atob(data);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
+
+/**
+ * Decodes shipped weights and checks them.
+ *
+ * @throws CascadeError `INVALID_CONFIG` when the weights are corrupt (wrong size or checksum):
+ * reinstall the package or regenerate the weights with the training script.
+ */
+export function decodeClassifier(encoded: EncodedClassifier, name: string): LoadedClassifier {
+  const bytes = base64Bytes(encoded.data);
+  const heads = encoded.heads.length;
+  if (encoded.format !== 1 || bytes.length !== encoded.buckets * heads || fnv1a(bytes) !== encoded.checksum) {
+    throw new CascadeError('INVALID_CONFIG', `The ${name} classifier weights are corrupt (size or checksum mismatch): reinstall @cascade/guardrails or regenerate them with scripts/train.`);
+  }
+  return {
+    heads: encoded.heads,
+    buckets: encoded.buckets,
+    weights: new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    scales: encoded.scales,
+    bias: encoded.bias,
+    calibration: encoded.calibration,
+    thresholds: encoded.thresholds,
+  };
+}
+
+/** A lazy loader: decodes on first call and keeps the result. */
+export function lazyClassifier(encoded: () => EncodedClassifier, name: string): () => LoadedClassifier {
+  let loaded: LoadedClassifier | undefined;
+  return () => (loaded ??= decodeClassifier(encoded(), name));
+}
