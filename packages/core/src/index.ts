@@ -33,6 +33,7 @@ export type {
 // Utilities
 export { sleep, withTimeout, throwIfAborted, abortErrorFrom, raceAbort } from './util/abort';
 export { timeoutMsSchema, delayMsSchema, safeTimeoutMs, MAX_TIMEOUT_MS } from './util/timeout-ms';
+export { seededRandom } from './util/seeded-random';
 export { createDefaultValidator, defaultValidatorConfigSchema, type DefaultValidatorConfig } from './quality/default-validator';
 // Pipeline and engine
 export { createPipeline, type Pipeline, type PipelineInit, type AdmittedRequest } from './pipeline/create-pipeline';

@@ -1,5 +1,8 @@
 import type { PolicyFigures } from './metrics';
 
+/** The seeded source of the shuffle and the learner's sampling (re-exported for the bench's callers). */
+export { seededRandom } from '@cascade/core';
+
 /** One request of the learning run, in the order the agent saw it. */
 export interface StreamRecord {
   /** Label of the answer the agent returned (0/1 `correct` or 0..1 `score`). */
@@ -120,17 +123,6 @@ export function qualityChecks(input: {
   return { ...checks, pass: Object.values(checks).every((value) => value !== false) };
 }
 
-/** A small deterministic PRNG (mulberry32) in [0, 1), for the shuffle and the learner's sampling. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A Fisher–Yates shuffled copy, driven by `random`. */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {

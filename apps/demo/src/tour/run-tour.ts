@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { type ChatRequest, DEFAULT_QUALITY_TARGET } from '@cascade/core';
+import { type ChatRequest, DEFAULT_QUALITY_TARGET, seededRandom } from '@cascade/core';
 import { createDemoAgent } from '../agent/create-demo-agent';
 import { createDemoModels } from '../agent/demo-models';
 import type { Terminal } from '../cli/terminal';
@@ -18,17 +18,6 @@ import type { TourContext } from './tour-context';
 import { pickTourQuestions } from './tour-questions';
 import { seedTourUsers } from './tour-users';
 
-/** A small deterministic PRNG (mulberry32) in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Options of {@link runTour}. */
 export interface TourOptions {

@@ -5,20 +5,10 @@ import { lastUserText } from '../model/chat-message';
 import type { ChatRequest } from '../model/chat-request';
 import type { QualityValidator } from '../quality/quality-validator';
 import { MockChatModel } from '../test/mock-chat-model';
+import { seededRandom } from '../util/seeded-random';
 import { createMemoryLearningStore } from './memory-learning-store';
 import type { AuditEvent, QualityJudge } from './learning-types';
 
-/** Mulberry32: a seeded random source. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const usage = { inputTokens: 100, outputTokens: 50 };
 
@@ -27,7 +17,7 @@ const usage = { inputTokens: 100, outputTokens: 50 };
  * agrees with the strong answer with probability `curve(s_i)` (the known calibration curve).
  */
 function stream(count: number, curve: (score: number, index: number) => number, seed = 1) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const items = Array.from({ length: count }, (_, index) => {
     const score = random();
     return { prompt: `Item ${index}: Tom has ${index} apples and buys 3 more. How many apples does he have?`, score, answer: index + 3, agrees: random() < curve(score, index) };
@@ -46,7 +36,7 @@ function stream(count: number, curve: (score: number, index: number) => number, 
 describe('the learning cascade', () => {
   it('calibrates the validator score to P(agree) on a stream with a known curve', async () => {
     const { items, cheap, strong, validator } = stream(3000, (score) => score);
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { random: seeded(2), minLabels: 3000 } });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { random: seededRandom(2), minLabels: 3000 } });
     // minLabels above the stream length: the agent drafts and escalates everything, labelling every bin.
     for (const item of items) await agent.run(item.prompt);
     await agent.settled();
@@ -61,7 +51,7 @@ describe('the learning cascade', () => {
   it('holds the target share, and still after the drafter gets worse (drift)', async () => {
     // Good scores mean agreement until item 1500; then the drafter degrades everywhere.
     const { items, cheap, strong, validator } = stream(3000, (score, index) => (index < 1500 ? score ** 0.5 : score ** 3));
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, policy: { qualityShare: 0.9 }, learning: { random: seeded(3), halfLife: 300, auditRate: 0.1 } });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, policy: { qualityShare: 0.9 }, learning: { random: seededRandom(3), halfLife: 300, auditRate: 0.1 } });
     const lost = (from: number, to: number, accepted: boolean[]): number => {
       let count = 0;
       for (let index = from; index < to; index++) if (accepted[index] && !items[index]!.agrees) count++;
@@ -85,7 +75,7 @@ describe('the learning cascade', () => {
   it('audits a sampled share of accepted drafts in the background and counts their cost', async () => {
     const { items, cheap, strong, validator } = stream(1200, () => 1);
     const events: AuditEvent[] = [];
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { random: seeded(4), auditRate: 0.2, onAudit: (event) => events.push(event) } });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { random: seededRandom(4), auditRate: 0.2, onAudit: (event) => events.push(event) } });
     let accepted = 0;
     let auditedFlags = 0;
     for (const item of items) {
@@ -122,7 +112,7 @@ describe('the learning cascade', () => {
 
   it('takes user feedback on a drafter answer as a label', async () => {
     const { items, cheap, strong, validator } = stream(400, () => 1);
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { random: seeded(5), auditRate: 0 } });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { random: seededRandom(5), auditRate: 0 } });
     let acceptedId: string | undefined;
     let strongId: string | undefined;
     for (const item of items) {
@@ -149,7 +139,7 @@ describe('the learning cascade', () => {
       calls.push(draft);
       return Promise.resolve({ draftScore: 0.7, referenceScore: 0.8, costUsd: 0.001 });
     } };
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { judge, random: seeded(6) } });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { judge, random: seededRandom(6) } });
     for (let index = 0; index < 10; index++) await agent.run(essay(index));
     await agent.settled();
     expect(calls.length).toBe(10);
@@ -161,7 +151,7 @@ describe('the learning cascade', () => {
   it('exports, validates and imports its state; a store loads it and saves it on close', async () => {
     const { items, cheap, strong, validator } = stream(300, (score) => score);
     const store = createMemoryLearningStore();
-    const first = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { random: seeded(7), store } });
+    const first = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { random: seededRandom(7), store } });
     for (const item of items) await first.run(item.prompt);
     await first.close();
     const state = first.exportState();
@@ -186,7 +176,7 @@ describe('the learning cascade', () => {
   it('learns per drafter position in a chain of three, labels against the strongest tier', async () => {
     const { items, cheap, strong, validator } = stream(600, (score) => score);
     const mid = new MockChatModel({ modelId: 'mid', responses: (request) => ({ text: `#### ${items.find((item) => item.prompt === lastUserText(request.messages))!.answer}`, usage }) });
-    const agent = createCascadeAgent({ models: [cheap, mid, strong], validator, pricing, learning: { random: seeded(8) } });
+    const agent = createCascadeAgent({ models: [cheap, mid, strong], validator, pricing, learning: { random: seededRandom(8) } });
     const decisions = new Set<string>();
     for (const item of items) {
       const result = await agent.run(item.prompt);
@@ -226,7 +216,7 @@ describe('the learning cascade', () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: (request) => ({ text: Number(/number (\d+)/.exec(lastUserText(request.messages))![1]) % 10 < 3 ? 'The sea sings.' : 'Waves roll in.', usage }) });
     const strong = new MockChatModel({ modelId: 'strong', responses: [{ text: 'The sea sings.', usage }] });
     const validator: QualityValidator = { name: 'flat', validate: () => ({ score: 0.8, passed: true, signals: [], reason: 'flat' }) };
-    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { random: seeded(9) } });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { random: seededRandom(9) } });
     let accepted = 0;
     for (let index = 0; index < 600; index++) if ((await agent.run(poem(index))).learning?.decision === 'accept') accepted++;
     // The loss budget (5 % of share) bounds what is accepted without evidence of agreement.
