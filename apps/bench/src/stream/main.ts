@@ -111,7 +111,7 @@ async function measureThroughput(): Promise<{ events: number; seconds: number }>
   const agent = createCascadeAgent({ models: [instantModel('small', words)], pricing, middleware: [redactor] });
   const run = async (): Promise<number> => {
     let events = 0;
-    for await (const event of streamCascade(agent, 'Write a long text.')) {
+    for await (const event of streamCascade(agent, 'Write a long text.', { mode: 'optimistic' })) {
       events++;
       if (event.type === 'error') throw event.error;
     }

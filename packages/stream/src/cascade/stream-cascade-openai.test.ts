@@ -34,7 +34,7 @@ describe('streamCascade with the openai client against the fake server', () => {
   it('accepts a draft; usage comes from the stream and the cost equals the non-streamed cost of the same answer', async () => {
     server.setChatHandler(() => ({ text: 'Paris is the capital of France.' }));
     const { agent, limiter } = agentWithLimiter();
-    const stream = streamCascade(agent, 'Capital of France?');
+    const stream = streamCascade(agent, 'Capital of France?', { mode: 'optimistic' });
     const events = await collect(stream);
     expect(textOf(events)).toBe('Paris is the capital of France.');
     const result = await stream.result;
@@ -77,7 +77,7 @@ describe('streamCascade with the openai client against the fake server', () => {
   it('falls through to the next tier when the connection is cut mid-stream', async () => {
     server.setChatHandler((request) => (request.model === 'gpt-4o-mini' ? { text: LONG, fault: { cutAfterChunks: 3 } } : 'It is Paris.'));
     const { agent, limiter } = agentWithLimiter();
-    const stream = streamCascade(agent, 'q');
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic' });
     const events = await collect(stream);
     const switched = events.find((event) => event.type === 'switch');
     expect(switched).toMatchObject({ reason: 'failed', from: 'gpt-4o-mini', to: 'gpt-4o', discardText: true, error: { code: 'MODEL_CALL_FAILED' } });
@@ -92,7 +92,7 @@ describe('streamCascade with the openai client against the fake server', () => {
     server.setChatHandler(() => ({ text: LONG, fault: { chunkDelayMs: 5 } }));
     const { agent, limiter } = agentWithLimiter();
     const controller = new AbortController();
-    const stream = streamCascade(agent, 'q', { abortSignal: controller.signal });
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic', abortSignal: controller.signal });
     for await (const event of stream) if (event.type === 'text-delta') controller.abort();
     await expect(stream.result).rejects.toMatchObject({ code: 'ABORTED' });
     await server.waitFor((stats) => stats.closedByClient >= 1);
@@ -106,7 +106,7 @@ describe('streamCascade with the openai client against the fake server', () => {
   it("a consumer's break closes the HTTP connection (the server sees it)", async () => {
     server.setChatHandler(() => ({ text: LONG, fault: { chunkDelayMs: 5 } }));
     const { agent, limiter } = agentWithLimiter();
-    const stream = streamCascade(agent, 'q');
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic' });
     for await (const event of stream) if (event.type === 'text-delta') break;
     await server.waitFor((stats) => stats.closedByClient >= 1);
     expect(server.requests).toHaveLength(1);

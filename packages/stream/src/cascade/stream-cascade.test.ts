@@ -21,7 +21,7 @@ const textOf = (events: readonly CascadeStreamEvent[]): string => events.map((ev
 describe('streamCascade: optimistic mode', () => {
   it('streams an accepted draft live and finishes with the same result as run', async () => {
     const { agent, strong, limiter } = setup({ cheap: { modelId: 'cheap', chunkSize: 11, responses: [{ text: 'The answer is 391.', usage }] } });
-    const events = await collect(streamCascade(agent, 'What is 17 * 23?'));
+    const events = await collect(streamCascade(agent, 'What is 17 * 23?', { mode: 'optimistic' }));
     expect(types(events)).toEqual(['attempt-start', 'text-delta', 'text-delta', 'usage', 'draft-decision', 'finish']);
     expect(events[0]).toMatchObject({ type: 'attempt-start', modelId: 'cheap', tier: 0, attempt: 0 });
     expect(events[1]).toEqual({ type: 'text-delta', text: 'The answer ', modelId: 'cheap', tier: 0 });
@@ -40,7 +40,7 @@ describe('streamCascade: optimistic mode', () => {
 
   it('escalates a rejected draft with a switch the client can use to discard its text', async () => {
     const { agent, cheap, strong, limiter } = setup({ cheap: { modelId: 'cheap', responses: [{ chunks: ['I am ', 'unsure.'], usage }] } });
-    const stream = streamCascade(agent, 'What is 17 * 23?');
+    const stream = streamCascade(agent, 'What is 17 * 23?', { mode: 'optimistic' });
     const events = await collect(stream);
     expect(types(events)).toEqual([
       'attempt-start', 'text-delta', 'text-delta', 'usage', 'draft-decision', 'switch', 'attempt-start', 'text-delta', 'text-delta', 'usage', 'finish',
@@ -61,6 +61,18 @@ describe('streamCascade: optimistic mode', () => {
     const { agent } = setup({ cheap: { modelId: 'cheap', responses: [{ chunks: ['I am ', 'unsure.'], usage }] } });
     const events = await collect(streamCascade(agent, 'q', { policy: { streamMode: 'buffered' } }));
     expect(events.filter((event) => event.type === 'text-delta' && event.modelId === 'cheap')).toHaveLength(0);
+  });
+});
+
+describe('streamCascade: the default mode', () => {
+  it('never shows a rejected draft: textStream and the events carry only the accepted answer', async () => {
+    const rejected = { modelId: 'cheap', responses: [{ chunks: ['I am ', 'unsure.'], usage }] };
+    const events = await collect(streamCascade(setup({ cheap: rejected }).agent, 'q'));
+    expect(events.filter((event) => event.type === 'text-delta' && event.modelId === 'cheap')).toHaveLength(0);
+    expect(textOf(events)).toBe('Strong: 391.');
+    const text: string[] = [];
+    for await (const piece of streamCascade(setup({ cheap: rejected }).agent, 'q').textStream) text.push(piece);
+    expect(text.join('')).toBe('Strong: 391.');
   });
 });
 
@@ -106,7 +118,7 @@ describe('streamCascade: failures', () => {
     const { agent, limiter } = setup({
       cheap: { modelId: 'cheap', responses: [{ chunks: ['partial ', 'text ', 'more'], streamErrorAfterChunks: { chunks: 2, error: mockProviderError(503) } }] },
     });
-    const stream = streamCascade(agent, 'q');
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic' });
     const events = await collect(stream);
     const switched = events.find((event) => event.type === 'switch');
     expect(switched).toMatchObject({ reason: 'failed', discardText: true, from: 'cheap', to: 'strong' });
@@ -124,7 +136,7 @@ describe('streamCascade: failures', () => {
       cheap: { modelId: 'cheap', responses: [{ chunks: ['I am ', 'unsure.'], usage }] },
       strong: { modelId: 'strong', responses: [{ error: mockProviderError(500) }] },
     });
-    const stream = streamCascade(agent, 'q');
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic' });
     const events = await collect(stream);
     expect(events.filter((event) => event.type === 'switch').map((event) => event.type === 'switch' && event.reason)).toEqual(['escalated', 'fallback']);
     expect(events.at(-2)).toEqual({ type: 'text-delta', text: 'I am unsure.', modelId: 'cheap', tier: 0 });
@@ -138,7 +150,7 @@ describe('streamCascade: failures', () => {
       cheap: { modelId: 'cheap', responses: [{ error: mockProviderError(429) }] },
       strong: { modelId: 'strong', responses: [{ error: mockProviderError(500) }] },
     });
-    const stream = streamCascade(agent, 'q');
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic' });
     const events = await collect(stream);
     const last = events.at(-1);
     expect(last?.type).toBe('error');
@@ -152,7 +164,7 @@ describe('streamCascade: failures', () => {
 
   it('does not crash the process when nobody awaits a rejected result', async () => {
     const { agent } = setup({ cheap: { modelId: 'cheap', responses: [{ error: mockProviderError(500) }] }, strong: { modelId: 'strong', responses: [{ error: mockProviderError(500) }] } });
-    const stream = streamCascade(agent, 'q');
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic' });
     void stream.result;
     await stream.usage;
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -161,7 +173,7 @@ describe('streamCascade: failures', () => {
   it('reports an admission denial as the first event', async () => {
     const deny: CascadeMiddleware = { name: 'deny', admit: () => ({ allowed: false, code: 'RATE_LIMITED', reason: 'slow down', retryAfterMs: 1000 }) };
     const { agent, cheap } = setup({ middleware: [deny] });
-    const stream = streamCascade(agent, 'q');
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic' });
     const events = await collect(stream);
     expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'RATE_LIMITED', retryAfterMs: 1000 }) }]);
     expect(cheap.calls).toHaveLength(0);
@@ -180,7 +192,7 @@ describe('streamCascade: cancellation', () => {
   it('the caller abortSignal cancels the model call, reports ABORTED and settles what was consumed', async () => {
     const { agent, cheap, limiter } = setup({ cheap: slow });
     const controller = new AbortController();
-    const stream = streamCascade(agent, 'q', { abortSignal: controller.signal });
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic', abortSignal: controller.signal });
     const events: CascadeStreamEvent[] = [];
     for await (const event of stream) {
       events.push(event);
@@ -198,7 +210,7 @@ describe('streamCascade: cancellation', () => {
 
   it("a consumer's break cancels the model call and settles once", async () => {
     const { agent, cheap, strong, limiter } = setup({ cheap: slow });
-    const stream = streamCascade(agent, 'q');
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic' });
     for await (const text of stream.textStream) {
       expect(text).toBe('one ');
       break;
@@ -212,7 +224,7 @@ describe('streamCascade: cancellation', () => {
 
   it('an abort before the first read takes no reservation', async () => {
     const { agent, cheap, limiter } = setup();
-    const stream = streamCascade(agent, 'q', { abortSignal: AbortSignal.abort() });
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic', abortSignal: AbortSignal.abort() });
     await expect(stream.result).rejects.toMatchObject({ code: 'ABORTED' });
     expect(cheap.calls).toHaveLength(0);
     expect(limiter.settled.every((info) => info.costUsd === 0)).toBe(true);
@@ -222,7 +234,7 @@ describe('streamCascade: cancellation', () => {
 describe('streamCascade: guardrails', () => {
   it('redacts an e-mail split across chunk boundaries', async () => {
     const { agent } = setup({ cheap: { modelId: 'cheap', responses: [{ chunks: ['Write to jo', 'hn.doe@exa', 'mple.com today'], usage }] }, middleware: [emailRedactor()] });
-    const stream = streamCascade(agent, 'q');
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic' });
     const events = await collect(stream);
     expect(textOf(events)).toBe('Write to [EMAIL] today');
     expect(events.some((event) => event.type === 'text-delta' && event.text.includes('@'))).toBe(false);
@@ -237,7 +249,7 @@ describe('streamCascade: guardrails', () => {
       cheap: { modelId: 'cheap', responses: [{ chunks: ['fine ', 'FORBIDDEN ', 'rest ', 'more'], chunkDelayMs: 1, usage }] },
       middleware: [forbiddenStopper()],
     });
-    const stream = streamCascade(agent, 'q');
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic' });
     const events = await collect(stream);
     expect(types(events)).toEqual(['attempt-start', 'text-delta', 'guardrail', 'usage', 'finish']);
     expect(events[2]).toMatchObject({ action: 'stopped', reason: 'forbidden content' });
@@ -256,7 +268,7 @@ describe('streamCascade: streaming feature flag', () => {
       cheap: { modelId: 'cheap', responses: [{ text: 'I am unsure.', usage }] },
       strong: { modelId: 'strong', responses: [{ text: 'Strong: 391.', usage }] },
     });
-    const stream = streamCascade(agent, 'q', { policy: { features: { streaming: false } } });
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic', policy: { features: { streaming: false } } });
     const events = await collect(stream);
     expect(cheap.calls[0]!.kind).toBe('generate');
     expect(strong.calls[0]!.kind).toBe('generate');
@@ -271,7 +283,7 @@ describe('streamCascade: streaming feature flag', () => {
 describe('CascadeStream views', () => {
   it('events, textStream and result can all be read from one stream', async () => {
     const { agent } = setup();
-    const stream = streamCascade(agent, 'q');
+    const stream = streamCascade(agent, 'q', { mode: 'optimistic' });
     const [events, text, result] = await Promise.all([collect(stream), collect(stream.textStream), stream.result]);
     expect(text.join('')).toBe('The answer is 391.');
     expect(events.at(-1)).toEqual({ type: 'finish', result });

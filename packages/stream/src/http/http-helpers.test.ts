@@ -202,7 +202,7 @@ describe('toSseResponse', () => {
   it('streams typed events as SSE with redaction applied', async () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ chunks: ['mail a', '@b.io now'], usage }] });
     const agent = createCascadeAgent({ models: [cheap, new MockChatModel({ modelId: 'strong' })], validator, pricing, learning: false, middleware: [emailRedactor()] });
-    const response = await toSseResponse(streamCascade(agent, 'hi'));
+    const response = await toSseResponse(streamCascade(agent, 'hi', { mode: 'optimistic' }));
     expect(response.status).toBe(200);
     const text = await response.text();
     const events = text.trim().split('\n\n').map((message) => {
@@ -218,7 +218,7 @@ describe('toSseResponse', () => {
   it('answers an error before the stream with its status and a JSON body', async () => {
     const deny: CascadeMiddleware = { name: 'deny', admit: () => ({ allowed: false, code: 'BUDGET_EXCEEDED', reason: 'over budget' }) };
     const agent = createCascadeAgent({ models: [new MockChatModel({ modelId: 'cheap' })], pricing, middleware: [deny] });
-    const response = await toSseResponse(streamCascade(agent, 'hi'));
+    const response = await toSseResponse(streamCascade(agent, 'hi', { mode: 'optimistic' }));
     expect(response.status).toBe(429);
     expect(await response.json()).toMatchObject({ error: { code: 'BUDGET_EXCEEDED', message: 'over budget' } });
   });
@@ -227,7 +227,7 @@ describe('toSseResponse', () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ chunks: ['a ', 'b ', 'c ', 'd ', 'e '], chunkDelayMs: 5, usage }] });
     const limiter = recordingLimiter();
     const agent = createCascadeAgent({ models: [cheap], pricing, middleware: [limiter] });
-    const stream = streamCascade(agent, 'hi');
+    const stream = streamCascade(agent, 'hi', { mode: 'optimistic' });
     const response = await toSseResponse(stream);
     const reader = response.body!.getReader();
     await reader.read();

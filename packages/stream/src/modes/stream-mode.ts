@@ -11,9 +11,9 @@ export interface AttemptStrategy {
   partialChecks: boolean;
 }
 
-/** The mode a request runs in: the call's, else the policy's `streamMode`, else `optimistic`. */
+/** The mode a request runs in: the call's, else the policy's `streamMode`, else `buffered` (never shows a rejected draft). */
 export function resolveStreamMode(callMode: StreamMode | undefined, policy: AgentPolicy): StreamMode {
-  return callMode ?? policy.streamMode ?? 'optimistic';
+  return callMode ?? policy.streamMode ?? 'buffered';
 }
 
 /**

@@ -10,7 +10,7 @@ export type StreamMode = z.output<typeof streamModeSchema>;
 /** Per-call options of `streamCascade`. */
 export const streamCascadeOptionsSchema = z
   .object({
-    /** Streaming mode for this call. @default the policy's `streamMode`, else `'optimistic'` */
+    /** Streaming mode for this call. @default the policy's `streamMode`, else `'buffered'` (a rejected draft is never shown; `'optimistic'` streams drafts live for typed-event consumers that handle `switch`) */
     mode: streamModeSchema.optional(),
     /** Who is asking, as known to the caller (e.g. from an API key); resolvers map it to a principal. */
     userId: z.string().min(1).optional(),
