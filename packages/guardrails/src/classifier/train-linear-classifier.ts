@@ -1,3 +1,4 @@
+import { seededRandom } from '@cascade/core';
 import { visitFeatures } from './hashed-features';
 import { WINDOW_CHARS } from './linear-classifier';
 import { normalizeForFeatures } from './normalize-for-features';
@@ -33,17 +34,6 @@ export interface TrainedWeights {
   bias: Float64Array;
 }
 
-/** mulberry32: a small seeded PRNG, so shuffles are reproducible across runs and machines. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * Trains a multi-head logistic regression with Adagrad over hashed features, masking `null` labels.
