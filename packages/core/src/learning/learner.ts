@@ -5,6 +5,7 @@ import { ANSWER_KINDS, type AnswerKind } from './answer-kind';
 import { KindModel, emptyKindState } from './kind-model';
 import type { ResolvedLearningOptions } from './learning-options';
 import { type AuditEvent, type DrafterStats, type LearningState, type LearningStats, learningStateSchema } from './learning-types';
+import { addLearningStates, diffLearningStates } from './merge-state';
 
 /** User feedback on an answer: good or bad, or a score in 0..1. */
 export type LearningFeedback = { good: boolean } | { score: number };
@@ -31,6 +32,9 @@ export class Learner {
   private readonly controller = new AbortController();
   private loading: Promise<void> | undefined;
   private labelsSinceSave = 0;
+  /** The state as of the last load or sync with the store: what this process learned since is `current − base`. */
+  private base: LearningState | undefined;
+  private syncing: Promise<void> | undefined;
   auditErrors = 0;
   readonly random: () => number;
 
@@ -48,7 +52,10 @@ export class Learner {
     if (!this.options.store) return undefined;
     this.loading ??= this.options.store.load().then(
       (state) => {
-        if (state) this.importState(state);
+        if (state) {
+          this.importState(state);
+          this.base = this.exportState();
+        }
       },
       () => {
         this.auditErrors++;
@@ -85,14 +92,40 @@ export class Learner {
     this.options.onAudit?.(event);
   }
 
-  /** Learns a label and saves the state every few labels. */
+  /** Learns a label and syncs with the store every few labels. */
   label(model: KindModel, bin: number, loss: number, propensity: number): void {
     model.addLabel(bin, loss, 1 / Math.max(propensity, 0.01));
     if (this.options.store && ++this.labelsSinceSave >= SAVE_EVERY) {
       this.labelsSinceSave = 0;
-      const store = this.options.store;
-      this.track(() => store.save(this.exportState()));
+      this.track(() => this.sync());
     }
+  }
+
+  /**
+   * Shares what this process learned with the store. A store with `merge` adds this process's delta
+   * to what it holds (other processes' labels included) and the learner continues from that sum plus
+   * whatever it learned during the call; a store without it is overwritten. One sync at a time.
+   */
+  sync(): Promise<void> {
+    const store = this.options.store;
+    if (!store) return Promise.resolve();
+    const previous = this.syncing ?? Promise.resolve();
+    const next = previous.then(async () => {
+      if (!store.merge) {
+        await store.save(this.exportState());
+        return;
+      }
+      const sent = this.exportState();
+      const merged = parseInput(learningStateSchema, await store.merge(diffLearningStates(sent, this.base)), 'merged learning state');
+      // Labels learned while the store answered are added on top of the merged state.
+      this.replaceState(addLearningStates(merged, diffLearningStates(this.exportState(), sent)));
+      this.base = merged;
+    });
+    const tracked = next.finally(() => {
+      if (this.syncing === tracked) this.syncing = undefined;
+    });
+    this.syncing = tracked;
+    return tracked;
   }
 
   /** Remembers which drafter's bin answered a request, for feedback. */
@@ -119,7 +152,7 @@ export class Learner {
   async close(): Promise<void> {
     this.controller.abort();
     await this.settled();
-    if (this.options.store) await this.options.store.save(this.exportState());
+    await this.sync();
   }
 
   exportState(): LearningState {
@@ -127,10 +160,13 @@ export class Learner {
   }
 
   importState(state: unknown): void {
-    const parsed = parseInput(learningStateSchema, state, 'learning state');
-    for (const entry of parsed.states) {
+    this.replaceState(parseInput(learningStateSchema, state, 'learning state'));
+  }
+
+  private replaceState(state: LearningState): void {
+    for (const entry of state.states) {
       const model = this.model(entry.drafterId, entry.kind);
-      Object.assign(model.state, entry);
+      Object.assign(model.state, structuredClone(entry));
       model.invalidate();
     }
   }

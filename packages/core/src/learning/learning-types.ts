@@ -7,10 +7,16 @@ export interface QualityJudge {
   judge(input: { request: ChatRequest; draft: string; reference: string; abortSignal?: AbortSignal }): Promise<{ draftScore: number; referenceScore: number; costUsd: number }>;
 }
 
-/** Keeps the learner's state across restarts and processes. */
+/**
+ * Keeps the learner's state across restarts and processes. With `merge`, several processes share one
+ * store without losing each other's labels: the learner sends what it learned since its last sync and
+ * the store adds it to what it holds (atomically: `addLearningStates(stored, delta)` in a transaction)
+ * and returns the sum. Without `merge`, `save` overwrites (the last process to save wins).
+ */
 export interface LearningStore {
   load(): Promise<LearningState | undefined>;
   save(state: LearningState): Promise<void>;
+  merge?(delta: LearningState): Promise<LearningState>;
 }
 
 /** One paid background call made to buy a label (off the response path). */
