@@ -156,7 +156,7 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
       if (learner && validationEnabled && policy.qualityTarget === undefined && tiers.length > 1) {
         await learner.ready();
         const request = admitted.context.request;
-        learning = new RequestLearning(learner, request, requestKind(request), policy.qualityShare ?? DEFAULT_QUALITY_SHARE, tiers);
+        learning = new RequestLearning(learner, request, requestKind(request), policy.qualityShare ?? DEFAULT_QUALITY_SHARE, tiers, policy.compliance === undefined);
         tiers = learning.tiers();
         routing.startTier = tiers[0]!.tier;
       }
@@ -203,10 +203,11 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
       result = await drive(session);
     } catch (error) {
       const typed = session.stopped ? session.stopError() : toCascadeError(error);
-      await session.finish(typed.code === 'ABORTED' || isAbortError(error) ? 'aborted' : 'error');
-      throw withSpend(typed, session);
+      const spent = withSpend(typed, session);
+      await session.finish(typed.code === 'ABORTED' || isAbortError(error) ? 'aborted' : 'error', { error: spent });
+      throw spent;
     }
-    const warning = await session.finish('success');
+    const warning = await session.finish('success', { result });
     return warning ? { ...result, warnings: [...result.warnings, warning] } : result;
   }
 
@@ -247,19 +248,19 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
     }
     const latencyMs = session.now() - started;
     if (isLast) {
-      session.recordCall(tier, draft.usage, latencyMs, 'final', index === 0 ? 'only tier' : 'strongest tier: returned without a further check');
+      session.recordCall(tier, draft.usage, latencyMs, 'final', index === 0 ? 'only tier' : 'strongest tier: returned without a further check', undefined, draft);
       return finishWith(session, tier, draft);
     }
     if (!session.validationEnabled) {
-      session.recordCall(tier, draft.usage, latencyMs, 'accepted', 'quality validation is off for this policy');
+      session.recordCall(tier, draft.usage, latencyMs, 'accepted', 'quality validation is off for this policy', undefined, draft);
       return finishWith(session, tier, draft);
     }
     const verdict = await session.validate(tier, draft);
     if (verdict.passed) {
-      session.recordCall(tier, draft.usage, latencyMs, 'accepted', verdict.reason, verdict);
+      session.recordCall(tier, draft.usage, latencyMs, 'accepted', verdict.reason, verdict, draft);
       return finishWith(session, tier, draft);
     }
-    session.recordCall(tier, draft.usage, latencyMs, 'escalated', verdict.reason, verdict);
+    session.recordCall(tier, draft.usage, latencyMs, 'escalated', verdict.reason, verdict, draft);
     if (!fallback || verdict.score > fallback.verdict.score) fallback = { tier, draft, verdict };
   }
   if (fallback) {
