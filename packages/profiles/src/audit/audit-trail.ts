@@ -88,6 +88,8 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
   let failedWrites = 0;
   let closed = false;
   let stopSignal: AbortSignal | undefined;
+  /** Ends the current retry wait early (a flush's signal fired). */
+  let wake: (() => void) | undefined;
 
   async function drain(): Promise<void> {
     let delay = options.retryDelayMs;
@@ -102,7 +104,16 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
         failedWrites++;
         onError?.(toCascadeError(error, 'STORE_FAILED', 'Writing audit records'));
         if (stopSignal?.aborted) return;
-        await pause(delay, stopSignal);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, delay);
+          timer.unref?.();
+          wake = done;
+          function done(): void {
+            clearTimeout(timer);
+            wake = undefined;
+            resolve();
+          }
+        });
         delay = Math.min(delay * 2, 30_000);
       }
     }
@@ -115,6 +126,8 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
   };
   async function flush(callOptions?: AuditStoreCallOptions): Promise<void> {
     stopSignal = callOptions?.abortSignal;
+    const onAbort = (): void => wake?.();
+    stopSignal?.addEventListener('abort', onAbort, { once: true });
     try {
       while (queue.length > 0) {
         if (stopSignal?.aborted) {
@@ -123,6 +136,7 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
         await startDrain();
       }
     } finally {
+      callOptions?.abortSignal?.removeEventListener('abort', onAbort);
       stopSignal = undefined;
     }
   }
@@ -229,18 +243,4 @@ function numberOf(value: unknown): number | undefined {
 }
 function stringOf(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-/** Waits `ms` (an unref'd timer) or until the signal fires. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    timer.unref?.();
-    signal?.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
