@@ -113,7 +113,6 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
       abortSignal: init.abortSignal,
       state: new Map(),
     };
-    const signal = init.abortSignal;
     try {
       return await admit(init, context, startedAt, admissions);
     } catch (error) {
