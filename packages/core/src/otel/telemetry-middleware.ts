@@ -1,6 +1,6 @@
 import {
   type Attributes, type Counter, type Histogram, type Meter, type MeterProvider, type Span, type Tracer, type TracerProvider,
-  SpanKind, SpanStatusCode, context as otelContext, metrics, trace,
+  SpanKind, SpanStatusCode, context as otelContext, createNoopMeter, metrics, trace,
 } from '@opentelemetry/api';
 import { z } from 'zod';
 import { parseConfig } from '../errors/config-error';
@@ -10,6 +10,8 @@ import type { ModelCallRecord, RequestReport } from '../pipeline/request-report'
 import { CASCADE, GEN_AI } from './gen-ai-attributes';
 
 const INSTRUMENTATION_NAME = '@cascade/core';
+/** The API's no-op histogram class: instruments of this class record nothing, so no attributes are built for them. */
+const NOOP_HISTOGRAM_CLASS = createNoopMeter().createHistogram('noop').constructor;
 
 export const telemetryConfigSchema = z.strictObject({
   /** Middleware name. @default 'telemetry' */
@@ -35,6 +37,8 @@ export interface TelemetryDeps {
 
 interface Instruments {
   provider: MeterProvider;
+  /** True when the meter is the API's no-op (no SDK registered). */
+  noop: boolean;
   tokenUsage: Histogram;
   operationDuration: Histogram;
   requestDuration: Histogram;
@@ -77,18 +81,21 @@ export function createTelemetryMiddleware(config: TelemetryConfig = {}, deps: Te
     name: options.name,
     onEnd(report) {
       recordSpans(tracer, report, options);
-      recordMetrics(meterFor(), report);
+      const meter = meterFor();
+      if (!meter.noop) recordMetrics(meter, report);
     },
   };
 }
 
 function createInstruments(provider: MeterProvider, meter: Meter): Instruments {
+  const tokenUsage = meter.createHistogram(GEN_AI.METRIC_TOKEN_USAGE, {
+    description: 'Number of input and output tokens used per model call.', unit: '{token}',
+    advice: { explicitBucketBoundaries: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864] },
+  });
   return {
     provider,
-    tokenUsage: meter.createHistogram(GEN_AI.METRIC_TOKEN_USAGE, {
-      description: 'Number of input and output tokens used per model call.', unit: '{token}',
-      advice: { explicitBucketBoundaries: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864] },
-    }),
+    noop: tokenUsage.constructor === NOOP_HISTOGRAM_CLASS,
+    tokenUsage,
     operationDuration: meter.createHistogram(GEN_AI.METRIC_OPERATION_DURATION, {
       description: 'Duration of each model call.', unit: 's',
       advice: { explicitBucketBoundaries: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92] },
