@@ -5,7 +5,8 @@ import { parseConfig } from '../errors/config-error';
 import { isAbortError, toCascadeError } from '../errors/to-cascade-error';
 import type { ChatModel } from '../model/chat-model';
 import type { ChatResult } from '../model/chat-result';
-import { type Pipeline, createPipeline } from '../pipeline/create-pipeline';
+import { type AdmittedRequest, type Pipeline, createPipeline, outcomeOf } from '../pipeline/create-pipeline';
+import { ZERO_USAGE } from '../model/token-usage';
 import type { CascadeMiddleware } from '../pipeline/middleware';
 import { type AgentPolicy, DEFAULT_QUALITY_TARGET, agentPolicySchema, isFeatureEnabled } from '../policy/agent-policy';
 import { type Pricing, createPricing } from '../pricing/pricing';
@@ -129,8 +130,9 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
     const request = normalizeInput(input);
     const { signal, dispose } = withTimeout(runOptions.abortSignal, runOptions.timeoutMs);
     let plan: TierPlan | undefined;
+    let admitted: AdmittedRequest | undefined;
     try {
-      const admitted = await pipeline.begin({
+      admitted = await pipeline.begin({
         requestId: runOptions.requestId ?? generateId(),
         mode: runOptions.mode ?? 'run',
         ...(runOptions.userId !== undefined ? { userId: runOptions.userId } : {}),
@@ -192,7 +194,17 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
       });
     } catch (error) {
       dispose();
-      throw toCascadeError(error, 'INVALID_CONFIG');
+      const typed = toCascadeError(error, 'INVALID_CONFIG');
+      if (admitted) {
+        // Admitted, then refused while planning (a redacted prompt over the cost cap, the learner failing):
+        // free the reservations and tell the observers; no model was called.
+        await admitted.settle({ usage: ZERO_USAGE, costUsd: 0, outcome: 'error' }).catch(() => undefined);
+        admitted.end({
+          outcome: outcomeOf(typed), endedAt: Date.now(), error: typed,
+          outputFindings: [], calls: [], usage: ZERO_USAGE, costUsd: 0, warnings: [],
+        });
+      }
+      throw typed;
     }
   }
 

@@ -154,3 +154,25 @@ describe('createTelemetryMiddleware', () => {
     expect(() => createTelemetryMiddleware({ recordContents: true } as never)).toThrow(/recordContents/);
   });
 });
+
+describe('a request refused after admission', () => {
+  it('frees its reservation once and is reported (a guard made the prompt too expensive for the cap)', async () => {
+    const settled: string[] = [];
+    const reports: string[] = [];
+    const limiter: CascadeMiddleware = { name: 'limits', admit: () => ({ allowed: true, reservation: { settle: (info) => void settled.push(info.outcome) } }) };
+    const expander: CascadeMiddleware = {
+      name: 'expander',
+      guardInput: (_context, request) => ({ action: 'modify', value: { ...request, messages: [{ role: 'user', content: 'word '.repeat(20_000) }] }, findings: [] }),
+    };
+    const observer: CascadeMiddleware = { name: 'observer', onEnd: (report) => void reports.push(`${report.outcome}:${report.error?.code}`) };
+    const cheap = new MockChatModel({ modelId: 'cheap' });
+    const agent = createCascadeAgent({
+      models: [cheap, new MockChatModel({ modelId: 'strong' })], validator, pricing, learning: false,
+      policy: { maxCostPerRequestUsd: 0.001 }, middleware: [limiter, expander, observer],
+    });
+    await expect(agent.run({ messages: [{ role: 'user', content: 'hi' }], maxOutputTokens: 10 })).rejects.toMatchObject({ code: 'BUDGET_EXCEEDED' });
+    expect(settled).toEqual(['error']);
+    expect(reports).toEqual(['denied:BUDGET_EXCEEDED']);
+    expect(cheap.calls).toHaveLength(0);
+  });
+});

@@ -264,7 +264,8 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
 
 const DENIAL_CODES: ReadonlySet<string> = new Set(['RATE_LIMITED', 'BUDGET_EXCEEDED', 'GUARDRAIL_BLOCKED', 'FEATURE_NOT_ALLOWED', 'MODEL_NOT_ALLOWED']);
 
-function outcomeOf(error: CascadeError): RequestOutcome {
+/** How a request that failed with `error` before any model call ended: `denied` for refusals, `aborted`, else `error`. */
+export function outcomeOf(error: CascadeError): RequestOutcome {
   if (error.code === 'ABORTED' || error.code === 'TIMEOUT') return 'aborted';
   return DENIAL_CODES.has(error.code) ? 'denied' : 'error';
 }
