@@ -176,3 +176,19 @@ describe('a request refused after admission', () => {
     expect(cheap.calls).toHaveLength(0);
   });
 });
+
+describe('telemetry under a compliance regime', () => {
+  it('records no content and no user ids even when configured to, and names the mode', async () => {
+    const regime: CascadeMiddleware = { name: 'compliance', resolve: () => ({ policy: { compliance: { mode: 'hipaa', models: ['cheap', 'strong'] } } }) };
+    const guard: CascadeMiddleware = { name: 'guard', guardInput: () => ({ action: 'allow' }), guardOutput: () => ({ action: 'allow' }) };
+    await agentWith('good answer', { middleware: [regime, guard], recordContent: true }).run('private question', { principal: { userId: 'patient_7', tier: 'pro' } });
+    const root = otel.span('invoke_agent cascade');
+    expect(root.attributes['cascade.compliance.mode']).toBe('hipaa');
+    expect(root.attributes['cascade.user.tier']).toBe('pro');
+    for (const span of otel.spans()) {
+      expect(contentKeys(span.attributes)).toEqual([]);
+      expect(JSON.stringify(span.attributes)).not.toContain('patient_7');
+      expect(JSON.stringify(span.attributes)).not.toContain('private question');
+    }
+  });
+});
