@@ -1,3 +1,3 @@
 import { cascadeBuild } from '../../tsup.shared.ts';
 
-export default cascadeBuild(['openai', 'replay', 'test']);
+export default cascadeBuild(['openai', 'otel', 'replay', 'test']);

@@ -30,6 +30,8 @@ export type {
   CascadeMiddleware, PipelineContext, PipelineMode, RequestEstimate, ResolveResult, SettleInfo, Reservation, AdmitResult,
   GuardFinding, GuardVerdict, GuardedStreamPart,
 } from './pipeline/middleware';
+export type { RequestReport, RequestOutcome, AdmissionRecord, ModelCallRecord, AnswerRecord } from './pipeline/request-report';
+export { compliancePolicySchema, enforceCompliance, type CompliancePolicy } from './policy/compliance';
 // Utilities
 export { sleep, withTimeout, throwIfAborted, abortErrorFrom, raceAbort } from './util/abort';
 export { timeoutMsSchema, delayMsSchema, safeTimeoutMs, MAX_TIMEOUT_MS } from './util/timeout-ms';

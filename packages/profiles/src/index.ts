@@ -84,3 +84,12 @@ export {
 } from './manager/profile-manager';
 // Middleware
 export { createProfileMiddleware, type ProfileMiddlewareOptions } from './middleware/profile-middleware';
+// Audit trail, compliance, GDPR
+export { createAuditTrail, auditTrailConfigSchema, type AuditTrail, type AuditTrailConfig, type AuditTrailDependencies } from './audit/audit-trail';
+export { auditRecordSchema, auditLevelSchema, auditCallSchema, auditFindingSchema, auditLimitSchema, type AuditRecord, type AuditLevel } from './audit/audit-record';
+export type { AuditStore, AuditStoreCallOptions } from './audit/audit-store';
+export { createMemoryAuditStore, type MemoryAuditStore } from './audit/memory-audit-store';
+export { createComplianceMiddleware, complianceConfigSchema, ACTING_COMPLIANCE_MODES, type ComplianceConfig } from './compliance/compliance-middleware';
+export {
+  createDataSubjectRequests, type DataSubjectRequests, type DataSubjectSources, type PersonalDataSource, type PersonalDataExport,
+} from './gdpr/data-subject-requests';

@@ -6,9 +6,19 @@
  * answer. One draft in 4 has broken arithmetic. With learning on (the default) the learner decides
  * accept / escalate / route and buys background audits (their work runs between requests, as live);
  * `answer1kLearningOff` is the fixed-threshold engine (`learning: false`) on the same requests.
+ *
+ * Telemetry (`@cascade/core/otel`) on the 1 KB case: `telemetryNoSdk` with the middleware added and no
+ * OpenTelemetry SDK registered (the API's no-op), `telemetryNoopSdk` with no-op tracer and meter providers
+ * registered globally, `telemetryInMemorySdk` with the real SDK (every span recorded, in-memory exporter,
+ * metrics aggregated). `auditMemory` adds the audit trail (standard level, memory store).
  */
 import { performance } from 'node:perf_hooks';
-import { type ChatModel, type ChatRequest, type ChatResult, type StreamPart, createCascadeAgent, createDefaultValidator, createPricing } from '@cascade/core';
+import { type CascadeMiddleware, type ChatModel, type ChatRequest, type ChatResult, type StreamPart, createCascadeAgent, createDefaultValidator, createPricing } from '@cascade/core';
+import { createTelemetryMiddleware } from '@cascade/core/otel';
+import { createAuditTrail, createMemoryAuditStore } from '@cascade/profiles';
+import { INVALID_SPAN_CONTEXT, type Tracer, type TracerProvider, createNoopMeter, metrics, trace } from '@opentelemetry/api';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { seededRandom } from '../quality/stream-metrics';
 import { numberArg, parseArgs } from '../shared/args';
 import { percentile, round } from '../shared/percentiles';
@@ -51,7 +61,7 @@ function resultOf(text: string): ChatResult {
   return { text, finishReason: 'stop', usage: { inputTokens: 40, outputTokens: Math.ceil(text.length / 4), source: 'provider' } };
 }
 
-async function measure(bytes: number, iterations: number, learning = true): Promise<{ p50Us: number; p99Us: number; escalated: number }> {
+async function measure(bytes: number, iterations: number, learning = true, middleware: CascadeMiddleware[] = [], afterEach?: (index: number) => void): Promise<{ p50Us: number; p99Us: number; escalated: number }> {
   const good = resultOf(answerOf(bytes, false));
   const bad = resultOf(answerOf(bytes, true));
   let call = 0;
@@ -67,6 +77,7 @@ async function measure(bytes: number, iterations: number, learning = true): Prom
     }),
     // Learning is on by default (seeded here so runs compare); `false` measures the fixed-threshold engine.
     learning: learning ? { random: seededRandom(1) } : false,
+    middleware,
   });
   const request: ChatRequest = { messages: [{ role: 'user', content: PROMPT }], maxOutputTokens: 16_384 };
   const warmup = Math.max(200, Math.floor(iterations / 5));
@@ -78,6 +89,7 @@ async function measure(bytes: number, iterations: number, learning = true): Prom
     const result = await agent.run(request);
     samples[index] = (performance.now() - started) * 1000;
     if (result.escalated) escalated++;
+    afterEach?.(index);
   }
   return { p50Us: round(percentile(samples, 50), 1), p99Us: round(percentile(samples, 99), 1), escalated: round(escalated / iterations, 3) };
 }
@@ -88,10 +100,37 @@ async function main(): Promise<void> {
   const answer1k = await measure(1024, iterations);
   const answer32k = await measure(32 * 1024, Math.max(500, Math.floor(iterations / 4)));
   const learningOff = await measure(1024, iterations, false);
+  const telemetryNoSdk = await measure(1024, iterations, true, [createTelemetryMiddleware()]);
+  // A registered no-op: global providers whose spans never record.
+  const noopTracer: Tracer = {
+    startSpan: () => trace.wrapSpanContext(INVALID_SPAN_CONTEXT),
+    startActiveSpan: (() => { throw new Error('unused'); }) as Tracer['startActiveSpan'],
+  };
+  const noopProvider: TracerProvider = { getTracer: () => noopTracer };
+  trace.setGlobalTracerProvider(noopProvider);
+  const noopMeter = createNoopMeter();
+  metrics.setGlobalMeterProvider({ getMeter: () => noopMeter });
+  const telemetryNoopSdk = await measure(1024, iterations, true, [createTelemetryMiddleware()]);
+  trace.disable();
+  metrics.disable();
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const meterProvider = new MeterProvider({ readers: [new ManualReader()] });
+  // Drop exported spans now and then so memory stays flat, as a real exporter would.
+  const telemetryInMemorySdk = await measure(1024, iterations, true, [createTelemetryMiddleware({}, { tracerProvider, meterProvider })], (index) => {
+    if (index % 1000 === 999) exporter.reset();
+  });
+  const trail = createAuditTrail({}, { store: createMemoryAuditStore() });
+  const auditMemory = await measure(1024, iterations, true, [trail.middleware]);
+  await trail.close();
   const report = {
     answer1k: { p50Us: answer1k.p50Us, p99Us: answer1k.p99Us },
     answer1kLearningOff: { p50Us: learningOff.p50Us, p99Us: learningOff.p99Us },
     answer32k: { p50Us: answer32k.p50Us, p99Us: answer32k.p99Us },
+    telemetryNoSdk: { p50Us: telemetryNoSdk.p50Us, p99Us: telemetryNoSdk.p99Us },
+    telemetryNoopSdk: { p50Us: telemetryNoopSdk.p50Us, p99Us: telemetryNoopSdk.p99Us },
+    telemetryInMemorySdk: { p50Us: telemetryInMemorySdk.p50Us, p99Us: telemetryInMemorySdk.p99Us },
+    auditMemory: { p50Us: auditMemory.p50Us, p99Us: auditMemory.p99Us },
     escalationRate: answer1k.escalated,
     node: process.version,
   };
@@ -105,8 +144,18 @@ async function main(): Promise<void> {
       `1 KB answer:  p50 ${report.answer1k.p50Us} µs   p99 ${report.answer1k.p99Us} µs   (goal p50 ≤ 50, p99 ≤ 200; learning on, the default)`,
       `1 KB answer, learning off: p50 ${report.answer1kLearningOff.p50Us} µs   p99 ${report.answer1kLearningOff.p99Us} µs`,
       `32 KB answer: p50 ${report.answer32k.p50Us} µs   p99 ${report.answer32k.p99Us} µs   (goal p99 ≤ 2000)`,
+      `1 KB + telemetry, no SDK registered:      p50 ${report.telemetryNoSdk.p50Us} µs   p99 ${report.telemetryNoSdk.p99Us} µs   (goals above still apply)`,
+      `1 KB + telemetry, no-op SDK registered:   p50 ${report.telemetryNoopSdk.p50Us} µs   p99 ${report.telemetryNoopSdk.p99Us} µs`,
+      `1 KB + telemetry, in-memory SDK:          p50 ${report.telemetryInMemorySdk.p50Us} µs   p99 ${report.telemetryInMemorySdk.p99Us} µs`,
+      `1 KB + audit trail (standard, memory):    p50 ${report.auditMemory.p50Us} µs   p99 ${report.auditMemory.p99Us} µs`,
     ].join('\n') + '\n',
   );
+}
+
+/** A metric reader nobody collects from: instruments aggregate, nothing is exported. */
+class ManualReader extends MetricReader {
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { type CascadeAgent, type CascadeAgentConfig, type ChatModel, type ChatRequest, createCascadeAgent } from '@cascade/core';
+import { type CascadeAgent, type CascadeAgentConfig, type CascadeMiddleware, type ChatModel, type ChatRequest, createCascadeAgent } from '@cascade/core';
 import { createGuardrailsMiddleware } from '@cascade/guardrails';
 import { type LimitStore, createLimitsMiddleware } from '@cascade/limits';
 import { type ProfileStore, type UserProfileManager, createProfileManager, createProfileMiddleware } from '@cascade/profiles';
@@ -47,6 +47,8 @@ export interface DemoAgentOptions {
   learning?: CascadeAgentConfig['learning'];
   /** @default DEMO_TIER_SHARES */
   tierShares?: Readonly<Record<string, number>>;
+  /** Observers after the pipeline (telemetry, audit trail: `onEnd` hooks). @default none */
+  observers?: readonly CascadeMiddleware[];
 }
 
 /**
@@ -77,6 +79,7 @@ export function createDemoAgent(models: DemoModels, options: DemoAgentOptions): 
       createLimitsMiddleware(limits.prefix ? { prefix: limits.prefix } : {}, { now, ...(limits.store ? { store: limits.store } : {}), ...(limits.onError ? { onError: limits.onError } : {}) }),
       createGuardrailsMiddleware({}),
       usage.middleware,
+      ...(options.observers ?? []),
     ],
   });
   return { agent, profiles, usage, modelIds: models.models.map((model) => model.modelId) };

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { CascadeError } from '@cascade/core';
 import { createProfileManager } from '@cascade/profiles';
 import { createAdminActions } from '../admin/admin-actions';
+import { openDemoPersonalData } from '../observability/demo-personal-data';
 import { openDemoDatabase } from '../users/demo-database';
 import { renderTable } from './render-table';
 import type { Terminal } from './terminal';
@@ -70,6 +71,22 @@ export async function commandAdmin(args: string[], terminal: Terminal): Promise<
         if (!Number.isInteger(id)) throw new CascadeError('INVALID_INPUT', `Key id "${first}" is not a number: see \`admin list\`.`);
         terminal.line(admin.revokeKey(id) ? `revoked key #${id}` : `no active key #${id}`);
         return 0;
+      }
+      case 'export-user':
+      case 'erase-user': {
+        const userId = need(first, 'a user id');
+        const personal = openDemoPersonalData(database, process.env);
+        try {
+          if (action === 'export-user') {
+            terminal.line(JSON.stringify(await personal.requests.export(userId), null, 2));
+            return 0;
+          }
+          const erased = await personal.requests.erase(userId);
+          terminal.line(`erased user ${userId}: ${Object.entries(erased).map(([source, count]) => `${source} ${String(count)}`).join(', ')}`);
+          return 0;
+        } finally {
+          await personal.close();
+        }
       }
       default:
         throw new CascadeError('INVALID_INPUT', `Unknown admin action "${action ?? ''}".\n\n${USAGE}`);

@@ -77,6 +77,7 @@ export async function commandServe(args: string[], terminal: Terminal): Promise<
   const base = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}/v1`;
   terminal.line(`Cascade demo server on ${base} — ${runtime.models.description}`);
   terminal.line(limits.description);
+  terminal.line(`Observability: OpenTelemetry GenAI spans and metrics (exported when OTEL_EXPORTER_OTLP_ENDPOINT is set); ${runtime.observability.describe}`);
   terminal.line(`Database ${runtime.database.filename}: profiles, keys and /v1/usage spend (durable, shared by every server on this file). Create a tenant: pnpm demo admin create-user alice --tier pro && pnpm demo admin create-key alice`);
   terminal.line(`Try: curl ${base}/chat/completions -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" -d '{"model":"cascade","messages":[{"role":"user","content":"..."}]}'`);
   await stopped;

@@ -3,6 +3,7 @@ import { type DemoAgent, type DemoAgentOptions, createDemoAgent } from '../agent
 import { type DemoModels, createDemoModels } from '../agent/demo-models';
 import type { ProviderConfig } from '../config/provider-config';
 import { openSqliteLearningStore } from '../learning/sqlite-learning-store';
+import { type DemoObservability, openDemoObservability } from '../observability/demo-observability';
 import { type DemoDatabase, openDemoDatabase } from '../users/demo-database';
 
 /** The agent on the demo database (profiles, keys, usage and the learned state), for `ask`, `batch` and `serve`. */
@@ -10,6 +11,8 @@ export interface DemoRuntime {
   readonly demo: DemoAgent;
   readonly models: DemoModels;
   readonly database: DemoDatabase;
+  /** OpenTelemetry and the audit trail. */
+  readonly observability: DemoObservability;
   close(): void;
 }
 
@@ -22,17 +25,24 @@ export async function openDemoRuntime(provider: ProviderConfig, databaseFile?: s
   const database = openDemoDatabase(databaseFile);
   // The learned state lives in the same file: every process on it starts from the last saved state.
   const learning = openSqliteLearningStore(database.filename);
-  const demo = createDemoAgent(models, { profileStore: database.profiles, usage: database.usage, learning: { store: learning.store }, ...(limits ? { limits } : {}) });
+  const observability = openDemoObservability(process.env, database.filename);
+  const demo = createDemoAgent(models, {
+    profileStore: database.profiles, usage: database.usage, learning: { store: learning.store }, observers: observability.middleware, ...(limits ? { limits } : {}),
+  });
   return {
     demo,
     models,
     database,
+    observability,
     // Saves the learned state (agent.close) before the connections close; callers need not wait.
     close: () => {
-      void demo.agent.close().catch((error: unknown) => process.emitWarning(`The learned state was not saved: ${(error as Error).message}`)).finally(() => {
-        learning.close();
-        database.close();
-      });
+      void demo.agent.close().catch((error: unknown) => process.emitWarning(`The learned state was not saved: ${(error as Error).message}`))
+        .then(() => observability.close())
+        .catch((error: unknown) => process.emitWarning(`Audit records or telemetry were not flushed: ${(error as Error).message}`))
+        .finally(() => {
+          learning.close();
+          database.close();
+        });
     },
   };
 }

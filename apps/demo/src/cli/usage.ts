@@ -21,6 +21,8 @@ export const USAGE = `Cascade demo — the whole agent, offline by default (repl
   pnpm demo admin list                        users and key hints
   pnpm demo admin revoke-key <keyId>
   pnpm demo admin delete-user <userId>        deletes the profile and its keys (usage rows are kept)
+  pnpm demo admin export-user <userId>        GDPR access: profile, key hints, usage rows and audit records as JSON
+  pnpm demo admin erase-user <userId>         GDPR erasure: profile, keys, usage rows and audit records
 
 Live models: set OPENAI_API_KEY and/or OPENAI_BASE_URL, and CASCADE_MODELS=cheap,strong
 (e.g. CASCADE_MODELS=gpt-4o-mini,gpt-4o). CASCADE_PRICES='{"model":{"inputUsdPerMTok":0,"outputUsdPerMTok":0}}'

@@ -6,6 +6,7 @@ import type { ChatResult } from '../model/chat-result';
 import { type TokenUsage, ZERO_USAGE, addUsage } from '../model/token-usage';
 import type { AdmittedRequest } from '../pipeline/create-pipeline';
 import type { GuardFinding, PipelineContext } from '../pipeline/middleware';
+import type { ModelCallRecord } from '../pipeline/request-report';
 import type { Pricing } from '../pricing/pricing';
 import type { RequestLearning } from '../learning/request-learning';
 import type { PartialVerdict, QualityValidator, QualityVerdict } from '../quality/quality-validator';
@@ -50,6 +51,8 @@ export class CascadeSession {
   private usageTotal: TokenUsage = ZERO_USAGE;
   private costTotal = 0;
   private finished = false;
+  /** Wall-clock times and provider facts of each call, for `onEnd` reports (kept only when a hook listens). */
+  private readonly callRecords: ModelCallRecord[] = [];
 
   constructor(private readonly init: CascadeSessionInit) {
     this.tiers = init.tiers;
@@ -118,7 +121,10 @@ export class CascadeSession {
   }
 
   /** Records a call that produced usage (accepted, escalated, final, abandoned). */
-  recordCall(tier: PlannedTier, usage: TokenUsage, latencyMs: number, status: AttemptStatus, reason: string, quality?: QualityVerdict): CascadeAttempt {
+  recordCall(
+    tier: PlannedTier, usage: TokenUsage, latencyMs: number, status: AttemptStatus, reason: string, quality?: QualityVerdict,
+    response?: Pick<ChatResult, 'finishReason' | 'responseModelId' | 'responseId'>,
+  ): CascadeAttempt {
     const costUsd = this.init.pricing.costOf(tier.model.modelId, usage);
     this.usageTotal = addUsage(this.usageTotal, usage);
     this.costTotal += costUsd;
@@ -134,6 +140,15 @@ export class CascadeSession {
       ...(quality ? { quality } : {}),
     };
     this.attempts.push(attempt);
+    if (this.init.admitted.hasEndHooks) {
+      const endedAt = Date.now();
+      this.callRecords.push({
+        attempt, startedAt: endedAt - latencyMs, endedAt,
+        ...(response?.finishReason ? { finishReason: response.finishReason } : {}),
+        ...(response?.responseModelId ? { responseModelId: response.responseModelId } : {}),
+        ...(response?.responseId ? { responseId: response.responseId } : {}),
+      });
+    }
     this.init.onAttempt?.(attempt);
     return attempt;
   }
@@ -207,7 +222,7 @@ export class CascadeSession {
    * Returns a warning when settling failed (the answer is still valid; the usage store is not) and/or
    * when the request spent more than it reserved (`SettleInfo.overspendUsd` tells the reservations too).
    */
-  async finish(outcome: 'success' | 'error' | 'aborted'): Promise<string | undefined> {
+  async finish(outcome: 'success' | 'error' | 'aborted', end: { result?: CascadeResult; error?: CascadeError } = {}): Promise<string | undefined> {
     if (this.finished) return undefined;
     this.finished = true;
     this.init.dispose();
@@ -220,7 +235,32 @@ export class CascadeSession {
     } catch (error) {
       warnings.push(toCascadeError(error, 'STORE_FAILED').message);
     }
+    if (this.init.admitted.hasEndHooks) this.report(outcome, end, warnings);
     return warnings.length > 0 ? warnings.join(' ') : undefined;
+  }
+
+  /** Gives how the request ended to the pipeline's `onEnd` hooks. */
+  private report(outcome: 'success' | 'error' | 'aborted', end: { result?: CascadeResult; error?: CascadeError }, warnings: readonly string[]): void {
+    const result = end.result;
+    const inputCount = this.init.admitted.inputFindings.length;
+    this.init.admitted.end({
+      outcome,
+      endedAt: Date.now(),
+      ...(end.error ? { error: end.error } : {}),
+      outputFindings: result ? result.guardrails.slice(inputCount) : [],
+      calls: this.callRecords,
+      usage: this.usageTotal,
+      costUsd: this.costTotal,
+      routing: this.routing,
+      ...(result ? {
+        answer: {
+          text: result.text, modelId: result.modelId, provider: result.provider, tier: result.tier, finishReason: result.finishReason,
+          baselineCostUsd: result.baselineCostUsd, savings: result.savings, escalated: result.escalated,
+          ...(result.learning?.probability !== undefined ? { probability: result.learning.probability } : {}),
+        },
+      } : {}),
+      warnings: result ? [...result.warnings, ...warnings] : warnings,
+    });
   }
 }
 

@@ -5,7 +5,8 @@ import { parseConfig } from '../errors/config-error';
 import { isAbortError, toCascadeError } from '../errors/to-cascade-error';
 import type { ChatModel } from '../model/chat-model';
 import type { ChatResult } from '../model/chat-result';
-import { type Pipeline, createPipeline } from '../pipeline/create-pipeline';
+import { type AdmittedRequest, type Pipeline, createPipeline, outcomeOf } from '../pipeline/create-pipeline';
+import { ZERO_USAGE } from '../model/token-usage';
 import type { CascadeMiddleware } from '../pipeline/middleware';
 import { type AgentPolicy, DEFAULT_QUALITY_TARGET, agentPolicySchema, isFeatureEnabled } from '../policy/agent-policy';
 import { type Pricing, createPricing } from '../pricing/pricing';
@@ -129,8 +130,9 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
     const request = normalizeInput(input);
     const { signal, dispose } = withTimeout(runOptions.abortSignal, runOptions.timeoutMs);
     let plan: TierPlan | undefined;
+    let admitted: AdmittedRequest | undefined;
     try {
-      const admitted = await pipeline.begin({
+      admitted = await pipeline.begin({
         requestId: runOptions.requestId ?? generateId(),
         mode: runOptions.mode ?? 'run',
         ...(runOptions.userId !== undefined ? { userId: runOptions.userId } : {}),
@@ -156,7 +158,7 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
       if (learner && validationEnabled && policy.qualityTarget === undefined && tiers.length > 1) {
         await learner.ready();
         const request = admitted.context.request;
-        learning = new RequestLearning(learner, request, requestKind(request), policy.qualityShare ?? DEFAULT_QUALITY_SHARE, tiers);
+        learning = new RequestLearning(learner, request, requestKind(request), policy.qualityShare ?? DEFAULT_QUALITY_SHARE, tiers, policy.compliance === undefined);
         tiers = learning.tiers();
         routing.startTier = tiers[0]!.tier;
       }
@@ -192,7 +194,17 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
       });
     } catch (error) {
       dispose();
-      throw toCascadeError(error, 'INVALID_CONFIG');
+      const typed = toCascadeError(error, 'INVALID_CONFIG');
+      if (admitted) {
+        // Admitted, then refused while planning (a redacted prompt over the cost cap, the learner failing):
+        // free the reservations and tell the observers; no model was called.
+        await admitted.settle({ usage: ZERO_USAGE, costUsd: 0, outcome: 'error' }).catch(() => undefined);
+        admitted.end({
+          outcome: outcomeOf(typed), endedAt: Date.now(), error: typed,
+          outputFindings: [], calls: [], usage: ZERO_USAGE, costUsd: 0, warnings: [],
+        });
+      }
+      throw typed;
     }
   }
 
@@ -203,10 +215,11 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
       result = await drive(session);
     } catch (error) {
       const typed = session.stopped ? session.stopError() : toCascadeError(error);
-      await session.finish(typed.code === 'ABORTED' || isAbortError(error) ? 'aborted' : 'error');
-      throw withSpend(typed, session);
+      const spent = withSpend(typed, session);
+      await session.finish(typed.code === 'ABORTED' || isAbortError(error) ? 'aborted' : 'error', { error: spent });
+      throw spent;
     }
-    const warning = await session.finish('success');
+    const warning = await session.finish('success', { result });
     return warning ? { ...result, warnings: [...result.warnings, warning] } : result;
   }
 
@@ -247,19 +260,19 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
     }
     const latencyMs = session.now() - started;
     if (isLast) {
-      session.recordCall(tier, draft.usage, latencyMs, 'final', index === 0 ? 'only tier' : 'strongest tier: returned without a further check');
+      session.recordCall(tier, draft.usage, latencyMs, 'final', index === 0 ? 'only tier' : 'strongest tier: returned without a further check', undefined, draft);
       return finishWith(session, tier, draft);
     }
     if (!session.validationEnabled) {
-      session.recordCall(tier, draft.usage, latencyMs, 'accepted', 'quality validation is off for this policy');
+      session.recordCall(tier, draft.usage, latencyMs, 'accepted', 'quality validation is off for this policy', undefined, draft);
       return finishWith(session, tier, draft);
     }
     const verdict = await session.validate(tier, draft);
     if (verdict.passed) {
-      session.recordCall(tier, draft.usage, latencyMs, 'accepted', verdict.reason, verdict);
+      session.recordCall(tier, draft.usage, latencyMs, 'accepted', verdict.reason, verdict, draft);
       return finishWith(session, tier, draft);
     }
-    session.recordCall(tier, draft.usage, latencyMs, 'escalated', verdict.reason, verdict);
+    session.recordCall(tier, draft.usage, latencyMs, 'escalated', verdict.reason, verdict, draft);
     if (!fallback || verdict.score > fallback.verdict.score) fallback = { tier, draft, verdict };
   }
   if (fallback) {

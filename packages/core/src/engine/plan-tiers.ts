@@ -32,8 +32,15 @@ export function planTiers(models: readonly ChatModel[], policy: AgentPolicy, pri
   let allowed: PlannedTier[] = [];
   const inputTokens = estimateMessageTokens(request.messages);
   let maxOutputTokens = 0;
+  const compliance = policy.compliance;
+  const nonCompliant: string[] = [];
   for (let index = 0; index < models.length; index++) {
     const model = models[index]!;
+    if (compliance && !compliance.models.includes(model.modelId)) {
+      nonCompliant.push(model.modelId);
+      skipped.push(model.modelId);
+      continue;
+    }
     if (!isModelAllowed(policy, model.modelId)) {
       skipped.push(model.modelId);
       continue;
@@ -41,6 +48,15 @@ export function planTiers(models: readonly ChatModel[], policy: AgentPolicy, pri
     const estimate = pricing.estimate(model.modelId, request, inputTokens);
     maxOutputTokens = estimate.maxOutputTokens;
     allowed.push({ model, tier: index, estimateUsd: estimate.costUsd });
+  }
+  if (allowed.length === 0 && compliance && nonCompliant.length > 0) {
+    const where = `${compliance.mode}${compliance.region ? ` in region ${compliance.region}` : ''}`;
+    throw new CascadeError(
+      'MODEL_NOT_ALLOWED',
+      `Compliance mode ${where} allows none of the configured models it may use (${nonCompliant.join(', ')} are not marked compliant; ` +
+        `compliant: ${compliance.models.join(', ') || 'none'}). No model was called. Mark a model compliant for ${where} in the compliance config, or configure a compliant model.`,
+      { details: { complianceMode: compliance.mode, dataRegion: compliance.region, nonCompliantModels: nonCompliant, compliantModels: compliance.models } },
+    );
   }
   if (allowed.length === 0) {
     throw new CascadeError(

@@ -42,6 +42,8 @@ export class RequestLearning {
     readonly kind: AnswerKind,
     readonly target: number,
     tiers: readonly PlannedTier[],
+    /** False under a compliance regime: the judge is not one of its compliant models, so request text never goes to it. */
+    private readonly judgeAllowed = true,
   ) {
     const random = learner.random;
     this.strongest = tiers[tiers.length - 1]!;
@@ -167,7 +169,7 @@ export class RequestLearning {
       return;
     }
     step.model.state.undecidable++;
-    const judge = this.learner.options.judge;
+    const judge = this.judgeAllowed ? this.learner.options.judge : undefined;
     if (!judge) {
       this.learner.label(step.model, bin, 1, propensity);
       return;

@@ -3,11 +3,13 @@ import { toCascadeError } from '../errors/to-cascade-error';
 import type { ChatRequest } from '../model/chat-request';
 import { type AgentPolicy, isFeatureEnabled } from '../policy/agent-policy';
 import { mergePolicies } from '../policy/merge-policy';
+import { enforceCompliance } from '../policy/compliance';
 import type { Principal } from '../policy/principal';
 import { throwIfAborted } from '../util/abort';
 import type {
   CascadeMiddleware, GuardFinding, GuardedStreamPart, PipelineContext, PipelineMode, RequestEstimate, Reservation, SettleInfo,
 } from './middleware';
+import type { AdmissionRecord, RequestOutcome, RequestReport } from './request-report';
 
 /** What starts one request through the pipeline. */
 export interface PipelineInit {
@@ -40,6 +42,14 @@ export interface AdmittedRequest {
   readonly hasStreamGuards: boolean;
   /** Settles every reservation with what was consumed. Safe to call more than once; only the first counts. */
   settle(info: SettleInfo): Promise<void>;
+  /** Epoch ms when the request entered the pipeline. */
+  readonly startedAt: number;
+  /** Admission decisions taken (limits, budgets). */
+  readonly admissions: readonly AdmissionRecord[];
+  /** True when some middleware has an `onEnd` hook (drivers may skip building a report otherwise). */
+  readonly hasEndHooks: boolean;
+  /** Gives the report of how the request ended to every `onEnd` hook. Only the first call counts. */
+  end(report: Omit<RequestReport, 'context' | 'startedAt' | 'admissions' | 'inputFindings'>): void;
 }
 
 /** The request pipeline every entry point (run, stream, batch) goes through. */
@@ -77,8 +87,21 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
   const inputGuards = middleware.filter((m) => m.guardInput);
   const outputGuards = middleware.filter((m) => m.guardOutput);
   const streamGuards = middleware.filter((m) => m.guardStream);
+  const endHooks = middleware.filter((m) => m.onEnd);
+
+  function notifyEnd(report: RequestReport): void {
+    for (const hook of endHooks) {
+      try {
+        hook.onEnd!(report);
+      } catch {
+        // An observer can never fail the request it observes.
+      }
+    }
+  }
 
   async function begin(init: PipelineInit): Promise<AdmittedRequest> {
+    const startedAt = Date.now();
+    const admissions: AdmissionRecord[] = [];
     const context: MutableContext = {
       requestId: init.requestId,
       mode: init.mode,
@@ -90,8 +113,22 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
       abortSignal: init.abortSignal,
       state: new Map(),
     };
-    const signal = init.abortSignal;
+    try {
+      return await admit(init, context, startedAt, admissions);
+    } catch (error) {
+      if (endHooks.length > 0) {
+        const typed = toCascadeError(error);
+        notifyEnd({
+          context, outcome: outcomeOf(typed), startedAt, endedAt: Date.now(), error: typed, admissions,
+          inputFindings: findingsOf(typed), outputFindings: [], calls: [], usage: { inputTokens: 0, outputTokens: 0, source: 'provider' }, costUsd: 0, warnings: [],
+        });
+      }
+      throw error;
+    }
+  }
 
+  async function admit(init: PipelineInit, context: MutableContext, startedAt: number, admissions: AdmissionRecord[]): Promise<AdmittedRequest> {
+    const signal = init.abortSignal;
     for (const resolver of resolvers) {
       throwIfAborted(signal, 'The request');
       const resolved = await callHook(resolver, 'resolve', () => resolver.resolve!(context));
@@ -99,6 +136,15 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
       if (resolved?.policy) context.policy = mergePolicies(context.policy, resolved.policy);
     }
     if (init.policyOverride) context.policy = mergePolicies(context.policy, init.policyOverride);
+    const compliance = context.policy.compliance;
+    if (compliance) {
+      context.policy = enforceCompliance(context.policy);
+      if (inputGuards.length === 0 || outputGuards.length === 0) {
+        throw new CascadeError('INVALID_CONFIG', `Compliance mode ${compliance.mode} requires PII redaction of input and output, but no middleware guards ${inputGuards.length === 0 ? 'input' : 'output'}. Add the guardrails middleware (createGuardrailsMiddleware) to the agent.`, {
+          details: { complianceMode: compliance.mode },
+        });
+      }
+    }
     if (context.mode === 'batch' && !isFeatureEnabled(context.policy, 'batch')) {
       throw new CascadeError('FEATURE_NOT_ALLOWED', `Batch requests are not part of ${context.principal?.tier ? `the ${context.principal.tier} tier` : 'this policy'}. Send the requests one by one, or upgrade to a tier with batch.`, {
         details: { feature: 'batch', userId: context.principal?.userId ?? context.userId },
@@ -136,6 +182,11 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
       for (const admitter of admitters) {
         throwIfAborted(signal, 'The request');
         const decision = await callHook(admitter, 'admit', () => admitter.admit!(context));
+        if (endHooks.length > 0) {
+          admissions.push(decision.allowed
+            ? { middleware: admitter.name, allowed: true, ...(decision.warnings?.length ? { warnings: decision.warnings } : {}) }
+            : { middleware: admitter.name, allowed: false, code: decision.code, reason: decision.reason, ...(decision.retryAfterMs !== undefined ? { retryAfterMs: decision.retryAfterMs } : {}) });
+        }
         if (!decision.allowed) {
           throw new CascadeError(decision.code, decision.reason, {
             retryable: decision.retryAfterMs !== undefined,
@@ -160,11 +211,20 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
       }
       throwIfAborted(signal, 'The request');
       const frozenContext: PipelineContext = context;
+      let ended = false;
       return {
         context: frozenContext,
         inputFindings,
         warnings,
         settle,
+        startedAt,
+        admissions,
+        hasEndHooks: endHooks.length > 0,
+        end: (report) => {
+          if (ended || endHooks.length === 0) return;
+          ended = true;
+          notifyEnd({ ...report, context: frozenContext, startedAt, admissions, inputFindings });
+        },
         hasStreamGuards: streamGuards.length > 0,
         guardOutput: (text) => guardOutput(frozenContext, text),
         guardStream: (deltas) => guardStream(frozenContext, deltas),
@@ -200,6 +260,20 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
   }
 
   return { middleware, begin };
+}
+
+const DENIAL_CODES: ReadonlySet<string> = new Set(['RATE_LIMITED', 'BUDGET_EXCEEDED', 'GUARDRAIL_BLOCKED', 'FEATURE_NOT_ALLOWED', 'MODEL_NOT_ALLOWED']);
+
+/** How a request that failed with `error` before any model call ended: `denied` for refusals, `aborted`, else `error`. */
+export function outcomeOf(error: CascadeError): RequestOutcome {
+  if (error.code === 'ABORTED' || error.code === 'TIMEOUT') return 'aborted';
+  return DENIAL_CODES.has(error.code) ? 'denied' : 'error';
+}
+
+/** The findings a blocking guard attached to its error (never raw values: guards do not put them there). */
+function findingsOf(error: CascadeError): GuardFinding[] {
+  const findings = error.code === 'GUARDRAIL_BLOCKED' ? error.details?.['findings'] : undefined;
+  return Array.isArray(findings) ? (findings as GuardFinding[]) : [];
 }
 
 async function* textParts(deltas: AsyncIterable<string>): AsyncGenerator<GuardedStreamPart> {

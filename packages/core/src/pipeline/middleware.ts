@@ -2,6 +2,7 @@ import type { ChatRequest } from '../model/chat-request';
 import type { TokenUsage } from '../model/token-usage';
 import type { AgentPolicy } from '../policy/agent-policy';
 import type { Principal } from '../policy/principal';
+import type { RequestReport } from './request-report';
 
 /** How a request entered the pipeline. */
 export type PipelineMode = 'run' | 'stream' | 'batch';
@@ -102,4 +103,10 @@ export interface CascadeMiddleware {
   guardOutput?(context: PipelineContext, text: string): Promise<GuardVerdict<string>> | GuardVerdict<string>;
   /** Guard a stream of text deltas: yield text (possibly redacted) and guardrail events. */
   guardStream?(context: PipelineContext, deltas: AsyncIterable<string>): AsyncIterable<GuardedStreamPart>;
+  /**
+   * Called once when the request ends — success, error, abort or denial — with what happened
+   * (telemetry, audit trails). Runs after the answer is settled; must not block: enqueue and return.
+   * What it throws is ignored (it can never fail the request).
+   */
+  onEnd?(report: RequestReport): void;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { timeoutMsSchema } from '../util/timeout-ms';
+import { compliancePolicySchema } from './compliance';
 
 /** Feature flags a policy can switch off. Absent means allowed. */
 export const featureFlagSchema = z.enum(['streaming', 'batch', 'embeddings', 'qualityValidation', 'domainRouting', 'guardrails']);
@@ -114,6 +115,8 @@ export const agentPolicySchema = z.strictObject({
   guardrails: guardrailsPolicySchema.optional(),
   /** Default streaming mode of streamed requests. */
   streamMode: z.enum(['optimistic', 'buffered', 'early-escalation']).optional(),
+  /** A compliance regime (HIPAA, GDPR, ...): only its compliant models, forced PII redaction, capped retention. */
+  compliance: compliancePolicySchema.optional(),
 });
 
 /** What a principal may do (see {@link agentPolicySchema}). */

@@ -1,8 +1,10 @@
 import type { AgentPolicy, LimitsPolicy } from './agent-policy';
+import { mergeCompliance } from './compliance';
 
 /**
  * Layers policies: later layers override scalar fields, but model restrictions only ever narrow —
  * allowed lists intersect and blocked lists unite — so no layer can re-open a model another layer closed.
+ * A compliance regime, once set, stays (its models narrow, its retention shortens).
  */
 export function mergePolicies(...layers: readonly (AgentPolicy | undefined)[]): AgentPolicy {
   let merged: AgentPolicy = {};
@@ -24,6 +26,7 @@ export function mergePolicies(...layers: readonly (AgentPolicy | undefined)[]): 
       ...(merged.features || layer.features ? { features: { ...merged.features, ...layer.features } } : {}),
       ...(merged.limits || layer.limits ? { limits: mergeLimits(merged.limits, layer.limits) } : {}),
       ...(merged.guardrails || layer.guardrails ? { guardrails: mergeNested(merged.guardrails, layer.guardrails) } : {}),
+      ...(merged.compliance || layer.compliance ? { compliance: mergeCompliance(merged.compliance, layer.compliance)! } : {}),
     };
   }
   return merged;

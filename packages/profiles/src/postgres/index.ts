@@ -7,3 +7,10 @@ export {
   type PostgresProfileStoreDependencies,
   type PostgresQueryable,
 } from './postgres-profile-store';
+export {
+  createPostgresAuditStore,
+  postgresAuditStoreConfigSchema,
+  type PostgresAuditStore,
+  type PostgresAuditStoreConfig,
+  type PostgresAuditStoreDependencies,
+} from './postgres-audit-store';

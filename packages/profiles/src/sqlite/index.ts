@@ -6,3 +6,4 @@ export {
   type SqliteProfileStoreConfig,
   type SqliteProfileStoreDependencies,
 } from './sqlite-profile-store';
+export { createSqliteAuditStore, sqliteAuditStoreConfigSchema, type SqliteAuditStoreConfig, type SqliteAuditStoreDependencies } from './sqlite-audit-store';

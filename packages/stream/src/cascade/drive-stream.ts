@@ -46,7 +46,7 @@ export async function driveStream(
   try {
     const result = await driveTiers(session, options, emit);
     settled = true;
-    const warning = await session.finish('success');
+    const warning = await session.finish('success', { result });
     const final = warning ? { ...result, warnings: [...result.warnings, warning] } : result;
     sink.succeed(final);
     emit({ type: 'finish', result: final });
@@ -54,7 +54,7 @@ export async function driveStream(
     const typed = session.stopped ? session.stopError() : toCascadeError(error);
     if (!settled) {
       settled = true;
-      await session.finish(typed.code === 'ABORTED' || isAbortError(error) ? 'aborted' : 'error');
+      await session.finish(typed.code === 'ABORTED' || isAbortError(error) ? 'aborted' : 'error', { error: typed });
     }
     sink.fail(typed, session.usage, session.costUsd);
     emit({ type: 'error', error: typed });
@@ -129,14 +129,14 @@ async function driveTiers(
     }
     if (!willValidate) {
       const reason = isLast ? (index === 0 ? 'only tier' : 'strongest tier: returned without a further check') : 'quality validation is off for this policy';
-      emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, isLast ? 'final' : 'accepted', reason)));
+      emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, isLast ? 'final' : 'accepted', reason, undefined, outcome.draft)));
       const answer = await emitAnswer(session, tier, outcome, strategy, false, emit);
       return session.buildResult(tier, outcome.draft, answer.text, answer.findings);
     }
     const verdict = await session.validate(tier, outcome.draft);
     if (session.stopped) throw session.stopError();
     const accepted = verdict.passed;
-    emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, accepted ? 'accepted' : 'escalated', verdict.reason, verdict)));
+    emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, accepted ? 'accepted' : 'escalated', verdict.reason, verdict, outcome.draft)));
     emit({
       type: 'draft-decision', decision: accepted ? 'accepted' : 'escalated', modelId: tier.model.modelId, tier: tier.tier,
       score: verdict.score, signals: verdict.signals, reason: verdict.reason, early: false,

@@ -1,0 +1,178 @@
+import { type CascadeMiddleware, type QualityValidator, createCascadeAgent, createPricing } from '@cascade/core';
+import { MockChatModel } from '@cascade/core/test';
+import { describe, expect, it, vi } from 'vitest';
+import { createProfileManager } from '../manager/profile-manager';
+import { createProfileMiddleware } from '../middleware/profile-middleware';
+import { UserProfile } from '../profile/user-profile';
+import { createMemoryProfileStore } from '../store/memory-store';
+import type { AuditRecord } from './audit-record';
+import type { AuditStore } from './audit-store';
+import { createAuditTrail } from './audit-trail';
+import { createMemoryAuditStore } from './memory-audit-store';
+
+const DAY = 86_400_000;
+const usage = { inputTokens: 100, outputTokens: 50 };
+const pricing = createPricing({ includeDefaults: false, prices: { cheap: { inputUsdPerMTok: 1, outputUsdPerMTok: 1 }, strong: { inputUsdPerMTok: 30, outputUsdPerMTok: 30 } } });
+const validator: QualityValidator = {
+  name: 'test',
+  validate: ({ draft, threshold }) => {
+    const score = draft.text.includes('BAD') ? 0.1 : 0.9;
+    return { score, passed: score >= threshold, signals: [], reason: 'test' };
+  },
+};
+const EMAIL = /[\w.]+@[\w.]+/g;
+/** Redacts e-mails on input and output, like the guardrails middleware would. */
+const emailGuard: CascadeMiddleware = {
+  name: 'guardrails',
+  guardInput: (_context, request) => {
+    const text = JSON.stringify(request.messages);
+    if (!EMAIL.test(text)) return { action: 'allow' };
+    return { action: 'modify', value: { ...request, messages: request.messages.map((message) => ({ ...message, content: String(message.content).replace(EMAIL, '[EMAIL]') })) }, findings: [{ guard: 'pii', type: 'EMAIL_ADDRESS', action: 'redact' }] };
+  },
+  guardOutput: (_context, text) => (text.match(EMAIL) ? { action: 'modify', value: text.replace(EMAIL, '[EMAIL]'), findings: [{ guard: 'pii', type: 'EMAIL_ADDRESS', action: 'redact' }] } : { action: 'allow' }),
+};
+
+function profile(userId: string, governance: Record<string, unknown> = {}, organization?: Record<string, unknown>): UserProfile {
+  return UserProfile.fromTier('pro', userId).with({ governance, ...(organization ? { organization: organization as never } : {}) } as never);
+}
+
+function setup(options: { store?: AuditStore; profiles?: UserProfile[]; cheapText?: string; redact?: (text: string) => string; now?: () => number } = {}) {
+  const store = options.store ?? createMemoryAuditStore();
+  let clock = 1_000 * DAY;
+  const now = options.now ?? (() => clock);
+  const trail = createAuditTrail({}, { store, now, ...(options.redact ? { redact: options.redact } : {}) });
+  const manager = createProfileManager({}, { store: createMemoryProfileStore(options.profiles ?? []) });
+  const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ text: options.cheapText ?? 'answer for ada@example.com', usage }] });
+  const strong = new MockChatModel({ modelId: 'strong', responses: [{ text: 'strong answer', usage }] });
+  const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, complexityRouting: false, middleware: [createProfileMiddleware(manager), emailGuard, trail.middleware] });
+  return { store, trail, agent, advance: (ms: number) => (clock += ms) };
+}
+
+const ask = { messages: [{ role: 'user' as const, content: 'Mail ada@example.com the totals' }] };
+
+describe('createAuditTrail', () => {
+  it('minimal: ids, models, tokens, cost, outcome, and nothing more', async () => {
+    const { trail, agent } = setup({ profiles: [profile('u_min', { auditLogLevel: 'minimal' })] });
+    const result = await agent.run(ask, { userId: 'u_min' });
+    const [record] = await trail.exportUser('u_min');
+    expect(record).toMatchObject({ requestId: result.requestId, level: 'minimal', outcome: 'success', userId: 'u_min', tier: 'pro', models: ['cheap'], answerModel: 'cheap', usage: { inputTokens: 100, outputTokens: 50 } });
+    expect(record!.costUsd).toBeCloseTo(result.costUsd);
+    for (const key of ['calls', 'guardrails', 'limits', 'prompt', 'answer', 'savings']) expect(record).not.toHaveProperty(key);
+  });
+
+  it('standard (the default): + each decision, guardrail findings (no values), limit decisions', async () => {
+    const limiter: CascadeMiddleware = { name: 'limits', admit: () => ({ allowed: true, warnings: ['near the daily budget'] }) };
+    const store = createMemoryAuditStore();
+    const trail = createAuditTrail({}, { store });
+    const manager = createProfileManager({}, { store: createMemoryProfileStore([profile('u_std')]) });
+    const agent = createCascadeAgent({
+      models: [new MockChatModel({ modelId: 'cheap', responses: [{ text: 'BAD', usage }] }), new MockChatModel({ modelId: 'strong', responses: [{ text: 'ok', usage }] })],
+      validator, pricing, learning: false, complexityRouting: false, middleware: [createProfileMiddleware(manager), limiter, emailGuard, trail.middleware],
+    });
+    await agent.run(ask, { userId: 'u_std' });
+    const [record] = await trail.exportUser('u_std');
+    expect(record!.level).toBe('standard');
+    expect(record!.calls?.map((call) => [call.modelId, call.status, call.score])).toEqual([['cheap', 'escalated', 0.1], ['strong', 'final', undefined]]);
+    expect(record!.guardrails).toEqual([{ phase: 'input', guard: 'pii', type: 'EMAIL_ADDRESS', action: 'redact' }]);
+    expect(record!.limits).toEqual([{ middleware: 'limits', allowed: true }]);
+    expect(record).not.toHaveProperty('prompt');
+    expect(JSON.stringify(record)).not.toContain('ada@example.com');
+  });
+
+  it('comprehensive: + the redacted prompt and answer; without a redactor, no text at all', async () => {
+    const redact = (text: string) => text.replace(EMAIL, '[EMAIL]');
+    const withRedactor = setup({ profiles: [profile('u_full', { auditLogLevel: 'comprehensive' })], redact });
+    await withRedactor.agent.run(ask, { userId: 'u_full' });
+    const [record] = await withRedactor.trail.exportUser('u_full');
+    expect(record!.prompt).toEqual([{ role: 'user', content: 'Mail [EMAIL] the totals' }]);
+    expect(record!.answer).toBe('answer for [EMAIL]');
+    expect(JSON.stringify(record)).not.toContain('ada@example.com');
+
+    const without = setup({ profiles: [profile('u_full', { auditLogLevel: 'comprehensive' })] });
+    await without.agent.run(ask, { userId: 'u_full' });
+    const [bare] = await without.trail.exportUser('u_full');
+    expect(bare!.level).toBe('comprehensive');
+    expect(bare).not.toHaveProperty('prompt');
+    expect(bare).not.toHaveProperty('answer');
+  });
+
+  it('auditLogging false or level none records nothing; denials are recorded', async () => {
+    const denier: CascadeMiddleware = { name: 'limits', admit: (context) => (context.principal?.userId === 'u_denied' ? { allowed: false, code: 'BUDGET_EXCEEDED', reason: 'daily budget spent' } : { allowed: true }) };
+    const store = createMemoryAuditStore();
+    const trail = createAuditTrail({}, { store });
+    const manager = createProfileManager({}, { store: createMemoryProfileStore([profile('u_off', { auditLogging: false }), profile('u_none', { auditLogLevel: 'none' }), profile('u_denied')]) });
+    const agent = createCascadeAgent({ models: [new MockChatModel({ modelId: 'cheap' }), new MockChatModel({ modelId: 'strong' })], validator, pricing, learning: false, middleware: [createProfileMiddleware(manager), denier, trail.middleware] });
+    await agent.run('hi', { userId: 'u_off' });
+    await agent.run('hi', { userId: 'u_none' });
+    await expect(agent.run('hi', { userId: 'u_denied' })).rejects.toMatchObject({ code: 'BUDGET_EXCEEDED' });
+    await trail.flush();
+    expect(store.size).toBe(1);
+    const [denied] = await store.listByUser('u_denied');
+    expect(denied).toMatchObject({ outcome: 'denied', errorCode: 'BUDGET_EXCEEDED', models: [], limits: [{ middleware: 'limits', allowed: false, code: 'BUDGET_EXCEEDED', reason: 'daily budget spent' }] });
+  });
+
+  it('retention: records expire after dataRetentionDays, and purge() removes them on the injected clock', async () => {
+    const { trail, agent, advance, store } = setup({ profiles: [profile('u_short', { dataRetentionDays: 7 }), profile('u_keep')] });
+    await agent.run('hi', { userId: 'u_short' });
+    await agent.run('hi', { userId: 'u_keep' });
+    await trail.flush();
+    advance(7 * DAY - 1);
+    expect(await trail.purge()).toBe(0);
+    advance(1);
+    expect(await trail.purge()).toBe(1);
+    expect(await store.listByUser('u_short')).toEqual([]);
+    expect(await store.listByUser('u_keep')).toHaveLength(1);
+  });
+
+  it('a slow store never slows a request, and no record of a finished request is lost (close flushes)', async () => {
+    const inner = createMemoryAuditStore();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: AuditStore = { ...inner, append: async (records, options) => { await gate; return inner.append(records, options); } };
+    const { trail, agent } = setup({ store: slow, profiles: [profile('u_slow')] });
+    const results = await Promise.all(Array.from({ length: 250 }, (_, index) => agent.run(`question ${index}`, { userId: 'u_slow' })));
+    expect(results).toHaveLength(250);
+    expect(trail.stats().pending).toBe(250);
+    expect(inner.size).toBe(0);
+    const closing = trail.close();
+    release();
+    await closing;
+    expect(inner.size).toBe(250);
+    expect(new Set((await inner.listByUser('u_slow')).map((record: AuditRecord) => record.requestId))).toEqual(new Set(results.map((result) => result.requestId)));
+  });
+
+  it('a failing store: writes are retried with backoff until they land; none lost, none duplicated', async () => {
+    vi.useFakeTimers();
+    try {
+      const inner = createMemoryAuditStore();
+      let failures = 3;
+      const flaky: AuditStore = { ...inner, append: async (records, options) => { if (failures-- > 0) throw new Error('connection reset'); return inner.append(records, options); } };
+      const errors: string[] = [];
+      const trail = createAuditTrail({ retryDelayMs: 100 }, { store: flaky, onError: (error) => errors.push(error.code) });
+      const manager = createProfileManager({}, { store: createMemoryProfileStore([profile('u_flaky')]) });
+      const agent = createCascadeAgent({ models: [new MockChatModel({ modelId: 'cheap' }), new MockChatModel({ modelId: 'strong' })], validator, pricing, learning: false, middleware: [createProfileMiddleware(manager), trail.middleware] });
+      await agent.run('a', { userId: 'u_flaky' });
+      await agent.run('b', { userId: 'u_flaky' });
+      const flushed = trail.flush();
+      await vi.runAllTimersAsync();
+      await flushed;
+      expect(errors).toEqual(['STORE_FAILED', 'STORE_FAILED', 'STORE_FAILED']);
+      expect(inner.size).toBe(2);
+      expect(trail.stats()).toMatchObject({ pending: 0, written: 2, failedWrites: 3 });
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('flush with a signal gives up on a dead store with STORE_FAILED, keeping the records queued', async () => {
+    const dead: AuditStore = { ...createMemoryAuditStore(), append: async () => { throw new Error('down'); } };
+    const { trail, agent } = setup({ store: dead, profiles: [profile('u_dead')] });
+    await agent.run('a', { userId: 'u_dead' });
+    const controller = new AbortController();
+    const flushing = trail.flush({ abortSignal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(flushing).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    expect(trail.stats().pending).toBe(1);
+  });
+});
