@@ -3,7 +3,8 @@ export { CascadeError, HTTP_STATUS_BY_CODE, type CascadeErrorCode, type CascadeE
 export { toCascadeError, isAbortError, isTimeoutError } from './errors/to-cascade-error';
 export { parseConfig, parseInput } from './errors/config-error';
 // Model contract
-export { messageText, lastUserText, type ChatMessage, type ChatRole, type TextContentPart } from './model/chat-message';
+export { messageText, lastUserText, imagePart, type ChatMessage, type ChatRole, type TextContentPart, type ImageContentPart, type FileContentPart, type ContentPart, type ToolCall } from './model/chat-message';
+export type { ToolDefinition, ToolChoice } from './model/tool-definition';
 export type { ChatRequest, ResponseFormat } from './model/chat-request';
 export type { ChatResult, FinishReason, TokenLogprob } from './model/chat-result';
 export type { StreamPart } from './model/stream-part';
