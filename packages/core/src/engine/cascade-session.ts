@@ -1,6 +1,10 @@
 import type { CascadeError } from '../errors/cascade-error';
 import { toCascadeError } from '../errors/to-cascade-error';
 import type { ChatModel } from '../model/chat-model';
+import type { ToolCall } from '../model/chat-message';
+import { checkToolCalls } from '../quality/tool-call-check';
+import { isToolAllowed } from '../policy/agent-policy';
+import { checkOutputSchema } from '../quality/output-schema-check';
 import type { ChatRequest } from '../model/chat-request';
 import type { ChatResult } from '../model/chat-result';
 import { type TokenUsage, ZERO_USAGE, addUsage } from '../model/token-usage';
@@ -50,6 +54,7 @@ export class CascadeSession {
   private usageTotal: TokenUsage = ZERO_USAGE;
   private costTotal = 0;
   private finished = false;
+  private offered: ChatRequest | undefined;
 
   constructor(private readonly init: CascadeSessionInit) {
     this.tiers = init.tiers;
@@ -64,9 +69,13 @@ export class CascadeSession {
     return this.init.admitted.context;
   }
 
-  /** The request as the models must see it (after input guards). */
+  /** The request as the models must see it (after input guards; without the tools the policy blocks). */
   get request(): ChatRequest {
-    return this.init.admitted.context.request;
+    const request = this.init.admitted.context.request;
+    const policy = this.init.admitted.context.policy;
+    if (!request.tools || (!policy.allowedTools && !policy.blockedTools)) return request;
+    this.offered ??= { ...request, tools: request.tools.filter((tool) => isToolAllowed(policy, tool.function.name)) };
+    return this.offered;
   }
 
   get usage(): TokenUsage {
@@ -107,6 +116,13 @@ export class CascadeSession {
 
   /** Validates a draft against the session's threshold. */
   async validate(tier: PlannedTier, draft: ChatResult): Promise<QualityVerdict> {
+    // Tool calls are judged by their own check (tool exists, allowed, arguments valid, choice honoured);
+    // a failed one escalates without asking the learner. Text answers go to the validator.
+    const toolVerdict = checkToolCalls(this.request, draft, { modelId: tier.model.modelId, policy: this.context.policy });
+    if (toolVerdict && !toolVerdict.passed) return toolVerdict;
+    if (toolVerdict) return this.init.learning ? this.init.learning.decide(tier, draft, toolVerdict) : toolVerdict;
+    const schemaVerdict = checkOutputSchema(this.request, draft);
+    if (schemaVerdict) return schemaVerdict;
     const pending = this.init.validator.validate({ request: this.request, draft, modelId: tier.model.modelId, threshold: this.threshold });
     const verdict = isPromise(pending) ? await pending : pending;
     return this.init.learning ? this.init.learning.decide(tier, draft, verdict) : verdict;
@@ -162,6 +178,7 @@ export class CascadeSession {
       provider: tier.model.provider,
       tier: tier.tier,
       finishReason: answer.finishReason,
+      ...(answer.toolCalls && answer.toolCalls.length > 0 ? { toolCalls: answer.toolCalls } : {}),
       attempts: this.attempts,
       usage: this.usageTotal,
       costUsd: this.costTotal,
@@ -185,6 +202,16 @@ export class CascadeSession {
   /** True when the pipeline has stream guards; without them a driver can pass deltas straight on. */
   get hasStreamGuards(): boolean {
     return this.init.admitted.hasStreamGuards;
+  }
+
+  /** Guards on a tool call's arguments before it runs (PII leaving through arguments). */
+  guardToolArguments(call: ToolCall): ReturnType<AdmittedRequest['guardToolArguments']> {
+    return this.init.admitted.guardToolArguments(call);
+  }
+
+  /** Guards on a tool's result before the model reads it (indirect prompt injection). */
+  guardToolResult(call: ToolCall, content: string): ReturnType<AdmittedRequest['guardToolResult']> {
+    return this.init.admitted.guardToolResult(call, content);
   }
 
   /** Stream guards over text deltas. */
