@@ -50,6 +50,7 @@ export type { CascadeResult, CascadeAttempt, AttemptStatus, CascadeRouting } fro
 // Tools and structured output
 export { tool, toToolDefinitions, toJsonSchema, type ExecutableTool, type ToolSet, type ToolParameters, type ToolExecutionOptions } from './tools/executable-tool';
 export type { CascadeStep, ToolResult } from './tools/cascade-step';
+export { runToolLoop, offerTools, type RunStep, type ToolLoopInit } from './tools/run-tool-loop';
 export { DEFAULT_MAX_STEPS } from './engine/create-cascade-agent';
 export { checkToolCalls, toolCallProblem, type ToolCallCheckContext } from './quality/tool-call-check';
 export { checkOutputSchema, parseJsonAnswer } from './quality/output-schema-check';

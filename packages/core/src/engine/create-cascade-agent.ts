@@ -26,10 +26,7 @@ import { type PlannedTier, type TierPlan, planTiers } from './plan-tiers';
 import { type RunOptions, parseRunOptions } from './run-options';
 
 export type { RunOptions } from './run-options';
-import { runToolLoop } from '../tools/run-tool-loop';
-import { type ToolSet, toToolDefinitions } from '../tools/executable-tool';
-import type { ChatMessage } from '../model/chat-message';
-import type { ChatRequest } from '../model/chat-request';
+import { offerTools, runToolLoop } from '../tools/run-tool-loop';
 import { type GenerateObjectOptions, type ObjectOf, type ObjectResult, objectRequest, parseObject } from '../structured/generate-object';
 
 /** Steps of a tool loop when `maxSteps` is not given. */
@@ -235,7 +232,7 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
     const { signal, dispose } = withTimeout(parsed.abortSignal, parsed.timeoutMs);
     try {
       return await runToolLoop({
-        request: normalizeInput(withTools(input, tools ?? {})),
+        request: normalizeInput(offerTools(input, tools ?? {})),
         tools: tools ?? {},
         maxSteps: maxSteps ?? DEFAULT_MAX_STEPS,
         requestId: parsed.requestId ?? generateId(),
@@ -340,13 +337,6 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
       details: { attempts: failures.map((a) => ({ modelId: a.modelId, code: a.error!.code, statusCode: a.error!.statusCode, message: a.error!.message })) },
     },
   );
-}
-
-/** The input as a request offering the loop's tools too (so `toolChoice` can name them). */
-function withTools(input: CascadeInput, tools: ToolSet): ChatRequest {
-  const request: ChatRequest = typeof input === 'string' ? { messages: [{ role: 'user', content: input }] } : Array.isArray(input) ? { messages: input as readonly ChatMessage[] } : (input as ChatRequest);
-  const own = (request.tools ?? []).filter((definition) => !Object.hasOwn(tools, definition?.function?.name));
-  return { ...request, tools: [...own, ...toToolDefinitions(tools)] };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { CascadeResult } from '../engine/cascade-result';
+import type { CascadeInput } from '../engine/normalize-input';
 import type { CascadeSession } from '../engine/cascade-session';
 import type { RunOptions } from '../engine/run-options';
 import type { ChatMessage } from '../model/chat-message';
@@ -9,6 +10,16 @@ import { isToolAllowed } from '../policy/agent-policy';
 import type { CascadeStep, ToolResult } from './cascade-step';
 import { executeToolCall } from './execute-tool-call';
 import { type ToolSet, toToolDefinitions } from './executable-tool';
+
+/**
+ * The input as a request that offers the tool set too (its definitions replace same-named ones of
+ * `request.tools`), so `toolChoice` can name a tool of the set. Check it with `normalizeInput`.
+ */
+export function offerTools(input: CascadeInput, tools: ToolSet): ChatRequest {
+  const request: ChatRequest = typeof input === 'string' ? { messages: [{ role: 'user', content: input }] } : Array.isArray(input) ? { messages: input as readonly ChatMessage[] } : (input as ChatRequest);
+  const own = (request.tools ?? []).filter((definition) => !Object.hasOwn(tools, definition?.function?.name));
+  return { ...request, tools: [...own, ...toToolDefinitions(tools)] };
+}
 
 /** One cascade through the pipeline: its result, and its session (finished: reservations settled). */
 export type RunStep = (request: ChatRequest, options: RunOptions) => Promise<{ result: CascadeResult; session: CascadeSession }>;
@@ -23,6 +34,8 @@ export interface ToolLoopInit {
   options: RunOptions;
   signal: AbortSignal | undefined;
   runStep: RunStep;
+  /** Sees each step's tool results as soon as they are in (a streaming driver emits them). */
+  onToolResults?: (step: CascadeStep) => void;
 }
 
 /**
@@ -72,6 +85,7 @@ export async function runToolLoop(init: ToolLoopInit): Promise<CascadeResult> {
       ),
     );
     step.toolResults = toolResults;
+    init.onToolResults?.(step);
     for (const toolResult of toolResults) {
       toolFindings.push(...toolResult.guardrails);
       messages.push({ role: 'tool', tool_call_id: toolResult.toolCallId, content: toolResult.content });
