@@ -3,7 +3,8 @@ export { CascadeError, HTTP_STATUS_BY_CODE, type CascadeErrorCode, type CascadeE
 export { toCascadeError, isAbortError, isTimeoutError } from './errors/to-cascade-error';
 export { parseConfig, parseInput } from './errors/config-error';
 // Model contract
-export { messageText, lastUserText, type ChatMessage, type ChatRole, type TextContentPart } from './model/chat-message';
+export { messageText, lastUserText, imagePart, type ChatMessage, type ChatRole, type TextContentPart, type ImageContentPart, type FileContentPart, type ContentPart, type ToolCall } from './model/chat-message';
+export type { ToolDefinition, ToolChoice } from './model/tool-definition';
 export type { ChatRequest, ResponseFormat } from './model/chat-request';
 export type { ChatResult, FinishReason, TokenLogprob } from './model/chat-result';
 export type { StreamPart } from './model/stream-part';
@@ -13,7 +14,7 @@ export { ZERO_USAGE, addUsage, type TokenUsage } from './model/token-usage';
 export { principalSchema, type Principal } from './policy/principal';
 export {
   agentPolicySchema, featureFlagSchema, rateLimitPolicySchema, budgetPolicySchema, limitsPolicySchema,
-  guardActionSchema, guardrailsPolicySchema, isFeatureEnabled, isModelAllowed, DEFAULT_QUALITY_TARGET,
+  guardActionSchema, guardrailsPolicySchema, isFeatureEnabled, isModelAllowed, isToolAllowed, DEFAULT_QUALITY_TARGET,
   type AgentPolicy, type FeatureFlag, type RateLimitPolicy, type BudgetPolicy, type LimitsPolicy, type GuardAction, type GuardrailsPolicy,
 } from './policy/agent-policy';
 // Quality
@@ -38,7 +39,7 @@ export { timeoutMsSchema, delayMsSchema, safeTimeoutMs, MAX_TIMEOUT_MS } from '.
 export { seededRandom } from './util/seeded-random';
 export { createDefaultValidator, defaultValidatorConfigSchema, type DefaultValidatorConfig } from './quality/default-validator';
 // Pipeline and engine
-export { createPipeline, type Pipeline, type PipelineInit, type AdmittedRequest } from './pipeline/create-pipeline';
+export { createPipeline, type Pipeline, type PipelineInit, type AdmittedRequest, type GuardedToolText } from './pipeline/create-pipeline';
 export { mergePolicies } from './policy/merge-policy';
 export { createCascadeAgent, cascadeAgentConfigSchema, type CascadeAgent, type CascadeAgentConfig, type CascadeAgentDeps, type RunOptions } from './engine/create-cascade-agent';
 export { runOptionsSchema, abortSignalSchema, pipelineModeSchema, isAbortSignal } from './engine/run-options';
@@ -48,6 +49,16 @@ export { planTiers, type PlannedTier, type TierPlan } from './engine/plan-tiers'
 export { adaptiveRoutingOptionsSchema, type AdaptiveRoutingOptions, type AdaptiveRoutingDecision, type AdaptiveSkip } from './engine/adaptive-routing';
 export { normalizeInput, type CascadeInput } from './engine/normalize-input';
 export type { CascadeResult, CascadeAttempt, AttemptStatus, CascadeRouting } from './engine/cascade-result';
+// Tools and structured output
+export { tool, toToolDefinitions, toJsonSchema, type ExecutableTool, type ToolSet, type ToolParameters, type ToolExecutionOptions } from './tools/executable-tool';
+export type { CascadeStep, ToolResult } from './tools/cascade-step';
+export { runToolLoop, offerTools, type RunStep, type ToolLoopInit } from './tools/run-tool-loop';
+export { DEFAULT_MAX_STEPS } from './engine/create-cascade-agent';
+export { checkToolCalls, toolCallProblem, type ToolCallCheckContext } from './quality/tool-call-check';
+export { checkOutputSchema, parseJsonAnswer } from './quality/output-schema-check';
+export { parsePartialJson } from './structured/parse-partial-json';
+export type { GenerateObjectOptions, ObjectOptions, ObjectResult, ObjectOf } from './structured/generate-object';
+export { objectRequest, parseObject } from './structured/generate-object';
 // Cost accounting (v0.2.0-compatible) and calendar periods
 export { createCostTracker, budgetConfigSchema, costTrackerConfigSchema, type CostTracker, type CostTrackerConfig, type BudgetConfig, type BudgetAlert, type CostSummary, type UserCostSummary, type ModelCostSummary } from './cost/cost-tracker';
 export { calendarPeriod, assertTimeZone, isValidTimeZone, startOfLocalDay, type CalendarPeriod, type Weekday } from './util/calendar';
@@ -55,7 +66,7 @@ export { calendarPeriod, assertTimeZone, isValidTimeZone, startOfLocalDay, type 
 export { MODERATION_CATEGORIES, moderationCategorySchema, type ModerationCategory } from './moderation/moderation-category';
 // Learning cascade
 export { requestKind, ANSWER_KINDS, type AnswerKind } from './learning/answer-kind';
-export { compareAnswers, type Comparison } from './learning/compare-answers';
+export { compareAnswers, answerEvidence, type Comparison } from './learning/compare-answers';
 export { DEFAULT_QUALITY_SHARE, learningOptionsSchema, type LearningOptions } from './learning/learning-options';
 export { learningStateSchema, type QualityJudge, type LearningStore, type AuditEvent, type LearningDecision, type LearningStats, type DrafterStats, type LearningState } from './learning/learning-types';
 export type { LearningFeedback } from './learning/learner';

@@ -6,7 +6,7 @@ export {
 } from './options/stream-options';
 export type {
   CascadeStreamEvent, CascadeStreamEventType, AttemptStartEvent, TextDeltaEvent, DraftDecisionEvent, SwitchEvent, GuardrailEvent,
-  UsageEvent, FinishEvent, ErrorEvent,
+  UsageEvent, FinishEvent, ErrorEvent, ToolCallEvent, ToolCallStartEvent, ToolCallDeltaEvent, ToolCallEndEvent, ToolResultEvent,
 } from './events/stream-event';
 export { resolveStreamMode, attemptStrategy, type AttemptStrategy } from './modes/stream-mode';
 export { estimateUsage } from './usage/estimate-usage';

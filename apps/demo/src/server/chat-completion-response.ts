@@ -10,7 +10,7 @@ export function toChatCompletion(result: CascadeResult, now: () => number = Date
     object: 'chat.completion',
     created: Math.floor(now() / 1000),
     model: result.modelId,
-    choices: [{ index: 0, message: { role: 'assistant', content: result.text, refusal: null }, logprobs: null, finish_reason: FINISH[result.finishReason] }],
+    choices: [{ index: 0, message: assistantMessage(result), logprobs: null, finish_reason: FINISH[result.finishReason] }],
     usage: { prompt_tokens: result.usage.inputTokens, completion_tokens: result.usage.outputTokens, total_tokens: result.usage.inputTokens + result.usage.outputTokens },
     cascade: {
       request_id: result.requestId,
@@ -23,4 +23,11 @@ export function toChatCompletion(result: CascadeResult, now: () => number = Date
       guardrails: result.guardrails.map((finding) => ({ guard: finding.guard, type: finding.type, action: finding.action })),
     },
   };
+}
+
+/** The answer as OpenAI's assistant message: `content: null` beside tool calls without text, as OpenAI sends it. */
+function assistantMessage(result: CascadeResult): Record<string, unknown> {
+  const calls = result.toolCalls ?? [];
+  if (calls.length === 0) return { role: 'assistant', content: result.text, refusal: null };
+  return { role: 'assistant', content: result.text === '' ? null : result.text, refusal: null, tool_calls: calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } })) };
 }

@@ -81,6 +81,8 @@ function tenantView(error: CascadeError, context: TenantErrorContext): TenantVie
     case 'MODEL_CALL_FAILED':
     case 'ALL_MODELS_FAILED':
       return { code: error.code, status: 502, message: 'The upstream models could not answer; retry later.' };
+    case 'OUTPUT_INVALID':
+      return { code: error.code, status: 502, message: 'The models could not produce an answer that matches the requested schema; simplify the schema or retry.' };
     case 'REPLAY_MISS':
       return { code: error.code, status: 404, message: 'This demo server replays recorded answers and has none for this prompt.' };
     case 'TIMEOUT':

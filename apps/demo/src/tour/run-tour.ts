@@ -13,6 +13,7 @@ import { type GuardrailsOutcome, showGuardrails } from './step-guardrails';
 import { type LimitsOutcome, showLimits } from './step-limits';
 import { showReport } from './step-report';
 import { type StreamOutcome, showStream } from './step-stream';
+import { type AgentOutcome, showAgent } from './step-agent';
 import { showUsers } from './step-users';
 import type { TourContext } from './tour-context';
 import { pickTourQuestions } from './tour-questions';
@@ -31,6 +32,8 @@ export interface TourOptions {
 export interface TourOutcome {
   report: TourReport;
   stream: StreamOutcome;
+  /** The agent step (scripted local models, not recorded answers). */
+  agent: AgentOutcome;
   batch: BatchOutcome;
   limits: LimitsOutcome;
   guardrails: GuardrailsOutcome;
@@ -74,13 +77,14 @@ export async function runTour(options: TourOptions): Promise<TourOutcome> {
     terminal.line();
     await showUsers(context);
     const stream = await showStream(context);
+    const agentStep = await showAgent(terminal);
     const batch = await showBatch(context);
     const limits = await showLimits(context);
     const guardrails = await showGuardrails(context);
     // Background audits settle before the report counts their cost and reads the live estimate.
     await demo.agent.settled();
     const report = showReport(context, { stats: demo.agent.stats(), labelsAtStart, storeName });
-    return { report, stream, batch, limits, guardrails };
+    return { report, stream, agent: agentStep, batch, limits, guardrails };
   } finally {
     // Saves the learned state for the next run, then closes the file.
     await demo?.agent.close().catch((error: unknown) => terminal.line(color.dim(`The learned state was not saved: ${(error as Error).message}`)));

@@ -1,7 +1,7 @@
 import {
   CascadeError, type CascadeErrorCode, delayMsSchema, timeoutMsSchema, type ChatResult, type Pricing, type TokenUsage, createPricing, parseConfig, sleep, toCascadeError,
 } from '@cascade/core';
-import { isRetryableStatus, mapFinishReason, mapOpenAIError } from '@cascade/core/openai';
+import { isRetryableStatus, mapFinishReason, mapOpenAIError, mapToolCalls } from '@cascade/core/openai';
 import { type OpenAI, toFile } from 'openai';
 import { z } from 'zod';
 import type { BatchItem, NormalizedBatchItem } from '../items/batch-item';
@@ -435,8 +435,10 @@ export function createOpenAIBatchRunner(config: OpenAIBatchRunnerConfig, deps: O
       realtimeCostUsd += pricing.costOf(modelId, lineUsage);
       usage.inputTokens += lineUsage.inputTokens;
       usage.outputTokens += lineUsage.outputTokens;
+      const toolCalls = mapToolCalls(choice.message.tool_calls);
       const result: ChatResult = {
         text: choice.message.content ?? choice.message.refusal ?? '',
+        ...(toolCalls ? { toolCalls } : {}),
         finishReason: mapFinishReason(choice.finish_reason),
         usage: lineUsage,
         ...(completion.id ? { responseId: completion.id } : {}),

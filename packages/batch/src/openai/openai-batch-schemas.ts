@@ -5,7 +5,7 @@ export const batchChatCompletionSchema = z.looseObject({
   id: z.string().nullish(),
   model: z.string().nullish(),
   choices: z
-    .array(z.looseObject({ message: z.looseObject({ content: z.string().nullish(), refusal: z.string().nullish() }), finish_reason: z.string().nullish() }))
+    .array(z.looseObject({ message: z.looseObject({ content: z.string().nullish(), refusal: z.string().nullish(), tool_calls: z.array(z.unknown()).nullish() }), finish_reason: z.string().nullish() }))
     .min(1),
   usage: z
     .looseObject({

@@ -1,5 +1,7 @@
 import type { CascadeError } from '../errors/cascade-error';
+import type { ChatMessage, ToolCall } from '../model/chat-message';
 import type { FinishReason } from '../model/chat-result';
+import type { CascadeStep } from '../tools/cascade-step';
 import type { TokenUsage } from '../model/token-usage';
 import type { GuardFinding } from '../pipeline/middleware';
 import type { Principal } from '../policy/principal';
@@ -15,8 +17,9 @@ import type { AdaptiveRoutingDecision } from './adaptive-routing';
  * - `fallback`: a rejected draft returned because every stronger tier failed.
  * - `failed`: the call errored or timed out; the next tier was tried.
  * - `abandoned`: a streamed draft cancelled mid-way by early escalation.
+ * - `repaired`: a draft that failed the request's output schema; the same tier was asked once to fix it.
  */
-export type AttemptStatus = 'accepted' | 'escalated' | 'final' | 'fallback' | 'failed' | 'abandoned';
+export type AttemptStatus = 'accepted' | 'escalated' | 'final' | 'fallback' | 'failed' | 'abandoned' | 'repaired';
 
 /** One model call made for a request. */
 export interface CascadeAttempt {
@@ -56,7 +59,9 @@ export interface CascadeResult {
   provider: string;
   tier: number;
   finishReason: FinishReason;
-  /** Every call made, in order. */
+  /** The tools the answer calls (the request's tools without `execute`, or the last step when `maxSteps` ran out). */
+  toolCalls?: readonly ToolCall[];
+  /** Every call made, in order (all steps of a tool loop). */
   attempts: readonly CascadeAttempt[];
   /** Usage of every call made. */
   usage: TokenUsage;
@@ -74,6 +79,10 @@ export interface CascadeResult {
   /** What input and output guards found. */
   guardrails: readonly GuardFinding[];
   warnings: readonly string[];
+  /** The steps of a tool loop (`run` with `tools`), each one cascade with its attempts, usage, cost and tool results. */
+  steps?: readonly CascadeStep[];
+  /** The conversation after a tool loop: the input messages, each assistant turn and each tool result. Continue from it. */
+  messages?: readonly ChatMessage[];
   /** Why the learning cascade decided as it did (absent when learning is off or `qualityTarget` overrides it). */
   learning?: LearningDecision;
 }

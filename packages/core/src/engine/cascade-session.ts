@@ -1,6 +1,10 @@
 import type { CascadeError } from '../errors/cascade-error';
 import { toCascadeError } from '../errors/to-cascade-error';
 import type { ChatModel } from '../model/chat-model';
+import type { ToolCall } from '../model/chat-message';
+import { checkToolCalls } from '../quality/tool-call-check';
+import { isToolAllowed } from '../policy/agent-policy';
+import { checkOutputSchema } from '../quality/output-schema-check';
 import type { ChatRequest } from '../model/chat-request';
 import type { ChatResult } from '../model/chat-result';
 import { type TokenUsage, ZERO_USAGE, addUsage } from '../model/token-usage';
@@ -53,6 +57,7 @@ export class CascadeSession {
   private finished = false;
   /** Wall-clock times and provider facts of each call, for `onEnd` reports (kept only when a hook listens). */
   private readonly callRecords: ModelCallRecord[] = [];
+  private offered: ChatRequest | undefined;
 
   constructor(private readonly init: CascadeSessionInit) {
     this.tiers = init.tiers;
@@ -67,9 +72,13 @@ export class CascadeSession {
     return this.init.admitted.context;
   }
 
-  /** The request as the models must see it (after input guards). */
+  /** The request as the models must see it (after input guards; without the tools the policy blocks). */
   get request(): ChatRequest {
-    return this.init.admitted.context.request;
+    const request = this.init.admitted.context.request;
+    const policy = this.init.admitted.context.policy;
+    if (!request.tools || (!policy.allowedTools && !policy.blockedTools)) return request;
+    this.offered ??= { ...request, tools: request.tools.filter((tool) => isToolAllowed(policy, tool.function.name)) };
+    return this.offered;
   }
 
   get usage(): TokenUsage {
@@ -110,6 +119,13 @@ export class CascadeSession {
 
   /** Validates a draft against the session's threshold. */
   async validate(tier: PlannedTier, draft: ChatResult): Promise<QualityVerdict> {
+    // Tool calls are judged by their own check (tool exists, allowed, arguments valid, choice honoured);
+    // a failed one escalates without asking the learner. Text answers go to the validator.
+    const toolVerdict = checkToolCalls(this.request, draft, { modelId: tier.model.modelId, policy: this.context.policy });
+    if (toolVerdict && !toolVerdict.passed) return toolVerdict;
+    if (toolVerdict) return this.init.learning ? this.init.learning.decide(tier, draft, toolVerdict) : toolVerdict;
+    const schemaVerdict = checkOutputSchema(this.request, draft);
+    if (schemaVerdict) return schemaVerdict;
     const pending = this.init.validator.validate({ request: this.request, draft, modelId: tier.model.modelId, threshold: this.threshold });
     const verdict = isPromise(pending) ? await pending : pending;
     return this.init.learning ? this.init.learning.decide(tier, draft, verdict) : verdict;
@@ -177,6 +193,7 @@ export class CascadeSession {
       provider: tier.model.provider,
       tier: tier.tier,
       finishReason: answer.finishReason,
+      ...(answer.toolCalls && answer.toolCalls.length > 0 ? { toolCalls: answer.toolCalls } : {}),
       attempts: this.attempts,
       usage: this.usageTotal,
       costUsd: this.costTotal,
@@ -200,6 +217,16 @@ export class CascadeSession {
   /** True when the pipeline has stream guards; without them a driver can pass deltas straight on. */
   get hasStreamGuards(): boolean {
     return this.init.admitted.hasStreamGuards;
+  }
+
+  /** Guards on a tool call's arguments before it runs (PII leaving through arguments). */
+  guardToolArguments(call: ToolCall): ReturnType<AdmittedRequest['guardToolArguments']> {
+    return this.init.admitted.guardToolArguments(call);
+  }
+
+  /** Guards on a tool's result before the model reads it (indirect prompt injection). */
+  guardToolResult(call: ToolCall, content: string): ReturnType<AdmittedRequest['guardToolResult']> {
+    return this.init.admitted.guardToolResult(call, content);
   }
 
   /** Stream guards over text deltas. */

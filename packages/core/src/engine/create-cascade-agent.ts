@@ -11,6 +11,7 @@ import type { CascadeMiddleware } from '../pipeline/middleware';
 import { type AgentPolicy, DEFAULT_QUALITY_TARGET, agentPolicySchema, isFeatureEnabled } from '../policy/agent-policy';
 import { type Pricing, createPricing } from '../pricing/pricing';
 import { createDefaultValidator } from '../quality/default-validator';
+import { checkOutputSchema, isRepairable } from '../quality/output-schema-check';
 import type { QualityValidator, QualityVerdict } from '../quality/quality-validator';
 import { withTimeout } from '../util/abort';
 import { requestKind } from '../learning/answer-kind';
@@ -26,6 +27,11 @@ import { type PlannedTier, type TierPlan, planTiers } from './plan-tiers';
 import { type RunOptions, parseRunOptions } from './run-options';
 
 export type { RunOptions } from './run-options';
+import { offerTools, runToolLoop } from '../tools/run-tool-loop';
+import { type GenerateObjectOptions, type ObjectOf, type ObjectResult, objectRequest, parseObject } from '../structured/generate-object';
+
+/** Steps of a tool loop when `maxSteps` is not given. */
+export const DEFAULT_MAX_STEPS = 5;
 import { timeoutMsSchema } from '../util/timeout-ms';
 
 const isChatModel = (value: unknown): value is ChatModel =>
@@ -77,8 +83,17 @@ export interface CascadeAgent {
   readonly pricing: Pricing;
   readonly pipeline: Pipeline;
   readonly policy: AgentPolicy;
-  /** Answers with the cheapest tier whose draft passes validation. */
+  /**
+   * Answers with the cheapest tier whose draft passes validation. With `tools`, runs a tool loop: each
+   * step one cascade, tool calls executed and fed back, up to `maxSteps` (see `result.steps`).
+   */
   run(input: CascadeInput, options?: RunOptions): Promise<CascadeResult>;
+  /**
+   * Structured output: asks for JSON matching `schema` (zod or JSON schema), escalates drafts that do
+   * not satisfy it after one repair on the same tier, and returns the parsed, typed object.
+   * Throws `OUTPUT_INVALID` when even the strongest tier's repaired answer does not fit.
+   */
+  generateObject<Schema extends z.ZodType | Record<string, unknown>>(input: CascadeInput, options: GenerateObjectOptions<Schema>): Promise<ObjectResult<ObjectOf<Schema>>>;
   /**
    * Admits a request (resolve, reserve, guard input) and plans its tiers without calling a model.
    * For drivers other than `run` (streaming). The caller must end it with `session.finish(...)`.
@@ -208,7 +223,7 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
     }
   }
 
-  async function run(input: CascadeInput, runOptions?: RunOptions): Promise<CascadeResult> {
+  async function runOnce(input: CascadeInput, runOptions?: RunOptions): Promise<{ result: CascadeResult; session: CascadeSession }> {
     const session = await begin(input, runOptions);
     let result: CascadeResult;
     try {
@@ -220,14 +235,41 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
       throw spent;
     }
     const warning = await session.finish('success', { result });
-    return warning ? { ...result, warnings: [...result.warnings, warning] } : result;
+    return { result: warning ? { ...result, warnings: [...result.warnings, warning] } : result, session };
+  }
+
+  async function run(input: CascadeInput, runOptions?: RunOptions): Promise<CascadeResult> {
+    if (runOptions?.tools === undefined) return (await runOnce(input, runOptions)).result;
+    const parsed = parseRunOptions(runOptions);
+    const { tools, maxSteps, timeoutMs: _timeoutMs, abortSignal: _abortSignal, ...stepOptions } = runOptions;
+    const { signal, dispose } = withTimeout(parsed.abortSignal, parsed.timeoutMs);
+    try {
+      return await runToolLoop({
+        request: normalizeInput(offerTools(input, tools ?? {})),
+        tools: tools ?? {},
+        maxSteps: maxSteps ?? DEFAULT_MAX_STEPS,
+        requestId: parsed.requestId ?? generateId(),
+        options: { ...stepOptions, ...(signal ? { abortSignal: signal } : {}) },
+        signal,
+        runStep: runOnce,
+      });
+    } finally {
+      dispose();
+    }
+  }
+
+  async function generateObject<Schema extends z.ZodType | Record<string, unknown>>(input: CascadeInput, objectOptions: GenerateObjectOptions<Schema>): Promise<ObjectResult<ObjectOf<Schema>>> {
+    const { schema, schemaName, strict, ...runOptions } = objectOptions;
+    const request = objectRequest(input, { schema, ...(schemaName !== undefined ? { schemaName } : {}), ...(strict !== undefined ? { strict } : {}) });
+    const result = await run(request, runOptions);
+    return { object: parseObject(result, schema), result };
   }
 
   const noLearner = (): never => {
     throw new CascadeError('INVALID_CONFIG', 'Learning is off for this agent (learning: false). Create the agent with learning on to use its state.');
   };
   return {
-    models, validator, pricing, pipeline, policy: options.policy, run, begin,
+    models, validator, pricing, pipeline, policy: options.policy, run, begin, generateObject,
     feedback: (requestId, feedback) => learner?.feedback(requestId, feedback) ?? false,
     stats: () => learner?.stats() ?? { drafters: [], auditCostUsd: 0, auditErrors: 0 },
     settled: () => learner?.settled() ?? Promise.resolve(),
@@ -258,8 +300,14 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
     } finally {
       attempt.dispose();
     }
-    const latencyMs = session.now() - started;
+    let latencyMs = session.now() - started;
     if (isLast) {
+      // The strongest tier is not judged, but structured output must still parse: one repair.
+      const schemaVerdict = checkOutputSchema(session.request, draft);
+      if (schemaVerdict) {
+        const repaired = await repairOnce(session, tier, draft, schemaVerdict, latencyMs);
+        if (repaired) ({ draft, latencyMs } = repaired);
+      }
       session.recordCall(tier, draft.usage, latencyMs, 'final', index === 0 ? 'only tier' : 'strongest tier: returned without a further check', undefined, draft);
       return finishWith(session, tier, draft);
     }
@@ -267,7 +315,16 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
       session.recordCall(tier, draft.usage, latencyMs, 'accepted', 'quality validation is off for this policy', undefined, draft);
       return finishWith(session, tier, draft);
     }
-    const verdict = await session.validate(tier, draft);
+    let verdict = await session.validate(tier, draft);
+    if (isRepairable(verdict)) {
+      const repaired = await repairOnce(session, tier, draft, verdict, latencyMs);
+      if (repaired) {
+        ({ draft, latencyMs } = repaired);
+        verdict = await session.validate(tier, draft);
+      } else {
+        continue;
+      }
+    }
     if (verdict.passed) {
       session.recordCall(tier, draft.usage, latencyMs, 'accepted', verdict.reason, verdict, draft);
       return finishWith(session, tier, draft);
@@ -293,6 +350,37 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
       details: { attempts: failures.map((a) => ({ modelId: a.modelId, code: a.error!.code, statusCode: a.error!.statusCode, message: a.error!.message })) },
     },
   );
+}
+
+/**
+ * One bounded repair of a draft that failed the output schema: the draft is recorded as `repaired`, and
+ * the same tier is asked once more with its answer and the schema error. Returns the new draft, or
+ * `undefined` when the repair call failed (recorded; the caller escalates).
+ */
+async function repairOnce(session: CascadeSession, tier: PlannedTier, draft: ChatResult, verdict: QualityVerdict, latencyMs: number): Promise<{ draft: ChatResult; latencyMs: number } | undefined> {
+  session.recordCall(tier, draft.usage, latencyMs, 'repaired', `${verdict.reason}; asking the same tier once to repair it`, verdict);
+  const detail = verdict.signals.find((signal) => signal.name === 'output-schema')?.detail ?? verdict.reason;
+  const request = {
+    ...session.request,
+    messages: [
+      ...session.request.messages,
+      { role: 'assistant' as const, content: draft.text },
+      { role: 'user' as const, content: `Your answer was rejected: ${detail}. Reply again with only the corrected JSON, matching the requested schema exactly.` },
+    ],
+  };
+  if (session.stopped) throw session.stopError();
+  const started = session.now();
+  const attempt = session.attemptSignal();
+  try {
+    const repaired = await tier.model.doGenerate(request, attempt.signal ? { abortSignal: attempt.signal } : undefined);
+    return { draft: repaired, latencyMs: session.now() - started };
+  } catch (error) {
+    if (session.stopped) throw session.stopError();
+    session.recordFailure(tier, error, session.now() - started);
+    return undefined;
+  } finally {
+    attempt.dispose();
+  }
 }
 
 async function finishWith(session: CascadeSession, tier: PlannedTier, answer: ChatResult): Promise<CascadeResult> {

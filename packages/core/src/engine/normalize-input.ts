@@ -29,10 +29,36 @@ export function normalizeInput(input: CascadeInput): ChatRequest {
       throw new CascadeError('INVALID_INPUT', `messages[${index}].role must be one of system, developer, user, assistant, tool.`);
     }
     const content = message.content as unknown;
-    const ok = typeof content === 'string' || (Array.isArray(content) && content.every((part) => typeof part === 'object' && part !== null && (part as { type?: unknown }).type === 'text' && typeof (part as { text?: unknown }).text === 'string'));
-    if (!ok) throw new CascadeError('INVALID_INPUT', `messages[${index}].content must be a string or an array of { type: "text", text } parts.`);
+    const ok = typeof content === 'string' || (Array.isArray(content) && content.every(isContentPart));
+    if (!ok) throw new CascadeError('INVALID_INPUT', `messages[${index}].content must be a string or an array of parts: { type: "text", text }, { type: "image_url", image_url: { url } } or { type: "file", file: { file_id | file_data } }.`);
+    if (message.tool_calls !== undefined) checkToolCalls(message, index);
     if (message.name !== undefined && typeof message.name !== 'string') throw new CascadeError('INVALID_INPUT', `messages[${index}].name must be a string when set.`);
   }
   checkRequestParams(request);
   return request;
+}
+
+function isContentPart(part: unknown): boolean {
+  if (typeof part !== 'object' || part === null) return false;
+  const typed = part as { type?: unknown; text?: unknown; image_url?: { url?: unknown }; file?: { file_id?: unknown; file_data?: unknown } };
+  switch (typed.type) {
+    case 'text':
+      return typeof typed.text === 'string';
+    case 'image_url':
+      return typeof typed.image_url?.url === 'string' && typed.image_url.url.length > 0;
+    case 'file':
+      return typeof typed.file?.file_id === 'string' || typeof typed.file?.file_data === 'string';
+    default:
+      return false;
+  }
+}
+
+function checkToolCalls(message: ChatMessage, index: number): void {
+  const calls = message.tool_calls as unknown;
+  if (message.role !== 'assistant') throw new CascadeError('INVALID_INPUT', `messages[${index}].tool_calls is only allowed on assistant messages.`);
+  const valid = Array.isArray(calls) && calls.every((call) => {
+    const typed = call as { id?: unknown; type?: unknown; function?: { name?: unknown; arguments?: unknown } } | null;
+    return typeof typed === 'object' && typed !== null && typeof typed.id === 'string' && typed.type === 'function' && typeof typed.function?.name === 'string' && typeof typed.function.arguments === 'string';
+  });
+  if (!valid) throw new CascadeError('INVALID_INPUT', `messages[${index}].tool_calls must be an array of { id, type: "function", function: { name, arguments: "<JSON text>" } }.`);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CascadeError } from '../errors/cascade-error';
 import { parseInput } from '../errors/config-error';
 import type { ChatRequest } from '../model/chat-request';
 
@@ -9,6 +10,21 @@ const responseFormatSchema = z.discriminatedUnion('type', [
     type: z.literal('json_schema'),
     json_schema: z.strictObject({ name: z.string().min(1), schema: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().optional() }),
   }),
+]);
+
+const toolDefinitionSchema = z.strictObject({
+  type: z.literal('function'),
+  function: z.strictObject({
+    name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'tool names are 1-64 letters, digits, _ or -'),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().optional(),
+  }),
+});
+
+const toolChoiceSchema = z.union([
+  z.enum(['auto', 'none', 'required']),
+  z.strictObject({ type: z.literal('function'), function: z.strictObject({ name: z.string().min(1) }) }),
 ]);
 
 /**
@@ -23,6 +39,9 @@ export const chatRequestParamsSchema = z.strictObject({
   stop: z.array(z.string()).readonly().optional(),
   seed: z.number().int().optional(),
   responseFormat: responseFormatSchema.optional(),
+  tools: z.array(toolDefinitionSchema).readonly().optional(),
+  toolChoice: toolChoiceSchema.optional(),
+  parallelToolCalls: z.boolean().optional(),
   logprobs: z.boolean().optional(),
   topLogprobs: z.number().int().min(0).max(20).optional(),
   user: z.string().optional(),
@@ -48,11 +67,23 @@ const FAST_CHECKS: Readonly<Record<string, (value: unknown) => boolean>> = {
 
 /** Throws `INVALID_INPUT` naming the field when a request parameter is wrong (unknown fields included). */
 export function checkRequestParams(request: ChatRequest): void {
+  checkToolChoice(request);
   for (const key in request) {
     const check = Object.hasOwn(FAST_CHECKS, key) ? FAST_CHECKS[key] : undefined;
     if (!check?.((request as unknown as Record<string, unknown>)[key])) {
       parseInput(chatRequestParamsSchema, request, 'request');
       return;
     }
+  }
+}
+
+/** A named or `required` tool choice needs tools, and a named one must be among them. */
+function checkToolChoice(request: ChatRequest): void {
+  const choice = request.toolChoice;
+  if (choice === undefined || choice === 'auto' || choice === 'none') return;
+  const names = Array.isArray(request.tools) ? request.tools.map((tool) => (tool as { function?: { name?: unknown } }).function?.name) : [];
+  if (choice === 'required' && names.length === 0) throw new CascadeError('INVALID_INPUT', 'request.toolChoice is "required" but request.tools is empty: add the tools the model must choose from.');
+  if (typeof choice === 'object' && !names.includes(choice.function?.name)) {
+    throw new CascadeError('INVALID_INPUT', `request.toolChoice names the tool "${String(choice.function?.name)}", which is not in request.tools (${names.join(', ') || 'none'}).`);
   }
 }

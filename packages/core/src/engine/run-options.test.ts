@@ -88,7 +88,8 @@ describe('request parameters', () => {
   it('accepts every documented parameter', async () => {
     const result = await agentOf().run({
       messages: [{ role: 'user', content: 'hi', name: 'ann' }], maxOutputTokens: 10, temperature: 0.2, topP: 0.9, stop: ['END'], seed: 7,
-      responseFormat: { type: 'json_object' }, logprobs: true, topLogprobs: 2, user: 'u1', providerOptions: { reasoning_effort: 'low' },
+      responseFormat: { type: 'text' }, logprobs: true, topLogprobs: 2, user: 'u1', providerOptions: { reasoning_effort: 'low' },
+      tools: [{ type: 'function', function: { name: 'lookup', description: 'd', parameters: { type: 'object' }, strict: false } }], toolChoice: 'auto', parallelToolCalls: false,
     });
     expect(result.text).toBe('good answer');
   });

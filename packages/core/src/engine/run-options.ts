@@ -3,6 +3,11 @@ import { parseConfig } from '../errors/config-error';
 import { agentPolicySchema } from '../policy/agent-policy';
 import { principalSchema } from '../policy/principal';
 import { timeoutMsSchema } from '../util/timeout-ms';
+import type { ExecutableTool } from '../tools/executable-tool';
+
+const isExecutableTool = (value: unknown): value is ExecutableTool =>
+  typeof value === 'object' && value !== null && typeof (value as ExecutableTool).parameters === 'object' && (value as ExecutableTool).parameters !== null &&
+  ((value as ExecutableTool).execute === undefined || typeof (value as ExecutableTool).execute === 'function');
 
 /** True for an AbortSignal (duck-typed: signals of other realms and polyfills pass). */
 export const isAbortSignal = (value: unknown): value is AbortSignal =>
@@ -33,6 +38,14 @@ export const runOptionsSchema = z.strictObject({
   requestId: z.string().min(1).optional(),
   /** @default 'run' */
   mode: pipelineModeSchema.optional(),
+  /**
+   * Tools by name for a tool loop: the model sees their schemas, calls to them run `execute` and
+   * feed the results back, one cascade per step (see `tool()`). Tools in `request.tools` without an
+   * entry here are offered too; calls to them end the loop and come back in `result.toolCalls`.
+   */
+  tools: z.record(z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'tool names are 1-64 letters, digits, _ or -'), z.custom<ExecutableTool>(isExecutableTool, { message: 'a tool needs parameters (a JSON schema object or a zod schema) and, optionally, an execute function' })).optional(),
+  /** Most model steps of a tool loop (each one cascade). @default 5 */
+  maxSteps: z.number().int().min(1).max(100).optional(),
 });
 
 /** Per-call options of `run` and `begin` (see {@link runOptionsSchema}). */

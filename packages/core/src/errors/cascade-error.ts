@@ -12,6 +12,7 @@ export type CascadeErrorCode =
   | 'MODEL_CALL_FAILED'
   | 'ALL_MODELS_FAILED'
   | 'REPLAY_MISS'
+  | 'OUTPUT_INVALID'
   | 'STORE_FAILED'
   | 'ABORTED'
   | 'TIMEOUT';
@@ -27,6 +28,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<CascadeErrorCode, number>> = O
   FEATURE_NOT_ALLOWED: 403,
   MODEL_CALL_FAILED: 502,
   ALL_MODELS_FAILED: 502,
+  OUTPUT_INVALID: 502,
   REPLAY_MISS: 404,
   STORE_FAILED: 503,
   ABORTED: 499,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../model/chat-request';
 import { requestKind } from './answer-kind';
-import { compareAnswers } from './compare-answers';
+import { answerEvidence, compareAnswers } from './compare-answers';
 
 const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ messages: [{ role: 'user', content }], ...extra });
 
@@ -50,5 +50,22 @@ describe('compareAnswers', () => {
     expect(compareAnswers(code, '```python\ndef add(a, b):  # sum\n    return a + b\n```', 'Here:\n```py\ndef add(a, b):\n  return a + b\n```').verdict).toBe('agree');
     expect(compareAnswers(wordProblem, '#### 26', 'I do not know.').verdict).toBe('undecidable');
     expect(compareAnswers(multipleChoice, 'B', 'It depends.').verdict).toBe('undecidable');
+  });
+});
+
+describe('compareAnswers: tool calls', () => {
+  const request = { messages: [{ role: 'user' as const, content: 'Weather in Paris?' }] };
+  const call = (name: string, args: string, id = 'x') => ({ id, type: 'function' as const, function: { name, arguments: args } });
+  it('agrees on the same tool with equivalent arguments, in any order and key order', () => {
+    const draft = answerEvidence({ text: '', toolCalls: [call('get_weather', '{"city":"Paris","unit":"c"}', 'a'), call('get_time', '{}', 'b')] });
+    const reference = answerEvidence({ text: '', toolCalls: [call('get_time', '', 'c'), call('get_weather', '{"unit":"c","city":"Paris"}', 'd')] });
+    expect(compareAnswers(request, draft, reference).verdict).toBe('agree');
+  });
+  it('disagrees on other arguments, another tool, or a call against text', () => {
+    const draft = answerEvidence({ text: '', toolCalls: [call('get_weather', '{"city":"Paris"}')] });
+    expect(compareAnswers(request, draft, answerEvidence({ text: '', toolCalls: [call('get_weather', '{"city":"Rome"}')] })).verdict).toBe('disagree');
+    expect(compareAnswers(request, draft, answerEvidence({ text: '', toolCalls: [call('get_forecast', '{"city":"Paris"}')] })).verdict).toBe('disagree');
+    expect(compareAnswers(request, draft, 'It is sunny.').verdict).toBe('disagree');
+    expect(compareAnswers(request, 'It is sunny.', draft).verdict).toBe('disagree');
   });
 });

@@ -1,8 +1,50 @@
 import { lastUserText } from '../model/chat-message';
 import type { ChatRequest } from '../model/chat-request';
+import type { ChatResult } from '../model/chat-result';
 import { extractFinalAnswer } from '../quality/final-answer';
 import { jsonCandidate } from '../quality/json-check';
 import { type AnswerKind, optionLetters, requestKind } from './answer-kind';
+
+const TOOL_CALLS_PREFIX = '\u0000tool-calls\u0000';
+
+/**
+ * What the learner keeps of an answer to compare it later: its text, or, when it called tools, its
+ * calls (names and arguments, ids left out) behind a marker that no text answer starts with.
+ */
+export function answerEvidence(answer: Pick<ChatResult, 'text' | 'toolCalls'>): string {
+  if (!answer.toolCalls || answer.toolCalls.length === 0) return answer.text;
+  return TOOL_CALLS_PREFIX + JSON.stringify(answer.toolCalls.map((call) => [call.function.name, call.function.arguments]));
+}
+
+function parseToolCallEvidence(evidence: string): { name: string; args: unknown }[] | undefined {
+  if (!evidence.startsWith(TOOL_CALLS_PREFIX)) return undefined;
+  const pairs = JSON.parse(evidence.slice(TOOL_CALLS_PREFIX.length)) as [string, string][];
+  return pairs.map(([name, args]) => {
+    try {
+      return { name, args: JSON.parse(args === '' ? '{}' : args) as unknown };
+    } catch {
+      return { name, args: { unparsed: args } };
+    }
+  });
+}
+
+/**
+ * Tool-call answers agree when they call the same tools with equivalent arguments (JSON values equal,
+ * key order ignored, numbers within 1e-6), in any order. A tool call against a text answer disagrees.
+ */
+function compareToolCallEvidence(kind: AnswerKind, draft: string, reference: string): Comparison {
+  const left = parseToolCallEvidence(draft);
+  const right = parseToolCallEvidence(reference);
+  if (!left || !right) return { verdict: 'disagree', kind, detail: left ? 'the draft called a tool; the reference answered in text' : 'the reference called a tool; the draft answered in text' };
+  if (left.length !== right.length) return { verdict: 'disagree', kind, detail: `${left.length} vs ${right.length} tool calls` };
+  const unmatched = [...right];
+  for (const call of left) {
+    const at = unmatched.findIndex((other) => other.name === call.name && sameJson(call.args, other.args));
+    if (at < 0) return { verdict: 'disagree', kind, detail: `no matching call for ${call.name}` };
+    unmatched.splice(at, 1);
+  }
+  return { verdict: 'agree', kind, detail: `same tool calls: ${left.map((call) => call.name).join(', ')}` };
+}
 
 /** Whether two answers to one request say the same thing. `undecidable` when the comparator cannot tell: it never guesses. */
 export interface Comparison {
@@ -125,6 +167,7 @@ function clearlyDifferent(left: string, right: string): boolean {
  */
 export function compareAnswers(request: ChatRequest, draft: string, reference: string): Comparison {
   const kind = requestKind(request);
+  if (draft.startsWith(TOOL_CALLS_PREFIX) || reference.startsWith(TOOL_CALLS_PREFIX)) return compareToolCallEvidence(kind, draft, reference);
   switch (kind) {
     case 'choice': {
       const letters = optionLetters(lastUserText(request.messages)) ?? 'ABCD';

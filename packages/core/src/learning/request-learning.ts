@@ -5,7 +5,7 @@ import type { CascadeAttempt } from '../engine/cascade-result';
 import type { PlannedTier } from '../engine/plan-tiers';
 import type { AnswerKind } from './answer-kind';
 import type { Policy } from './choose-policy';
-import { compareAnswers } from './compare-answers';
+import { answerEvidence, compareAnswers } from './compare-answers';
 import { type KindModel, binOf } from './kind-model';
 import type { Learner } from './learner';
 import type { LearningDecision } from './learning-types';
@@ -76,14 +76,14 @@ export class RequestLearning {
     for (let earlier = index - 1; earlier >= 0; earlier--) {
       const previous = this.steps[earlier]!.draft;
       if (previous === undefined) continue;
-      const comparison = compareAnswers(this.request, draft.text, previous);
+      const comparison = compareAnswers(this.request, answerEvidence(draft), previous);
       group = comparison.verdict === 'agree' ? 1 : comparison.verdict === 'disagree' ? 2 : 0;
       break;
     }
     const bin = binOf(verdict.score, group);
     const acceptProbability = step.model.cold ? 0 : (step.policy.acceptProbability.get(bin) ?? 0);
     const accepted = acceptProbability >= 1 || (acceptProbability > 0 && this.learner.random() < acceptProbability);
-    step.draft = draft.text;
+    step.draft = answerEvidence(draft);
     step.bin = bin;
     step.probability = step.model.probability(bin);
     step.acceptProbability = acceptProbability;
@@ -129,8 +129,8 @@ export class RequestLearning {
       for (let index = 0; index < reached.length; index++) {
         const step = reached[index]!;
         const propensity = this.chainProbability(index + 1);
-        if (step.draft !== undefined && step.bin !== undefined) this.labelDraft(requestId, step, step.draft, step.bin, answer.text, propensity);
-        else if (step.explore) this.explore(requestId, index, answer.text);
+        if (step.draft !== undefined && step.bin !== undefined) this.labelDraft(requestId, step, step.draft, step.bin, answerEvidence(answer), propensity);
+        else if (step.explore) this.explore(requestId, index, answerEvidence(answer));
       }
     } else if (answeredBy >= 0 && this.steps[answeredBy]!.audited) {
       this.audit(requestId, answeredBy);
@@ -208,7 +208,7 @@ export class RequestLearning {
         const bin = binOf(verdict.score, 0);
         step.model.observeDraft(bin, 1, false);
         this.learner.recordAudit(step.model, { type: 'explore', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: step.tier.model.modelId, costUsd });
-        this.labelDraft(requestId, step, draft.text, bin, reference, propensity, true);
+        this.labelDraft(requestId, step, answerEvidence(draft), bin, reference, propensity, true);
       } catch (error) {
         this.learner.recordAudit(step.model, { type: 'explore', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: step.tier.model.modelId, costUsd, error: errorText(error) });
       }
@@ -233,7 +233,7 @@ export class RequestLearning {
           if (each.draft === undefined || each.bin === undefined) continue;
           let propensity = index < answeredBy ? accepted : 1;
           for (let between = index + 1; between < answeredBy; between++) propensity *= this.continueProbability(this.steps[between]!);
-          this.labelDraft(requestId, each, each.draft, each.bin, reference.text, propensity, true);
+          this.labelDraft(requestId, each, each.draft, each.bin, answerEvidence(reference), propensity, true);
         }
       } catch (error) {
         this.learner.recordAudit(step.model, { type: 'audit', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: strongest.modelId, costUsd, error: errorText(error) });

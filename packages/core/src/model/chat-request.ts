@@ -1,4 +1,5 @@
 import type { ChatMessage } from './chat-message';
+import type { ToolChoice, ToolDefinition } from './tool-definition';
 
 /** What shape the answer must take. */
 export type ResponseFormat =
@@ -16,6 +17,12 @@ export interface ChatRequest {
   stop?: readonly string[];
   seed?: number;
   responseFormat?: ResponseFormat;
+  /** Tools the model may call (their `execute` functions, if any, live in `RunOptions.tools`). */
+  tools?: readonly ToolDefinition[];
+  /** @default 'auto' when tools are given */
+  toolChoice?: ToolChoice;
+  /** Let the model call several tools in one turn. @default the provider's (true for OpenAI) */
+  parallelToolCalls?: boolean;
   /** Ask the provider for token logprobs (used by the quality validator when present). */
   logprobs?: boolean;
   topLogprobs?: number;

@@ -1,3 +1,4 @@
+import type { ToolCall } from './chat-message';
 import type { TokenUsage } from './token-usage';
 
 /** Why the model stopped. */
@@ -13,6 +14,8 @@ export interface TokenLogprob {
 /** The answer of one model call. */
 export interface ChatResult {
   text: string;
+  /** Tools the model asked to call (then `finishReason` is usually `tool-calls`). */
+  toolCalls?: readonly ToolCall[];
   finishReason: FinishReason;
   usage: TokenUsage;
   logprobs?: readonly TokenLogprob[];

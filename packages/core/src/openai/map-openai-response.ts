@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ToolCall } from '../model/chat-message';
 import type { FinishReason, TokenLogprob } from '../model/chat-result';
 import type { TokenUsage } from '../model/token-usage';
 
@@ -44,7 +45,7 @@ export const chatCompletionSchema = z.looseObject({
   choices: z
     .array(
       z.looseObject({
-        message: z.looseObject({ content: z.string().nullish(), refusal: z.string().nullish() }),
+        message: z.looseObject({ content: z.string().nullish(), refusal: z.string().nullish(), tool_calls: z.array(z.unknown()).nullish() }),
         finish_reason: z.string().nullish(),
         logprobs: logprobsSchema,
       }),
@@ -73,4 +74,24 @@ export function mapLogprobs(logprobs: z.output<typeof logprobsSchema>): TokenLog
     logprob: entry.logprob,
     ...(entry.top_logprobs && entry.top_logprobs.length > 0 ? { topLogprobs: entry.top_logprobs.map((top) => ({ token: top.token, logprob: top.logprob })) } : {}),
   }));
+}
+
+const toolCallSchema = z.looseObject({
+  id: z.string(),
+  type: z.literal('function').optional(),
+  function: z.looseObject({ name: z.string(), arguments: z.string().nullish() }),
+});
+
+/**
+ * Provider-neutral tool calls from `choices[].message.tool_calls`. Entries that are not function calls
+ * (custom tools) are left out; missing arguments become `''` so the validator can reject them.
+ */
+export function mapToolCalls(calls: readonly unknown[] | null | undefined): ToolCall[] | undefined {
+  if (!calls || calls.length === 0) return undefined;
+  const mapped: ToolCall[] = [];
+  for (const call of calls) {
+    const parsed = toolCallSchema.safeParse(call);
+    if (parsed.success) mapped.push({ id: parsed.data.id, type: 'function', function: { name: parsed.data.function.name, arguments: parsed.data.function.arguments ?? '' } });
+  }
+  return mapped.length > 0 ? mapped : undefined;
 }

@@ -12,7 +12,8 @@ import { countMessageTokens, countTokens } from '../tokens/count-tokens';
 import { abortErrorFrom, throwIfAborted } from '../util/abort';
 import { toChatCompletionBody } from './chat-completion-body';
 import { isRetryableStatus, mapOpenAIError } from './map-openai-error';
-import { chatCompletionSchema, logprobsSchema, mapFinishReason, mapLogprobs, mapUsage, usageSchema } from './map-openai-response';
+import { chatCompletionSchema, logprobsSchema, mapFinishReason, mapLogprobs, mapToolCalls, mapUsage, usageSchema } from './map-openai-response';
+import { ToolCallAssembler } from './tool-call-assembler';
 import { timeoutMsSchema } from '../util/timeout-ms';
 
 /** Config of {@link createOpenAIChatModel}. */
@@ -152,8 +153,10 @@ export function createOpenAIChatModel(config: OpenAIChatModelConfig, dependencie
       const choice = completion.choices[0]!;
       const text = choice.message.content ?? choice.message.refusal ?? '';
       const logprobs = mapLogprobs(choice.logprobs);
+      const toolCalls = mapToolCalls(choice.message.tool_calls);
       const result: ChatResult = {
         text,
+        ...(toolCalls ? { toolCalls } : {}),
         finishReason: mapFinishReason(choice.finish_reason),
         usage: mapUsage(completion.usage) ?? estimatedUsage(request, text),
         ...(logprobs ? { logprobs } : {}),
@@ -185,6 +188,7 @@ export function createOpenAIChatModel(config: OpenAIChatModelConfig, dependencie
         let finishReason: FinishReason | undefined;
         let usage: TokenUsage | undefined;
         let sentMetadata = false;
+        const toolCalls = new ToolCallAssembler();
         const iterator = stream[Symbol.asyncIterator]();
         while (true) {
           let next: IteratorResult<ChatCompletionChunk>;
@@ -209,6 +213,10 @@ export function createOpenAIChatModel(config: OpenAIChatModelConfig, dependencie
             chunksReceived++;
             yield { type: 'text-delta', text: delta };
           }
+          if (choice.delta?.tool_calls) {
+            for (const part of toolCalls.add(choice.delta.tool_calls)) yield part;
+            chunksReceived++;
+          }
           if (choice.logprobs) {
             const parsedLogprobs = logprobsSchema.safeParse(choice.logprobs);
             const logprobs = parsedLogprobs.success ? mapLogprobs(parsedLogprobs.data) : undefined;
@@ -221,7 +229,8 @@ export function createOpenAIChatModel(config: OpenAIChatModelConfig, dependencie
         if (finishReason === undefined) {
           throw new CascadeError('MODEL_CALL_FAILED', `${provider} model ${modelId}: the stream ended after ${chunksReceived} text chunks without a finish reason; the answer may be incomplete. Retry or fall through to another model.`, { retryable: true });
         }
-        const finalUsage = usage ?? estimatedUsage(request, text);
+        for (const part of toolCalls.end()) yield part;
+        const finalUsage = usage ?? estimatedUsage(request, text + toolCalls.argumentsText());
         yield { type: 'usage', usage: finalUsage };
         finished = true;
         yield { type: 'finish', finishReason, usage: finalUsage };

@@ -1,5 +1,6 @@
 import { CascadeError } from '../errors/cascade-error';
 import { toCascadeError } from '../errors/to-cascade-error';
+import type { ToolCall } from '../model/chat-message';
 import type { ChatRequest } from '../model/chat-request';
 import { type AgentPolicy, isFeatureEnabled } from '../policy/agent-policy';
 import { mergePolicies } from '../policy/merge-policy';
@@ -7,7 +8,7 @@ import { enforceCompliance } from '../policy/compliance';
 import type { Principal } from '../policy/principal';
 import { throwIfAborted } from '../util/abort';
 import type {
-  CascadeMiddleware, GuardFinding, GuardedStreamPart, PipelineContext, PipelineMode, RequestEstimate, Reservation, SettleInfo,
+  CascadeMiddleware, GuardFinding, GuardVerdict, GuardedStreamPart, PipelineContext, PipelineMode, RequestEstimate, Reservation, SettleInfo,
 } from './middleware';
 import type { AdmissionRecord, RequestOutcome, RequestReport } from './request-report';
 
@@ -36,6 +37,10 @@ export interface AdmittedRequest {
   readonly warnings: readonly string[];
   /** Runs output guards over a whole answer; throws `GUARDRAIL_BLOCKED` on a block. */
   guardOutput(text: string): Promise<{ text: string; findings: GuardFinding[] }>;
+  /** Runs tool-argument guards; a block is data (`blocked` says why), never a throw: the loop tells the model. */
+  guardToolArguments(call: ToolCall): Promise<GuardedToolText>;
+  /** Runs tool-result guards; a block is data (`blocked` says why): the loop withholds the result. */
+  guardToolResult(call: ToolCall, content: string): Promise<GuardedToolText>;
   /** Runs stream guards over text deltas; yields text and guardrail events. */
   guardStream(deltas: AsyncIterable<string>): AsyncIterable<GuardedStreamPart>;
   /** True when any middleware guards streams (drivers may skip `guardStream` otherwise). */
@@ -50,6 +55,13 @@ export interface AdmittedRequest {
   readonly hasEndHooks: boolean;
   /** Gives the report of how the request ended to every `onEnd` hook. Only the first call counts. */
   end(report: Omit<RequestReport, 'context' | 'startedAt' | 'admissions' | 'inputFindings'>): void;
+}
+
+/** Tool arguments or a tool result after the guards: the text to use, what was found, and why it was blocked, if it was. */
+export interface GuardedToolText {
+  text: string;
+  findings: GuardFinding[];
+  blocked?: string;
 }
 
 /** The request pipeline every entry point (run, stream, batch) goes through. */
@@ -98,6 +110,8 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
       }
     }
   }
+  const toolArgumentGuards = middleware.filter((m) => m.guardToolArguments);
+  const toolResultGuards = middleware.filter((m) => m.guardToolResult);
 
   async function begin(init: PipelineInit): Promise<AdmittedRequest> {
     const startedAt = Date.now();
@@ -227,6 +241,8 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
         },
         hasStreamGuards: streamGuards.length > 0,
         guardOutput: (text) => guardOutput(frozenContext, text),
+        guardToolArguments: (call) => guardTool(toolArgumentGuards, call.function.arguments, (guard, current) => guard.guardToolArguments!(frozenContext, { ...call, function: { ...call.function, arguments: current } })),
+        guardToolResult: (call, content) => guardTool(toolResultGuards, content, (guard, current) => guard.guardToolResult!(frozenContext, call, current)),
         guardStream: (deltas) => guardStream(frozenContext, deltas),
       };
     } catch (error) {
@@ -246,6 +262,22 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
           details: { middleware: guard.name, findings: verdict.findings },
         });
       }
+      if (verdict.action === 'modify') current = verdict.value;
+    }
+    return { text: current, findings };
+  }
+
+  async function guardTool(
+    guards: readonly CascadeMiddleware[],
+    text: string,
+    run: (guard: CascadeMiddleware, current: string) => Promise<GuardVerdict<string>> | GuardVerdict<string>,
+  ): Promise<GuardedToolText> {
+    const findings: GuardFinding[] = [];
+    let current = text;
+    for (const guard of guards) {
+      const verdict = await callHook(guard, 'guardTool', () => run(guard, current));
+      if (verdict.findings) findings.push(...verdict.findings);
+      if (verdict.action === 'block') return { text: current, findings, blocked: `${guard.name}: ${verdict.reason}` };
       if (verdict.action === 'modify') current = verdict.value;
     }
     return { text: current, findings };

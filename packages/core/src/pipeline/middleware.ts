@@ -1,3 +1,4 @@
+import type { ToolCall } from '../model/chat-message';
 import type { ChatRequest } from '../model/chat-request';
 import type { TokenUsage } from '../model/token-usage';
 import type { AgentPolicy } from '../policy/agent-policy';
@@ -99,6 +100,16 @@ export interface CascadeMiddleware {
   admit?(context: PipelineContext): Promise<AdmitResult> | AdmitResult;
   /** Guard the request before any model sees it: pass, redact or block (guardrails). */
   guardInput?(context: PipelineContext, request: ChatRequest): Promise<GuardVerdict<ChatRequest>> | GuardVerdict<ChatRequest>;
+  /**
+   * Guard a tool call's JSON arguments before the tool runs (PII leaving through arguments): `modify`
+   * replaces the arguments text, `block` keeps the tool from running (the model gets an error result).
+   */
+  guardToolArguments?(context: PipelineContext, call: ToolCall): Promise<GuardVerdict<string>> | GuardVerdict<string>;
+  /**
+   * Guard a tool's result before the model reads it (indirect prompt injection arrives here): `modify`
+   * replaces it, `block` withholds it (the model gets a notice instead).
+   */
+  guardToolResult?(context: PipelineContext, call: ToolCall, content: string): Promise<GuardVerdict<string>> | GuardVerdict<string>;
   /** Guard a whole answer (non-streamed). */
   guardOutput?(context: PipelineContext, text: string): Promise<GuardVerdict<string>> | GuardVerdict<string>;
   /** Guard a stream of text deltas: yield text (possibly redacted) and guardrail events. */

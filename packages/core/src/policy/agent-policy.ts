@@ -92,6 +92,15 @@ export const agentPolicySchema = z.strictObject({
   allowedModels: z.array(z.string()).readonly().optional(),
   /** These model ids are never called. Wins over `allowedModels`. */
   blockedModels: z.array(z.string()).readonly().optional(),
+  /** Only these tools may be called (by name). Absent means every tool of the request. */
+  allowedTools: z.array(z.string()).readonly().optional(),
+  /** These tools are never offered to a model nor executed. Wins over `allowedTools`. */
+  blockedTools: z.array(z.string()).readonly().optional(),
+  /**
+   * Tool rules per model id (cascade tier), on top of the ones above: e.g. keep `send_email` away from
+   * the cheap drafter. A drafted call to a tool its model may not call is rejected and escalated.
+   */
+  toolsByModel: z.record(z.string(), z.strictObject({ allowedTools: z.array(z.string()).readonly().optional(), blockedTools: z.array(z.string()).readonly().optional() })).optional(),
   /** Tried first among the allowed tiers, in this order, when they are configured tiers. */
   preferredModels: z.array(z.string()).readonly().optional(),
   /**
@@ -134,5 +143,16 @@ export function isModelAllowed(policy: AgentPolicy | undefined, modelId: string)
   if (!policy) return true;
   if (policy.blockedModels?.includes(modelId)) return false;
   if (policy.allowedModels && !policy.allowedModels.includes(modelId)) return false;
+  return true;
+}
+
+/** True when the policy lets `modelId` (or, without it, any model) call the tool `name`. */
+export function isToolAllowed(policy: AgentPolicy | undefined, name: string, modelId?: string): boolean {
+  if (!policy) return true;
+  if (policy.blockedTools?.includes(name)) return false;
+  if (policy.allowedTools && !policy.allowedTools.includes(name)) return false;
+  const byModel = modelId !== undefined ? policy.toolsByModel?.[modelId] : undefined;
+  if (byModel?.blockedTools?.includes(name)) return false;
+  if (byModel?.allowedTools && !byModel.allowedTools.includes(name)) return false;
   return true;
 }

@@ -5,6 +5,7 @@ import { mergeCompliance } from './compliance';
  * Layers policies: later layers override scalar fields, but model restrictions only ever narrow —
  * allowed lists intersect and blocked lists unite — so no layer can re-open a model another layer closed.
  * A compliance regime, once set, stays (its models narrow, its retention shortens).
+ * Tool restrictions (`allowedTools`, `blockedTools`) narrow the same way.
  */
 export function mergePolicies(...layers: readonly (AgentPolicy | undefined)[]): AgentPolicy {
   let merged: AgentPolicy = {};
@@ -18,9 +19,13 @@ export function mergePolicies(...layers: readonly (AgentPolicy | undefined)[]): 
       merged.blockedModels && layer.blockedModels
         ? [...new Set([...merged.blockedModels, ...layer.blockedModels])]
         : (layer.blockedModels ?? merged.blockedModels);
+    const allowedTools = merged.allowedTools && layer.allowedTools ? merged.allowedTools.filter((name) => layer.allowedTools!.includes(name)) : (layer.allowedTools ?? merged.allowedTools);
+    const blockedTools = merged.blockedTools && layer.blockedTools ? [...new Set([...merged.blockedTools, ...layer.blockedTools])] : (layer.blockedTools ?? merged.blockedTools);
     merged = {
       ...merged,
       ...layer,
+      ...(allowedTools ? { allowedTools } : {}),
+      ...(blockedTools ? { blockedTools } : {}),
       ...(allowedModels ? { allowedModels } : {}),
       ...(blockedModels ? { blockedModels } : {}),
       ...(merged.features || layer.features ? { features: { ...merged.features, ...layer.features } } : {}),

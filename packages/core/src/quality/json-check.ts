@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../model/chat-request';
+import { compileSchema } from './tool-call-check';
 
 /** How strongly the request asks for JSON. */
 export type JsonExpectation = 'none' | 'prompted' | 'required';
@@ -43,8 +44,7 @@ export interface JsonReport {
 }
 
 /**
- * Checks that the answer holds valid JSON and, for `json_schema`, that the top-level type and the
- * schema's `required` keys are there (a shallow check: the provider enforces the rest when strict).
+ * Checks that the answer holds valid JSON and, for `json_schema`, that it satisfies the schema (Ajv).
  * `required` JSON must be the whole answer (after trimming); `prompted` JSON may sit in a fence.
  */
 export function checkJson(request: ChatRequest, text: string, expectation: JsonExpectation): JsonReport {
@@ -61,16 +61,10 @@ export function checkJson(request: ChatRequest, text: string, expectation: JsonE
     return { valid: false, detail: 'json_object asked, got another JSON value' };
   }
   if (format?.type === 'json_schema' && format.json_schema.schema) {
-    const schema = format.json_schema.schema;
-    const type = schema['type'];
-    const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
-    if (type === 'object' && !isObject) return { valid: false, detail: 'schema asks for an object' };
-    if (type === 'array' && !Array.isArray(parsed)) return { valid: false, detail: 'schema asks for an array' };
-    const required = schema['required'];
-    if (isObject && Array.isArray(required)) {
-      for (const key of required) {
-        if (typeof key === 'string' && !Object.prototype.hasOwnProperty.call(parsed, key)) return { valid: false, detail: `missing required key "${key}"` };
-      }
+    const validate = compileSchema(format.json_schema.schema);
+    if (!(validate instanceof Error) && !validate(parsed)) {
+      const first = validate.errors?.[0];
+      return { valid: false, detail: `does not match the schema: ${first ? `${first.instancePath || '(root)'} ${first.message ?? 'is invalid'}` : 'invalid'}` };
     }
   }
   return { valid: true };

@@ -1,4 +1,5 @@
 import { CascadeError } from '../errors/cascade-error';
+import type { ToolCall } from '../model/chat-message';
 import type { CallOptions, ChatModel } from '../model/chat-model';
 import type { ChatRequest } from '../model/chat-request';
 import type { ChatResult, FinishReason, TokenLogprob } from '../model/chat-result';
@@ -11,6 +12,8 @@ import { abortErrorFrom, sleep } from '../util/abort';
 /** One scripted answer of a {@link MockChatModel}. */
 export interface MockResponse {
   text?: string;
+  /** Tool calls to answer with (`finishReason` defaults to `tool-calls`); `id` defaults to `call_<n>`. Streamed as start, argument deltas, end. */
+  toolCalls?: readonly { id?: string; name: string; arguments: string }[];
   finishReason?: FinishReason;
   /** Reported usage; counted with the tokenizer when absent. */
   usage?: Partial<Omit<TokenUsage, 'source'>>;
@@ -98,9 +101,11 @@ export class MockChatModel implements ChatModel {
       await this.wait(response.latencyMs ?? this.latencyMs, options?.abortSignal, call);
       if (response.error !== undefined) throw response.error;
       const text = response.text ?? response.chunks?.join('') ?? '';
+      const toolCalls = toolCallsOf(response);
       return {
         text,
-        finishReason: response.finishReason ?? 'stop',
+        ...(toolCalls ? { toolCalls } : {}),
+        finishReason: response.finishReason ?? (toolCalls ? 'tool-calls' : 'stop'),
         usage: this.usageOf(request, text, response),
         ...(response.logprobs ? { logprobs: response.logprobs } : {}),
         responseModelId: this.modelId,
@@ -129,10 +134,19 @@ export class MockChatModel implements ChatModel {
         sent++;
       }
       if (response.streamErrorAfterChunks && sent === response.streamErrorAfterChunks.chunks) throw response.streamErrorAfterChunks.error;
+      const toolCalls = toolCallsOf(response);
+      for (const [index, toolCall] of (toolCalls ?? []).entries()) {
+        yield { type: 'tool-call-start', index, id: toolCall.id, name: toolCall.function.name };
+        for (const piece of splitText(toolCall.function.arguments, this.chunkSize)) {
+          if (response.chunkDelayMs) await this.wait(response.chunkDelayMs, signal, call);
+          yield { type: 'tool-call-delta', index, argumentsDelta: piece };
+        }
+        yield { type: 'tool-call-end', index, toolCall };
+      }
       if (response.logprobs) yield { type: 'logprobs', logprobs: response.logprobs };
       const usage = this.usageOf(request, text, response);
       yield { type: 'usage', usage };
-      yield { type: 'finish', finishReason: response.finishReason ?? 'stop', usage };
+      yield { type: 'finish', finishReason: response.finishReason ?? (toolCalls ? 'tool-calls' : 'stop'), usage };
     } finally {
       if (options?.abortSignal?.aborted) call.aborted = true;
       this.end(call);
@@ -178,7 +192,7 @@ export class MockChatModel implements ChatModel {
   private usageOf(request: ChatRequest, text: string, response: MockResponse): TokenUsage {
     return {
       inputTokens: response.usage?.inputTokens ?? countMessageTokens(request.messages),
-      outputTokens: response.usage?.outputTokens ?? countTokens(text),
+      outputTokens: response.usage?.outputTokens ?? countTokens(text + (response.toolCalls ?? []).map((call) => call.name + call.arguments).join('')),
       ...(response.usage?.cachedInputTokens !== undefined ? { cachedInputTokens: response.usage.cachedInputTokens } : {}),
       source: 'provider',
     };
@@ -200,6 +214,11 @@ function limitResponse(response: MockResponse, maxOutputTokens: number | undefin
   if (!cut.truncated && (reported === undefined || reported <= maxOutputTokens)) return response;
   const { chunks: _chunks, ...rest } = response;
   return { ...rest, text: cut.text, finishReason: 'length', usage: { ...response.usage, outputTokens: Math.min(maxOutputTokens, reported ?? cut.tokens) } };
+}
+
+function toolCallsOf(response: MockResponse): ToolCall[] | undefined {
+  if (!response.toolCalls || response.toolCalls.length === 0) return undefined;
+  return response.toolCalls.map((call, index) => ({ id: call.id ?? `call_${index}`, type: 'function', function: { name: call.name, arguments: call.arguments } }));
 }
 
 function splitText(text: string, size: number): string[] {

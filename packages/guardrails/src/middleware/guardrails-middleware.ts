@@ -167,6 +167,8 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
             return result.text === message.content ? message : { ...message, content: result.text };
           }
           const parts = message.content.map((part, partIndex) => {
+            // Images and files carry no text to redact; they pass as they are.
+            if (part.type !== 'text') return part;
             const result = redactor.redact(part.text);
             findings.push(...result.findings.map((finding) => ({ ...finding, detail: joinDetail(finding.detail, `message ${index} part ${partIndex}`) })));
             if (result.text !== part.text) changed = true;
@@ -299,7 +301,7 @@ async function moderate(
 }
 
 function textOf(message: ChatMessage): string {
-  return typeof message.content === 'string' ? message.content : message.content.map((part) => part.text).join('');
+  return typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
 function lastUserIndex(messages: readonly ChatMessage[]): number {

@@ -1,6 +1,6 @@
 import {
   type CascadeAgent, type CascadeAttempt, CascadeError, type CascadeInput, type CascadeResult, type CascadeSession, type GuardFinding,
-  type PlannedTier, type QualityVerdict, type TokenUsage, ZERO_USAGE, isAbortError, toCascadeError,
+  type PlannedTier, type QualityVerdict, type TokenUsage, type ToolCall, ZERO_USAGE, isAbortError, toCascadeError,
 } from '@cascade/core';
 import type { CascadeStreamEvent, SwitchEvent, UsageEvent } from '../events/stream-event';
 import { type AttemptStrategy, attemptStrategy, resolveStreamMode } from '../modes/stream-mode';
@@ -78,7 +78,8 @@ interface PendingSwitch {
   error?: CascadeError;
 }
 
-async function driveTiers(
+/** Drives the tiers of one admitted session with `doStream`, emitting events; the caller finishes the session. */
+export async function driveTiers(
   session: CascadeSession,
   options: ParsedStreamCascadeOptions,
   emit: (event: CascadeStreamEvent) => void,
@@ -195,14 +196,25 @@ async function emitAnswer(
       emit({ type: 'guardrail', action: redacted ? 'redacted' : 'warned', findings: guarded.findings, modelId, tier: tier.tier });
     }
     if (guarded.text.length > 0) emit({ type: 'text-delta', text: guarded.text, modelId, tier: tier.tier });
+    emitToolCalls(outcome.draft.toolCalls, modelId, tier.tier, emit);
     return { text: guarded.text, findings: guarded.findings };
   }
   if (strategy.hold) {
     for (const event of outcome.held) emit(event);
-  } else if (resend && outcome.text.length > 0) {
-    emit({ type: 'text-delta', text: outcome.text, modelId, tier: tier.tier });
+  } else if (resend) {
+    if (outcome.text.length > 0) emit({ type: 'text-delta', text: outcome.text, modelId, tier: tier.tier });
+    emitToolCalls(outcome.draft.toolCalls, modelId, tier.tier, emit);
   }
   return { text: outcome.text, findings: outcome.findings };
+}
+
+/** A whole answer's tool calls as start, one argument delta, end (an answer sent at once). */
+function emitToolCalls(toolCalls: readonly ToolCall[] | undefined, modelId: string, tier: number, emit: (event: CascadeStreamEvent) => void): void {
+  for (const [index, toolCall] of (toolCalls ?? []).entries()) {
+    emit({ type: 'tool-call-start', index, id: toolCall.id, name: toolCall.function.name, modelId, tier });
+    if (toolCall.function.arguments.length > 0) emit({ type: 'tool-call-delta', index, argumentsDelta: toolCall.function.arguments, modelId, tier });
+    emit({ type: 'tool-call-end', index, toolCall, modelId, tier });
+  }
 }
 
 function switchEvent(pending: PendingSwitch, to: PlannedTier): SwitchEvent {

@@ -1,9 +1,9 @@
 import type {
   CallOptions, CascadeSession, ChatModel, ChatRequest, ChatResult, FinishReason, GuardFinding, GuardedStreamPart, PlannedTier, StreamPart,
-  TokenLogprob, TokenUsage,
+  TokenLogprob, TokenUsage, ToolCall,
 } from '@cascade/core';
 import { ZERO_USAGE, countTokens, truncateToTokens } from '@cascade/core';
-import type { CascadeStreamEvent, GuardrailEvent, TextDeltaEvent } from '../events/stream-event';
+import type { CascadeStreamEvent, GuardrailEvent, TextDeltaEvent, ToolCallEvent } from '../events/stream-event';
 import type { AttemptStrategy } from '../modes/stream-mode';
 import { estimateUsage } from '../usage/estimate-usage';
 
@@ -15,7 +15,7 @@ export interface CompletedAttempt {
   text: string;
   findings: GuardFinding[];
   /** Events held back by the strategy (buffered mode), to flush if the draft is accepted. */
-  held: (TextDeltaEvent | GuardrailEvent)[];
+  held: (TextDeltaEvent | GuardrailEvent | ToolCallEvent)[];
   /** True when text of this attempt already reached the client. */
   emitted: boolean;
   latencyMs: number;
@@ -58,6 +58,7 @@ interface AttemptState {
   responseId: string | undefined;
   responseModelId: string | undefined;
   modelFailed: boolean;
+  toolCalls: ToolCall[];
   /** The provider answered (sent at least one part): a call that ends later was billed. */
   answered: boolean;
   abandonReason: string | undefined;
@@ -86,7 +87,7 @@ export async function runAttempt(
   const request = session.request;
   const state: AttemptState = {
     raw: '', finishReason: undefined, usage: undefined, logprobs: undefined, responseId: undefined, responseModelId: undefined,
-    modelFailed: false, answered: false, abandonReason: undefined, outputTokens: 0, outputBound: 0,
+    modelFailed: false, toolCalls: [], answered: false, abandonReason: undefined, outputTokens: 0, outputBound: 0,
   };
   // The reservation assumed at most this many output tokens per call: a provider that ignores the
   // request's `maxOutputTokens` is cut here instead of overspending the budget. Without a max the
@@ -143,6 +144,16 @@ export async function runAttempt(
             yield part.text;
             break;
           }
+          case 'tool-call-start':
+            onToolCall({ type: 'tool-call-start', index: part.index, id: part.id, name: part.name, modelId, tier: tierIndex });
+            break;
+          case 'tool-call-delta':
+            onToolCall({ type: 'tool-call-delta', index: part.index, argumentsDelta: part.argumentsDelta, modelId, tier: tierIndex });
+            break;
+          case 'tool-call-end':
+            state.toolCalls.push(part.toolCall);
+            onToolCall({ type: 'tool-call-end', index: part.index, toolCall: part.toolCall, modelId, tier: tierIndex });
+            break;
           case 'usage':
             state.usage = part.usage;
             break;
@@ -167,7 +178,7 @@ export async function runAttempt(
 
   /** Usage of a call that ended early: the provider's when it sent it, else estimated, or zero when it never answered. */
   const consumed = (): TokenUsage => state.usage ?? (state.answered ? estimateUsage(request, state.raw) : ZERO_USAGE);
-  const held: (TextDeltaEvent | GuardrailEvent)[] = [];
+  const held: (TextDeltaEvent | GuardrailEvent | ToolCallEvent)[] = [];
   const findings: GuardFinding[] = [];
   let text = '';
   let emitted = false;
@@ -182,6 +193,15 @@ export async function runAttempt(
       emit(event);
     }
   };
+  /** Tool-call events follow the text's rules: held for a draft under judgement, else sent live. */
+  function onToolCall(event: ToolCallEvent): void {
+    if (!strategy.stream) return;
+    if (strategy.hold) held.push(event);
+    else {
+      emitted = true;
+      emit(event);
+    }
+  }
   /** Handles a guard's part; true when the guard stopped the answer. */
   const onPart = (part: GuardedStreamPart): boolean => {
     if (part.type === 'text') {
@@ -221,6 +241,7 @@ export async function runAttempt(
   const finished = state.finishReason !== undefined;
   const draft: ChatResult = {
     text: state.raw,
+    ...(state.toolCalls.length > 0 ? { toolCalls: state.toolCalls } : {}),
     finishReason: stopReason !== undefined ? 'content-filter' : (state.finishReason ?? 'unknown'),
     usage: finished && state.usage ? state.usage : estimateUsage(request, state.raw),
     ...(state.logprobs ? { logprobs: state.logprobs } : {}),
@@ -260,6 +281,7 @@ async function* generateParts(model: ChatModel, request: ChatRequest, options: C
     ...(result.responseModelId !== undefined ? { responseModelId: result.responseModelId } : {}),
   };
   yield { type: 'text-delta', text: result.text };
+  for (const [index, toolCall] of (result.toolCalls ?? []).entries()) yield { type: 'tool-call-end', index, toolCall };
   if (result.logprobs) yield { type: 'logprobs', logprobs: result.logprobs };
   yield { type: 'finish', finishReason: result.finishReason, usage: result.usage };
 }

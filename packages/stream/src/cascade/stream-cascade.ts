@@ -2,6 +2,7 @@ import { type CascadeAgent, CascadeError, type CascadeInput, normalizeInput, par
 import { type StreamCascadeOptions, streamCascadeOptionsSchema } from '../options/stream-options';
 import { type CascadeStream, CascadeStreamHub } from './cascade-stream';
 import { driveStream } from './drive-stream';
+import { driveToolLoop } from './drive-tool-loop';
 
 /**
  * Streams an answer through the cascade: the same pipeline as `agent.run` (profiles, limits, input
@@ -15,6 +16,9 @@ import { driveStream } from './drive-stream';
  *   validator's partial check says it is failing.
  *
  * A policy with `features.streaming === false` runs the non-streamed cascade and sends the answer once.
+ *
+ * With `tools` (and `maxSteps`), runs the tool loop of `agent.run`: each step streams as a cascade,
+ * `tool-result` events follow each step's calls, and `finish` carries the result with every step.
  *
  * @param agent - from `createCascadeAgent`.
  * @param input - a prompt, messages, or a full request.
@@ -42,7 +46,7 @@ export function streamCascade(agent: CascadeAgent, input: CascadeInput, options:
   if (callerSignal?.aborted === true) controller.abort(callerSignal.reason);
   else callerSignal?.addEventListener('abort', onAbort, { once: true });
   return new CascadeStreamHub(
-    (sink, emit) => driveStream(agent, request, parsed, controller.signal, sink, emit),
+    (sink, emit) => (parsed.tools ? driveToolLoop(agent, input, parsed, controller.signal, sink, emit) : driveStream(agent, request, parsed, controller.signal, sink, emit)),
     controller,
     () => callerSignal?.removeEventListener('abort', onAbort),
   );

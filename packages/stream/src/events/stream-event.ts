@@ -1,4 +1,4 @@
-import type { CascadeError, CascadeResult, GuardFinding, QualitySignal, TokenUsage } from '@cascade/core';
+import type { CascadeError, CascadeResult, GuardFinding, QualitySignal, TokenUsage, ToolCall } from '@cascade/core';
 
 /** A model attempt begins: text that follows comes from this model until the next `attempt-start`. */
 export interface AttemptStartEvent {
@@ -18,6 +18,51 @@ export interface TextDeltaEvent {
   /** The model the text came from. */
   modelId: string;
   tier: number;
+}
+
+/** A tool call of the answer begins (same rules as text: in buffered mode only the kept answer's calls are sent). */
+export interface ToolCallStartEvent {
+  type: 'tool-call-start';
+  /** Orders the calls of one answer. */
+  index: number;
+  id: string;
+  name: string;
+  modelId: string;
+  tier: number;
+}
+
+/** More of a tool call's JSON arguments. */
+export interface ToolCallDeltaEvent {
+  type: 'tool-call-delta';
+  index: number;
+  argumentsDelta: string;
+  modelId: string;
+  tier: number;
+}
+
+/** A tool call is complete. */
+export interface ToolCallEndEvent {
+  type: 'tool-call-end';
+  index: number;
+  toolCall: ToolCall;
+  modelId: string;
+  tier: number;
+}
+
+/** The tool-call events of an answer. */
+export type ToolCallEvent = ToolCallStartEvent | ToolCallDeltaEvent | ToolCallEndEvent;
+
+/** A tool loop ran a tool (`streamCascade` with `tools`): what the model reads back before the next step. */
+export interface ToolResultEvent {
+  type: 'tool-result';
+  /** The loop step whose calls ran (0-based). */
+  step: number;
+  toolCallId: string;
+  toolName: string;
+  /** The tool message content (after result guards). */
+  content: string;
+  /** Set when the call ended as an error result (threw, unknown or blocked tool, invalid arguments). */
+  error?: string;
 }
 
 /** The validator's judgement of a draft: accepted, or escalated to a stronger tier. */
@@ -93,6 +138,10 @@ export interface ErrorEvent {
 export type CascadeStreamEvent =
   | AttemptStartEvent
   | TextDeltaEvent
+  | ToolCallStartEvent
+  | ToolCallDeltaEvent
+  | ToolCallEndEvent
+  | ToolResultEvent
   | DraftDecisionEvent
   | SwitchEvent
   | GuardrailEvent

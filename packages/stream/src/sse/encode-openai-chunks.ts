@@ -42,7 +42,8 @@ function usageBody(usage: TokenUsage): Record<string, unknown> {
 
 /**
  * Encodes a cascade stream as OpenAI `chat.completion.chunk` Server-Sent Events ending in
- * `data: [DONE]`, so any OpenAI client can consume it: a role chunk, one chunk per text delta, a chunk
+ * `data: [DONE]`, so any OpenAI client can consume it: a role chunk, one chunk per text delta (and per
+ * tool-call start and argument delta, as `delta.tool_calls`), a chunk
  * with `finish_reason`, and (with `includeUsage`) a usage chunk with the cascade's total usage.
  * A failure becomes `data: {"error": {...}}` ({@link openAIErrorBody}, the same body a JSON error response
  * carries), which the `openai` SDK throws as an `APIError`.
@@ -75,6 +76,16 @@ export async function* encodeOpenAIChunks(events: AsyncIterable<CascadeStreamEve
           yield chunk({ role: 'assistant', content: '' }, null, event.modelId);
         }
         yield chunk({ content: event.text }, null, event.modelId);
+        break;
+      case 'tool-call-start':
+        if (!sentRole) {
+          sentRole = true;
+          yield chunk({ role: 'assistant', content: null }, null, event.modelId);
+        }
+        yield chunk({ tool_calls: [{ index: event.index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } }] }, null, event.modelId);
+        break;
+      case 'tool-call-delta':
+        yield chunk({ tool_calls: [{ index: event.index, function: { arguments: event.argumentsDelta } }] }, null, event.modelId);
         break;
       case 'finish': {
         const result = event.result;

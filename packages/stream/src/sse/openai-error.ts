@@ -15,6 +15,7 @@ export const OPENAI_ERROR_TYPE_BY_CODE: Readonly<Record<CascadeErrorCode, string
   MODEL_CALL_FAILED: 'server_error',
   ALL_MODELS_FAILED: 'server_error',
   REPLAY_MISS: 'not_found_error',
+  OUTPUT_INVALID: 'server_error',
   STORE_FAILED: 'server_error',
   ABORTED: 'invalid_request_error',
   TIMEOUT: 'server_error',

@@ -14,8 +14,14 @@ export type FakeFinishReason = 'stop' | 'length' | 'content_filter' | 'tool_call
  * server.queueChatReplies({ text: 'Paris.', usage: { cachedTokens: 4 } }, 'second answer');
  */
 export interface FakeChatReply {
-  /** Answer text. @default an echo of the last user message: `You said: <text>` */
+  /** Answer text. @default an echo of the last user message: `You said: <text>` (`''` when `toolCalls` are given) */
   text?: string;
+  /**
+   * Tool calls to answer with (`finish_reason: 'tool_calls'` unless `finishReason` says otherwise).
+   * `arguments` is sent as written (it may be invalid JSON, to test validators). Streams send each
+   * call's arguments in pieces of about 8 characters.
+   */
+  toolCalls?: readonly { id?: string; name: string; arguments: string }[];
   /** Stream exactly these deltas (their concatenation is the text). @default one delta per token */
   chunks?: readonly string[];
   /** @default `'length'` when `max_tokens` cut the text, else `'stop'` */
@@ -70,6 +76,7 @@ export interface ResolvedCompletion {
   completionTokens: number;
   cachedTokens: number;
   tokenLogprob: number;
+  toolCalls: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
 }
 
 const ROLES = new Set<ChatRole>(['system', 'developer', 'user', 'assistant', 'tool']);
@@ -94,8 +101,9 @@ export function lastUserContent(request: FakeChatCompletionRequest): string {
 
 /** Applies stop sequences and the token limit to a reply, counts tokens, picks the finish reason. */
 export function resolveCompletion(request: FakeChatCompletionRequest, reply: FakeChatReply, id: string): ResolvedCompletion {
-  let text = reply.text ?? reply.chunks?.join('') ?? `You said: ${lastUserContent(request)}`;
-  let finishReason: FakeFinishReason = reply.finishReason ?? 'stop';
+  const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({ id: call.id ?? `call_${id.slice(-6)}_${index}`, type: 'function' as const, function: { name: call.name, arguments: call.arguments } }));
+  let text = reply.text ?? reply.chunks?.join('') ?? (toolCalls.length > 0 ? '' : `You said: ${lastUserContent(request)}`);
+  let finishReason: FakeFinishReason = reply.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
   let chunks = reply.chunks ? [...reply.chunks] : undefined;
 
   const stops = request.stop === undefined || request.stop === null ? [] : Array.isArray(request.stop) ? request.stop : [request.stop];
@@ -123,9 +131,10 @@ export function resolveCompletion(request: FakeChatCompletionRequest, reply: Fak
     text,
     finishReason,
     promptTokens: reply.usage?.promptTokens ?? countMessageTokens(toChatMessages(request)),
-    completionTokens: reply.usage?.completionTokens ?? tokens.length,
+    completionTokens: reply.usage?.completionTokens ?? tokens.length + toolCalls.reduce((sum, call) => sum + encode(call.function.name + call.function.arguments).length, 0),
     cachedTokens: reply.usage?.cachedTokens ?? 0,
     tokenLogprob: reply.tokenLogprob ?? -0.01,
+    toolCalls,
   };
 }
 
@@ -167,7 +176,13 @@ export function completionBody(request: FakeChatCompletionRequest, completion: R
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: completion.text, refusal: null, annotations: [] },
+        message: {
+          role: 'assistant',
+          content: completion.toolCalls.length > 0 && completion.text === '' ? null : completion.text,
+          refusal: null,
+          annotations: [],
+          ...(completion.toolCalls.length > 0 ? { tool_calls: completion.toolCalls } : {}),
+        },
         logprobs: request.logprobs ? { content: logprobsOf(completion.text, completion, request.top_logprobs ?? 0), refusal: null } : null,
         finish_reason: completion.finishReason,
       },
@@ -192,6 +207,12 @@ export function completionChunks(request: FakeChatCompletionRequest, completion:
   for (const piece of completion.chunks) {
     chunks.push(choice({ content: piece }, null, request.logprobs ? { content: logprobsOf(piece, completion, top), refusal: null } : null));
   }
+  completion.toolCalls.forEach((call, index) => {
+    chunks.push(choice({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }, null, null));
+    for (let at = 0; at < call.function.arguments.length; at += 8) {
+      chunks.push(choice({ tool_calls: [{ index, function: { arguments: call.function.arguments.slice(at, at + 8) } }] }, null, null));
+    }
+  });
   chunks.push(choice({}, completion.finishReason, null));
   if (includeUsage) chunks.push({ ...base, choices: [], usage: usageBody(completion) });
   return chunks;
