@@ -3,9 +3,12 @@ import { applyContext, CONTEXT_BOOST } from './context-words';
 import { mergeMatches } from './merge-matches';
 import { piiConfigSchema, type PiiConfig, type ResolvedPiiConfig } from './pii-config';
 import { PII_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
+import { recognizeAddresses } from './recognizers/address-recognizer';
+import { recognizeDates } from './recognizers/date-recognizer';
 import { recognizeEmails } from './recognizers/email-recognizer';
 import { recognizeIbans } from './recognizers/iban-recognizer';
 import { recognizeIpv6 } from './recognizers/ipv6-recognizer';
+import { recognizeNames } from './recognizers/name-recognizer';
 import { recognizeNumericEntities } from './recognizers/numeric-recognizer';
 import type { PiiRecognizer } from './recognizers/recognizer';
 import { recognizeSecrets } from './recognizers/secret-recognizer';
@@ -32,7 +35,19 @@ const RECOGNIZERS: readonly { types: readonly PiiEntityType[]; scan: PiiRecogniz
   { types: ['IP_ADDRESS'], scan: recognizeIpv6 },
   { types: ['IBAN_CODE'], scan: recognizeIbans },
   { types: ['API_KEY', 'AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'GITHUB_TOKEN', 'JWT', 'PRIVATE_KEY'], scan: recognizeSecrets },
+  { types: ['STREET_ADDRESS'], scan: recognizeAddresses },
+  { types: ['DATE_TIME'], scan: recognizeDates },
+  { types: ['PERSON', 'LOCATION', 'ORGANIZATION'], scan: (text, out) => recognizeNames(text, out) },
 ];
+
+const NAME_TYPES: ReadonlySet<PiiEntityType> = new Set(['PERSON', 'LOCATION', 'ORGANIZATION']);
+
+/** Names inside a street address ("Rue de Virton", the city) are part of the address, not entities of their own. */
+function dropNamesInsideAddresses(matches: PiiMatch[]): PiiMatch[] {
+  const addresses = matches.filter((match) => match.type === 'STREET_ADDRESS');
+  if (addresses.length === 0) return matches;
+  return matches.filter((match) => !NAME_TYPES.has(match.type) || !addresses.some((address) => match.start < address.end && match.end > address.start));
+}
 
 /**
  * Creates a PII detector: hand-written linear scanners with checksums (Luhn, mod-97), validity
@@ -73,7 +88,7 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
         match.score = Math.round(score * 100) / 100;
         kept.push(match);
       }
-      const merged = mergeMatches(kept);
+      const merged = mergeMatches(dropNamesInsideAddresses(kept));
       if (resolved.includeValues) for (const match of merged) match.value = text.slice(match.start, match.end);
       return merged;
     },
