@@ -48,3 +48,9 @@ export function lowerCodeOf(code: number): number {
   }
   return code;
 }
+
+/** The tables for code units below U+2000 (built on first call): letter kind and lower-case code. Hot loops read them directly. */
+export function letterTables(): { kind: Uint8Array; lower: Uint16Array } {
+  if (letterKind === undefined) build();
+  return { kind: letterKind!, lower: lowerCode! };
+}

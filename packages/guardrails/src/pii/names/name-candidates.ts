@@ -1,4 +1,16 @@
-import { letterKindOf, lowerCodeOf } from './letter-case';
+import { letterKindOf as slowLetterKind, letterTables, lowerCodeOf as slowLowerCode } from './letter-case';
+
+// Local copies of the tables: a call into another module's export costs a getter in some loaders.
+let KIND: Uint8Array | undefined;
+let LOWER: Uint16Array | undefined;
+const letterKindOf = (code: number): number => (code < 0x2000 ? KIND![code]! : slowLetterKind(code));
+const lowerCodeOf = (code: number): number => (code < 0x2000 ? LOWER![code]! : slowLowerCode(code));
+function ensureTables(): void {
+  if (KIND !== undefined) return;
+  const tables = letterTables();
+  KIND = tables.kind;
+  LOWER = tables.lower;
+}
 
 /**
  * Candidate names: runs of capitalized words ("Ada Lovelace", "Bank of America", "Ken N. Fukuda",
@@ -60,12 +72,14 @@ function hashSlice(template: number, text: string, start: number, end: number): 
 /** True when `text[start, end)` lower-cased is a common word of the shipped list. */
 export function isCommonWord(common: CommonWords | undefined, text: string, start: number, end: number): boolean {
   if (common === undefined) return false;
+  ensureTables();
   const bit = hashSlice(0, text, start, end) >>> (32 - common.bits);
   return (common.set[bit >>> 3]! & (1 << (bit & 7))) !== 0;
 }
 
 /** The bit a lower-case word sets in the common-word list (used by the training script). */
 export function commonWordBit(word: string, bits: number): number {
+  ensureTables();
   return hashSlice(0, word, 0, word.length) >>> (32 - bits);
 }
 
@@ -200,6 +214,7 @@ const afterTwo: Context = { start: 0, end: 0, newline: false, kind: 0 };
  * `mask + 1` buckets. Linear in the length of the text.
  */
 export function visitNameCandidates(text: string, mask: number, common: CommonWords | undefined, visit: CandidateVisitor): void {
+  ensureTables();
   const length = text.length;
   let index = 0;
   while (index < length) {
@@ -264,11 +279,15 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
   return end;
 }
 
+let size = 0;
+let featureMask = 0;
+function push(hash: number): void {
+  features[size++] = hash & featureMask;
+}
+
 function emit(text: string, start: number, end: number, count: number, mask: number, common: CommonWords | undefined, visit: CandidateVisitor): void {
-  let size = 0;
-  const push = (hash: number): void => {
-    features[size++] = hash & mask;
-  };
+  size = 0;
+  featureMask = mask;
   push(mix(FNV_OFFSET, Template.Bias));
   let shape = mix(FNV_OFFSET, Template.Shape);
   let commonCount = 0;

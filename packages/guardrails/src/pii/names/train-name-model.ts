@@ -23,6 +23,8 @@ export interface NameTrainingSettings {
   learningRate: number;
   l2: number;
   seed: number;
+  /** Loss weight of a candidate that is a name (the `NONE` candidates weigh 1). @default 1 */
+  entityWeight?: number;
 }
 
 /**
@@ -77,8 +79,9 @@ export function trainNameModel(candidates: readonly LabeledCandidate[], common: 
       }
       let total = 0;
       for (let klass = 0; klass < classes; klass++) total += probabilities[klass] = Math.exp(probabilities[klass]! - largest);
+      const weight = label === 0 ? 1 : (settings.entityWeight ?? 1);
       for (let klass = 0; klass < classes; klass++) {
-        const gradient = probabilities[klass]! / total - (klass === label ? 1 : 0);
+        const gradient = (probabilities[klass]! / total - (klass === label ? 1 : 0)) * weight;
         biasSquares[klass]! += gradient * gradient;
         bias[klass]! -= (learningRate * gradient) / Math.sqrt(biasSquares[klass]! + 1e-8);
         for (const bucket of features) {

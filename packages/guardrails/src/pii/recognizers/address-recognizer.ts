@@ -1,5 +1,17 @@
 import type { RawPiiMatch } from '../pii-entity';
-import { letterKindOf, lowerCodeOf } from '../names/letter-case';
+import { letterKindOf as slowLetterKind, letterTables, lowerCodeOf as slowLowerCode } from '../names/letter-case';
+
+// Local copies of the tables: a call into another module's export costs a getter in some loaders.
+let KIND: Uint8Array | undefined;
+let LOWER: Uint16Array | undefined;
+const letterKindOf = (code: number): number => (code < 0x2000 ? KIND![code]! : slowLetterKind(code));
+const lowerCodeOf = (code: number): number => (code < 0x2000 ? LOWER![code]! : slowLowerCode(code));
+function ensureTables(): void {
+  if (KIND !== undefined) return;
+  const tables = letterTables();
+  KIND = tables.kind;
+  LOWER = tables.lower;
+}
 
 /**
  * Street addresses, found from their house number: "90 Whitchurch Road", "3600 West 5th Ave.",
@@ -22,7 +34,7 @@ const SUFFIX_TYPES = new Set([
 const PREFIX_TYPES = new Set([
   'rue', 'avenue', 'av', 'avenida', 'via', 'viale', 'piazza', 'corso', 'calle', 'carrer', 'paseo', 'plaza', 'rua', 'praça', 'travessa',
   'largo', 'boulevard', 'bd', 'chemin', 'allée', 'place', 'route', 'quai', 'impasse', 'ulica', 'ul', 'strada', 'aleja', 'al', 'ulitsa',
-  'odos', 'leoforos', 'jalan', 'jl', 'camino', 'carretera', 'ronda', 'rambla', 'travesía', 'vicolo', 'stradă', 'bulevardul', 'cesta',
+  'odos', 'leoforos', 'jalan', 'jl', 'highway', 'hwy', 'route', 'rte', 'camino', 'carretera', 'ronda', 'rambla', 'travesía', 'vicolo', 'stradă', 'bulevardul', 'cesta',
 ]);
 /** Endings of one-word street names ("Friedhofstrasse", "Gesterbyntie", "Storgatan"). */
 const COMPOUND_SUFFIXES = [
@@ -31,7 +43,7 @@ const COMPOUND_SUFFIXES = [
   'stig', 'torg', 'torget', 'bakken',
 ];
 /** Words before a unit number. */
-const UNIT_WORDS = new Set(['apt', 'apartment', 'suite', 'ste', 'unit', 'floor', 'fl', 'room', 'rm', 'flat', 'bldg', 'building', 'dept', 'box', 'étage', 'piso', 'wohnung', 'whg', 'lgh']);
+const UNIT_WORDS = new Set(['apt', 'apartment', 'suite', 'ste', 'unit', 'floor', 'fl', 'room', 'rm', 'flat', 'bldg', 'building', 'dept', 'box', 'flr', 'fl.', 'étage', 'piso', 'wohnung', 'whg', 'lgh']);
 /** Words before a box number (the box form of an address). */
 const BOX_WORDS = new Set(['box', 'postfach', 'bp', 'psc', 'cp', 'apartado']);
 const DIRECTIONS = new Set(['n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw', 'north', 'south', 'east', 'west', 'northeast', 'northwest', 'southeast', 'southwest', 'old', 'new', 'upper', 'lower', 'great', 'little']);
@@ -138,13 +150,20 @@ function streetAfterNumber(text: string, number: Word): number {
     return names > 0 ? end : -1;
   }
   let names = 0;
+  let typed = -1;
+  let last = number.end;
+  // The last street type within reach wins ("8128 S. DR MARTIN LUTHER KING JR Drive").
   for (; word && names <= MAX_NAME_WORDS; word = wordAfter(text, word.end)) {
-    if (names > 0 && SUFFIX_TYPES.has(word.lower)) return word.end;
-    if (isCompoundStreet(word)) return word.end;
-    if (!isNameWord(word)) return -1;
+    if (names > 0 && SUFFIX_TYPES.has(word.lower)) typed = word.end;
+    else if (isCompoundStreet(word)) typed = word.end;
+    else if (UNIT_WORDS.has(word.lower) || !isNameWord(word)) break;
+    last = word.end;
     names++;
   }
-  return -1;
+  if (typed > 0) return typed;
+  // No street type ("908 W. Madison, Chicago, IL 60607"): a street only if a unit, a city with a
+  // state or postcode, or a postcode follows (checked by the caller through extend()).
+  return names > 0 && names <= 3 ? -last : -1;
 }
 
 /**
@@ -176,6 +195,15 @@ function extend(text: string, end: number): number {
       else if (!isBlank(code) && code !== 13) break;
       index++;
     }
+    // "# 1506", "#12".
+    if (text.charCodeAt(index) === 35 && index > end) {
+      const number = wordAfter(text, index + 1) ?? readWord(text, index + 1);
+      if (number && number.digits) {
+        end = number.end;
+        continue;
+      }
+      return end;
+    }
     const word = readWord(text, index);
     if (!word || index === end) return end;
     // A unit: "Apt. 4", "Suite 510", "# 12".
@@ -186,6 +214,14 @@ function extend(text: string, end: number): number {
         continue;
       }
       return end;
+    }
+    // "41st Floor", "3rd Flr".
+    if (word.digits && !word.number) {
+      const unit = wordAfter(text, word.end);
+      if (unit && UNIT_WORDS.has(unit.lower)) {
+        end = unit.end;
+        continue;
+      }
     }
     // A postcode, maybe followed by its city: "75001 Paris", "62704".
     if (word.number && word.end - word.start >= 4 && word.end - word.start <= 10) {
@@ -253,6 +289,7 @@ function lineEndsAt(text: string, index: number): boolean {
 
 /** Finds street addresses (type `STREET_ADDRESS`). */
 export function recognizeAddresses(text: string, out: RawPiiMatch[]): void {
+  ensureTables();
   const length = text.length;
   let covered = 0;
   let index = 0;
@@ -285,6 +322,10 @@ export function recognizeAddresses(text: string, out: RawPiiMatch[]): void {
       if (streetEnd > 0) {
         start = word.start;
         end = streetEnd;
+      } else if (streetEnd < -1 && extend(text, -streetEnd) > -streetEnd) {
+        start = word.start;
+        end = -streetEnd;
+        score = 0.75;
       } else {
         const streetStart = streetBeforeNumber(text, word);
         if (streetStart >= 0 && streetStart >= covered) {

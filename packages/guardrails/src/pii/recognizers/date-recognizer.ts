@@ -1,5 +1,17 @@
 import type { RawPiiMatch } from '../pii-entity';
-import { letterKindOf, lowerCodeOf } from '../names/letter-case';
+import { letterKindOf as slowLetterKind, letterTables, lowerCodeOf as slowLowerCode } from '../names/letter-case';
+
+// Local copies of the tables: a call into another module's export costs a getter in some loaders.
+let KIND: Uint8Array | undefined;
+let LOWER: Uint16Array | undefined;
+const letterKindOf = (code: number): number => (code < 0x2000 ? KIND![code]! : slowLetterKind(code));
+const lowerCodeOf = (code: number): number => (code < 0x2000 ? LOWER![code]! : slowLowerCode(code));
+function ensureTables(): void {
+  if (KIND !== undefined) return;
+  const tables = letterTables();
+  KIND = tables.kind;
+  LOWER = tables.lower;
+}
 
 /**
  * Dates and times (type `DATE_TIME`): ISO dates and timestamps ("2020-06-20 14:11:22"), numeric
@@ -138,10 +150,18 @@ function yearAt(text: string, start: number): number {
 
 /** Finds dates and times (type `DATE_TIME`). */
 export function recognizeDates(text: string, out: RawPiiMatch[]): void {
+  ensureTables();
   const length = text.length;
   let index = 0;
   let previousWord = '';
   let previousEnd = -1;
+  let previousStart = -1;
+  /** Reads the word that ended right before a year (one blank between), into previousWord. */
+  const previousWordBefore = (source: string, at: number, wordEndAt: number): boolean => {
+    if (wordEndAt < at - 2 || wordEndAt < 0) return false;
+    previousWord = lowerWord(source, previousStart, wordEndAt);
+    return true;
+  };
   while (index < length) {
     const code = text.charCodeAt(index);
     if (isDigit(code)) {
@@ -180,7 +200,7 @@ export function recognizeDates(text: string, out: RawPiiMatch[]): void {
         }
       }
       const year = yearAt(text, index);
-      if (year > 0 && YEAR_CONTEXT.has(previousWord) && previousEnd >= index - 2) {
+      if (year > 0 && previousWordBefore(text, index, previousEnd) && YEAR_CONTEXT.has(previousWord)) {
         out.push({ type: 'DATE_TIME', start: index, end: year, score: 0.7 });
       }
       while (index < length && isDigit(text.charCodeAt(index))) index++;
@@ -196,7 +216,12 @@ export function recognizeDates(text: string, out: RawPiiMatch[]): void {
       index = end;
       continue;
     }
-    const word = end - index >= 2 && end - index <= 10 ? lowerWord(text, index, end) : '';
+    // Only words that can start a date are read: before a digit ("June 5"), or capitalized (weekdays, months).
+    let next = end;
+    if (text.charCodeAt(next) === 46) next++;
+    while (next < length && isBlank(text.charCodeAt(next))) next++;
+    const candidate = end - index >= 3 && end - index <= 10 && (letterKindOf(code) === 2 || isDigit(text.charCodeAt(next)));
+    const word = candidate ? lowerWord(text, index, end) : '';
     if (word.length > 0 && MONTHS.has(word)) {
       // "June 5, 2020", "June 2020", "Sept. 5".
       let at = end;
@@ -215,15 +240,15 @@ export function recognizeDates(text: string, out: RawPiiMatch[]): void {
       if (stop > 0) {
         out.push({ type: 'DATE_TIME', start: index, end: stop, score: 0.85 });
         index = stop;
-        previousWord = '';
+        previousEnd = -1;
         continue;
       }
       if (!AMBIGUOUS_MONTHS.has(word) && letterKindOf(code) === 2) out.push({ type: 'DATE_TIME', start: index, end, score: 0.6 });
     } else if (word.length > 0 && WEEKDAYS.has(word)) {
       out.push({ type: 'DATE_TIME', start: index, end, score: 0.7 });
     }
-    previousWord = word;
     previousEnd = end;
+    previousStart = index;
     index = end;
   }
 }
