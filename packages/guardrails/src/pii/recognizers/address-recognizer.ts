@@ -87,7 +87,7 @@ function readWord(text: string, start: number): Word | undefined {
   // An abbreviation keeps its dot ("St.", "Apt.", "S.").
   if (index < length && text.charCodeAt(index) === 46 && letters > 0 && letters <= 4 && digits === 0) index++;
   let lower = '';
-  if (index - start <= 12) for (let at = start; at < index; at++) lower += String.fromCharCode(lowerCodeOf(text.charCodeAt(at)));
+  if (index - start <= 24) for (let at = start; at < index; at++) lower += String.fromCharCode(lowerCodeOf(text.charCodeAt(at)));
   if (lower.endsWith('.')) lower = lower.slice(0, -1);
   const first = text.charCodeAt(start);
   return {
@@ -313,8 +313,9 @@ export function recognizeAddresses(text: string, out: RawPiiMatch[]): void {
     const before = wordBefore(text, word.start);
     if (before && BOX_WORDS.has(before.lower)) {
       // "P.O. Box 123", "PSC 3294".
-      const po = wordBefore(text, before.start);
-      start = po && (po.lower === 'p.o' || po.lower === 'po' || po.lower === 'p.o.') ? po.start : before.start;
+      const lead = text.slice(Math.max(0, before.start - 6), before.start).toLowerCase();
+      const po = /(?:^|[^a-z])(p\.\s?o\.?|po)\s*$/.exec(lead);
+      start = po ? before.start - lead.length + po.index + (po[0].length - po[0].trimStart().length) + (/^[^a-z]/.test(po[0]) && po.index > 0 ? 1 : 0) : before.start;
       end = word.end;
       score = 0.8;
     } else {
