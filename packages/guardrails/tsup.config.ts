@@ -1,3 +1,12 @@
 import { cascadeBuild } from '../../tsup.shared.ts';
 
-export default cascadeBuild(['openai']);
+/**
+ * The shared build, with source maps that point at `src/` (shipped in the package) instead of
+ * embedding it: the embedded copy carried the classifier and name-model weights a second time.
+ */
+export default {
+  ...cascadeBuild(['openai']),
+  esbuildOptions(options: { sourcesContent?: boolean }) {
+    options.sourcesContent = false;
+  },
+};
