@@ -80,8 +80,8 @@ export function decodeNameModel(encoded: EncodedNameModel): NameModel {
   };
 }
 
-/** Class probabilities (softmax) of one candidate's features, written into `out`. */
-export function nameProbabilities(model: NameModel, features: Int32Array, count: number, out: Float64Array): void {
+/** Class logits of one candidate's features, written into `out`; returns the index of the largest. */
+export function nameLogits(model: NameModel, features: Int32Array, count: number, out: Float64Array): number {
   const classes = model.classes.length;
   const { weights } = model;
   out.fill(0);
@@ -89,11 +89,18 @@ export function nameProbabilities(model: NameModel, features: Int32Array, count:
     const base = features[feature]! * classes;
     for (let klass = 0; klass < classes; klass++) out[klass]! += weights[base + klass]!;
   }
-  let largest = -Infinity;
+  let best = 0;
   for (let klass = 0; klass < classes; klass++) {
     out[klass] = model.bias[klass]! + out[klass]! * model.scales[klass]!;
-    if (out[klass]! > largest) largest = out[klass]!;
+    if (out[klass]! > out[best]!) best = klass;
   }
+  return best;
+}
+
+/** Class probabilities (softmax) of one candidate's features, written into `out`. */
+export function nameProbabilities(model: NameModel, features: Int32Array, count: number, out: Float64Array): void {
+  const classes = model.classes.length;
+  const largest = out[nameLogits(model, features, count, out)]!;
   let total = 0;
   for (let klass = 0; klass < classes; klass++) {
     out[klass] = Math.exp(out[klass]! - largest);

@@ -1,6 +1,6 @@
 import type { PiiEntityType, RawPiiMatch } from '../pii-entity';
 import { visitNameCandidates } from '../names/name-candidates';
-import { decodeNameModel, nameProbabilities, type NameModel } from '../names/name-model';
+import { decodeNameModel, nameLogits, type NameModel } from '../names/name-model';
 import { NAME_WEIGHTS } from '../names/weights/name-weights';
 
 let model: NameModel | undefined;
@@ -28,11 +28,12 @@ export function probabilityToScore(probability: number, threshold: number): numb
  */
 export function recognizeNames(text: string, out: RawPiiMatch[], nameModel: NameModel = shippedNameModel()): void {
   visitNameCandidates(text, nameModel.buckets - 1, nameModel.common, (start, end, features, count) => {
-    nameProbabilities(nameModel, features, count, probabilities);
-    let best = 0;
-    for (let klass = 1; klass < 4; klass++) if (probabilities[klass]! > probabilities[best]!) best = klass;
+    // Most candidates are not names: decide on the logits, and only then pay for the softmax.
+    const best = nameLogits(nameModel, features, count, probabilities);
     if (best === 0) return;
-    const score = probabilityToScore(probabilities[best]!, nameModel.thresholds[best]!);
+    let total = 0;
+    for (let klass = 0; klass < 4; klass++) total += Math.exp(probabilities[klass]! - probabilities[best]!);
+    const score = probabilityToScore(1 / total, nameModel.thresholds[best]!);
     if (score < 0.15) return;
     out.push({ type: TYPES[best]!, start, end, score });
   });
