@@ -55,6 +55,9 @@ const Template = {
   PreviousCommonShape: 20,
   PreviousNumber: 21,
   NextNumber: 22,
+  TokenSuffix: 23,
+  TokenPrefix: 24,
+  TokenLength: 25,
 } as const;
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -298,6 +301,13 @@ function emit(text: string, start: number, end: number, count: number, mask: num
     const tokenEnd = tokenEnds[token]!;
     push(hashSlice(Template.Token, text, tokenStart, tokenEnd));
     const tokenShape = shapeOf(text, tokenStart, tokenEnd);
+    if (tokenShape !== 99 && tokenEnd - tokenStart >= 4) {
+      // Spelling of the word itself: endings and beginnings carry over to names never seen ("-ović", "-sson", "Mc-").
+      push(hashSlice(Template.TokenSuffix, text, tokenEnd - 3, tokenEnd));
+      push(hashSlice(Template.TokenSuffix + 100, text, tokenEnd - 2, tokenEnd));
+      push(hashSlice(Template.TokenPrefix, text, tokenStart, tokenStart + 3));
+      push(mix(mix(FNV_OFFSET, Template.TokenLength), Math.min(tokenEnd - tokenStart, 12)));
+    }
     shape = mix(shape, tokenShape);
     if (tokenShape !== 99) {
       const isCommon = isCommonWord(common, text, tokenStart, tokenEnd);
