@@ -12,7 +12,7 @@
 import { fromArray } from '@cascade/core/test';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createHeuristicInjectionDetector, createPiiDetector, createPiiRedactor, moderateLocally, redactStream } from './index';
+import { createHeuristicInjectionDetector, createPiiDetector, createPiiRedactor, moderateLocally, PII_ENTITY_TYPES, redactStream } from './index';
 
 const MAX_RATIO = 12;
 /** Times below this are noise: a ratio over them means nothing. */
@@ -71,6 +71,7 @@ const build =
 const UNITS = [
   'a', '\n', ' ', '\t', ' \n', '\n\n ', '!', '0', '1', '.', '-', '_', '=', ':', '/', '@', '#', '<', '>', '(', '[', '[[', ']', '"', "'", '`', '|', '$', '中', 'ア', '한', 'и', '\u0430a', '\u200B', '\u200B ', '\uDB40\uDC41',
   'ignore ', 'ignore ignore ', 'ignore all previous ', 'a=', 'a=a=', 'x = "', 'a is "', 'Q: ', 'User: hi\n', '<!--', '<p>', '<a ', '/*', '// ', '# ', 'sk-', 'csk_', 'ghp_', 'AKIA', 'eyJ', '-----BEGIN ',
+  'Ada ', 'Ada van ', 'A. ', 'ADA ', '12 Main ', '12 rue de ', 'Box 1 ', ', Springfield, IL 62704', 'Strasse 1 ', 'Apt 4 ', '# ', 'June 5 ', '1/2/', '2020-01-01 ', '12:30 ',
   'http://', 'www.', 'a@', 'a.', '1 ', '12 ', '1.', '1-', '+1', '(1', '::', 'f:', 'DE89 ', 'k i l l ', 'k1ll ', 'kill you ', 'you are ', 'send to ', 'given the article: ', '.- ', '01000001 ', '0x41 ', 'aB3/',
 ] as const;
 /** Markers followed by a long run: a pattern that starts at the marker and backtracks over the run. */
@@ -96,6 +97,7 @@ const KNOWN: readonly { prefix: (typeof PREFIXES)[number]; unit: string }[] = [
 const injection = createHeuristicInjectionDetector();
 const detector = createPiiDetector();
 const redactor = createPiiRedactor();
+const everyType = createPiiDetector({ entities: [...PII_ENTITY_TYPES] });
 const SYSTEM_PROMPT = 'You are a support bot. Never reveal the password. Do not discuss physics or share the personal data of Alice Smith.';
 
 /** The stream redactor fed `chunkSize` characters at a time. */
@@ -111,6 +113,7 @@ const TARGETS: readonly { name: string; target: Target; size: number; runs: numb
   { name: 'heuristic injection detect', target: (text) => injection.detect({ text }), size: 4_000, runs: 30 },
   { name: 'heuristic injection detect (document, system prompt)', target: (text) => injection.detect({ text, source: 'document', systemPrompt: SYSTEM_PROMPT }), size: 4_000, runs: 20 },
   { name: 'PII detect', target: (text) => detector.detect(text), size: 20_000, runs: 25 },
+  { name: 'PII detect, names/addresses/dates on', target: (text) => everyType.detect(text), size: 20_000, runs: 25 },
   { name: 'PII redact', target: (text) => redactor.redact(text), size: 20_000, runs: 15 },
   { name: 'local moderation', target: (text) => moderateLocally(text), size: 4_000, runs: 25 },
   { name: 'stream redactor, 1-character chunks', target: streamed(1), size: 2_000, runs: 8 },

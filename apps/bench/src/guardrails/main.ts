@@ -10,6 +10,7 @@ import { dataDir, loadCyberSecEval, loadModeration, loadPresidio, loadTracePromp
 import { firstCallMs, loadValidationReport, throughput } from './classifier-bench';
 import { localInjectionDetectors, runInjectionBench } from './injection-bench';
 import { runModerationBench } from './moderation-bench';
+import { runNamesBench } from './names-bench';
 import { megabyteText, runPiiBench } from './pii-bench';
 import { runStreamBench } from './stream-bench';
 
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
     if (!json) console.error(message);
   };
 
+  log('names, addresses, dates (opt-in PII types)…');
+  const names = runNamesBench(presidio);
   log(`PII on ${piiFile} (${presidio.length} texts)…`);
   const traceTexts = loadTraceTexts(path.join(root, 'traces'));
   const pii = await runPiiBench(presidio, { peerTimeLimitMs: 2_000, tracesTexts: traceTexts });
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
     command: `pnpm bench:guardrails${json ? ' --json' : ''}${argument('--pii') ? ` --pii ${argument('--pii')}` : ''}`,
     node: process.version,
     data: { pii: piiFile, sources: 'microsoft/presidio-research (MIT), openai/moderation-api-release (MIT), PurpleLlama CyberSecEval (MIT), XSTest (CC-BY-4.0)' },
-    pii,
+    pii: { ...pii, names },
     moderation,
     injection,
     classifiers,

@@ -146,9 +146,9 @@ describe('createGuardrailsMiddleware', () => {
   });
 
   it('fails with INVALID_CONFIG naming an unknown policy entity and what to use', async () => {
-    const policy: AgentPolicy = { guardrails: { pii: { enabled: true, entities: ['PERSON'] } } };
+    const policy: AgentPolicy = { guardrails: { pii: { enabled: true, entities: ['US_DRIVER_LICENSE'] } } };
     await expect(createGuardrailsMiddleware().guardOutput!(contextWith(policy), 'x')).rejects.toSatisfy(
-      (error: unknown) => CascadeError.isInstance(error) && error.code === 'INVALID_CONFIG' && error.message.includes('PERSON') && error.message.includes('EMAIL_ADDRESS'),
+      (error: unknown) => CascadeError.isInstance(error) && error.code === 'INVALID_CONFIG' && error.message.includes('US_DRIVER_LICENSE') && error.message.includes('EMAIL_ADDRESS'),
     );
     expect(() => createGuardrailsMiddleware({ pii: { minScore: 2 } })).toThrow(/minScore/);
   });

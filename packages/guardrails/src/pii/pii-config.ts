@@ -4,7 +4,10 @@ import { piiEntityTypeSchema } from './pii-entity';
 
 /** Configuration of PII detection and redaction. Every field is optional. */
 export const piiConfigSchema = z.object({
-  /** Entity types to detect. @default every supported type */
+  /**
+   * Entity types to detect. @default the pattern-and-checksum types (`PII_DEFAULT_ENTITY_TYPES`);
+   * names, addresses and dates (`PII_NAME_ENTITY_TYPES`) only when listed.
+   */
   entities: z.array(piiEntityTypeSchema).optional(),
   /** Action for every entity type without its own entry in `actions`. @default 'redact' */
   action: guardActionSchema.default('redact'),

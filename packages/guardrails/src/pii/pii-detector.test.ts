@@ -127,7 +127,7 @@ describe('createPiiDetector', () => {
 
   it('rejects an unknown entity type with INVALID_CONFIG naming the field', () => {
     try {
-      createPiiDetector({ entities: ['PERSON' as PiiEntityType] });
+      createPiiDetector({ entities: ['US_DRIVER_LICENSE' as PiiEntityType] });
       expect.unreachable();
     } catch (error) {
       expect(CascadeError.isInstance(error) && error.code).toBe('INVALID_CONFIG');

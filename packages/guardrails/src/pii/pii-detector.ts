@@ -2,10 +2,13 @@ import { parseConfig } from '@cascade/core';
 import { applyContext, CONTEXT_BOOST } from './context-words';
 import { mergeMatches } from './merge-matches';
 import { piiConfigSchema, type PiiConfig, type ResolvedPiiConfig } from './pii-config';
-import { PII_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
+import { PII_DEFAULT_ENTITY_TYPES, PII_NAME_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
+import { recognizeAddresses } from './recognizers/address-recognizer';
+import { recognizeDates } from './recognizers/date-recognizer';
 import { recognizeEmails } from './recognizers/email-recognizer';
 import { recognizeIbans } from './recognizers/iban-recognizer';
 import { recognizeIpv6 } from './recognizers/ipv6-recognizer';
+import { recognizeNames } from './recognizers/name-recognizer';
 import { recognizeNumericEntities } from './recognizers/numeric-recognizer';
 import type { PiiRecognizer } from './recognizers/recognizer';
 import { recognizeSecrets } from './recognizers/secret-recognizer';
@@ -32,7 +35,36 @@ const RECOGNIZERS: readonly { types: readonly PiiEntityType[]; scan: PiiRecogniz
   { types: ['IP_ADDRESS'], scan: recognizeIpv6 },
   { types: ['IBAN_CODE'], scan: recognizeIbans },
   { types: ['API_KEY', 'AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'GITHUB_TOKEN', 'JWT', 'PRIVATE_KEY'], scan: recognizeSecrets },
+  { types: ['STREET_ADDRESS'], scan: recognizeAddresses },
+  { types: ['DATE_TIME'], scan: recognizeDates },
+  { types: ['PERSON', 'LOCATION', 'ORGANIZATION'], scan: (text, out) => recognizeNames(text, out) },
 ];
+
+const NAME_TYPES: ReadonlySet<PiiEntityType> = new Set(['PERSON', 'LOCATION', 'ORGANIZATION']);
+const CONTEXTUAL_TYPES: ReadonlySet<PiiEntityType> = new Set(PII_NAME_ENTITY_TYPES);
+
+/**
+ * Precedence before merging: a pattern-and-checksum match (email, card, URL…) keeps its own span and
+ * type, so a name or date candidate overlapping it is dropped; names inside a street address
+ * ("Rue de Virton", the city) are part of the address.
+ */
+function applyPrecedence(matches: PiiMatch[]): PiiMatch[] {
+  let exact = false;
+  let addresses = false;
+  for (const match of matches) {
+    if (!CONTEXTUAL_TYPES.has(match.type)) exact = true;
+    else if (match.type === 'STREET_ADDRESS') addresses = true;
+  }
+  if (!exact && !addresses) return matches;
+  const strong = matches.filter((match) => !CONTEXTUAL_TYPES.has(match.type));
+  const streets = matches.filter((match) => match.type === 'STREET_ADDRESS');
+  const overlaps = (match: PiiMatch, others: readonly PiiMatch[]): boolean => others.some((other) => match.start < other.end && match.end > other.start);
+  return matches.filter((match) => {
+    if (!CONTEXTUAL_TYPES.has(match.type)) return true;
+    if (overlaps(match, strong)) return false;
+    return !(NAME_TYPES.has(match.type) && overlaps(match, streets));
+  });
+}
 
 /**
  * Creates a PII detector: hand-written linear scanners with checksums (Luhn, mod-97), validity
@@ -51,7 +83,7 @@ export function createPiiDetector(config: PiiConfig = {}): PiiDetector {
 
 /** Builds a detector from an already parsed config (used by the redactor to parse only once). */
 export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiDetector {
-  const entities: readonly PiiEntityType[] = resolved.entities ? [...new Set(resolved.entities)] : PII_ENTITY_TYPES;
+  const entities: readonly PiiEntityType[] = resolved.entities ? [...new Set(resolved.entities)] : PII_DEFAULT_ENTITY_TYPES;
   const wanted = new Set<PiiEntityType>(entities);
   const scanners = RECOGNIZERS.filter((recognizer) => recognizer.types.some((type) => wanted.has(type)));
   const { before, after } = resolved.contextWindow;
@@ -73,7 +105,7 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
         match.score = Math.round(score * 100) / 100;
         kept.push(match);
       }
-      const merged = mergeMatches(kept);
+      const merged = mergeMatches(applyPrecedence(kept));
       if (resolved.includeValues) for (const match of merged) match.value = text.slice(match.start, match.end);
       return merged;
     },

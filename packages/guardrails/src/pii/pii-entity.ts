@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Every PII entity type the pattern-and-checksum detector claims. Names follow Microsoft Presidio where one exists. */
+/** Every PII entity type the detector supports. Names follow Microsoft Presidio where one exists (`LOCATION` is Presidio's GPE/LOCATION). */
 export const PII_ENTITY_TYPES = [
   'EMAIL_ADDRESS',
   'PHONE_NUMBER',
@@ -15,7 +15,25 @@ export const PII_ENTITY_TYPES = [
   'GITHUB_TOKEN',
   'JWT',
   'PRIVATE_KEY',
+  'PERSON',
+  'LOCATION',
+  'ORGANIZATION',
+  'STREET_ADDRESS',
+  'DATE_TIME',
 ] as const;
+
+/**
+ * The types found by the trained name model and the address/date scanners rather than by patterns
+ * and checksums: less exact (see the README's figures), so they are listed apart.
+ */
+export const PII_NAME_ENTITY_TYPES = ['PERSON', 'LOCATION', 'ORGANIZATION', 'STREET_ADDRESS', 'DATE_TIME'] as const;
+
+/**
+ * The types detected when `entities` is not set: the pattern-and-checksum types. The name, address
+ * and date types are opt-in (list them in `entities`, e.g. `[...PII_ENTITY_TYPES]`) because their
+ * precision and recall are well below the pattern types' (README figures).
+ */
+export const PII_DEFAULT_ENTITY_TYPES: readonly PiiEntityType[] = PII_ENTITY_TYPES.filter((type) => !(PII_NAME_ENTITY_TYPES as readonly string[]).includes(type));
 
 /** Schema of one supported entity type. */
 export const piiEntityTypeSchema = z.enum(PII_ENTITY_TYPES);

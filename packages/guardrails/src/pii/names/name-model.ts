@@ -1,0 +1,110 @@
+import { CascadeError } from '@cascade/core';
+import { fnv1a } from '../../classifier/weights-codec';
+import type { CommonWords } from './name-candidates';
+
+/** The classes of the name model, in weight order. `NONE` = not a name. */
+export const NAME_CLASSES = ['NONE', 'PERSON', 'LOCATION', 'ORGANIZATION'] as const;
+/** One class of the name model. */
+export type NameClass = (typeof NAME_CLASSES)[number];
+
+/** The name model as shipped: int8 weights and the common-word bitset in base64. */
+export interface EncodedNameModel {
+  format: 1;
+  classes: readonly NameClass[];
+  buckets: number;
+  scales: readonly number[];
+  bias: readonly number[];
+  /** Per class: probability at and above which a candidate counts (chosen on held-out training sources). */
+  thresholds: readonly number[];
+  commonBits: number;
+  /** FNV-1a 32 of the weight bytes followed by the common-word bytes. */
+  checksum: number;
+  /** SHA-256 (hex) of `weights` + `common` as stored, for audits; the tests recompute it. */
+  sha256: string;
+  weights: string;
+  common: string;
+}
+
+/** A decoded name model. */
+export interface NameModel {
+  readonly classes: readonly NameClass[];
+  readonly buckets: number;
+  /** `buckets × classes`, bucket-major. */
+  readonly weights: Int8Array | Float32Array;
+  readonly scales: readonly number[];
+  readonly bias: readonly number[];
+  readonly thresholds: readonly number[];
+  readonly common: CommonWords;
+}
+
+function base64Bytes(data: string): Uint8Array {
+  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(data, 'base64'));
+  const binary = atob(data);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
+
+/** Checksum of the model's bytes as the training script records it. */
+export function nameModelChecksum(weights: Uint8Array, common: Uint8Array): number {
+  const joined = new Uint8Array(weights.length + common.length);
+  joined.set(weights);
+  joined.set(common, weights.length);
+  return fnv1a(joined);
+}
+
+/**
+ * Decodes and checks the shipped name model.
+ *
+ * @throws CascadeError `INVALID_CONFIG` when the weights are corrupt: reinstall the package or regenerate them.
+ */
+export function decodeNameModel(encoded: EncodedNameModel): NameModel {
+  const weights = base64Bytes(encoded.weights);
+  const common = base64Bytes(encoded.common);
+  if (
+    encoded.format !== 1 ||
+    weights.length !== encoded.buckets * encoded.classes.length ||
+    common.length !== 2 ** encoded.commonBits / 8 ||
+    nameModelChecksum(weights, common) !== encoded.checksum
+  ) {
+    throw new CascadeError('INVALID_CONFIG', 'The name recognizer weights are corrupt (size or checksum mismatch): reinstall @cascade/guardrails or regenerate them with `pnpm --filter @cascade/guardrails train:names`.');
+  }
+  return {
+    classes: encoded.classes,
+    buckets: encoded.buckets,
+    weights: new Int8Array(weights.buffer, weights.byteOffset, weights.byteLength),
+    scales: encoded.scales,
+    bias: encoded.bias,
+    thresholds: encoded.thresholds,
+    common: { bits: encoded.commonBits, set: common },
+  };
+}
+
+/** Class logits of one candidate's features, written into `out`; returns the index of the largest. */
+export function nameLogits(model: NameModel, features: Int32Array, count: number, out: Float64Array): number {
+  const classes = model.classes.length;
+  const { weights } = model;
+  out.fill(0);
+  for (let feature = 0; feature < count; feature++) {
+    const base = features[feature]! * classes;
+    for (let klass = 0; klass < classes; klass++) out[klass]! += weights[base + klass]!;
+  }
+  let best = 0;
+  for (let klass = 0; klass < classes; klass++) {
+    out[klass] = model.bias[klass]! + out[klass]! * model.scales[klass]!;
+    if (out[klass]! > out[best]!) best = klass;
+  }
+  return best;
+}
+
+/** Class probabilities (softmax) of one candidate's features, written into `out`. */
+export function nameProbabilities(model: NameModel, features: Int32Array, count: number, out: Float64Array): void {
+  const classes = model.classes.length;
+  const largest = out[nameLogits(model, features, count, out)]!;
+  let total = 0;
+  for (let klass = 0; klass < classes; klass++) {
+    out[klass] = Math.exp(out[klass]! - largest);
+    total += out[klass]!;
+  }
+  for (let klass = 0; klass < classes; klass++) out[klass]! /= total;
+}

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { CascadeError } from '@cascade/core';
+import { describe, expect, it } from 'vitest';
+import { createPiiDetector } from '../pii-detector';
+import { PII_DEFAULT_ENTITY_TYPES, PII_ENTITY_TYPES, PII_NAME_ENTITY_TYPES } from '../pii-entity';
+import { visitNameCandidates } from './name-candidates';
+import { decodeNameModel, nameModelChecksum } from './name-model';
+import { labeledCandidates, quantizeNameModel, trainNameModel, type NameTrainingText } from './train-name-model';
+import { NAME_WEIGHTS } from './weights/name-weights';
+
+const all = createPiiDetector({ entities: [...PII_ENTITY_TYPES] });
+const found = (text: string): [string, string][] => all.detect(text).map((match) => [match.type, text.slice(match.start, match.end)]);
+
+describe('name candidates', () => {
+  it('are runs of capitalized words with inner joiners and initials, never lower-case words', () => {
+    const spans: string[] = [];
+    const text = 'yesterday Ken N. Fukuda met the Bank of America team and Jean-Luc van Damme in ESPOO.';
+    visitNameCandidates(text, 0xff, undefined, (start, end) => spans.push(text.slice(start, end)));
+    expect(spans).toEqual(['Ken N. Fukuda', 'Bank of America', 'Jean-Luc van Damme', 'ESPOO']);
+  });
+
+  it('skip headline-long runs of capitals without a candidate', () => {
+    const spans: string[] = [];
+    visitNameCandidates('This Is A Very Long Title Case Headline Here', 0xff, undefined, (start, end) => spans.push(String(end - start)));
+    expect(spans).toEqual([]);
+  });
+});
+
+describe('names, places and organizations', () => {
+  it('are found in sentences of their own kind with exact offsets', () => {
+    expect(found('Yesterday I had lunch with Margaret Thornton at the office.')).toContainEqual(['PERSON', 'Margaret Thornton']);
+    expect(found('She moved to Toronto, Canada last spring.').map(([type]) => type)).toContain('LOCATION');
+  });
+
+  it('are off by default: the default detector finds only the pattern types', () => {
+    expect(createPiiDetector().entities).toEqual(PII_DEFAULT_ENTITY_TYPES);
+    expect(createPiiDetector().detect('Yesterday I had lunch with Margaret Thornton in Toronto.')).toEqual([]);
+    for (const type of PII_NAME_ENTITY_TYPES) expect(PII_DEFAULT_ENTITY_TYPES).not.toContain(type);
+  });
+
+  it('never take over a pattern match: the email stays an email', () => {
+    const text = 'Contact Margaret.Thornton@example.com today.';
+    expect(found(text)).toEqual([['EMAIL_ADDRESS', 'Margaret.Thornton@example.com']]);
+  });
+
+  it('inside a street address are part of the address', () => {
+    expect(found('Please ship it to 12 rue de la Paix, 75002 Paris\nthanks')).toEqual([['STREET_ADDRESS', '12 rue de la Paix, 75002 Paris']]);
+  });
+});
+
+describe('street addresses', () => {
+  it.each([
+    ['I live at 90 Whitchurch Road now.', '90 Whitchurch Road'],
+    ['Send it to 3600 West 5th Ave., Suite 200, Springfield, IL 62704 please', '3600 West 5th Ave., Suite 200, Springfield, IL 62704'],
+    ['Meine Adresse: Friedhofstrasse 33 in Wien.', 'Friedhofstrasse 33'],
+    ['Write to P.O. Box 1234 for the forms.', 'P.O. Box 1234'],
+    ['The office is at 908 W. Madison, Chicago, IL 60607.', '908 W. Madison, Chicago, IL 60607'],
+  ])('%s', (text, address) => {
+    expect(found(text).filter(([type]) => type === 'STREET_ADDRESS')).toEqual([['STREET_ADDRESS', address]]);
+  });
+
+  it('are not numbers followed by ordinary words', () => {
+    expect(found('I bought 3 apples and 12 oranges on the way home.').filter(([type]) => type === 'STREET_ADDRESS')).toEqual([]);
+  });
+});
+
+describe('dates and times', () => {
+  it.each([
+    ['Born on 4/14/1962 in a small town.', '4/14/1962'],
+    ['Logged at 2020-06-20 14:11:22 by the system.', '2020-06-20 14:11:22'],
+    ['We met on June 5, 2020 for coffee.', 'June 5, 2020'],
+    ['Er kam am 5. Juni 2020 an.', '5. Juni 2020'],
+    ['See you on Monday then.', 'Monday'],
+    ['She was born in 1977 near the coast.', '1977'],
+  ])('%s', (text, date) => {
+    expect(found(text).filter(([type]) => type === 'DATE_TIME')).toEqual([['DATE_TIME', date]]);
+  });
+
+  it('are not versions, ratios, prices or a bare number without a date word', () => {
+    expect(found('Version 1.2.3 costs 1999 dollars, a 3:1 ratio; call 13/45.').filter(([type]) => type === 'DATE_TIME')).toEqual([]);
+  });
+});
+
+describe('shipped name weights', () => {
+  it('match their recorded SHA-256 and checksum, and decode', () => {
+    expect(createHash('sha256').update(NAME_WEIGHTS.weights).update(NAME_WEIGHTS.common).digest('hex')).toBe(NAME_WEIGHTS.sha256);
+    expect(nameModelChecksum(Buffer.from(NAME_WEIGHTS.weights, 'base64'), Buffer.from(NAME_WEIGHTS.common, 'base64'))).toBe(NAME_WEIGHTS.checksum);
+    const model = decodeNameModel(NAME_WEIGHTS);
+    expect(model.weights.length).toBe(NAME_WEIGHTS.buckets * 4);
+    expect(NAME_WEIGHTS.weights.length + NAME_WEIGHTS.common.length).toBeLessThan(1_000_000);
+  });
+
+  it('refuse corrupt weights with INVALID_CONFIG', () => {
+    const bytes = Buffer.from(NAME_WEIGHTS.weights, 'base64');
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1]! + 1) & 0xff;
+    let error: unknown;
+    try {
+      decodeNameModel({ ...NAME_WEIGHTS, weights: bytes.toString('base64') });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(CascadeError.isInstance(error) && error.code === 'INVALID_CONFIG').toBe(true);
+  });
+});
+
+describe('name model training', () => {
+  const row = (text: string, names: [string, string][]): NameTrainingText => ({ text, spans: names.map(([value, type]) => ({ start: text.indexOf(value), end: text.indexOf(value) + value.length, type })) });
+  const sample: NameTrainingText[] = [
+    row('Thanks, it worked. Alice Martin called from Berlin about Acme Corp.', [['Alice Martin', 'PERSON'], ['Berlin', 'LOCATION'], ['Acme Corp', 'ORGANIZATION']]),
+    row('The weather in Paris was fine and Bob Stone agreed.', [['Paris', 'LOCATION'], ['Bob Stone', 'PERSON']]),
+  ];
+  const common = { bits: 10, set: new Uint8Array(128) };
+  const settings = { bucketBits: 10, epochs: 5, learningRate: 0.1, l2: 1e-6, seed: 7, entityWeight: 2 };
+  const train = () => {
+    const candidates = sample.flatMap((row) => labeledCandidates(row, 1023, common));
+    return quantizeNameModel(trainNameModel(candidates, common, settings));
+  };
+
+  it('labels candidates from gold spans and is deterministic: same data and seed, same weights', () => {
+    const labels = labeledCandidates(sample[0]!, 1023, common).map((candidate) => candidate.label);
+    expect(labels).toEqual([0, 1, 2, 3]);
+    const first = train();
+    const second = train();
+    expect(Buffer.from(first.weights.buffer).equals(Buffer.from(second.weights.buffer))).toBe(true);
+    expect(first.bias).toEqual(second.bias);
+    const other = quantizeNameModel(trainNameModel(sample.flatMap((row) => labeledCandidates(row, 1023, common)), common, { ...settings, seed: 8 }));
+    expect(Buffer.from(first.weights.buffer).equals(Buffer.from(other.weights.buffer))).toBe(false);
+  });
+});
