@@ -25,6 +25,8 @@ export { createPricing, pricingConfigSchema, DEFAULT_MAX_OUTPUT_TOKENS, type Pri
 export { countTokens, countMessageTokens, EXACT_COUNT_CHARS } from './tokens/count-tokens';
 export { estimateTokens, estimateMessageTokens, PREFLIGHT_EXACT_CHARS } from './tokens/estimate-tokens';
 export { truncateToTokens, type TruncatedText } from './tokens/truncate-to-tokens';
+export { approximateTokens } from './tokens/approximate-tokens';
+export { hasExactTokenizer, TOKENIZER_PACKAGE } from './tokens/load-bpe';
 // Pipeline
 export type {
   CascadeMiddleware, PipelineContext, PipelineMode, RequestEstimate, ResolveResult, SettleInfo, Reservation, AdmitResult,
