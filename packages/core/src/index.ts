@@ -29,7 +29,7 @@ export { approximateTokens } from './tokens/approximate-tokens';
 export { hasExactTokenizer, TOKENIZER_PACKAGE } from './tokens/load-bpe';
 // Pipeline
 export type {
-  CascadeMiddleware, PipelineContext, PipelineMode, RequestEstimate, ResolveResult, SettleInfo, Reservation, AdmitResult,
+  CascadeMiddleware, PipelineContext, PipelineMode, EnforcedPolicySection, RequestEstimate, ResolveResult, SettleInfo, Reservation, AdmitResult,
   GuardFinding, GuardVerdict, GuardedStreamPart,
 } from './pipeline/middleware';
 // Utilities

@@ -8,6 +8,7 @@ import { throwIfAborted } from '../util/abort';
 import type {
   CascadeMiddleware, GuardFinding, GuardedStreamPart, PipelineContext, PipelineMode, RequestEstimate, Reservation, SettleInfo,
 } from './middleware';
+import { enforcedSections, unenforcedPolicyMessages } from './unenforced-policy';
 
 /** What starts one request through the pipeline. */
 export interface PipelineInit {
@@ -77,6 +78,7 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
   const inputGuards = middleware.filter((m) => m.guardInput);
   const outputGuards = middleware.filter((m) => m.guardOutput);
   const streamGuards = middleware.filter((m) => m.guardStream);
+  const enforced = enforcedSections(middleware);
 
   async function begin(init: PipelineInit): Promise<AdmittedRequest> {
     const context: MutableContext = {
@@ -107,7 +109,7 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
     context.estimate = init.estimate(context.policy, context.request);
 
     const reservations: Reservation[] = [];
-    const warnings: string[] = [];
+    const warnings: string[] = unenforcedPolicyMessages(context.policy, enforced);
     let settled = false;
     const settle = async (info: SettleInfo): Promise<void> => {
       if (settled) return;

@@ -26,7 +26,7 @@ import { redactStream, streamRedactorConfigSchema } from '../stream/stream-redac
 import { describeType, hasMethod } from '../util/require-input';
 
 /** Configuration of {@link createGuardrailsMiddleware}: defaults that a policy's `guardrails` overrides per request. */
-export const guardrailsMiddlewareConfigSchema = z.object({
+export const guardrailsMiddlewareConfigSchema = z.strictObject({
   /** Middleware name (state key, logs). @default 'guardrails' */
   name: z.string().min(1).default('guardrails'),
   pii: piiConfigSchema.extend({ enabled: z.boolean().default(true) }).prefault({}),
@@ -55,7 +55,7 @@ export const guardrailsMiddlewareConfigSchema = z.object({
     })
     .prefault({}),
   /** Where guards run. @default all three */
-  applyTo: z.object({ input: z.boolean().default(true), output: z.boolean().default(true), stream: z.boolean().default(true) }).prefault({}),
+  applyTo: z.strictObject({ input: z.boolean().default(true), output: z.boolean().default(true), stream: z.boolean().default(true) }).prefault({}),
   /** Which messages the input guard scans for PII: the whole conversation or only the last user turn. @default 'conversation' */
   inputScope: z.enum(['conversation', 'last-user']).default('conversation'),
   /** Stream guards: PII redaction holds (`minHoldChars`, ...) and moderation holds (`moderationHoldChars`, `moderationContextChars`). */
@@ -124,6 +124,7 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
 
   return {
     name: settings.name,
+    enforces: ['guardrails'],
 
     async guardInput(context, request): Promise<GuardVerdict<ChatRequest>> {
       const guards = guardsFor(context);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { piiEntityTypeSchema } from './pii-entity';
 
 /** Configuration of PII detection and redaction. Every field is optional. */
-export const piiConfigSchema = z.object({
+export const piiConfigSchema = z.strictObject({
   /** Entity types to detect. @default every supported type */
   entities: z.array(piiEntityTypeSchema).optional(),
   /** Action for every entity type without its own entry in `actions`. @default 'redact' */
