@@ -2,7 +2,7 @@
  * Token count of `text[start, end)` without a tokenizer, in one linear pass: words count one token
  * per 4 UTF-8 bytes (at least one), digits one per 3 (o200k groups digits by three), each
  * punctuation or symbol character one, a whitespace run one unless it is the single space that
- * o200k glues to the next word. Used when `gpt-tokenizer` is not installed. On ordinary English
+ * o200k glues to the next word or symbol. Used when `gpt-tokenizer` is not installed. On ordinary English
  * it reads about 1–2× the o200k count (it leans high, so budgets stay conservative); it is no
  * substitute for provider-reported usage.
  *
@@ -32,8 +32,9 @@ export function approximateTokens(text: string, start = 0, end = text.length): n
       continue;
     }
     if (spaces > 0) {
-      // One space before a word or number is part of its first token; anything else is a token of its own.
-      const gluedToNext = spaces === 1 && text.charCodeAt(index - 1) === 32 && isWordOrDigit(code);
+      // One space before a word or a symbol is part of its first token (not before digits, which o200k
+      // splits off); any other whitespace run is a token of its own.
+      const gluedToNext = spaces === 1 && text.charCodeAt(index - 1) === 32 && !(code >= 48 && code <= 57);
       if (!gluedToNext) tokens += 1;
       spaces = 0;
     }
@@ -61,6 +62,3 @@ export function approximateTokens(text: string, start = 0, end = text.length): n
   return tokens;
 }
 
-function isWordOrDigit(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code >= 128;
-}

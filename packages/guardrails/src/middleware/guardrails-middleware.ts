@@ -122,6 +122,10 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
     return guards;
   };
 
+  // The stream settings hold both guards' options; each strict schema gets only its own keys.
+  const { moderationHoldChars, moderationContextChars, ...redactorSettings } = settings.stream;
+  const moderatorSettings = { moderationHoldChars, moderationContextChars };
+
   return {
     name: settings.name,
     enforces: ['guardrails'],
@@ -212,12 +216,12 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
       }
       const options = { abortSignal: context.abortSignal };
       if (!moderation) {
-        yield* redactStream(deltas, guards.pii!, settings.stream, options);
+        yield* redactStream(deltas, guards.pii!, redactorSettings, options);
         return;
       }
       // PII first: the moderator (maybe a remote API) only sees redacted text, the text the client gets.
-      const redacted = guards.pii ? redactStream(deltas, guards.pii, settings.stream, options) : deltas;
-      yield* moderateStream(redacted, moderator, moderation, settings.stream, options);
+      const redacted = guards.pii ? redactStream(deltas, guards.pii, redactorSettings, options) : deltas;
+      yield* moderateStream(redacted, moderator, moderation, moderatorSettings, options);
     },
   };
 }
