@@ -11,6 +11,8 @@ export function cascadeBuild(subpaths: readonly string[] = []): Options {
   // debugging, half the install size for a package whose source is large (guardrails' model weights).
   return defineConfig({
     entry, format: ['esm', 'cjs'], dts: true, sourcemap: true, clean: true, target: 'es2022', splitting: true,
+    // `import.meta.url` in the CJS build (core's lazy tokenizer load) becomes the file's URL.
+    shims: true,
     esbuildOptions(options) {
       options.sourcesContent = false;
     },

@@ -16,8 +16,8 @@ let loaded: BpeTokenizer | null | undefined;
 let override: BpeTokenizer | null | undefined;
 
 function requireHere(): NodeJS.Require {
-  // CJS build: __filename exists; ESM build and sources: import.meta.url.
-  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+  // tsup's shims turn import.meta.url into the file's URL in the CJS build.
+  return createRequire(import.meta.url);
 }
 
 function isModuleNotFound(error: unknown): boolean {
