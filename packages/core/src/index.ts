@@ -1,6 +1,7 @@
 // Errors
 export { CascadeError, HTTP_STATUS_BY_CODE, type CascadeErrorCode, type CascadeErrorOptions } from './errors/cascade-error';
 export { toCascadeError, isAbortError, isTimeoutError } from './errors/to-cascade-error';
+export { toPublicError } from './errors/public-error';
 export { parseConfig, parseInput } from './errors/config-error';
 // Model contract
 export { messageText, lastUserText, type ChatMessage, type ChatRole, type TextContentPart } from './model/chat-message';
