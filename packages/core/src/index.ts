@@ -1,6 +1,7 @@
 // Errors
 export { CascadeError, HTTP_STATUS_BY_CODE, type CascadeErrorCode, type CascadeErrorOptions } from './errors/cascade-error';
 export { toCascadeError, isAbortError, isTimeoutError } from './errors/to-cascade-error';
+export { toPublicError } from './errors/public-error';
 export { parseConfig, parseInput } from './errors/config-error';
 // Model contract
 export { messageText, lastUserText, imagePart, type ChatMessage, type ChatRole, type TextContentPart, type ImageContentPart, type FileContentPart, type ContentPart, type ToolCall } from './model/chat-message';
@@ -26,9 +27,11 @@ export { createPricing, pricingConfigSchema, DEFAULT_MAX_OUTPUT_TOKENS, type Pri
 export { countTokens, countMessageTokens, EXACT_COUNT_CHARS } from './tokens/count-tokens';
 export { estimateTokens, estimateMessageTokens, PREFLIGHT_EXACT_CHARS } from './tokens/estimate-tokens';
 export { truncateToTokens, type TruncatedText } from './tokens/truncate-to-tokens';
+export { approximateTokens } from './tokens/approximate-tokens';
+export { hasExactTokenizer, TOKENIZER_PACKAGE } from './tokens/load-bpe';
 // Pipeline
 export type {
-  CascadeMiddleware, PipelineContext, PipelineMode, RequestEstimate, ResolveResult, SettleInfo, Reservation, AdmitResult,
+  CascadeMiddleware, PipelineContext, PipelineMode, EnforcedPolicySection, RequestEstimate, ResolveResult, SettleInfo, Reservation, AdmitResult,
   GuardFinding, GuardVerdict, GuardedStreamPart,
 } from './pipeline/middleware';
 export type { RequestReport, RequestOutcome, AdmissionRecord, ModelCallRecord, AnswerRecord } from './pipeline/request-report';

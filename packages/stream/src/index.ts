@@ -8,6 +8,7 @@ export type {
   CascadeStreamEvent, CascadeStreamEventType, AttemptStartEvent, TextDeltaEvent, DraftDecisionEvent, SwitchEvent, GuardrailEvent,
   UsageEvent, FinishEvent, ErrorEvent, ToolCallEvent, ToolCallStartEvent, ToolCallDeltaEvent, ToolCallEndEvent, ToolResultEvent,
 } from './events/stream-event';
+export { toPublicEvent, type PublicStreamEvent } from './events/public-event';
 export { resolveStreamMode, attemptStrategy, type AttemptStrategy } from './modes/stream-mode';
 export { estimateUsage } from './usage/estimate-usage';
 export { formatSseEvent, encodeSse } from './sse/encode-sse';

@@ -57,7 +57,7 @@ export interface OpenAIBatchRunnerDeps {
   pricing?: Pricing;
 }
 
-const submitOptionsSchema = z.object({
+const submitOptionsSchema = z.strictObject({
   abortSignal: z.custom<AbortSignal>(isAbortSignal, { message: 'abortSignal must be an AbortSignal' }).optional(),
   /** Metadata stored on each provider batch (max 16 string pairs at OpenAI). */
   metadata: z.record(z.string(), z.string()).optional(),
@@ -65,7 +65,7 @@ const submitOptionsSchema = z.object({
 /** Options of `submit`. */
 export type OpenAIBatchSubmitOptions = z.input<typeof submitOptionsSchema>;
 
-const waitOptionsSchema = z.object({
+const waitOptionsSchema = z.strictObject({
   abortSignal: z.custom<AbortSignal>(isAbortSignal, { message: 'abortSignal must be an AbortSignal' }).optional(),
   /** Give up waiting after this long (`TIMEOUT`, the provider's batches keep running: wait again later). */
   maxWaitMs: timeoutMsSchema.optional(),

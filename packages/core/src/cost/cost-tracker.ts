@@ -5,7 +5,7 @@ import type { CascadeMiddleware, SettleInfo } from '../pipeline/middleware';
 import { type CalendarPeriod, assertTimeZone, calendarPeriod } from '../util/calendar';
 
 /** The v0.2.0 budget shape: USD caps per calendar period. */
-export const budgetConfigSchema = z.object({
+export const budgetConfigSchema = z.strictObject({
   daily: z.number().positive().optional(),
   weekly: z.number().positive().optional(),
   monthly: z.number().positive().optional(),
@@ -13,7 +13,7 @@ export const budgetConfigSchema = z.object({
 });
 export type BudgetConfig = z.input<typeof budgetConfigSchema>;
 
-export const costTrackerConfigSchema = z.object({
+export const costTrackerConfigSchema = z.strictObject({
   /** Budgets per user id (the v0.2.0 `user_budgets`). */
   userBudgets: z.record(z.string(), budgetConfigSchema).default({}),
   /** Budget of users not listed in `userBudgets`. */

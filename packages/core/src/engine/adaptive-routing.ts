@@ -6,7 +6,7 @@ import type { PlannedTier } from './plan-tiers';
  * `cost(i) + (1 - p)·cost(j)` in expectation against `cost(j)` without it, so it pays only when
  * `p·cost(j) > cost(i)`, where p is the drafter's acceptance rate at the request's threshold.
  */
-export const adaptiveRoutingOptionsSchema = z.object({
+export const adaptiveRoutingOptionsSchema = z.strictObject({
   /** Drafts a (model, threshold bucket) must have been judged on before its estimate is trusted. @default 20 */
   minSamples: z.number().int().positive().default(20),
   /** Share of requests that still draft a tier the estimate says to skip, so the estimate stays fresh. @default 0.05 */

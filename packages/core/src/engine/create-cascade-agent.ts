@@ -8,6 +8,7 @@ import type { ChatResult } from '../model/chat-result';
 import { type AdmittedRequest, type Pipeline, createPipeline, outcomeOf } from '../pipeline/create-pipeline';
 import { ZERO_USAGE } from '../model/token-usage';
 import type { CascadeMiddleware } from '../pipeline/middleware';
+import { enforcedSections, unenforcedPolicyMessages } from '../pipeline/unenforced-policy';
 import { type AgentPolicy, DEFAULT_QUALITY_TARGET, agentPolicySchema, isFeatureEnabled } from '../policy/agent-policy';
 import { type Pricing, createPricing } from '../pricing/pricing';
 import { createDefaultValidator } from '../quality/default-validator';
@@ -131,6 +132,8 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
   const validator = options.validator ?? createDefaultValidator();
   const pricing = options.pricing ?? createPricing();
   const pipeline = createPipeline(options.middleware as CascadeMiddleware[]);
+  const unenforced = unenforcedPolicyMessages(options.policy, enforcedSections(options.middleware as CascadeMiddleware[]));
+  if (unenforced.length > 0) throw new CascadeError('INVALID_CONFIG', `createCascadeAgent config: ${unenforced.join(' ')}`);
   const now = deps.now ?? (() => performance.now());
   const generateId = deps.generateId ?? randomUUID;
   // Per-agent acceptance statistics; undefined when adaptive routing is off.

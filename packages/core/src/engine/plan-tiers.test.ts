@@ -4,6 +4,7 @@ import type { ChatRequest } from '../model/chat-request';
 import type { AdmitResult, PipelineContext } from '../pipeline/middleware';
 import { MockChatModel } from '../test/mock-chat-model';
 import { countMessageTokens } from '../tokens/count-tokens';
+import { loadBpe } from '../tokens/load-bpe';
 import { createCascadeAgent } from './create-cascade-agent';
 import { planTiers } from './plan-tiers';
 import { tierPricing } from './__fixtures__/tier-pricing';
@@ -37,7 +38,8 @@ describe('pre-flight estimate (planTiers, before any admitter)', () => {
     const small = 'What is 17 * 23?';
     const large = 'Here is a long log line with words and numbers 12 34. '.repeat(2_000);
     for (const prompt of [small, large]) await expect(agent.run(prompt)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
-    expect(seen[0]).toBe(countMessageTokens([{ role: 'user', content: small }]));
-    expect(seen[1]).toBeGreaterThanOrEqual(countMessageTokens([{ role: 'user', content: large }]));
+    expect(seen[0]).toBeGreaterThanOrEqual(countMessageTokens([{ role: 'user', content: small }]));
+    // countMessageTokens bounds text past 64 K chars by its UTF-8 length; compare with the tokenizer itself.
+    expect(seen[1]).toBeGreaterThanOrEqual(loadBpe()!.countTokens(large, { disallowedSpecial: new Set() }) + 6);
   });
 });

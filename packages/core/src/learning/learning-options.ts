@@ -7,7 +7,7 @@ export const DEFAULT_QUALITY_SHARE = 0.95;
 const isFunction = (value: unknown): boolean => typeof value === 'function';
 
 /** Options of the self-calibrating cascade (`createCascadeAgent({ learning })`). */
-export const learningOptionsSchema = z.object({
+export const learningOptionsSchema = z.strictObject({
   /** Share of accepted drafts audited against the strongest tier in the background (and of routed requests drafted for a label). @default 0.05 */
   auditRate: z.number().min(0).max(1).default(0.05),
   /** Scores answers the comparator cannot compare (free text, code); priced, sampled. */

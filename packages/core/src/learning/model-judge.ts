@@ -6,7 +6,7 @@ import type { ChatModel } from '../model/chat-model';
 import type { Pricing } from '../pricing/pricing';
 import type { QualityJudge } from './learning-types';
 
-export const modelJudgeOptionsSchema = z.object({
+export const modelJudgeOptionsSchema = z.strictObject({
   /** The judging model (usually the strongest tier). */
   model: z.custom<ChatModel>((value) => typeof (value as ChatModel | undefined)?.doGenerate === 'function', { message: 'model must implement ChatModel' }),
   /** Prices the judge's calls; without it they count as free. */

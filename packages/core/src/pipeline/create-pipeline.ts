@@ -11,6 +11,7 @@ import type {
   CascadeMiddleware, GuardFinding, GuardVerdict, GuardedStreamPart, PipelineContext, PipelineMode, RequestEstimate, Reservation, SettleInfo,
 } from './middleware';
 import type { AdmissionRecord, RequestOutcome, RequestReport } from './request-report';
+import { enforcedSections, unenforcedPolicyMessages } from './unenforced-policy';
 
 /** What starts one request through the pipeline. */
 export interface PipelineInit {
@@ -112,6 +113,7 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
   }
   const toolArgumentGuards = middleware.filter((m) => m.guardToolArguments);
   const toolResultGuards = middleware.filter((m) => m.guardToolResult);
+  const enforced = enforcedSections(middleware);
 
   async function begin(init: PipelineInit): Promise<AdmittedRequest> {
     const startedAt = Date.now();
@@ -167,7 +169,7 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
     context.estimate = init.estimate(context.policy, context.request);
 
     const reservations: Reservation[] = [];
-    const warnings: string[] = [];
+    const warnings: string[] = unenforcedPolicyMessages(context.policy, enforced);
     let settled = false;
     const settle = async (info: SettleInfo): Promise<void> => {
       if (settled) return;

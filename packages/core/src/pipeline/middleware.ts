@@ -5,6 +5,9 @@ import type { AgentPolicy } from '../policy/agent-policy';
 import type { Principal } from '../policy/principal';
 import type { RequestReport } from './request-report';
 
+/** Policy sections that need a middleware to take effect: `limits` (@cascade/limits), `guardrails` (@cascade/guardrails). */
+export type EnforcedPolicySection = 'limits' | 'guardrails';
+
 /** How a request entered the pipeline. */
 export type PipelineMode = 'run' | 'stream' | 'batch';
 
@@ -94,6 +97,11 @@ export type GuardedStreamPart =
  */
 export interface CascadeMiddleware {
   readonly name: string;
+  /**
+   * Policy sections this middleware enforces. A policy that sets `limits` or `guardrails` with no
+   * middleware enforcing them is an error at agent construction and a warning on every result.
+   */
+  readonly enforces?: readonly EnforcedPolicySection[];
   /** Resolve who is asking and what they may do (profiles). */
   resolve?(context: PipelineContext): Promise<ResolveResult | undefined> | ResolveResult | undefined;
   /** Reserve capacity before any model call (limits). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Price of one model in USD per 1M tokens. */
-export const modelPriceSchema = z.object({
+export const modelPriceSchema = z.strictObject({
   inputUsdPerMTok: z.number().nonnegative(),
   outputUsdPerMTok: z.number().nonnegative(),
   /** Price of prompt-cache hits; defaults to the input price. */

@@ -10,7 +10,7 @@ import { type ModelPrice, modelPriceSchema } from './model-price';
 /** Answer budget assumed when a request sets no `maxOutputTokens`. @default 1024 */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
 
-export const pricingConfigSchema = z.object({
+export const pricingConfigSchema = z.strictObject({
   /** Your prices, USD per 1M tokens; they win over the defaults. */
   prices: z.record(z.string().min(1), modelPriceSchema).default({}),
   /** Include the dated default table. @default true */

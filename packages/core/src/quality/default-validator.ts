@@ -20,7 +20,7 @@ import {
 } from './text-signals';
 
 /** Config of the default validator. Every check can be switched off; weights are log-odds. */
-export const defaultValidatorConfigSchema = z.object({
+export const defaultValidatorConfigSchema = z.strictObject({
   /**
    * Log-odds that a draft with no warning signal is good enough. The score is
    * `sigmoid(prior + Σ impacts)`. @default 1.6 (a clean draft scores about 0.83)

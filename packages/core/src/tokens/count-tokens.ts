@@ -1,7 +1,8 @@
-import { countTokens as countWithBpe } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatMessage } from '../model/chat-message';
 import { messageText } from '../model/chat-message';
+import { approximateTokens } from './approximate-tokens';
 import { forEachBpeSlice, utf8Bytes } from './bpe-slices';
+import { loadBpe } from './load-bpe';
 
 /** Tokens added per message by the chat format (role markers), as OpenAI documents for its models. */
 const TOKENS_PER_MESSAGE = 3;
@@ -27,19 +28,23 @@ export interface ExactBudget {
  */
 export function countWithinBudget(text: string, budget: ExactBudget): number {
   if (text.length === 0) return 0;
+  const bpe = loadBpe();
+  if (bpe === undefined) return approximateTokens(text);
   let end = Math.min(text.length, Math.max(0, budget.remaining));
   // Never split a surrogate pair between the counted part and the bounded rest.
   if (end > 0 && end < text.length && (text.charCodeAt(end) & 0xfc00) === 0xdc00) end--;
   budget.remaining -= end;
   let total = 0;
   forEachBpeSlice(text, end, (slice) => {
-    total += countWithBpe(slice, AS_TEXT);
+    total += bpe.countTokens(slice, AS_TEXT);
   });
   return end < text.length ? total + utf8Bytes(text, end) : total;
 }
 
 /**
- * Counts tokens of `text` with a real BPE tokenizer (o200k_base, the encoding of current OpenAI models).
+ * Counts tokens of `text` with a real BPE tokenizer (o200k_base, the encoding of current OpenAI models),
+ * loaded on the first call (not at import) from the optional peer `gpt-tokenizer`; without it, an
+ * approximation ({@link approximateTokens}, leaning high) — check with `hasExactTokenizer()`.
  * Synchronous and linear in the text: exact for ordinary text; a run of over 256 chars without a space or
  * line break is cut, which may add a token per cut; past {@link EXACT_COUNT_CHARS} characters the rest is
  * bounded by its UTF-8 length (an over-count). Other providers' tokenizers differ by a few percent; use

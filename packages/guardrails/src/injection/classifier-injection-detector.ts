@@ -5,7 +5,7 @@ import { createHeuristicInjectionDetector, type HeuristicInjectionConfig } from 
 import type { InjectionDetector, InjectionInput, InjectionVerdict } from './injection-detector';
 
 /** Configuration of {@link createClassifierInjectionDetector}. */
-export const classifierInjectionConfigSchema = z.object({
+export const classifierInjectionConfigSchema = z.strictObject({
   /**
    * Probability at or above which a text counts as an injection. @default the shipped default,
    * chosen for ≤ 1 % false positives on the held-out benign sources of the training data.

@@ -79,7 +79,7 @@ const PATTERNS: readonly Pattern[] = [
 ];
 
 /** Configuration of the heuristic detector. */
-export const heuristicInjectionConfigSchema = z.object({
+export const heuristicInjectionConfigSchema = z.strictObject({
   /** Score at or above which a text counts as an injection. @default 0.5 */
   threshold: z.number().min(0).max(1).default(0.5),
   /** Minimum length of a base64/hex run worth decoding. @default 24 */

@@ -24,7 +24,7 @@ const chatModelSchema = z.custom<ChatModel>(
 );
 
 /** Configuration of {@link createModelInjectionDetector}. */
-export const modelInjectionConfigSchema = z.object({
+export const modelInjectionConfigSchema = z.strictObject({
   /** The classifier model: any `ChatModel` (a small instruction model or a fine-tuned classifier behind an OpenAI-compatible endpoint). */
   model: chatModelSchema,
   /** Score at or above which the text counts as an injection. @default 0.5 */

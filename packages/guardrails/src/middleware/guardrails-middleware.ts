@@ -26,7 +26,7 @@ import { redactStream, streamRedactorConfigSchema } from '../stream/stream-redac
 import { describeType, hasMethod } from '../util/require-input';
 
 /** Configuration of {@link createGuardrailsMiddleware}: defaults that a policy's `guardrails` overrides per request. */
-export const guardrailsMiddlewareConfigSchema = z.object({
+export const guardrailsMiddlewareConfigSchema = z.strictObject({
   /** Middleware name (state key, logs). @default 'guardrails' */
   name: z.string().min(1).default('guardrails'),
   pii: piiConfigSchema.extend({ enabled: z.boolean().default(true) }).prefault({}),
@@ -55,7 +55,7 @@ export const guardrailsMiddlewareConfigSchema = z.object({
     })
     .prefault({}),
   /** Where guards run. @default all three */
-  applyTo: z.object({ input: z.boolean().default(true), output: z.boolean().default(true), stream: z.boolean().default(true) }).prefault({}),
+  applyTo: z.strictObject({ input: z.boolean().default(true), output: z.boolean().default(true), stream: z.boolean().default(true) }).prefault({}),
   /** Which messages the input guard scans for PII: the whole conversation or only the last user turn. @default 'conversation' */
   inputScope: z.enum(['conversation', 'last-user']).default('conversation'),
   /** Stream guards: PII redaction holds (`minHoldChars`, ...) and moderation holds (`moderationHoldChars`, `moderationContextChars`). */
@@ -122,8 +122,13 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
     return guards;
   };
 
+  // The stream settings hold both guards' options; each strict schema gets only its own keys.
+  const { moderationHoldChars, moderationContextChars, ...redactorSettings } = settings.stream;
+  const moderatorSettings = { moderationHoldChars, moderationContextChars };
+
   return {
     name: settings.name,
+    enforces: ['guardrails'],
 
     async guardInput(context, request): Promise<GuardVerdict<ChatRequest>> {
       const guards = guardsFor(context);
@@ -213,12 +218,12 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
       }
       const options = { abortSignal: context.abortSignal };
       if (!moderation) {
-        yield* redactStream(deltas, guards.pii!, settings.stream, options);
+        yield* redactStream(deltas, guards.pii!, redactorSettings, options);
         return;
       }
       // PII first: the moderator (maybe a remote API) only sees redacted text, the text the client gets.
-      const redacted = guards.pii ? redactStream(deltas, guards.pii, settings.stream, options) : deltas;
-      yield* moderateStream(redacted, moderator, moderation, settings.stream, options);
+      const redacted = guards.pii ? redactStream(deltas, guards.pii, redactorSettings, options) : deltas;
+      yield* moderateStream(redacted, moderator, moderation, moderatorSettings, options);
     },
   };
 }

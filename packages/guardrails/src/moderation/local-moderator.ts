@@ -172,7 +172,7 @@ const spaceWordFinalBangs = (text: string): string => text.replace(BANGS, (bangs
 const prepare = (text: string): string => normalizeForMatching(text).replace(APOSTROPHES, "'").replace(BENIGN, ' ');
 
 /** Configuration of the local moderator. */
-export const localModeratorConfigSchema = z.object({
+export const localModeratorConfigSchema = z.strictObject({
   /**
    * One score threshold for every category (overrides the per-category defaults). @default the
    * trained defaults for the model's categories (chosen on held-out training sources), 0.5 for the rest

@@ -5,7 +5,7 @@ import { MODERATION_CATEGORIES, type ModerationCategory } from '../moderation/mo
 import type { ModerateOptions, ModerationResult, Moderator } from '../moderation/moderator';
 
 /** Configuration of the OpenAI moderation adapter. */
-export const openAIModeratorConfigSchema = z.object({
+export const openAIModeratorConfigSchema = z.strictObject({
   /** Moderation model. @default 'omni-moderation-latest' */
   model: z.string().min(1).default('omni-moderation-latest'),
   /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { piiEntityTypeSchema } from './pii-entity';
 
 /** Configuration of PII detection and redaction. Every field is optional. */
-export const piiConfigSchema = z.object({
+export const piiConfigSchema = z.strictObject({
   /**
    * Entity types to detect. @default the pattern-and-checksum types (`PII_DEFAULT_ENTITY_TYPES`);
    * names, addresses and dates (`PII_NAME_ENTITY_TYPES`) only when listed.

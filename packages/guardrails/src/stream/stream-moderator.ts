@@ -8,7 +8,7 @@ import { isSpaceCode } from '../util/chars';
 import { describeType, hasMethod, requireOptions, requireStream } from '../util/require-input';
 
 /** Configuration of {@link moderateStream} (also accepted under the middleware's `stream` config). */
-export const streamModeratorConfigSchema = z.object({
+export const streamModeratorConfigSchema = z.strictObject({
   /**
    * Most characters of not-yet-moderated text held back. Text is released only after the moderator
    * has seen it; a sentence longer than this is checked early at a word boundary, so the client

@@ -5,7 +5,7 @@ import { isSpaceCode } from '../util/chars';
 import { describeType, hasMethod, requireOptions, requireStream } from '../util/require-input';
 
 /** Configuration of {@link redactStream}. */
-export const streamRedactorConfigSchema = z.object({
+export const streamRedactorConfigSchema = z.strictObject({
   /**
    * Characters always held back at the end of the pending text, so right-hand context words and
    * right boundaries are seen before text is released. @default 24

@@ -8,7 +8,7 @@ import { createPlan, planOperation } from '../plan/limit-plan';
 import type { LimiterDependencies } from '../rate-limit/rate-limiter';
 
 /** Configuration of {@link createConcurrencyLimiter}. */
-export const concurrencyLimiterConfigSchema = z.object({
+export const concurrencyLimiterConfigSchema = z.strictObject({
   /** Namespace of the keys. @default 'cascade:cc' */
   prefix: z.string().min(1).max(200).default('cascade:cc'),
   /** Most holders in flight per key. */

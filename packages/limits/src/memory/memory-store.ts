@@ -4,7 +4,7 @@ import { HOLD_RETRY_MS, type CounterLayout, type EvaluateRequest, type EvaluateR
 import { STATE_STRIDE, applyCounter, counterResetAt, counterRetryAfter, rollCounter } from '../counter/counter-kernel';
 
 /** Options of {@link createMemoryStore}. */
-export const memoryStoreConfigSchema = z.object({
+export const memoryStoreConfigSchema = z.strictObject({
   /**
    * Most keys kept per limiter layout; the least recently used key is forgotten beyond it.
    * Size it above your active keys: a forgotten key starts again with a full allowance.

@@ -20,7 +20,7 @@ import { rateLimitAlgorithmSchema } from '../rate-limit/rate-limit-config';
 import { newHoldId, reservationLeaseSchema } from '../reservation/reservation-lease';
 
 /** Configuration of {@link createLimitsMiddleware}. Limits themselves come from each request's policy. */
-export const limitsMiddlewareConfigSchema = z.object({
+export const limitsMiddlewareConfigSchema = z.strictObject({
   /** Middleware name in the pipeline. @default 'limits' */
   name: z.string().min(1).default('limits'),
   /** Namespace of every key (Redis key prefix). @default 'cascade:limits' */
@@ -253,5 +253,5 @@ export function createLimitsMiddleware(config: LimitsMiddlewareConfig = {}, depe
     return decision.reason === 'warned' ? { allowed: true, reservation, warnings: [describe(decision, targets)] } : { allowed: true, reservation };
   }
 
-  return { name: options.name, admit };
+  return { name: options.name, enforces: ['limits'], admit };
 }

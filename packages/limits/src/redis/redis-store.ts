@@ -16,7 +16,7 @@ export interface RedisScriptClient {
 }
 
 /** Configuration of {@link createRedisStore}. */
-export const redisStoreConfigSchema = z.object({
+export const redisStoreConfigSchema = z.strictObject({
   /**
    * Longest wait for Redis per decision, in ms; beyond it the decision follows `failMode`.
    * @default 100

@@ -184,7 +184,7 @@ describe('writeSseToNodeResponse heartbeat (fake timers)', () => {
   it('sends retry: first with format events and retryMs; refuses retryMs with format openai', async () => {
     const { stream } = cascade({ chunks: ['Fine.'], usage }, { text: 'unused' });
     const response = new RecordingResponse();
-    const done = writeSseToNodeResponse(stream, response.asResponse(), { format: 'events', retryMs: 3000 });
+    const done = writeSseToNodeResponse(stream, response.asResponse(), { format: 'events', retryMs: 3000, view: 'trusted' });
     await vi.advanceTimersByTimeAsync(1000);
     await done;
     expect(response.writes[0]!.text).toBe('retry: 3000\n\n');
@@ -263,7 +263,7 @@ describe('toSseResponse heartbeat (fake timers)', () => {
 
   it('sends retry: first with format events and retryMs', async () => {
     const { stream } = cascade({ chunks: ['Fine.'], usage }, { text: 'unused' });
-    const response = await toSseResponse(stream, { retryMs: 5000 });
+    const response = await toSseResponse(stream, { retryMs: 5000, view: 'trusted' });
     const text = response.text();
     await vi.advanceTimersByTimeAsync(1000);
     expect((await text).startsWith('retry: 5000\n\nid: 0\nevent: attempt-start\n')).toBe(true);

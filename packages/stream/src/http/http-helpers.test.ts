@@ -202,7 +202,7 @@ describe('toSseResponse', () => {
   it('streams typed events as SSE with redaction applied', async () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ chunks: ['mail a', '@b.io now'], usage }] });
     const agent = createCascadeAgent({ models: [cheap, new MockChatModel({ modelId: 'strong' })], validator, pricing, learning: false, middleware: [emailRedactor()] });
-    const response = await toSseResponse(streamCascade(agent, 'hi', { mode: 'optimistic' }));
+    const response = await toSseResponse(streamCascade(agent, 'hi', { mode: 'optimistic' }), { view: 'trusted' });
     expect(response.status).toBe(200);
     const text = await response.text();
     const events = text.trim().split('\n\n').map((message) => {
@@ -218,9 +218,27 @@ describe('toSseResponse', () => {
   it('answers an error before the stream with its status and a JSON body', async () => {
     const deny: CascadeMiddleware = { name: 'deny', admit: () => ({ allowed: false, code: 'BUDGET_EXCEEDED', reason: 'over budget' }) };
     const agent = createCascadeAgent({ models: [new MockChatModel({ modelId: 'cheap' })], pricing, middleware: [deny] });
-    const response = await toSseResponse(streamCascade(agent, 'hi', { mode: 'optimistic' }));
+    const response = await toSseResponse(streamCascade(agent, 'hi', { mode: 'optimistic' }), { view: 'trusted' });
     expect(response.status).toBe(429);
     expect(await response.json()).toMatchObject({ error: { code: 'BUDGET_EXCEEDED', message: 'over budget' } });
+  });
+
+  it('sends browsers the public view by default: text, switches and the final text; no costs, scores, attempts or limiter keys', async () => {
+    const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ chunks: ['mail a', '@b.io now'], usage }] });
+    const agent = createCascadeAgent({ models: [cheap, new MockChatModel({ modelId: 'strong' })], validator, pricing, learning: false, middleware: [emailRedactor()] });
+    const text = await (await toSseResponse(streamCascade(agent, 'hi', { mode: 'optimistic' }))).text();
+    const events = text.trim().split('\n\n').map((message) => JSON.parse(message.split('\n')[2]!.slice('data: '.length)) as Record<string, unknown>);
+    expect(events.map((event) => event.type)).toEqual(['text-delta', 'guardrail', 'text-delta', 'text-delta', 'finish']);
+    expect(events.at(-1)).toEqual({ type: 'finish', text: 'mail [EMAIL] now', finishReason: 'stop' });
+    expect(text).not.toMatch(/costUsd|score|attempts|findings|cheap/);
+
+    const deny: CascadeMiddleware = { name: 'deny', admit: () => ({ allowed: false, code: 'RATE_LIMITED', reason: 'user:u18801 is over 5 requests per minute', details: { key: 'user:u18801' } }) };
+    const denied = createCascadeAgent({ models: [new MockChatModel({ modelId: 'cheap' })], pricing, middleware: [deny] });
+    const response = await toSseResponse(streamCascade(denied, 'hi'));
+    expect(response.status).toBe(429);
+    const body = await response.text();
+    expect(JSON.parse(body)).toEqual({ error: { code: 'RATE_LIMITED', message: 'Too many requests. Try again later.', retryable: false } });
+    expect(body).not.toMatch(/u18801/);
   });
 
   it('cancelling the body cancels the stream and its model call', async () => {

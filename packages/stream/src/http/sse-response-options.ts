@@ -1,5 +1,6 @@
-import { type CascadeError, delayMsSchema, timeoutMsSchema } from '@cascade/core';
+import { type CascadeError, delayMsSchema, timeoutMsSchema, toPublicError } from '@cascade/core';
 import { z } from 'zod';
+import { toPublicEvent } from '../events/public-event';
 import type { CascadeStreamEvent } from '../events/stream-event';
 import { encodeOpenAIChunks, openAIChunkOptionsSchema } from '../sse/encode-openai-chunks';
 import { openAIErrorResponse, retryAfterSeconds } from '../sse/openai-error';
@@ -25,6 +26,14 @@ export const sseResponseOptionsSchema = z
      * reconnects. Off by default: a reconnect re-runs (and pays for) the whole request.
      */
     retryMs: timeoutMsSchema.optional(),
+    /**
+     * Format `events` only (format `openai` always sends OpenAI's own error bodies, which hide internal
+     * messages). `public` (for browsers): only text, switches, guardrail stops, the final text and
+     * public errors (`toPublicEvent`, `toPublicError`: generic message, no details, no limiter keys).
+     * `trusted` (your own backend): the full events (`CascadeResult` with costs, scores, attempts)
+     * and errors with details. @default 'public'
+     */
+    view: z.enum(['public', 'trusted']).default('public'),
   })
   .strict()
   .refine((options) => options.retryMs === undefined || options.format === 'events', {
@@ -50,7 +59,17 @@ export function sseHeaders(extra: Readonly<Record<string, string>> | undefined):
 
 /** The encoded messages of a stream in the chosen format. */
 export function encodeFor(events: AsyncIterable<CascadeStreamEvent>, options: ParsedSseResponseOptions): AsyncGenerator<string, void> {
-  return options.format === 'openai' ? encodeOpenAIChunks(events, options.openai ?? {}) : encodeSse(events);
+  if (options.format === 'openai') return encodeOpenAIChunks(events, options.openai ?? {});
+  return options.view === 'trusted' ? encodeSse(events) : encodePublicSse(events);
+}
+
+/** Format `events`, view `public`: {@link toPublicEvent} of each event, numbered from 0; the rest is skipped. */
+async function* encodePublicSse(events: AsyncIterable<CascadeStreamEvent>): AsyncGenerator<string, void> {
+  let id = 0;
+  for await (const event of events) {
+    const visible = toPublicEvent(event);
+    if (visible) yield `id: ${id++}\nevent: ${visible.type}\ndata: ${JSON.stringify(visible)}\n\n`;
+  }
 }
 
 /** The `retry:` field sent first (format `events` with `retryMs`), if any. */
@@ -63,7 +82,8 @@ export function retryField(options: ParsedSseResponseOptions): string | undefine
  * {@link openAIErrorResponse}, the body the stream's error chunk carries; format `events`:
  * `{ error: error.toJSON() }`, the `error` of the typed `error` event.
  */
-export function errorResponse(error: CascadeError, options: ParsedSseResponseOptions): { status: number; headers: Record<string, string>; body: string } {
+export function errorResponse(shown: CascadeError, options: ParsedSseResponseOptions): { status: number; headers: Record<string, string>; body: string } {
+  const error = options.view === 'public' && options.format === 'events' ? toPublicError(shown) : shown;
   if (options.format === 'openai') {
     const answer = openAIErrorResponse(error);
     return { status: answer.status, headers: { 'content-type': 'application/json; charset=utf-8', ...answer.headers, ...options.headers }, body: JSON.stringify(answer.body) };

@@ -58,7 +58,7 @@ describe('OpenAI error body: one mapping for JSON answers and stream error chunk
 
   it('format events: the JSON answer carries the same error as the typed error event', async () => {
     const error = errors[0]!;
-    const response = await toSseResponse(fakeStream([{ type: 'error', error }]));
+    const response = await toSseResponse(fakeStream([{ type: 'error', error }]), { view: 'trusted' });
     expect(response.headers.get('retry-after')).toBe('2');
     expect(await response.json()).toEqual({ error: JSON.parse(JSON.stringify(error)) as unknown });
   });

@@ -1,8 +1,11 @@
-import { decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { z } from 'zod';
 import { countMessageTokens } from '../../tokens/count-tokens';
+import { requireBpe } from '../../tokens/load-bpe';
 import type { ChatMessage, ChatRole } from '../../model/chat-message';
 import type { FakeFault } from './fake-fault';
+
+const encode = (text: string): number[] => requireBpe('The fake OpenAI server').encode(text);
+const decode = (tokens: readonly number[]): string => requireBpe('The fake OpenAI server').decode(tokens);
 
 /** Finish reasons the fake server can report, in OpenAI's wire spelling. */
 export type FakeFinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls';

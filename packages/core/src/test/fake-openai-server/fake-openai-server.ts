@@ -21,6 +21,7 @@ import {
   type FakeModerationRule,
 } from './fake-moderation';
 import { parseMultipart, readBody, sendError, sendJson, writeChunk } from './http-helpers';
+import { requireBpe } from '../../tokens/load-bpe';
 
 /** A scripted chat answer: a reply, a text, or a function of the request. */
 export type FakeChatScript = FakeChatReply | string | FakeChatHandler;
@@ -143,6 +144,8 @@ const HTML_GATEWAY_PAGE = '<html><head><title>502 Bad Gateway</title></head><bod
  * await server.close();
  */
 export async function createFakeOpenAIServer(options: FakeOpenAIServerOptions = {}): Promise<FakeOpenAIServer> {
+  // Load the tokenizer now, not inside the first request (core loads it on demand; it takes ~0.4 s).
+  requireBpe('The fake OpenAI server');
   const requests: FakeRequestRecord[] = [];
   const stats: Omit<FakeServerStats, 'batchesActive' | 'maxBatchesActive'> = { total: 0, inFlight: 0, maxInFlight: 0, finished: 0, closedByClient: 0, cut: 0 };
   const listeners = new Set<() => void>();
