@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:quality --traces <file> [--models a,b,c] [--seed n] [--json] [--data-dir <dir>] [--limit <n>] [--no-sweep]`
+ * `pnpm bench:quality --traces <file> [--models a,b,c] [--seed n] [--json] [--data-dir <dir>] [--limit <n>] [--no-sweep] [--plot <file.svg>]`
  *
  * Replays a trace file in a fixed-seed shuffled order through ONE long-lived agent
  * (`createCascadeAgent` + replay models, shipped defaults: learning on, no quality target override),
@@ -8,7 +8,10 @@
  * and strong alone, the oracle, random escalation at the same accept rate, and the random router at
  * the cascade's quality. `checks` evaluates the issue's conditions. `curve`/`savingsAt95` are the
  * old fixed validator-score threshold sweep (cheapest → strongest, learning off), for reference.
+ * `--plot` also writes an SVG of quality share against savings with the random and oracle baselines.
  */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { DEFAULT_QUALITY_SHARE, DEFAULT_QUALITY_TARGET, createDefaultValidator, createPricing } from '@cascade/core';
 import { readTraceFile, readTraceModels, replayPrices } from '@cascade/core/replay';
 import { numberArg, parseArgs, stringArg } from '../shared/args';
@@ -17,6 +20,7 @@ import { round } from '../shared/percentiles';
 import { runLearning } from './learning-run';
 import { estimateOf } from './learning-estimate';
 import { type PolicyFigures, savingsAt95 } from './metrics';
+import { renderQualityPlot } from './quality-plot';
 import { type QualityChecks, byDataset, qualityChecks, randomRouter, secondHalf, seededRandom, shuffled, summarizeStream } from './stream-metrics';
 import { sweepFixedThresholds } from './threshold-sweep';
 import { callCost, isScoreLabelled, labelOf, pickTiers } from './trace-tiers';
@@ -107,6 +111,18 @@ async function main(): Promise<void> {
     license: models.license,
   };
 
+  const plotPath = stringArg(args, 'plot');
+  if (plotPath) {
+    const svg = renderQualityPlot({
+      title: `${report.dataset}: ${report.n} queries, ${report.models.join(' → ')}, seed ${report.seed}`,
+      note: `Replayed from ${tracesPath.split('/').slice(-2).join('/')}; the cascade learns online from this stream, no row was used to train or tune it beforehand.`,
+      target: report.target, cheap: report.cheap, strong: report.strong, oracle: report.oracle, cascade: report.cascade, curve: report.curve,
+    });
+    // Relative to where the command was typed (pnpm runs the script in apps/bench).
+    const target = resolve(process.env.INIT_CWD ?? process.cwd(), plotPath);
+    await writeFile(target, svg);
+    if (!json) process.stdout.write(`plot written to ${target}\n`);
+  }
   if (json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;

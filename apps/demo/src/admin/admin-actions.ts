@@ -1,6 +1,6 @@
 import { CascadeError } from '@cascade/core';
 import { type TierName, type UserProfileManager, UserProfile, isTierName } from '@cascade/profiles';
-import type { ApiKeyRecord, ApiKeyStore } from '../users/api-key-store';
+import type { ApiKeyRecord, KeyStore } from '../users/api-key-store';
 
 const TIERS = 'free, starter, pro, business, enterprise';
 
@@ -37,7 +37,7 @@ export interface AdminActions {
   createKey(userId: string, label?: string): Promise<{ key: string; record: ApiKeyRecord }>;
   /** Every user with a profile or a key; a bad profile row is reported on its user and does not stop the listing. */
   list(): Promise<AdminUserRow[]>;
-  revokeKey(keyId: number): boolean;
+  revokeKey(keyId: number): Promise<boolean>;
   /**
    * Deletes the user's API keys, then its profile (in that order: a failure in between leaves a user
    * without keys, never keys without a user). Usage rows are kept: they are billing history.
@@ -48,7 +48,7 @@ export interface AdminActions {
 /** Options of {@link createAdminActions}. */
 export interface AdminActionsOptions {
   /** Every user id with a profile row, so `list` shows users without keys too. @default only users with keys */
-  profileUserIds?: () => Iterable<string>;
+  profileUserIds?: () => Iterable<string> | Promise<Iterable<string>>;
 }
 
 /** The detailed message of a failed profile load, for operators. */
@@ -61,7 +61,7 @@ function problemOf(error: unknown): string {
 }
 
 /** Creates the admin actions over the profile manager and the key store. */
-export function createAdminActions(profiles: UserProfileManager, keys: ApiKeyStore, options: AdminActionsOptions = {}): AdminActions {
+export function createAdminActions(profiles: UserProfileManager, keys: KeyStore, options: AdminActionsOptions = {}): AdminActions {
   async function existing(userId: string): Promise<UserProfile> {
     const profile = await profiles.store.load(userId);
     if (!profile) throw new CascadeError('INVALID_INPUT', `No user "${userId}": create it first with \`pnpm demo admin create-user ${userId} --tier pro\`.`);
@@ -78,11 +78,11 @@ export function createAdminActions(profiles: UserProfileManager, keys: ApiKeySto
     },
     async createKey(userId, label) {
       await existing(userId);
-      return keys.create(userId, label);
+      return await keys.create(userId, label);
     },
     async list() {
-      const all = keys.list();
-      const userIds = [...new Set([...(options.profileUserIds?.() ?? []), ...all.map((key) => key.userId)])].sort();
+      const all = await keys.list();
+      const userIds = [...new Set([...((await options.profileUserIds?.()) ?? []), ...all.map((key) => key.userId)])].sort();
       const rows: AdminUserRow[] = [];
       for (const userId of userIds) {
         const userKeys = all.filter((key) => key.userId === userId);
@@ -95,10 +95,10 @@ export function createAdminActions(profiles: UserProfileManager, keys: ApiKeySto
       }
       return rows;
     },
-    revokeKey: (keyId) => keys.revoke(keyId),
+    revokeKey: async (keyId) => keys.revoke(keyId),
     async deleteUser(userId) {
       if (typeof userId !== 'string' || userId.length === 0) throw new CascadeError('INVALID_INPUT', 'admin delete-user needs a user id.');
-      const keysDeleted = keys.deleteUserKeys(userId);
+      const keysDeleted = await keys.deleteUserKeys(userId);
       const profileDeleted = await profiles.delete(userId);
       return { userId, profileDeleted, keysDeleted };
     },

@@ -3,7 +3,7 @@ import { CascadeError } from '@cascade/core';
 import { createProfileManager } from '@cascade/profiles';
 import { createAdminActions } from '../admin/admin-actions';
 import { openDemoPersonalData } from '../observability/demo-personal-data';
-import { openDemoDatabase } from '../users/demo-database';
+import { openDemoStorage } from '../users/demo-storage';
 import { renderTable } from './render-table';
 import type { Terminal } from './terminal';
 import { USAGE } from './usage';
@@ -20,7 +20,7 @@ export async function commandAdmin(args: string[], terminal: Terminal): Promise<
     strict: true,
   });
   const [action, first, second] = positionals;
-  const database = openDemoDatabase(values.db, { busyTimeoutMs: ADMIN_BUSY_TIMEOUT_MS });
+  const database = await openDemoStorage({ file: values.db, busyTimeoutMs: ADMIN_BUSY_TIMEOUT_MS });
   try {
     const profiles = createProfileManager({ cacheTtlMs: 0, maxCacheSize: 0 }, { store: database.profiles });
     const admin = createAdminActions(profiles, database.keys, { profileUserIds: () => database.profileUserIds() });
@@ -69,13 +69,13 @@ export async function commandAdmin(args: string[], terminal: Terminal): Promise<
       case 'revoke-key': {
         const id = Number(need(first, 'a key id (see admin list)').replace(/^#/, ''));
         if (!Number.isInteger(id)) throw new CascadeError('INVALID_INPUT', `Key id "${first}" is not a number: see \`admin list\`.`);
-        terminal.line(admin.revokeKey(id) ? `revoked key #${id}` : `no active key #${id}`);
+        terminal.line((await admin.revokeKey(id)) ? `revoked key #${id}` : `no active key #${id}`);
         return 0;
       }
       case 'export-user':
       case 'erase-user': {
         const userId = need(first, 'a user id');
-        const personal = openDemoPersonalData(database, process.env);
+        const personal = openDemoPersonalData(database);
         try {
           if (action === 'export-user') {
             terminal.line(JSON.stringify(await personal.requests.export(userId), null, 2));
@@ -92,6 +92,6 @@ export async function commandAdmin(args: string[], terminal: Terminal): Promise<
         throw new CascadeError('INVALID_INPUT', `Unknown admin action "${action ?? ''}".\n\n${USAGE}`);
     }
   } finally {
-    database.close();
+    await database.close();
   }
 }

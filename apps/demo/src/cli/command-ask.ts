@@ -50,6 +50,6 @@ export async function commandAsk(args: string[], terminal: Terminal): Promise<nu
     }
     return 0;
   } finally {
-    runtime.close();
+    await runtime.close();
   }
 }

@@ -51,6 +51,6 @@ export async function commandBatch(args: string[], terminal: Terminal): Promise<
     terminal.line(`${summary.ok}/${summary.total} ok · ${formatUsd(summary.costUsd)} (strongest tier alone ${formatUsd(summary.baselineCostUsd)}, saved ${formatPercent(summary.savings)}) · p50 ${formatMs(summary.latencyP50Ms)} · p95 ${formatMs(summary.latencyP95Ms)}`);
     return summary.ok === summary.total ? 0 : 1;
   } finally {
-    runtime.close();
+    await runtime.close();
   }
 }

@@ -12,7 +12,10 @@ export const USAGE = `Cascade demo — the whole agent, offline by default (repl
                                               limits (rate, tokens, budget): in this process's memory, or on Redis with
                                               --redis / REDIS_URL (prefix: CASCADE_REDIS_PREFIX) so every server process
                                               shares them; Redis unreachable at start: exit 1, later: 429 until it is back.
-                                              /v1/usage spend lives in the SQLite database (durable, shared by processes).
+                                              Profiles, keys, /v1/usage spend and the learned state: the SQLite file, or
+                                              PostgreSQL with DATABASE_URL (schema: CASCADE_PG_SCHEMA) so every host shares them.
+      [--admin-key K]                         CASCADE_ADMIN_KEY (16+ characters): serves GET /metrics (Prometheus text)
+                                              and /dashboard (open /dashboard#key=K in a browser)
       [--heartbeat-ms 15000]                  streamed answers: an SSE ": ping" comment after this long without
                                               a write, so proxies keep idle connections (CASCADE_SSE_HEARTBEAT_MS; 0: off)
   pnpm demo admin create-user <userId> [--tier free|starter|pro|business|enterprise]
@@ -26,6 +29,6 @@ export const USAGE = `Cascade demo — the whole agent, offline by default (repl
 
 Live models: set OPENAI_API_KEY and/or OPENAI_BASE_URL, and CASCADE_MODELS=cheap,strong
 (e.g. CASCADE_MODELS=gpt-4o-mini,gpt-4o). CASCADE_PRICES='{"model":{"inputUsdPerMTok":0,"outputUsdPerMTok":0}}'
-prices models missing from the built-in table. Server and admin share CASCADE_DEMO_DB
-(default apps/demo/.data/cascade-demo.sqlite). Only serve reads REDIS_URL: the tour stays offline and
+prices models missing from the built-in table. Server, ask, batch and admin share CASCADE_DEMO_DB
+(default apps/demo/.data/cascade-demo.sqlite), or PostgreSQL when DATABASE_URL is set. Only serve reads REDIS_URL: the tour stays offline and
 self-contained, and ask and batch keep their limits in their own process.`;

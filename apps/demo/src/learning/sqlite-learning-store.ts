@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
+import { mergeLearningState } from './merge-learning-state';
 
 /** Options of {@link createSqliteLearningStore}. */
 export interface SqliteLearningStoreOptions {
@@ -16,7 +17,9 @@ const rowSchema = z.object({ state: z.string() });
  * What the cascade has learned about its drafters (core's `LearningStore`), in a row of the demo's
  * SQLite file: the tour and every `serve` process on the file load it at start and save it as they
  * learn, so a restarted or second server starts from what the others learned instead of a cold start.
- * The state is core's versioned JSON; core validates it on import.
+ * The state is core's versioned JSON; core validates it on import. A save adds what this process
+ * learned since its last load or save to what the row holds ({@link mergeLearningState}, in one
+ * immediate transaction), so two processes on the file never overwrite each other's labels.
  *
  * @throws CascadeError `STORE_FAILED` when the row cannot be read, written or parsed as JSON.
  */
@@ -31,6 +34,14 @@ export function createSqliteLearningStore(database: Database.Database, options: 
   const upsert = database.prepare(`INSERT INTO demo_learning_state (key, state, updated_at) VALUES (?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`);
 
+  /** What this store last loaded or saved: the base of the next save's delta. */
+  let base: LearningState | undefined;
+  const mergeAndWrite = database.transaction((local: LearningState) => {
+    const row = select.get(key);
+    const stored = row === undefined ? undefined : (JSON.parse(rowSchema.parse(row).state) as LearningState);
+    upsert.run(key, JSON.stringify(mergeLearningState(stored, base, local)), Date.now());
+  });
+
   return {
     load() {
       let text: string | undefined;
@@ -42,14 +53,17 @@ export function createSqliteLearningStore(database: Database.Database, options: 
       }
       if (text === undefined) return Promise.resolve(undefined);
       try {
-        return Promise.resolve(JSON.parse(text) as LearningState);
+        const state = JSON.parse(text) as LearningState;
+        base = structuredClone(state);
+        return Promise.resolve(state);
       } catch (error) {
         return Promise.reject(new CascadeError('STORE_FAILED', `The learned state "${key}" in ${database.name} is not JSON: delete its row in demo_learning_state to start learning afresh.`, { cause: error }));
       }
     },
     save(state) {
       try {
-        upsert.run(key, JSON.stringify(state), Date.now());
+        mergeAndWrite.immediate(state);
+        base = structuredClone(state);
         return Promise.resolve();
       } catch (error) {
         return Promise.reject(new CascadeError('STORE_FAILED', `Cannot save the learned state "${key}" to ${database.name}: ${(error as Error).message}.`, { cause: error }));

@@ -22,7 +22,7 @@ function agentWith(middleware: readonly CascadeMiddleware[]) {
 describe('openDemoObservability', () => {
   it('audits every request in the SQLite file, with comprehensive text PII-redacted; close flushes', async () => {
     const file = join(directory, 'audit.sqlite');
-    const observability = openDemoObservability({}, file);
+    const observability = openDemoObservability({}, { kind: 'sqlite', filename: file });
     const agent = agentWith(observability.middleware);
     await agent.run('My e-mail is ada@example.com, answer me there');
     await observability.close();
@@ -35,7 +35,7 @@ describe('openDemoObservability', () => {
   });
 
   it('CASCADE_AUDIT=off keeps only telemetry', async () => {
-    const observability = openDemoObservability({ CASCADE_AUDIT: 'off' }, join(directory, 'off.sqlite'));
+    const observability = openDemoObservability({ CASCADE_AUDIT: 'off' }, { kind: 'sqlite', filename: join(directory, 'off.sqlite') });
     expect(observability.audit).toBeUndefined();
     expect(observability.middleware.map((middleware) => middleware.name)).toEqual(['telemetry']);
     await observability.close();
@@ -57,7 +57,7 @@ describe('openDemoObservability', () => {
     process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = `http://127.0.0.1:${port}`;
     try {
       const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, CASCADE_AUDIT: 'off' };
-      const observability = openDemoObservability(env, join(directory, 'unused.sqlite'));
+      const observability = openDemoObservability(env, { kind: 'sqlite', filename: join(directory, 'unused.sqlite') });
       await agentWith(observability.middleware).run('hello');
       await observability.close();
       const traces = received.filter((entry) => entry.url === '/v1/traces').map((entry) => entry.body).join('');

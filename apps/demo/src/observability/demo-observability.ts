@@ -1,9 +1,9 @@
 import type { CascadeMiddleware } from '@cascade/core';
 import { createTelemetryMiddleware } from '@cascade/core/otel';
 import { createPiiRedactor } from '@cascade/guardrails';
-import { type AuditStore, type AuditTrail, createAuditTrail } from '@cascade/profiles';
-import { createPostgresAuditStore } from '@cascade/profiles/postgres';
-import { createSqliteAuditStore } from '@cascade/profiles/sqlite';
+import { type AuditTrail, createAuditTrail } from '@cascade/profiles';
+import type { DemoStorage } from '../users/demo-storage';
+import { openDemoAuditStore } from './demo-audit-store';
 import { type OtlpRegistration, registerOtlpFromEnv } from './register-otlp';
 
 const HOUR_MS = 3_600_000;
@@ -24,19 +24,18 @@ export interface DemoObservability {
  * Builds the demo's observability from the environment:
  * - OpenTelemetry spans and metrics always (a no-op until an SDK is registered); `OTEL_EXPORTER_OTLP_ENDPOINT`
  *   registers an OTLP/HTTP SDK; `CASCADE_OTEL_CONTENT=1` records prompts and answers (off by default).
- * - The audit trail at each profile's `auditLogLevel` (default `standard`): in PostgreSQL when
- *   `DATABASE_URL` is set, else in the demo's SQLite file (table `cascade_audit`); `CASCADE_AUDIT=off`
+ * - The audit trail at each profile's `auditLogLevel` (default `standard`): beside the demo's other
+ *   state (its PostgreSQL schema, or its SQLite file; table `cascade_audit`); `CASCADE_AUDIT=off`
  *   turns it off. Expired records are purged at start and every hour. Comprehensive records keep the
  *   prompt and answer with PII redacted by `@cascade/guardrails`.
  */
-export function openDemoObservability(env: Readonly<Record<string, string | undefined>>, sqliteFile: string): DemoObservability {
+export function openDemoObservability(env: Readonly<Record<string, string | undefined>>, location: DemoStorage['location']): DemoObservability {
   const otlp: OtlpRegistration | undefined = registerOtlpFromEnv(env);
   const telemetry = createTelemetryMiddleware({ recordContent: env['CASCADE_OTEL_CONTENT'] === '1' });
   if (env['CASCADE_AUDIT'] === 'off') {
     return { middleware: [telemetry], audit: undefined, describe: 'audit trail off', close: async () => otlp?.shutdown() };
   }
-  const databaseUrl = env['DATABASE_URL'];
-  const store: AuditStore = databaseUrl ? createPostgresAuditStore({ connectionString: databaseUrl }) : createSqliteAuditStore({ filename: sqliteFile });
+  const store = openDemoAuditStore(location);
   const redactor = createPiiRedactor({});
   const audit = createAuditTrail({}, {
     store,
@@ -52,7 +51,7 @@ export function openDemoObservability(env: Readonly<Record<string, string | unde
   return {
     middleware: [telemetry, audit.middleware],
     audit,
-    describe: `audit trail in ${databaseUrl ? 'PostgreSQL (DATABASE_URL)' : sqliteFile}${otlp ? `; OTLP to ${otlp.endpoint}` : ''}`,
+    describe: `audit trail in ${location.kind === 'postgres' ? `PostgreSQL (schema ${location.schema})` : location.filename}${otlp ? `; OTLP to ${otlp.endpoint}` : ''}`,
     async close() {
       clearInterval(timer);
       try {

@@ -34,7 +34,7 @@ describe('pnpm demo admin export-user / erase-user', () => {
       }
       // Requests through the demo's usage ledger and audit trail, as `serve` makes them.
       const database = openDemoDatabase(db);
-      const observability = openDemoObservability(env, db);
+      const observability = openDemoObservability(env, { kind: 'sqlite', filename: db });
       const pricing = createPricing({ includeDefaults: false, prices: { 'mixtral-8x7b-instruct-v0.1': { inputUsdPerMTok: 0.6, outputUsdPerMTok: 0.6 }, 'gpt-4-1106-preview': { inputUsdPerMTok: 10, outputUsdPerMTok: 30 } } });
       const profiles = createProfileManager({}, { store: database.profiles });
       const agent = createCascadeAgent({

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { CascadeError, type AgentPolicy } from '@cascade/core';
 import { streamCascade, writeSseToNodeResponse } from '@cascade/stream';
 import type { DemoAgent } from '../agent/create-demo-agent';
-import type { ApiKeyStore } from '../users/api-key-store';
+import type { ServerObserver } from '../observe/server-observer';
+import type { KeyStore } from '../users/api-key-store';
 import { type AuthFailureLogSettings, createAuthFailureLog } from './auth-failure-log';
 import { type Tenant, authenticate } from './authenticate';
 import { CASCADE_MODEL_ID, type ChatCompletionRequest, parseChatCompletionRequest, toChatRequest } from './chat-completion-request';
@@ -20,7 +21,7 @@ import { TokenBucketMap } from './token-bucket-map';
 /** Options of {@link createDemoServer}. */
 export interface DemoServerOptions {
   demo: DemoAgent;
-  keys: ApiKeyStore;
+  keys: KeyStore;
   /** Largest accepted request body in bytes (413 above). @default 1 MiB */
   maxBodyBytes?: number;
   /** Deepest JSON nesting of a body (400 `json_too_deep` above, found before parsing). @default 64 */
@@ -48,6 +49,8 @@ export interface DemoServerOptions {
   heartbeatMs?: number;
   /** Clock of the throttles, in epoch ms. @default Date.now */
   now?: () => number;
+  /** Metrics and dashboard: serves `/metrics` and `/dashboard`, and hears every answer and request. */
+  observer?: ServerObserver;
 }
 
 /** A running server. */
@@ -150,11 +153,13 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
       // Buffered: OpenAI clients cannot take back text, so they never receive a rejected draft.
       const opened = await openTenantStream(streamCascade(demo.agent, chatRequest, { ...runOptions, mode: 'buffered' }), () => ({ shuttingDown: shutdown.signal.aborted }));
       if ('refused' in opened) throw opened.refused;
+      opened.stream.result.then((result) => options.observer?.answered(tenant.userId, result), () => undefined);
       // Heartbeat: the buffered draft writes nothing for seconds, and a proxy would cut the idle connection.
       await writeSseToNodeResponse(opened.stream, response, { format: 'openai', heartbeatMs, openai: { includeUsage: body.stream_options?.include_usage === true } });
       return;
     }
     const result = await demo.agent.run(chatRequest, runOptions);
+    options.observer?.answered(tenant.userId, result);
     json(response, 200, toChatCompletion(result));
   }
 
@@ -167,7 +172,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
 
   async function usage(response: ServerResponse, tenant: Tenant, signal: AbortSignal): Promise<void> {
     const profile = await demo.profiles.get(tenant.userId, { abortSignal: signal });
-    const spend = demo.usage.summary(tenant.userId);
+    const spend = await demo.usage.summary(tenant.userId);
     json(response, 200, {
       object: 'usage',
       user: tenant.userId,
@@ -200,6 +205,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
   async function route(request: IncomingMessage, response: ServerResponse, signal: AbortSignal, state: RequestState): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
     const routes: Record<string, string> = { '/v1/chat/completions': 'POST', '/v1/models': 'GET', '/v1/usage': 'GET' };
+    if (!(path in routes) && (await options.observer?.handle(request, response, path))) return;
     const method = routes[path];
     if (!method) throw new HttpError(404, 'not_found_error', 'not_found', `No route ${request.method ?? ''} ${path}. Routes: POST /v1/chat/completions, GET /v1/models, GET /v1/usage.`);
     if (request.method !== method) throw new HttpError(405, 'invalid_request_error', 'method_not_allowed', `Use ${method} ${path}.`, { allow: method });
@@ -245,6 +251,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
       };
       if (state.authFailed) authFailureLog.record({ ...entry, address: state.address });
       else log(entry);
+      options.observer?.served(entry);
     }
   }
 

@@ -171,6 +171,7 @@ describe('pnpm demo serve (child process)', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, CASCADE_DEMO_DB: join(dir, 'demo.sqlite'), ...extra };
     delete env.OPENAI_API_KEY;
     delete env.OPENAI_BASE_URL;
+    delete env.DATABASE_URL; // the SQLite file above, not PostgreSQL
     if (!('REDIS_URL' in extra)) delete env.REDIS_URL;
     return env;
   };

@@ -21,8 +21,23 @@ const rowSchema = z.object({
   created_at: z.string(),
 });
 
+/** A value now (SQLite) or later (PostgreSQL). */
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * API keys as the server and the admin CLI use them, whatever holds them: the SQLite store answers
+ * synchronously, the PostgreSQL one (`createPostgresApiKeyStore`) with promises.
+ */
+export interface KeyStore {
+  create(userId: string, label?: string): Awaitable<{ key: string; record: ApiKeyRecord }>;
+  authenticate(presented: string): Awaitable<{ userId: string; keyId: number } | undefined>;
+  list(userId?: string): Awaitable<ApiKeyRecord[]>;
+  revoke(id: number): Awaitable<boolean>;
+  deleteUserKeys(userId: string): Awaitable<number>;
+}
+
 /** API keys of users, stored as SHA-256 hashes in the demo's SQLite database. */
-export interface ApiKeyStore {
+export interface ApiKeyStore extends KeyStore {
   /** Creates a key for `userId` (who must have a profile); the plain key is returned once and never stored. */
   create(userId: string, label?: string): { key: string; record: ApiKeyRecord };
   /**

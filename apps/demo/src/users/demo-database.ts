@@ -5,7 +5,7 @@ import { CascadeError } from '@cascade/core';
 import { type SqliteProfileStore, createSqliteProfileStore } from '@cascade/profiles/sqlite';
 import Database from 'better-sqlite3';
 import { type ApiKeyStore, createApiKeyStore } from './api-key-store';
-import { type UsageLedger, createSqliteUsageLedger } from './usage-ledger';
+import { type SyncUsageLedger, createSqliteUsageLedger } from './usage-ledger';
 
 /** Where the demo keeps its SQLite files: apps/demo/.data (gitignored). */
 export const DEFAULT_DATABASE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.data');
@@ -18,7 +18,7 @@ export interface DemoDatabase {
   readonly profiles: SqliteProfileStore;
   readonly keys: ApiKeyStore;
   /** Settled spend per user and UTC day, shared by every process on this file (`/v1/usage`). */
-  readonly usage: UsageLedger;
+  readonly usage: SyncUsageLedger;
   /** Every user id with a profile row, sorted (rows that do not parse included: they are listed, not loaded). */
   profileUserIds(): string[];
   /** Writes queued usage (waiting up to {@link SHUTDOWN_BUSY_TIMEOUT_MS} for a lock), then closes the file. */

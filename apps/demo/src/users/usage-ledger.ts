@@ -14,22 +14,29 @@ export interface UsageSummary {
 
 /** Where settled spend goes: pipeline middleware that records each request's calls, and a per-user summary. */
 export interface UsageLedger {
-  /** `memory`: this process, forgotten on restart. `sqlite`: durable, shared by every process on the file. */
-  readonly kind: 'memory' | 'sqlite';
+  /** `memory`: this process, forgotten on restart. `sqlite`: durable, shared by every process on the file. `postgres`: durable, shared by every host on the database. */
+  readonly kind: 'memory' | 'sqlite' | 'postgres';
   /** Records every admitted request (and each model call it made) when it settles. Put it last. */
   readonly middleware: CascadeMiddleware;
-  /** Settled spend, including usage still queued for the database. */
-  summary(userId: string): UsageSummary;
+  /** Settled spend, including usage still queued for the database (a promise from PostgreSQL). */
+  summary(userId: string): UsageSummary | Promise<UsageSummary>;
   /** Writes queued usage now, retrying while the database is busy, for at most `timeoutMs`; resolves with what is still queued. */
   flush(options?: { timeoutMs?: number }): Promise<{ pending: number }>;
   /** Final write of the queue (waits up to the connection's busy timeout), then logs whatever could not be written. Later settles write synchronously. */
+  close(): void | Promise<void>;
+}
+
+/** A ledger that answers synchronously (memory, SQLite). */
+export interface SyncUsageLedger extends UsageLedger {
+  readonly kind: 'memory' | 'sqlite';
+  summary(userId: string): UsageSummary;
   close(): void;
 }
 
-const userOf = (context: { principal?: { userId: string } | undefined; userId?: string | undefined }): string | undefined => context.principal?.userId ?? context.userId;
+export const userOf = (context: { principal?: { userId: string } | undefined; userId?: string | undefined }): string | undefined => context.principal?.userId ?? context.userId;
 
 /** The in-process ledger (core's cost tracker): what the tour uses. */
-export function createMemoryUsageLedger(dependencies: { now?: () => number } = {}): UsageLedger {
+export function createMemoryUsageLedger(dependencies: { now?: () => number } = {}): SyncUsageLedger {
   const costs = createCostTracker({ enforcement: 'warn' }, dependencies.now ? { now: dependencies.now } : {});
   return {
     kind: 'memory',
@@ -55,7 +62,7 @@ const spendRowSchema = z.object({
 });
 
 /** `YYYY-MM-DD` of a UTC instant (sorts like the instant). */
-const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /** One JSON log line of the ledger (never prompts or keys: user ids, days, models, counts, costs). */
 export interface UsageLedgerLogEntry {
@@ -112,7 +119,7 @@ const RETRY_MAX_MS = 1_000;
  * Other failures are logged as JSON lines and retried `maxFailedWrites` times, then the unwritten rows
  * are logged in full and given up. `close` makes a final, waiting write.
  */
-export function createSqliteUsageLedger(database: Database.Database, dependencies: SqliteUsageLedgerDependencies = {}): UsageLedger & { readonly pending: number } {
+export function createSqliteUsageLedger(database: Database.Database, dependencies: SqliteUsageLedgerDependencies = {}): SyncUsageLedger & { readonly pending: number } {
   const now = dependencies.now ?? Date.now;
   const log = dependencies.log ?? jsonLineLog;
   const maxPendingRows = dependencies.maxPendingRows ?? 10_000;

@@ -15,6 +15,7 @@ const PUBLIC_MESSAGE: Readonly<Record<CascadeErrorCode, string>> = Object.freeze
   STORE_FAILED: 'The service could not record the request. Try again.',
   ABORTED: 'The request was cancelled.',
   TIMEOUT: 'The request took too long.',
+  OUTPUT_INVALID: 'The model did not produce a valid answer. Try again.',
 });
 
 /**
