@@ -75,3 +75,4 @@ export { learningStateSchema, type QualityJudge, type LearningStore, type AuditE
 export type { LearningFeedback } from './learning/learner';
 export { createModelJudge, modelJudgeOptionsSchema, type ModelJudgeOptions } from './learning/model-judge';
 export { createMemoryLearningStore } from './learning/memory-learning-store';
+export { addLearningStates, diffLearningStates } from './learning/merge-state';

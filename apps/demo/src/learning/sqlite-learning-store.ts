@@ -1,9 +1,8 @@
-import { CascadeError, type LearningState, type LearningStore } from '@cascade/core';
+import { CascadeError, type LearningState, type LearningStore, addLearningStates } from '@cascade/core';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { mergeLearningState } from './merge-learning-state';
 
 /** Options of {@link createSqliteLearningStore}. */
 export interface SqliteLearningStoreOptions {
@@ -17,9 +16,10 @@ const rowSchema = z.object({ state: z.string() });
  * What the cascade has learned about its drafters (core's `LearningStore`), in a row of the demo's
  * SQLite file: the tour and every `serve` process on the file load it at start and save it as they
  * learn, so a restarted or second server starts from what the others learned instead of a cold start.
- * The state is core's versioned JSON; core validates it on import. A save adds what this process
- * learned since its last load or save to what the row holds ({@link mergeLearningState}, in one
- * immediate transaction), so two processes on the file never overwrite each other's labels.
+ * The state is core's versioned JSON; core validates it on import. `merge` adds what a process
+ * learned since its last sync to what the row holds (core's `addLearningStates`, in one immediate
+ * transaction) and returns the sum, so processes on the file pool their labels instead of
+ * overwriting each other's.
  *
  * @throws CascadeError `STORE_FAILED` when the row cannot be read, written or parsed as JSON.
  */
@@ -34,12 +34,14 @@ export function createSqliteLearningStore(database: Database.Database, options: 
   const upsert = database.prepare(`INSERT INTO demo_learning_state (key, state, updated_at) VALUES (?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`);
 
-  /** What this store last loaded or saved: the base of the next save's delta. */
-  let base: LearningState | undefined;
-  const mergeAndWrite = database.transaction((local: LearningState) => {
+  const readRow = (): LearningState | undefined => {
     const row = select.get(key);
-    const stored = row === undefined ? undefined : (JSON.parse(rowSchema.parse(row).state) as LearningState);
-    upsert.run(key, JSON.stringify(mergeLearningState(stored, base, local)), Date.now());
+    return row === undefined ? undefined : (JSON.parse(rowSchema.parse(row).state) as LearningState);
+  };
+  const addAndWrite = database.transaction((delta: LearningState): LearningState => {
+    const merged = addLearningStates(readRow(), delta);
+    upsert.run(key, JSON.stringify(merged), Date.now());
+    return merged;
   });
 
   return {
@@ -53,20 +55,24 @@ export function createSqliteLearningStore(database: Database.Database, options: 
       }
       if (text === undefined) return Promise.resolve(undefined);
       try {
-        const state = JSON.parse(text) as LearningState;
-        base = structuredClone(state);
-        return Promise.resolve(state);
+        return Promise.resolve(JSON.parse(text) as LearningState);
       } catch (error) {
         return Promise.reject(new CascadeError('STORE_FAILED', `The learned state "${key}" in ${database.name} is not JSON: delete its row in demo_learning_state to start learning afresh.`, { cause: error }));
       }
     },
     save(state) {
       try {
-        mergeAndWrite.immediate(state);
-        base = structuredClone(state);
+        upsert.run(key, JSON.stringify(state), Date.now());
         return Promise.resolve();
       } catch (error) {
         return Promise.reject(new CascadeError('STORE_FAILED', `Cannot save the learned state "${key}" to ${database.name}: ${(error as Error).message}.`, { cause: error }));
+      }
+    },
+    merge(delta) {
+      try {
+        return Promise.resolve(addAndWrite.immediate(delta));
+      } catch (error) {
+        return Promise.reject(new CascadeError('STORE_FAILED', `Cannot merge into the learned state "${key}" in ${database.name}: ${(error as Error).message}.`, { cause: error }));
       }
     },
   };

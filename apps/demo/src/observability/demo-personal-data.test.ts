@@ -1,14 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCascadeAgent, createPricing } from '@cascade/core';
 import { MockChatModel } from '@cascade/core/test';
-import { createProfileManager, createProfileMiddleware } from '@cascade/profiles';
+import { UserProfile, createProfileManager, createProfileMiddleware } from '@cascade/profiles';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commandAdmin } from '../cli/command-admin';
 import { bufferTerminal } from '../cli/terminal';
 import { openDemoDatabase } from '../users/demo-database';
+import { openDemoStorage } from '../users/demo-storage';
 import { openDemoObservability } from './demo-observability';
+import { openDemoPersonalData } from './demo-personal-data';
 
 const dir = mkdtempSync(join(tmpdir(), 'cascade-demo-gdpr-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,6 +67,56 @@ describe('pnpm demo admin export-user / erase-user', () => {
       expect(bob['audit']).toHaveLength(1);
     } finally {
       if (saved !== undefined) process.env['DATABASE_URL'] = saved;
+    }
+  });
+});
+
+const DATABASE_URL = process.env['DATABASE_URL'];
+if (!DATABASE_URL) {
+  if (process.env['CI'] === 'true') throw new Error('DATABASE_URL is not set: CI must run the PostgreSQL GDPR test against a real server (e.g. postgres://postgres@127.0.0.1:5432/test).');
+  console.warn('Skipping the PostgreSQL GDPR test: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run it.');
+}
+
+describe.runIf(DATABASE_URL)('GDPR export and erasure on the PostgreSQL storage', () => {
+  it('finds and erases the usage rows, keys, profile and audit records of one user in its schema', async () => {
+    const schema = `gdpr_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const storage = await openDemoStorage({ databaseUrl: DATABASE_URL, schema });
+    const cleanup = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+    try {
+      const observability = openDemoObservability({}, storage.location);
+      const profiles = createProfileManager({}, { store: storage.profiles });
+      for (const user of ['carol', 'dave']) {
+        await profiles.save(UserProfile.fromTier('pro', user));
+        await storage.keys.create(user, 'laptop');
+      }
+      const pricing = createPricing({ includeDefaults: false, prices: { cheap: { inputUsdPerMTok: 1, outputUsdPerMTok: 1 }, strong: { inputUsdPerMTok: 10, outputUsdPerMTok: 30 } } });
+      const agent = createCascadeAgent({
+        models: [new MockChatModel({ modelId: 'cheap' }), new MockChatModel({ modelId: 'strong' })], pricing, learning: false,
+        middleware: [createProfileMiddleware(profiles), storage.usage.middleware, ...observability.middleware],
+      });
+      for (const user of ['carol', 'carol', 'dave']) await agent.run('What is 2 + 2?', { userId: user });
+      await observability.close();
+      await storage.usage.flush();
+
+      const personal = openDemoPersonalData(storage);
+      try {
+        const exported = await personal.requests.export('carol') as unknown as Record<string, unknown>;
+        expect(exported['audit']).toHaveLength(2);
+        expect(exported['apiKeys']).toEqual([expect.objectContaining({ label: 'laptop' })]);
+        expect((exported['usage'] as { requests: { requests: number }[] }).requests.reduce((sum, row) => sum + row.requests, 0)).toBe(2);
+        const erased = await personal.requests.erase('carol') as unknown as Record<string, unknown>;
+        expect(erased).toMatchObject({ audit: 2, apiKeys: 1 });
+        expect(erased['usage']).toBeGreaterThan(0);
+        const after = await personal.requests.export('carol') as unknown as Record<string, unknown>;
+        expect(after).toMatchObject({ profile: null, audit: [], apiKeys: [], usage: { requests: [], calls: [] } });
+        expect((await personal.requests.export('dave') as unknown as Record<string, unknown>)['audit']).toHaveLength(1);
+      } finally {
+        await personal.close();
+      }
+    } finally {
+      await storage.close();
+      await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await cleanup.end();
     }
   });
 });
