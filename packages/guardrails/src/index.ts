@@ -1,5 +1,6 @@
 // PII
 export { PII_DEFAULT_ENTITY_TYPES, PII_ENTITY_TYPES, PII_NAME_ENTITY_TYPES, piiEntityTypeSchema, type PiiEntityType, type PiiMatch } from './pii/pii-entity';
+export { PII_CONTACT_ENTITY_TYPES, PII_DEFAULT_ACTIONS, type PiiDirection } from './pii/direction-defaults';
 export { piiConfigSchema, type PiiConfig, type ResolvedPiiConfig } from './pii/pii-config';
 export { createPiiDetector, type PiiDetector } from './pii/pii-detector';
 export { createPiiRedactor, maskValue, type PiiRedactor, type PiiRedaction } from './pii/pii-redactor';

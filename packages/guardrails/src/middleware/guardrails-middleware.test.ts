@@ -75,13 +75,13 @@ describe('createGuardrailsMiddleware', () => {
 
   it('guards a whole answer: redact, or block per policy', async () => {
     const middleware = createGuardrailsMiddleware();
-    expect(await middleware.guardOutput!(contextWith(), 'Call +1 (415) 555-2671.')).toMatchObject({ action: 'modify', value: 'Call [PHONE_NUMBER].' });
+    expect(await middleware.guardOutput!(contextWith(), 'Key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8t.')).toMatchObject({ action: 'modify', value: 'Key [API_KEY].' });
     const policy: AgentPolicy = { guardrails: { pii: { enabled: true, actions: { API_KEY: 'block' } } } };
     expect(await middleware.guardOutput!(contextWith(policy), 'use sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8t')).toMatchObject({ action: 'block' });
   });
 
   it('guards a stream: redacts split entities and stops with a typed part on block', async () => {
-    const middleware = createGuardrailsMiddleware({ pii: { actions: { CREDIT_CARD: 'block' } } });
+    const middleware = createGuardrailsMiddleware({ pii: { actions: { CREDIT_CARD: 'block', EMAIL_ADDRESS: 'redact' } } });
     const redacted = await collect(middleware.guardStream!(contextWith(), fromArray(['write to ada@exa', 'mple.com please'])));
     expect(redacted.filter((part) => part.type === 'text').map((part) => (part.type === 'text' ? part.text : '')).join('')).toBe('write to [EMAIL_ADDRESS] please');
     const stopped = await collect(middleware.guardStream!(contextWith(), fromArray(['card 4111 1111 ', '1111 1111 and on'])));
@@ -106,7 +106,7 @@ describe('createGuardrailsMiddleware', () => {
     const seen: string[] = [];
     const local = createLocalModerator();
     const recording: Moderator = { name: 'recording', moderate: (text, options) => (seen.push(text), local.moderate(text, options)) };
-    const middleware = createGuardrailsMiddleware({ moderation: { enabled: true } }, { moderator: recording });
+    const middleware = createGuardrailsMiddleware({ pii: { output: { actions: { EMAIL_ADDRESS: 'redact' } } }, moderation: { enabled: true } }, { moderator: recording });
     const parts = await collect(middleware.guardStream!(contextWith(), fromArray(['Write to ada@exa', 'mple.com today. ', 'This sentence is long enough to flow past the redactor hold. ', 'Then I will kill you. ', 'Bye.'])));
     expect(streamedText(parts)).toMatch(/^Write to \[EMAIL_ADDRESS\] today\. /);
     expect(streamedText(parts)).not.toContain('kill');
@@ -115,7 +115,7 @@ describe('createGuardrailsMiddleware', () => {
   });
 
   it('moderates a streamed answer end to end through createCascadeAgent', async () => {
-    const model = new MockChatModel({ modelId: 'm', responses: [{ text: 'Mail ada@example.com first. Then I will kill you tomorrow. Unseen tail.' }], chunkSize: 5 });
+    const model = new MockChatModel({ modelId: 'm', responses: [{ text: 'Key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8t first. Then I will kill you tomorrow. Unseen tail.' }], chunkSize: 5 });
     const pricing = createPricing({ includeDefaults: false, prices: { m: { inputUsdPerMTok: 1, outputUsdPerMTok: 1 } } });
     const agent = createCascadeAgent({ models: [model], pricing, middleware: [createGuardrailsMiddleware({ moderation: { enabled: true } })] });
     const session = await agent.begin('Say something');
@@ -125,7 +125,7 @@ describe('createGuardrailsMiddleware', () => {
     }
     const parts = await collect(session.guardStream(deltas()));
     await session.finish('success');
-    expect(streamedText(parts)).toBe('Mail [EMAIL_ADDRESS] first. ');
+    expect(streamedText(parts)).toBe('Key [API_KEY] first. ');
     expect(parts.at(-1)).toMatchObject({ type: 'guardrail', action: 'stopped', findings: expect.arrayContaining([expect.objectContaining({ guard: 'moderation', type: 'harassment/threatening' })]) });
   });
 

@@ -6,6 +6,7 @@ import {
   type CascadeMiddleware,
   type ChatMessage,
   type ChatRequest,
+  type GuardAction,
   type GuardFinding,
   type GuardVerdict,
   type GuardedStreamPart,
@@ -18,6 +19,7 @@ import { createHeuristicInjectionDetector } from '../injection/heuristic-injecti
 import { createLocalModerator } from '../moderation/local-moderator';
 import { moderationCategorySchema, type ModerationCategory } from '../moderation/moderation-category';
 import type { Moderator } from '../moderation/moderator';
+import { PII_DEFAULT_ACTIONS, type PiiDirection } from '../pii/direction-defaults';
 import { piiConfigSchema, type PiiConfig } from '../pii/pii-config';
 import { PII_ENTITY_TYPES, piiEntityTypeSchema, type PiiEntityType } from '../pii/pii-entity';
 import { createPiiRedactor, type PiiRedactor } from '../pii/pii-redactor';
@@ -25,11 +27,34 @@ import { moderateStream, moderationFindings, streamModeratorConfigSchema } from 
 import { redactStream, streamRedactorConfigSchema } from '../stream/stream-redactor';
 import { describeType, hasMethod } from '../util/require-input';
 
+const piiDirectionSchema = z.strictObject({
+  /** Action for every entity type without its own entry in this direction. */
+  action: guardActionSchema.optional(),
+  /** Per-entity-type actions in this direction, e.g. `{ URL: 'redact' }` on output. */
+  actions: z.partialRecord(piiEntityTypeSchema, guardActionSchema).optional(),
+});
+
 /** Configuration of {@link createGuardrailsMiddleware}: defaults that a policy's `guardrails` overrides per request. */
 export const guardrailsMiddlewareConfigSchema = z.strictObject({
   /** Middleware name (state key, logs). @default 'guardrails' */
   name: z.string().min(1).default('guardrails'),
-  pii: piiConfigSchema.extend({ enabled: z.boolean().default(true) }).prefault({}),
+  /**
+   * PII detection and actions. Without `action`/`actions`, each direction takes its default
+   * (`PII_DEFAULT_ACTIONS`: secrets and card/bank/SSN numbers redacted both ways, contact data on input
+   * only); `action`/`actions` apply to both directions, `input`/`output` to one (README table).
+   */
+  pii: piiConfigSchema
+    .extend({
+      /** @default true */
+      enabled: z.boolean().default(true),
+      /** Action for every entity type without its own entry, both directions. @default per direction (`PII_DEFAULT_ACTIONS`) */
+      action: guardActionSchema.optional(),
+      /** Actions for the request (input guard) only, over `action`/`actions`' defaults. */
+      input: piiDirectionSchema.optional(),
+      /** Actions for answers (output and stream guards) only. */
+      output: piiDirectionSchema.optional(),
+    })
+    .prefault({}),
   moderation: z
     .object({
       /** @default false (needs a moderator; the local baseline is used when none is given) */
@@ -73,7 +98,8 @@ export interface GuardrailsMiddlewareDependencies {
 }
 
 interface EffectiveGuards {
-  pii: PiiRedactor | undefined;
+  /** One redactor per direction: the request (input) and answers (output and streams). */
+  pii: Record<PiiDirection, PiiRedactor> | undefined;
   moderation: { action: 'block' | 'warn'; categories: readonly ModerationCategory[] | undefined; threshold: number | undefined; output: boolean } | undefined;
   injection: { action: 'block' | 'warn'; threshold: number } | undefined;
   applyTo: { input: boolean; output: boolean; stream: boolean };
@@ -159,7 +185,7 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
       }
 
       if (guards.pii) {
-        const redactor = guards.pii;
+        const redactor = guards.pii.input;
         const lastUser = lastUserIndex(request.messages);
         let changed = false;
         const messages = request.messages.map((message, index): ChatMessage => {
@@ -199,7 +225,7 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
         if (blocked) return { action: 'block', reason: blocked, findings };
       }
       if (guards.pii) {
-        const result = guards.pii.redact(text);
+        const result = guards.pii.output.redact(text);
         findings.push(...result.findings);
         if (result.blocked) {
           return { action: 'block', reason: `The answer contains ${[...new Set(result.findings.filter((finding) => finding.action === 'block').map((finding) => finding.type))].join(', ')}, which the policy blocks.`, findings };
@@ -218,11 +244,11 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
       }
       const options = { abortSignal: context.abortSignal };
       if (!moderation) {
-        yield* redactStream(deltas, guards.pii!, redactorSettings, options);
+        yield* redactStream(deltas, guards.pii!.output, redactorSettings, options);
         return;
       }
       // PII first: the moderator (maybe a remote API) only sees redacted text, the text the client gets.
-      const redacted = guards.pii ? redactStream(deltas, guards.pii, redactorSettings, options) : deltas;
+      const redacted = guards.pii ? redactStream(deltas, guards.pii.output, redactorSettings, options) : deltas;
       yield* moderateStream(redacted, moderator, moderation, moderatorSettings, options);
     },
   };
@@ -237,14 +263,15 @@ function checkDependencies(dependencies: unknown): asserts dependencies is Guard
 
 function buildGuards(settings: ResolvedConfig, policy: GuardrailsPolicy | undefined): EffectiveGuards {
   const piiEnabled = policy?.pii?.enabled ?? settings.pii.enabled;
-  let pii: PiiRedactor | undefined;
+  let pii: EffectiveGuards['pii'];
   if (piiEnabled) {
-    const { enabled: _enabled, ...piiSettings } = settings.pii;
-    const config: PiiConfig = { ...piiSettings };
-    if (policy?.pii?.action) config.action = policy.pii.action;
-    if (policy?.pii?.actions) config.actions = { ...piiSettings.actions, ...validActions(policy.pii.actions) };
-    if (policy?.pii?.entities) config.entities = validEntities(policy.pii.entities);
-    pii = createPiiRedactor(config);
+    const { enabled: _enabled, action: _action, actions: _actions, input: _input, output: _output, ...piiSettings } = settings.pii;
+    const base: PiiConfig = { ...piiSettings };
+    if (policy?.pii?.entities) base.entities = validEntities(policy.pii.entities);
+    const policyActions = policy?.pii?.actions ? validActions(policy.pii.actions) : {};
+    const input = createPiiRedactor({ ...base, actions: directionActions(settings, 'input', policy?.pii?.action, policyActions) });
+    const output = createPiiRedactor({ ...base, actions: directionActions(settings, 'output', policy?.pii?.action, policyActions) });
+    pii = { input, output };
   }
   const moderationEnabled = policy?.moderation?.enabled ?? settings.moderation.enabled;
   const injectionEnabled = policy?.injection?.enabled ?? settings.injection.enabled;
@@ -263,6 +290,26 @@ function buildGuards(settings: ResolvedConfig, policy: GuardrailsPolicy | undefi
       : undefined,
     applyTo: { ...settings.applyTo, ...(policy?.applyTo ?? {}) },
   };
+}
+
+/**
+ * Every entity type's action in one direction. A type's own entry beats a catch-all `action`; at the same
+ * level the policy beats the config and a direction's entry beats the both-ways one; the direction's
+ * default (`PII_DEFAULT_ACTIONS`) applies only where nobody said anything.
+ */
+function directionActions(
+  settings: ResolvedConfig,
+  direction: PiiDirection,
+  policyAction: GuardAction | undefined,
+  policyActions: Partial<Record<PiiEntityType, GuardAction>>,
+): Record<PiiEntityType, GuardAction> {
+  const own = settings.pii[direction];
+  const fallback = policyAction ?? own?.action ?? settings.pii.action;
+  const result = {} as Record<PiiEntityType, GuardAction>;
+  for (const type of PII_ENTITY_TYPES) {
+    result[type] = policyActions[type] ?? own?.actions?.[type] ?? settings.pii.actions[type] ?? fallback ?? PII_DEFAULT_ACTIONS[direction][type];
+  }
+  return result;
 }
 
 function validEntities(entities: readonly string[]): PiiEntityType[] {
