@@ -36,10 +36,12 @@ export type {
 } from './pipeline/middleware';
 export type { RequestReport, RequestOutcome, AdmissionRecord, ModelCallRecord, AnswerRecord } from './pipeline/request-report';
 export { compliancePolicySchema, enforceCompliance, type CompliancePolicy } from './policy/compliance';
+export { retryPolicySchema, resolveRetryPolicy, isTransientModelError, DEFAULT_RETRY_POLICY, type RetryPolicy } from './policy/retry-policy';
 // Utilities
 export { sleep, withTimeout, throwIfAborted, abortErrorFrom, raceAbort } from './util/abort';
 export { timeoutMsSchema, delayMsSchema, safeTimeoutMs, MAX_TIMEOUT_MS } from './util/timeout-ms';
 export { seededRandom } from './util/seeded-random';
+export { retryDelay, type RetryDelaySettings } from './util/retry-delay';
 export { createDefaultValidator, defaultValidatorConfigSchema, type DefaultValidatorConfig } from './quality/default-validator';
 // Pipeline and engine
 export { createPipeline, type Pipeline, type PipelineInit, type AdmittedRequest, type GuardedToolText } from './pipeline/create-pipeline';

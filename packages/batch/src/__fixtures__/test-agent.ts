@@ -34,9 +34,12 @@ export function strongModel(latencyMs = 10): MockChatModel {
   return new MockChatModel({ modelId: 'strong', latencyMs, responses: (request) => ({ text: `strong: ${lastUserText(request.messages)}`, usage }) });
 }
 
-/** A one-tier agent (no validation: the only tier is final). */
+/**
+ * A one-tier agent (no validation: the only tier is final). The engine's own retries of a tier are off
+ * (`policy.retry.maxAttempts: 1`) so that the batch's item retries are what the tests see.
+ */
 export function oneTierAgent(model: MockChatModel, middleware: CascadeMiddleware[] = []) {
-  return createCascadeAgent({ models: [model], validator, pricing, middleware, complexityRouting: false });
+  return createCascadeAgent({ models: [model], validator, pricing, middleware, complexityRouting: false, policy: { retry: { maxAttempts: 1 } } });
 }
 
 export function prompts(count: number): string[] {

@@ -33,9 +33,11 @@ export interface CascadeAttempt {
   latencyMs: number;
   /** The validator's verdict, when the draft was validated. */
   quality?: QualityVerdict;
-  /** Why it was accepted, escalated or failed, for people. */
+  /** Why it was accepted, escalated or failed, for people (a failed call also says whether it was retried). */
   reason: string;
   error?: CascadeError;
+  /** Retries of this tier before this call, after transient errors (absent on a tier's first call; see `policy.retry`). */
+  retry?: number;
 }
 
 /** How the engine chose where to start. */

@@ -14,7 +14,9 @@ import type { ModelCallRecord } from '../pipeline/request-report';
 import type { Pricing } from '../pricing/pricing';
 import type { RequestLearning } from '../learning/request-learning';
 import type { PartialVerdict, QualityValidator, QualityVerdict } from '../quality/quality-validator';
-import { abortErrorFrom, withTimeout } from '../util/abort';
+import { type RetryPolicy, isTransientModelError } from '../policy/retry-policy';
+import { abortErrorFrom, sleep, withTimeout } from '../util/abort';
+import { retryDelay } from '../util/retry-delay';
 import type { AttemptStatus, CascadeAttempt, CascadeResult, CascadeRouting } from './cascade-result';
 import type { PlannedTier } from './plan-tiers';
 
@@ -37,6 +39,14 @@ export interface CascadeSessionInit {
   onAttempt?: (attempt: CascadeAttempt) => void;
   /** The learner's part in this request: decides drafts and learns from the answer. */
   learning?: RequestLearning;
+  /** Retries of a tier after a transient error (the policy's `retry` over the defaults). */
+  retry?: Required<RetryPolicy>;
+  /** When the request's total timeout fires, on the `now` clock: no retry waits past it. */
+  deadline?: number;
+  /** Waits between retries; rejects when the signal fires. @default core's `sleep` */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Jitter source in [0, 1). @default Math.random */
+  random?: () => number;
 }
 
 /**
@@ -58,6 +68,8 @@ export class CascadeSession {
   /** Wall-clock times and provider facts of each call, for `onEnd` reports (kept only when a hook listens). */
   private readonly callRecords: ModelCallRecord[] = [];
   private offered: ChatRequest | undefined;
+  /** Retries made so far per tier index: the tier's later calls carry it as `attempt.retry`. */
+  private readonly retries = new Map<number, number>();
 
   constructor(private readonly init: CascadeSessionInit) {
     this.tiers = init.tiers;
@@ -154,6 +166,7 @@ export class CascadeSession {
       latencyMs,
       reason,
       ...(quality ? { quality } : {}),
+      ...(this.retries.has(tier.tier) ? { retry: this.retries.get(tier.tier)! } : {}),
     };
     this.attempts.push(attempt);
     if (this.init.admitted.hasEndHooks) {
@@ -175,6 +188,33 @@ export class CascadeSession {
     const attempt = this.recordCall(tier, usage, latencyMs, 'failed', typed.code === 'TIMEOUT' ? `timed out: ${typed.message}` : `failed: ${typed.message}`);
     attempt.error = typed;
     return attempt;
+  }
+
+  /**
+   * Decides whether to call `tier` again after `failed` (its `calls`-th call) and waits before it: only
+   * transient errors (`isTransientModelError`), at most `retry.maxAttempts` calls per tier, after a
+   * full-jitter exponential backoff that honours the error's Retry-After (`retryAfterMs`). Returns false
+   * — fall through now — when the budget of calls is spent, the Retry-After is over `retry.maxDelayMs`,
+   * or the wait would end past the request's timeout. Rejects with `ABORTED`/`TIMEOUT` when the request
+   * is stopped while waiting (the timer is cleared). Says what it does in the failed attempt's `reason`.
+   */
+  async retryAfterFailure(tier: PlannedTier, failed: CascadeAttempt, calls: number): Promise<boolean> {
+    const retry = this.init.retry;
+    const error = failed.error;
+    if (!retry || !error || calls >= retry.maxAttempts || this.stopped || !isTransientModelError(error)) return false;
+    const delayMs = retryDelay(calls, error, { initialDelayMs: retry.baseDelayMs, multiplier: 2, maxDelayMs: retry.maxDelayMs, maxRetryAfterMs: retry.maxDelayMs }, this.init.random ?? Math.random);
+    if (delayMs === undefined) {
+      failed.reason += `; not retried: the provider asked to wait ${error.retryAfterMs} ms, over retry.maxDelayMs ${retry.maxDelayMs}`;
+      return false;
+    }
+    if (this.init.deadline !== undefined && this.init.now() + delayMs >= this.init.deadline) {
+      failed.reason += `; not retried: waiting ${delayMs} ms would pass the request's timeout`;
+      return false;
+    }
+    failed.reason += `; retrying ${tier.model.modelId} in ${delayMs} ms (call ${calls + 1} of ${retry.maxAttempts})`;
+    this.retries.set(tier.tier, calls);
+    await (this.init.sleep ?? sleep)(delayMs, this.init.signal);
+    return true;
   }
 
   /** Builds the result for the chosen answer, after output guards. */

@@ -119,7 +119,7 @@ describe('createCascadeAgent', () => {
   it('reports ALL_MODELS_FAILED with every cause, retryable from the facts', async () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ error: mockProviderError(429) }] });
     const strong = new MockChatModel({ modelId: 'strong', responses: [{ error: mockProviderError(500) }] });
-    const error = await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false }).run('q').catch((e: unknown) => e);
+    const error = await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, policy: { retry: { maxAttempts: 1 } } }).run('q').catch((e: unknown) => e);
     expect(CascadeError.isInstance(error) && error.code).toBe('ALL_MODELS_FAILED');
     expect((error as CascadeError).retryable).toBe(true);
     expect((error as CascadeError).message).toContain('cheap (MODEL_CALL_FAILED 429)');
@@ -129,7 +129,7 @@ describe('createCascadeAgent', () => {
   it('returns a rejected draft with a warning when every stronger tier fails', async () => {
     const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ text: 'BAD but something', usage }] });
     const strong = new MockChatModel({ modelId: 'strong', responses: [{ error: mockProviderError(500) }] });
-    const result = await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false }).run('q');
+    const result = await createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, policy: { retry: { maxAttempts: 1 } } }).run('q');
     expect(result.text).toBe('BAD but something');
     expect(result.attempts.map((a) => a.status)).toEqual(['fallback', 'failed']);
     expect(result.warnings[0]).toMatch(/Every stronger tier failed/);

@@ -11,6 +11,7 @@ import type { CascadeMiddleware } from '../pipeline/middleware';
 import { enforcedSections, unenforcedPolicyMessages } from '../pipeline/unenforced-policy';
 import { type AgentPolicy, DEFAULT_QUALITY_TARGET, agentPolicySchema, isFeatureEnabled } from '../policy/agent-policy';
 import { type Pricing, createPricing } from '../pricing/pricing';
+import { resolveRetryPolicy } from '../policy/retry-policy';
 import { createDefaultValidator } from '../quality/default-validator';
 import { checkOutputSchema, isRepairable } from '../quality/output-schema-check';
 import type { QualityValidator, QualityVerdict } from '../quality/quality-validator';
@@ -75,6 +76,10 @@ export type CascadeAgentConfig = z.input<typeof cascadeAgentConfigSchema>;
 export interface CascadeAgentDeps {
   now?: () => number;
   generateId?: () => string;
+  /** Waits between retries of a tier (`policy.retry`); must reject when the signal fires. @default core's `sleep` */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Jitter of retry waits, in [0, 1). @default Math.random */
+  random?: () => number;
 }
 
 /** A cascade agent. */
@@ -207,6 +212,10 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
         baselineModel: plan.tiers[plan.tiers.length - 1]!.model,
         attemptTimeoutMs: policy.attemptTimeoutMs ?? options.attemptTimeoutMs,
         signal, now, startedAt, dispose,
+        retry: resolveRetryPolicy(policy.retry),
+        ...(runOptions.timeoutMs !== undefined ? { deadline: startedAt + runOptions.timeoutMs } : {}),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        ...(deps.random ? { random: deps.random } : {}),
         ...(onAttempt ? { onAttempt } : {}),
         ...(learning ? { learning } : {}),
       });
@@ -290,20 +299,13 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
   for (let index = 0; index < tiers.length; index++) {
     const tier = tiers[index]!;
     const isLast = index === tiers.length - 1;
-    if (session.stopped) throw session.stopError();
-    const started = session.now();
-    const attempt = session.attemptSignal();
-    let draft: ChatResult;
-    try {
-      draft = await tier.model.doGenerate(session.request, attempt.signal ? { abortSignal: attempt.signal } : undefined);
-    } catch (error) {
-      if (session.stopped) throw session.stopError();
-      lastError = session.recordFailure(tier, error, session.now() - started).error;
+    const call = await generateWithRetries(session, tier);
+    if (!call) {
+      lastError = session.attempts[session.attempts.length - 1]?.error;
       continue;
-    } finally {
-      attempt.dispose();
     }
-    let latencyMs = session.now() - started;
+    let draft = call.draft;
+    let latencyMs = call.latencyMs;
     if (isLast) {
       // The strongest tier is not judged, but structured output must still parse: one repair.
       const schemaVerdict = checkOutputSchema(session.request, draft);
@@ -353,6 +355,30 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
       details: { attempts: failures.map((a) => ({ modelId: a.modelId, code: a.error!.code, statusCode: a.error!.statusCode, message: a.error!.message })) },
     },
   );
+}
+
+/**
+ * Calls `tier` with `doGenerate`, calling it again after transient errors as the policy's `retry` allows
+ * (every failed call is recorded as a `failed` attempt). Returns the draft, or `undefined` when the tier
+ * failed for good (fall through). Throws when the request is stopped.
+ */
+async function generateWithRetries(session: CascadeSession, tier: PlannedTier): Promise<{ draft: ChatResult; latencyMs: number } | undefined> {
+  for (let calls = 1; ; calls++) {
+    if (session.stopped) throw session.stopError();
+    const started = session.now();
+    const attempt = session.attemptSignal();
+    let failed: CascadeAttempt;
+    try {
+      const draft = await tier.model.doGenerate(session.request, attempt.signal ? { abortSignal: attempt.signal } : undefined);
+      return { draft, latencyMs: session.now() - started };
+    } catch (error) {
+      if (session.stopped) throw session.stopError();
+      failed = session.recordFailure(tier, error, session.now() - started);
+    } finally {
+      attempt.dispose();
+    }
+    if (!(await session.retryAfterFailure(tier, failed, calls))) return undefined;
+  }
 }
 
 /**

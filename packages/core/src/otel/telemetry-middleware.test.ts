@@ -28,7 +28,8 @@ function agentWith(cheapText: string, extra: { middleware?: CascadeMiddleware[];
   const cheap = new MockChatModel({ modelId: 'cheap', provider: 'openai', responses: [extra.cheapError ? { error: mockProviderError(503) } : { text: cheapText, usage }] });
   const strong = new MockChatModel({ modelId: 'strong', provider: 'openai', responses: [extra.strongError ? { error: mockProviderError(500) } : { text: 'strong answer', usage }] });
   const telemetry = createTelemetryMiddleware({ recordPrincipal: 'ids', ...(extra.recordContent ? { recordContent: true } : {}) }, otel);
-  return createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [...(extra.middleware ?? []), telemetry] });
+  // Retries off: one span per tier (retried calls get spans of their own).
+  return createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, policy: { retry: { maxAttempts: 1 } }, middleware: [...(extra.middleware ?? []), telemetry] });
 }
 
 const contentKeys = (attributes: Record<string, unknown>): string[] => Object.keys(attributes).filter((key) => key === 'gen_ai.input.messages' || key === 'gen_ai.output.messages');

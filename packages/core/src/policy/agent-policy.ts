@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retryPolicySchema } from './retry-policy';
 import { timeoutMsSchema } from '../util/timeout-ms';
 import { compliancePolicySchema } from './compliance';
 
@@ -119,6 +120,8 @@ export const agentPolicySchema = z.strictObject({
   maxCostPerRequestUsd: z.number().positive().optional(),
   /** Per-call time limit for each model attempt, in ms. */
   attemptTimeoutMs: timeoutMsSchema.optional(),
+  /** Retries of the same tier after a transient provider error, before falling through. @default { maxAttempts: 2, baseDelayMs: 250, maxDelayMs: 2000 } */
+  retry: retryPolicySchema.optional(),
   features: z.partialRecord(featureFlagSchema, z.boolean()).optional(),
   limits: limitsPolicySchema.optional(),
   guardrails: guardrailsPolicySchema.optional(),

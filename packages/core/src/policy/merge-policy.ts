@@ -30,6 +30,7 @@ export function mergePolicies(...layers: readonly (AgentPolicy | undefined)[]): 
       ...(blockedModels ? { blockedModels } : {}),
       ...(merged.features || layer.features ? { features: { ...merged.features, ...layer.features } } : {}),
       ...(merged.limits || layer.limits ? { limits: mergeLimits(merged.limits, layer.limits) } : {}),
+      ...(merged.retry || layer.retry ? { retry: { ...merged.retry, ...layer.retry } } : {}),
       ...(merged.guardrails || layer.guardrails ? { guardrails: mergeNested(merged.guardrails, layer.guardrails) } : {}),
       ...(merged.compliance || layer.compliance ? { compliance: mergeCompliance(merged.compliance, layer.compliance)! } : {}),
     };

@@ -90,8 +90,13 @@ export async function driveTiers(
   let fallback: Fallback | undefined;
   let lastError: CascadeError | undefined;
   let pending: PendingSwitch | undefined;
+  // Calls of the current tier: a transient failure may call the same tier again (policy.retry).
+  let calls = 0;
+  let callsOf = -1;
   for (let index = 0; index < tiers.length; index++) {
     const tier = tiers[index]!;
+    calls = callsOf === index ? calls + 1 : 1;
+    callsOf = index;
     const isLast = index === tiers.length - 1;
     if (session.stopped) throw session.stopError();
     const willValidate = !isLast && session.validationEnabled;
@@ -111,6 +116,8 @@ export async function driveTiers(
       if (outcome.fatal) throw attempt.error!;
       lastError = attempt.error;
       pending = { from: tier, reason: 'failed', discardText: outcome.emitted, ...(lastError ? { error: lastError } : {}) };
+      // Same tier again (a `switch` to itself tells the client to drop any text it got) or the next one.
+      if (await session.retryAfterFailure(tier, attempt, calls)) index--;
       continue;
     }
     if (outcome.kind === 'abandoned') {

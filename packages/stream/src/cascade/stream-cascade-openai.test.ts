@@ -22,7 +22,7 @@ beforeEach(() => server.reset());
 
 function agentWithLimiter() {
   const limiter = recordingLimiter();
-  return { limiter, agent: createCascadeAgent({ models: [mini, strong], validator, pricing, learning: false, middleware: [limiter] }) };
+  return { limiter, agent: createCascadeAgent({ models: [mini, strong], validator, pricing, learning: false, policy: { retry: { maxAttempts: 1 } }, middleware: [limiter] }) };
 }
 
 const textOf = (events: readonly CascadeStreamEvent[], modelId?: string): string =>

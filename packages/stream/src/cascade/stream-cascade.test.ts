@@ -11,7 +11,8 @@ function setup(options: { cheap?: ConstructorParameters<typeof MockChatModel>[0]
   const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ chunks: ['The answer ', 'is 391.'], usage }], ...options.cheap });
   const strong = new MockChatModel({ modelId: 'strong', responses: [{ chunks: ['Strong: ', '391.'], usage }], ...options.strong });
   const limiter = recordingLimiter();
-  const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [limiter, ...(options.middleware ?? [])] });
+  // Retries of a tier off: these tests are about falling through (stream-retry.test.ts covers retries).
+  const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, policy: { retry: { maxAttempts: 1 } }, middleware: [limiter, ...(options.middleware ?? [])] });
   return { cheap, strong, limiter, agent };
 }
 

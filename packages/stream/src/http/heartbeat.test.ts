@@ -65,7 +65,7 @@ function cascade(cheap: MockResponse, strong: MockResponse, options: StreamCasca
   const cheapModel = new MockChatModel({ modelId: 'cheap', responses: [cheap] });
   const strongModel = new MockChatModel({ modelId: 'strong', responses: [strong] });
   const limiter = recordingLimiter();
-  const agent = createCascadeAgent({ models: [cheapModel, strongModel], validator, pricing, middleware: [limiter] });
+  const agent = createCascadeAgent({ models: [cheapModel, strongModel], validator, pricing, policy: { retry: { maxAttempts: 1 } }, middleware: [limiter] });
   return { stream: streamCascade(agent, 'hi', { mode: 'buffered', ...options }), cheap: cheapModel, strong: strongModel, limiter };
 }
 

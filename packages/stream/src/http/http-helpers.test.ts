@@ -39,7 +39,7 @@ async function serve(options: {
   const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ chunks: ['Hello ', 'from ', 'the cascade.'], usage }], ...options.cheap });
   const strong = new MockChatModel({ modelId: 'strong', responses: [{ chunks: ['Strong ', 'answer.'], usage }], ...options.strong });
   const limiter = recordingLimiter();
-  const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, middleware: [limiter, ...(options.middleware ?? [])] });
+  const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, policy: { retry: { maxAttempts: 1 } }, middleware: [limiter, ...(options.middleware ?? [])] });
   const streams: CascadeStream[] = [];
   const handler = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let raw = '';
