@@ -16,6 +16,7 @@ export { principalSchema, type Principal } from './policy/principal';
 export {
   agentPolicySchema, featureFlagSchema, rateLimitPolicySchema, budgetPolicySchema, limitsPolicySchema,
   guardActionSchema, guardrailsPolicySchema, isFeatureEnabled, isModelAllowed, isToolAllowed, DEFAULT_QUALITY_TARGET,
+  modelAccessSchema, modelAccessAllows, narrowerModelAccess, type ModelAccess,
   type AgentPolicy, type FeatureFlag, type RateLimitPolicy, type BudgetPolicy, type LimitsPolicy, type GuardAction, type GuardrailsPolicy,
 } from './policy/agent-policy';
 // Quality

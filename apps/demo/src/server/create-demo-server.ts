@@ -139,11 +139,11 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
     if (body.model !== CASCADE_MODEL_ID) {
       const profile = await demo.profiles.get(tenant.userId, { abortSignal: signal });
       // Only models the tenant's tier may use are named: the rest of the catalogue is not its business.
-      const usable = [CASCADE_MODEL_ID, ...demo.modelIds.filter((id) => profile.canUseModel(id))];
+      const usable = [CASCADE_MODEL_ID, ...demo.modelIds.filter((id) => profile.canUseModel(id, demo.modelIds))];
       if (!demo.modelIds.includes(body.model)) {
         throw new HttpError(404, 'invalid_request_error', 'model_not_found', `The model "${body.model}" does not exist. Use one of: ${usable.join(', ')} ("${CASCADE_MODEL_ID}" lets the cascade choose).`, {}, 'model');
       }
-      if (!profile.canUseModel(body.model)) {
+      if (!profile.canUseModel(body.model, demo.modelIds)) {
         throw new HttpError(403, 'permission_error', 'MODEL_NOT_ALLOWED', `The model "${body.model}" is not available on your tier. Use one of: ${usable.join(', ')}.`, {}, 'model');
       }
       policy = { allowedModels: [body.model] };
@@ -166,7 +166,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
   async function models(response: ServerResponse, tenant: Tenant, signal: AbortSignal): Promise<void> {
     const profile = await demo.profiles.get(tenant.userId, { abortSignal: signal });
     const created = Math.floor(Date.now() / 1000);
-    const ids = [CASCADE_MODEL_ID, ...demo.modelIds.filter((id) => profile.canUseModel(id))];
+    const ids = [CASCADE_MODEL_ID, ...demo.modelIds.filter((id) => profile.canUseModel(id, demo.modelIds))];
     json(response, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created, owned_by: id === CASCADE_MODEL_ID ? 'cascade' : 'upstream' })) });
   }
 

@@ -14,7 +14,7 @@ export async function showUsers(context: TourContext): Promise<void> {
     const share = DEMO_TIER_SHARES[profile.tier.name];
     const budget = profile.effectiveBudget();
     const rate = profile.effectiveRateLimits();
-    const models = demo.modelIds.filter((id) => profile.canUseModel(id));
+    const models = demo.modelIds.filter((id) => profile.canUseModel(id, demo.modelIds));
     rows.push([
       profile.userId,
       profile.tier.name.toUpperCase(),

@@ -260,7 +260,7 @@ describe('createCascadeAgent', () => {
   it('rejects bad config and bad input with messages that say what to fix', async () => {
     expect(() => createCascadeAgent({ models: [] })).toThrow(/at least one model/);
     expect(() => createCascadeAgent({ models: [{ modelId: 'x' } as never] })).toThrow(/ChatModel v1/);
-    expect(() => createCascadeAgent({ models: [new MockChatModel({ modelId: 'unpriced' })] })).toThrow(/No price for model "unpriced"/);
+    expect(() => createCascadeAgent({ models: [new MockChatModel({ modelId: 'unpriced' })] })).toThrow(/no price for "unpriced" \(tier 0\)/);
     const { cheap, strong } = models();
     const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false });
     await expect(agent.run('')).rejects.toMatchObject({ code: 'INVALID_INPUT' });

@@ -11,6 +11,7 @@ import type { CascadeMiddleware } from '../pipeline/middleware';
 import { enforcedSections, unenforcedPolicyMessages } from '../pipeline/unenforced-policy';
 import { type AgentPolicy, DEFAULT_QUALITY_TARGET, agentPolicySchema, isFeatureEnabled } from '../policy/agent-policy';
 import { type Pricing, createPricing } from '../pricing/pricing';
+import { modelPriceSchema } from '../pricing/model-price';
 import { resolveRetryPolicy } from '../policy/retry-policy';
 import { createDefaultValidator } from '../quality/default-validator';
 import { checkOutputSchema, isRepairable } from '../quality/output-schema-check';
@@ -47,8 +48,14 @@ export const cascadeAgentConfigSchema = z.strictObject({
     .min(1, 'configure at least one model, cheapest first'),
   /** Judges drafts. @default createDefaultValidator() */
   validator: z.custom<QualityValidator>((v) => typeof (v as QualityValidator | undefined)?.validate === 'function', { message: 'validator must have a validate(input) method' }).optional(),
-  /** Prices models. @default createPricing() */
+  /** Prices models. @default createPricing({ prices }) */
   pricing: z.custom<Pricing>((v) => typeof (v as Pricing | undefined)?.costOf === 'function', { message: 'pricing must come from createPricing()' }).optional(),
+  /**
+   * Prices of models the default table does not know, USD per 1M tokens, over the defaults — e.g. a
+   * self-hosted model: `{ 'llama3.2:3b': { inputUsdPerMTok: 0, outputUsdPerMTok: 0 } }`. Shorthand for
+   * `pricing: createPricing({ prices })`; give one or the other.
+   */
+  prices: z.record(z.string().min(1), modelPriceSchema).optional(),
   /** Pipeline hooks (profiles, limits, guardrails, ...), run in this order. */
   middleware: z.array(z.custom<CascadeMiddleware>((v) => typeof (v as CascadeMiddleware | undefined)?.name === 'string', { message: 'middleware needs a name' })).default([]),
   /** The agent's default policy; resolvers and callers layer over it. */
@@ -135,7 +142,10 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
   const options = parseConfig(cascadeAgentConfigSchema, config, 'createCascadeAgent config');
   const models = options.models as ChatModel[];
   const validator = options.validator ?? createDefaultValidator();
-  const pricing = options.pricing ?? createPricing();
+  if (options.pricing && options.prices) {
+    throw new CascadeError('INVALID_CONFIG', 'createCascadeAgent config: give either pricing or prices, not both. Put the prices in createPricing({ prices }) and pass that as pricing.');
+  }
+  const pricing = options.pricing ?? createPricing(options.prices ? { prices: options.prices } : {});
   const pipeline = createPipeline(options.middleware as CascadeMiddleware[]);
   const unenforced = unenforcedPolicyMessages(options.policy, enforcedSections(options.middleware as CascadeMiddleware[]));
   if (unenforced.length > 0) throw new CascadeError('INVALID_CONFIG', `createCascadeAgent config: ${unenforced.join(' ')}`);
@@ -144,7 +154,7 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
   // Per-agent acceptance statistics; undefined when adaptive routing is off.
   const draftStats = createDraftAcceptanceStats(options.adaptiveRouting);
   // Fail at construction, not on the first request, when a model has no price.
-  for (const model of models) pricing.costOf(model.modelId, { inputTokens: 0, outputTokens: 0, source: 'provider' });
+  checkPrices(models, pricing, options.pricing !== undefined);
   const learner = options.learning === false ? undefined : new Learner(options.learning, validator, pricing);
 
   async function begin(input: CascadeInput, callOptions?: RunOptions): Promise<CascadeSession> {
@@ -289,6 +299,33 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
     importState: (state) => (learner ? learner.importState(state) : noLearner()),
     close: () => learner?.close() ?? Promise.resolve(),
   };
+}
+
+/**
+ * Throws one `INVALID_CONFIG` naming every model without a price and showing how to price it: cost is how
+ * the cascade chooses tiers, reserves budgets and reports savings, so a guess would be wrong silently.
+ */
+function checkPrices(models: readonly ChatModel[], pricing: Pricing, custom: boolean): void {
+  const unpriced: { modelId: string; tier: number; error: unknown }[] = [];
+  models.forEach((model, tier) => {
+    try {
+      pricing.costOf(model.modelId, { inputTokens: 0, outputTokens: 0, source: 'provider' });
+    } catch (error) {
+      unpriced.push({ modelId: model.modelId, tier, error });
+    }
+  });
+  if (unpriced.length === 0) return;
+  const names = unpriced.map(({ modelId, tier }) => `"${modelId}" (tier ${tier})`).join(', ');
+  const entries = unpriced.map(({ modelId }) => `${JSON.stringify(modelId)}: { inputUsdPerMTok: 0, outputUsdPerMTok: 0 }`).join(', ');
+  const how = custom
+    ? `Add ${unpriced.length === 1 ? 'it' : 'them'} to your createPricing({ prices: { ${entries} } })`
+    : `Price ${unpriced.length === 1 ? 'it' : 'them'}: createCascadeAgent({ models, prices: { ${entries} } })`;
+  throw new CascadeError(
+    'INVALID_CONFIG',
+    `createCascadeAgent config: no price for ${names}. The cascade needs a price per model to choose tiers, reserve budgets and report savings. ` +
+      `${how} — 0/0 for a free self-hosted model (Ollama, vLLM, LM Studio), else your provider's USD per 1M tokens.`,
+    { cause: unpriced[0]!.error, details: { unpricedModels: unpriced.map(({ modelId }) => modelId) } },
+  );
 }
 
 /** Runs the tiers of a session with `doGenerate`. */

@@ -2,7 +2,7 @@ import { CascadeError } from '../errors/cascade-error';
 import type { ChatModel } from '../model/chat-model';
 import type { ChatRequest } from '../model/chat-request';
 import type { RequestEstimate } from '../pipeline/middleware';
-import { type AgentPolicy, isModelAllowed } from '../policy/agent-policy';
+import { type AgentPolicy, isModelAllowed, modelAccessAllows } from '../policy/agent-policy';
 import type { Pricing } from '../pricing/pricing';
 import { estimateMessageTokens } from '../tokens/estimate-tokens';
 
@@ -41,7 +41,7 @@ export function planTiers(models: readonly ChatModel[], policy: AgentPolicy, pri
       skipped.push(model.modelId);
       continue;
     }
-    if (!isModelAllowed(policy, model.modelId)) {
+    if (!isModelAllowed(policy, model.modelId) || !modelAccessAllows(policy.modelAccess, index, models.length)) {
       skipped.push(model.modelId);
       continue;
     }
@@ -62,8 +62,14 @@ export function planTiers(models: readonly ChatModel[], policy: AgentPolicy, pri
     throw new CascadeError(
       'MODEL_NOT_ALLOWED',
       `The policy allows none of the configured models (${models.map((m) => m.modelId).join(', ')}). ` +
-        `Allowed: ${policy.allowedModels?.join(', ') ?? 'all'}; blocked: ${policy.blockedModels?.join(', ') ?? 'none'}. Configure a model the tier may use.`,
-      { details: { configured: models.map((m) => m.modelId), allowedModels: policy.allowedModels, blockedModels: policy.blockedModels } },
+        `Allowed: ${policy.allowedModels?.join(', ') ?? 'all'}; blocked: ${policy.blockedModels?.join(', ') ?? 'none'}` +
+        `${policy.modelAccess && policy.modelAccess !== 'all' ? `; by place in the cascade: ${policy.modelAccess}` : ''}. Configure a model the tier may use.`,
+      {
+        details: {
+          configured: models.map((m) => m.modelId), allowedModels: policy.allowedModels, blockedModels: policy.blockedModels,
+          ...(policy.modelAccess ? { modelAccess: policy.modelAccess } : {}),
+        },
+      },
     );
   }
   const preferred = policy.preferredModels;

@@ -10,6 +10,28 @@ export type FeatureFlag = z.output<typeof featureFlagSchema>;
 const positive = z.number().positive();
 const positiveInt = z.number().int().positive();
 
+/** Which of the agent's models a policy may use, by place in the cascade (see `AgentPolicy.modelAccess`). */
+export const modelAccessSchema = z.enum(['all', 'all-but-strongest', 'cheapest']);
+/** Which of the agent's models a policy may use, by place in the cascade. */
+export type ModelAccess = z.output<typeof modelAccessSchema>;
+
+const ACCESS_RANK: Readonly<Record<ModelAccess, number>> = { all: 0, 'all-but-strongest': 1, cheapest: 2 };
+
+/** True when `access` lets the engine call the model at `index` of an agent with `count` models (cheapest first). */
+export function modelAccessAllows(access: ModelAccess | undefined, index: number, count: number): boolean {
+  if (access === 'cheapest') return index === 0;
+  // A one-model agent's only model is also its cheapest: a FREE tier can still use it.
+  if (access === 'all-but-strongest') return count === 1 || index < count - 1;
+  return true;
+}
+
+/** The narrower of two `modelAccess` values (policy layers only narrow). */
+export function narrowerModelAccess(left: ModelAccess | undefined, right: ModelAccess | undefined): ModelAccess | undefined {
+  if (left === undefined) return right;
+  if (right === undefined) return left;
+  return ACCESS_RANK[right] > ACCESS_RANK[left] ? right : left;
+}
+
 /** Rate limits of one key (user, organization or workspace). Absent means unlimited. */
 export const rateLimitPolicySchema = z.strictObject({
   requestsPerSecond: positiveInt.optional(),
@@ -93,6 +115,13 @@ export const agentPolicySchema = z.strictObject({
   allowedModels: z.array(z.string()).readonly().optional(),
   /** These model ids are never called. Wins over `allowedModels`. */
   blockedModels: z.array(z.string()).readonly().optional(),
+  /**
+   * Which of the agent's own models may be called, by their place in its cascade rather than by id —
+   * so a tier works with any models, self-hosted ones too: `cheapest` (the first), `all-but-strongest`
+   * (every model but the last; the only model of a one-model agent), `all`. Applies on top of
+   * `allowedModels`/`blockedModels`; layers only narrow it. @default 'all'
+   */
+  modelAccess: modelAccessSchema.optional(),
   /** Only these tools may be called (by name). Absent means every tool of the request. */
   allowedTools: z.array(z.string()).readonly().optional(),
   /** These tools are never offered to a model nor executed. Wins over `allowedTools`. */
@@ -141,11 +170,18 @@ export function isFeatureEnabled(policy: AgentPolicy | undefined, feature: Featu
   return policy?.features?.[feature] !== false;
 }
 
-/** True when the policy lets the engine call `modelId`. */
-export function isModelAllowed(policy: AgentPolicy | undefined, modelId: string): boolean {
+/**
+ * True when the policy lets the engine call `modelId`. Give the agent's models (ids, cheapest first) to
+ * check `modelAccess` too: without them only the id lists are checked.
+ */
+export function isModelAllowed(policy: AgentPolicy | undefined, modelId: string, agentModels?: readonly string[]): boolean {
   if (!policy) return true;
   if (policy.blockedModels?.includes(modelId)) return false;
   if (policy.allowedModels && !policy.allowedModels.includes(modelId)) return false;
+  if (agentModels && policy.modelAccess && policy.modelAccess !== 'all') {
+    const index = agentModels.indexOf(modelId);
+    if (index < 0 || !modelAccessAllows(policy.modelAccess, index, agentModels.length)) return false;
+  }
   return true;
 }
 

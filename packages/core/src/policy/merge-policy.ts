@@ -1,9 +1,9 @@
-import type { AgentPolicy, LimitsPolicy } from './agent-policy';
+import { type AgentPolicy, type LimitsPolicy, narrowerModelAccess } from './agent-policy';
 import { mergeCompliance } from './compliance';
 
 /**
  * Layers policies: later layers override scalar fields, but model restrictions only ever narrow —
- * allowed lists intersect and blocked lists unite — so no layer can re-open a model another layer closed.
+ * allowed lists intersect, blocked lists unite, the narrower `modelAccess` wins — so no layer can re-open a model another layer closed.
  * A compliance regime, once set, stays (its models narrow, its retention shortens).
  * Tool restrictions (`allowedTools`, `blockedTools`) narrow the same way.
  */
@@ -19,6 +19,7 @@ export function mergePolicies(...layers: readonly (AgentPolicy | undefined)[]): 
       merged.blockedModels && layer.blockedModels
         ? [...new Set([...merged.blockedModels, ...layer.blockedModels])]
         : (layer.blockedModels ?? merged.blockedModels);
+    const modelAccess = narrowerModelAccess(merged.modelAccess, layer.modelAccess);
     const allowedTools = merged.allowedTools && layer.allowedTools ? merged.allowedTools.filter((name) => layer.allowedTools!.includes(name)) : (layer.allowedTools ?? merged.allowedTools);
     const blockedTools = merged.blockedTools && layer.blockedTools ? [...new Set([...merged.blockedTools, ...layer.blockedTools])] : (layer.blockedTools ?? merged.blockedTools);
     merged = {
@@ -28,6 +29,7 @@ export function mergePolicies(...layers: readonly (AgentPolicy | undefined)[]): 
       ...(blockedTools ? { blockedTools } : {}),
       ...(allowedModels ? { allowedModels } : {}),
       ...(blockedModels ? { blockedModels } : {}),
+      ...(modelAccess ? { modelAccess } : {}),
       ...(merged.features || layer.features ? { features: { ...merged.features, ...layer.features } } : {}),
       ...(merged.limits || layer.limits ? { limits: mergeLimits(merged.limits, layer.limits) } : {}),
       ...(merged.retry || layer.retry ? { retry: { ...merged.retry, ...layer.retry } } : {}),

@@ -52,4 +52,32 @@ describe('createProfileMiddleware in the cascade engine', () => {
     expect(strong.calls).toHaveLength(1);
     expect(result.text).toBe('strong answer');
   });
+
+  it('FREE works with self-hosted models: all but the strongest, whatever they are called', async () => {
+    const local = new MockChatModel({ modelId: 'llama3.2:3b', responses: [{ text: 'BAD local draft', usage }] });
+    const mid = new MockChatModel({ modelId: 'qwen2.5:7b', responses: [{ text: 'BAD mid answer', usage }] });
+    const big = new MockChatModel({ modelId: 'qwen2.5:72b', responses: [{ text: 'big answer', usage }] });
+    const free = { inputUsdPerMTok: 0, outputUsdPerMTok: 0 };
+    const manager = createProfileManager({}, { store: createMemoryProfileStore([UserProfile.fromTier('pro', 'pro_user')]) });
+    const agent = createCascadeAgent({
+      models: [local, mid, big], validator, prices: { 'llama3.2:3b': free, 'qwen2.5:7b': free, 'qwen2.5:72b': free },
+      complexityRouting: false, learning: false, middleware: [createProfileMiddleware(manager)],
+    });
+    const result = await agent.run('What is 2 + 2?', { userId: 'free_user' });
+    expect(result.text).toBe('BAD mid answer'); // the strongest tier FREE may use: returned unchecked
+    expect(big.calls).toHaveLength(0);
+    expect(result.routing.skippedModels).toEqual(['qwen2.5:72b']);
+    expect((await agent.run('What is 2 + 2?', { userId: 'pro_user' })).text).toBe('big answer');
+    // The profile says the same when given the agent's models.
+    const profile = await manager.get('free_user');
+    expect(['llama3.2:3b', 'qwen2.5:7b', 'qwen2.5:72b'].map((id) => profile.canUseModel(id, agent.models.map((model) => model.modelId)))).toEqual([true, true, false]);
+  });
+
+  it('an explicit allow-list above the tier still decides, by id', async () => {
+    const store = createMemoryProfileStore([UserProfile.create({ userId: 'vip', tier: 'free', limits: { allowedModels: [STRONG] } })]);
+    const { agent, cheap, strong } = agentFor(store);
+    expect((await agent.run('What is 2 + 2?', { userId: 'vip' })).text).toBe('strong answer');
+    expect(cheap.calls).toHaveLength(0);
+    expect(strong.calls).toHaveLength(1);
+  });
 });

@@ -31,8 +31,11 @@ describe('createProfileMiddleware', () => {
     const resolved = await middleware.resolve!(context('unknown_user'));
     expect(resolved?.principal).toMatchObject({ userId: 'unknown_user', tier: 'free' });
     const policy = agentPolicySchema.parse(resolved?.policy);
-    expect(isModelAllowed(policy, 'mixtral-8x7b-instruct-v0.1')).toBe(true);
-    expect(isModelAllowed(policy, 'gpt-4-1106-preview')).toBe(false);
+    // By place in the agent's cascade: every model but the strongest.
+    expect(policy.modelAccess).toBe('all-but-strongest');
+    const agentModels = ['mixtral-8x7b-instruct-v0.1', 'gpt-4-1106-preview'];
+    expect(isModelAllowed(policy, 'mixtral-8x7b-instruct-v0.1', agentModels)).toBe(true);
+    expect(isModelAllowed(policy, 'gpt-4-1106-preview', agentModels)).toBe(false);
   });
 
   it('gives a PRO user every model, and org members their shared limits', async () => {

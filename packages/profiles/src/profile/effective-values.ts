@@ -1,4 +1,4 @@
-import type { AgentPolicy, BudgetPolicy, FeatureFlag, GuardrailsPolicy, LimitsPolicy, RateLimitPolicy } from '@cascade/core';
+import type { AgentPolicy, BudgetPolicy, FeatureFlag, GuardrailsPolicy, LimitsPolicy, ModelAccess, RateLimitPolicy } from '@cascade/core';
 import { featureFlagSchema } from '@cascade/core';
 import { deepFreeze } from '../util/deep-freeze';
 import type { MemberOverrides, ProfileGuardrails, UserProfileData } from './profile-schema';
@@ -20,6 +20,8 @@ export interface EffectiveValues {
   readonly features: Readonly<Record<FeatureFlag, boolean>>;
   /** Absent means every model. */
   readonly allowedModels: readonly string[] | undefined;
+  /** The tier's access by place in the cascade; absent when a level above the tier sets `allowedModels`, or the tier sets none. */
+  readonly modelAccess: ModelAccess | undefined;
   readonly blockedModels: readonly string[] | undefined;
   /** Preferred models that the profile may use, most preferred first. */
   readonly preferredModels: readonly string[] | undefined;
@@ -137,6 +139,9 @@ export function computeEffectiveValues(profile: Inputs): EffectiveValues {
   const quality: EffectiveQuality = { min, target: Math.min(max, Math.max(min, rawTarget)), max, ...(share === undefined ? {} : { share }) };
 
   const allowedModels = first<readonly string[]>([limits?.allowedModels, ...levels.map((level) => level?.allowedModels), tier.allowedModels]);
+  // An allow-list set above the tier replaces the tier's whole model restriction, by id or by place.
+  const overridden = [limits?.allowedModels, ...levels.map((level) => level?.allowedModels)].some((value) => value !== undefined);
+  const modelAccess = overridden ? undefined : tier.modelAccess;
   const blockedSources = [tier.blockedModels, organization?.overrides?.blockedModels, workspace?.overrides?.blockedModels, preferences?.blockedModels];
   const blockedSet = new Set<string>();
   for (const source of blockedSources) for (const model of source ?? []) blockedSet.add(model);
@@ -157,6 +162,7 @@ export function computeEffectiveValues(profile: Inputs): EffectiveValues {
   const policy: AgentPolicy = defined<AgentPolicy>([
     ['allowedModels', allowedModels ? [...allowedModels] : undefined],
     ['blockedModels', blockedModels],
+    ['modelAccess', modelAccess],
     ['preferredModels', preferredModels && preferredModels.length > 0 ? preferredModels : undefined],
     // A tier with a share lets the learning cascade decide; its score target is then not a fixed threshold.
     ['qualityShare', quality.share],
@@ -174,6 +180,7 @@ export function computeEffectiveValues(profile: Inputs): EffectiveValues {
     quality,
     features,
     allowedModels,
+    modelAccess,
     blockedModels,
     preferredModels,
     maxCostPerQueryUsd,

@@ -35,9 +35,11 @@ describe('UserProfile.fromTier', () => {
 
   it('maps FREE to a policy the engine enforces', () => {
     const policy = UserProfile.fromTier('free', 'u').toPolicy();
-    expect(isModelAllowed(policy, 'gpt-4o-mini')).toBe(true);
-    expect(isModelAllowed(policy, 'gpt-4-1106-preview')).toBe(false);
-    expect(isModelAllowed(policy, 'gpt-5')).toBe(false);
+    const agentModels = ['gpt-4o-mini', 'llama3.2:3b', 'gpt-5'];
+    expect(isModelAllowed(policy, 'gpt-4o-mini', agentModels)).toBe(true);
+    expect(isModelAllowed(policy, 'llama3.2:3b', agentModels)).toBe(true);
+    expect(isModelAllowed(policy, 'gpt-5', agentModels)).toBe(false);
+    expect(policy.modelAccess).toBe('all-but-strongest');
     expect(policy.features).toMatchObject({ streaming: false, batch: false });
     // Presets carry a share: the learner decides, the score target is no fixed threshold.
     expect(policy.qualityShare).toBe(0.9);
@@ -107,6 +109,8 @@ describe('precedence: user > workspace > organization > tier', () => {
     const free = UserProfile.create({ userId: 'u', tier: 'free', organization: { id: 'o', overrides: { allowedModels: ['gpt-4o-mini', 'gpt-4o'] } } });
     expect(free.canUseModel('gpt-4o')).toBe(true);
     expect(free.canUseModel('gpt-3.5-turbo')).toBe(false);
+    // The organization's list replaced the tier's restriction by place: gpt-4o is reachable even as the strongest.
+    expect(free.canUseModel('gpt-4o', ['gpt-4o-mini', 'gpt-4o'])).toBe(true);
     const opened = UserProfile.create({ userId: 'u', tier: 'free', workspace: { id: 'w', overrides: { allowedModels: null } } });
     expect(opened.canUseModel('gpt-5')).toBe(true);
     const userWins = UserProfile.create({
@@ -127,7 +131,7 @@ describe('precedence: user > workspace > organization > tier', () => {
     const preferred = layered({ preferences: { preferredModels: ['x', 'y'] } }, { preferredModels: ['w'] });
     expect(preferred.modelPreferences()).toEqual(['x', 'y']);
     expect(layered({}, { preferredModels: ['w'] }, { preferredModels: ['o'] }).modelPreferences()).toEqual(['w']);
-    expect(UserProfile.fromTier('free', 'u').modelPreferences()).toEqual(TIER_PRESETS.free.allowedModels);
+    expect(UserProfile.fromTier('free', 'u').modelPreferences()).toEqual([]);
     expect(UserProfile.fromTier('pro', 'u').modelPreferences()).toEqual([]);
   });
 

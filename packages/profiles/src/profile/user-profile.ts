@@ -259,9 +259,13 @@ export class UserProfile {
     return this.effective().features[feature] === true;
   }
 
-  /** True when the profile may call `modelId` (allowed list after precedence, minus every level's blocks). */
-  canUseModel(modelId: string): boolean {
-    return isModelAllowed(this.effective().policy, modelId);
+  /**
+   * True when the profile may call `modelId` (allowed list after precedence, minus every level's blocks).
+   * Pass the agent's model ids (cheapest first) to apply the tier's `modelAccess` too (FREE: all but the
+   * strongest); without them only the id lists are checked.
+   */
+  canUseModel(modelId: string, agentModels?: readonly string[]): boolean {
+    return isModelAllowed(this.effective().policy, modelId, agentModels);
   }
 
   /**

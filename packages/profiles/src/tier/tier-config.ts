@@ -1,4 +1,4 @@
-import { parseConfig } from '@cascade/core';
+import { modelAccessSchema, parseConfig } from '@cascade/core';
 import { z } from 'zod';
 import { deepFreeze } from '../util/deep-freeze';
 
@@ -85,6 +85,13 @@ export const tierConfigSchema = z.strictObject({
   quality: qualityRangeSchema.prefault({}),
   /** Only these models may be called. Absent means every configured model. */
   allowedModels: modelList.optional(),
+  /**
+   * Which of the agent's models may be called by their place in its cascade (cheapest first), whatever
+   * their ids: `cheapest`, `all-but-strongest`, `all` (core's `policy.modelAccess`). Works with any models,
+   * self-hosted ones too. Combines with `allowedModels`; an `allowedModels` set above the tier (organization,
+   * workspace, user) replaces both. @default 'all'
+   */
+  modelAccess: modelAccessSchema.optional(),
   /** Never call these models. Wins over `allowedModels`. */
   blockedModels: modelList.optional(),
   /** Try these first, in order. */

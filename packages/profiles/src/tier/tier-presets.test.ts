@@ -17,7 +17,9 @@ describe('TIER_PRESETS', () => {
     expect(free.rateLimits).toEqual({ requestsPerHour: 10, requestsPerDay: 100 });
     expect(free.features).toEqual({ streaming: false, batch: false, embeddings: false, qualityValidation: true, domainRouting: false, guardrails: true });
     expect(free.quality).toEqual({ min: 0.6, target: 0.7, max: 0.8, share: 0.9 });
-    expect(free.allowedModels).toEqual(FREE_TIER_MODELS);
+    expect(free.allowedModels).toBeUndefined();
+    expect(free.modelAccess).toBe('all-but-strongest');
+    expect(FREE_TIER_MODELS).toContain('gpt-4o-mini');
     expect(free.supportPriority).toBe('community');
   });
 
@@ -64,7 +66,7 @@ describe('TIER_PRESETS', () => {
       (TIER_PRESETS.free.budget as { dailyUsd?: number }).dailyUsd = 100;
     }).toThrow(TypeError);
     expect(() => {
-      (TIER_PRESETS.free.allowedModels as string[]).push('gpt-5');
+      (TIER_PRESETS.free as { modelAccess?: string }).modelAccess = 'all';
     }).toThrow(TypeError);
     expect(TIER_PRESETS.free.budget.dailyUsd).toBe(0.1);
   });

@@ -7,9 +7,11 @@ export const tierNameSchema = z.enum(['free', 'starter', 'pro', 'business', 'ent
 export type TierName = z.output<typeof tierNameSchema>;
 
 /**
- * Cheap models a FREE user may reach: the design document's list (`gpt-3.5-turbo`,
- * `llama-3.1-8b-instant`, `claude-3-haiku`) plus today's equivalents in core's price table and the
- * cheap model of the recorded traces.
+ * The design document's vendor list of cheap models (`gpt-3.5-turbo`, `llama-3.1-8b-instant`,
+ * `claude-3-haiku`) plus today's equivalents in core's price table and the cheap model of the recorded
+ * traces. No longer used by the FREE preset, which allows by place in the cascade
+ * (`modelAccess: 'all-but-strongest'`) so self-hosted models work; for a vendor allow-list:
+ * `deriveTier(TIER_PRESETS.free, { allowedModels: [...FREE_TIER_MODELS] })`.
  */
 export const FREE_TIER_MODELS: readonly string[] = Object.freeze([
   'gpt-3.5-turbo',
@@ -42,7 +44,9 @@ const preset = (input: z.input<typeof tierConfigSchema>): TierConfig => adoptTie
  * starter 0.93, pro 0.95, business 0.97, enterprise 0.99; `target` is then only the validator's score
  * target for agents with learning off.
  *
- * Quality validation and guardrails are on in every tier. Only FREE restricts models ({@link FREE_TIER_MODELS}).
+ * Quality validation and guardrails are on in every tier. Only FREE restricts models: every model of
+ * the agent but its strongest (`modelAccess: 'all-but-strongest'`; a one-model agent keeps its model),
+ * whatever they are called — vendor or self-hosted.
  */
 export const TIER_PRESETS: Readonly<Record<TierName, TierConfig>> = Object.freeze({
   free: preset({
@@ -51,7 +55,7 @@ export const TIER_PRESETS: Readonly<Record<TierName, TierConfig>> = Object.freez
     rateLimits: { requestsPerHour: 10, requestsPerDay: 100 },
     features: { streaming: false, batch: false, embeddings: false, qualityValidation: true, domainRouting: false, guardrails: true },
     quality: { min: 0.6, target: 0.7, max: 0.8, share: 0.9 },
-    allowedModels: [...FREE_TIER_MODELS],
+    modelAccess: 'all-but-strongest',
     supportPriority: 'community',
   }),
   starter: preset({
