@@ -26,10 +26,12 @@ const directory = mkdtempSync(join(tmpdir(), 'cascade-profiles-example-'));
 const store = createSqliteProfileStore({ filename: join(directory, 'profiles.db') });
 try {
   const manager = createProfileManager({ cacheTtlMs: 60_000, maxCacheSize: 10_000 }, { store });
+  // FREE allows the agent's models by place (all but the strongest): give the agent's model ids, cheapest first.
+  const agentModels = ['llama3.2:3b', 'gpt-4o-mini', 'gpt-4o'];
   const newcomer = await manager.get('newcomer');
-  console.log('newcomer tier:', newcomer.tier.name, 'may use gpt-4o?', newcomer.canUseModel('gpt-4o'));
+  console.log('newcomer tier:', newcomer.tier.name, 'may use gpt-4o?', newcomer.canUseModel('gpt-4o', agentModels));
   const upgraded = await manager.updateTier('newcomer', 'pro');
-  console.log('after upgrade:', upgraded.tier.name, 'may use gpt-4o?', upgraded.canUseModel('gpt-4o'));
+  console.log('after upgrade:', upgraded.tier.name, 'may use gpt-4o?', upgraded.canUseModel('gpt-4o', agentModels));
 
   // The middleware gives the engine the principal and policy of the request's user.
   const profiles = createProfileMiddleware(manager);
