@@ -36,6 +36,8 @@ export interface CascadeAttempt {
   /** Why it was accepted, escalated or failed, for people. */
   reason: string;
   error?: CascadeError;
+  /** Drafts sampled for sampled agreement (`learning.signals.agreement`); `usage` and `costUsd` cover them all. */
+  samples?: number;
 }
 
 /** How the engine chose where to start. */

@@ -5,6 +5,7 @@ import { parseConfig } from '../errors/config-error';
 import { isAbortError, toCascadeError } from '../errors/to-cascade-error';
 import type { ChatModel } from '../model/chat-model';
 import type { ChatResult } from '../model/chat-result';
+import type { ChatRequest } from '../model/chat-request';
 import { type AdmittedRequest, type Pipeline, createPipeline, outcomeOf } from '../pipeline/create-pipeline';
 import { ZERO_USAGE } from '../model/token-usage';
 import type { CascadeMiddleware } from '../pipeline/middleware';
@@ -20,6 +21,8 @@ import { Learner, type LearningFeedback } from '../learning/learner';
 import { DEFAULT_QUALITY_SHARE, learningOptionsSchema } from '../learning/learning-options';
 import type { LearningState, LearningStats } from '../learning/learning-types';
 import { RequestLearning } from '../learning/request-learning';
+import type { DraftAgreement } from '../learning/draft-signals';
+import type { TokenUsage } from '../model/token-usage';
 import { adaptiveRoutingOptionsSchema, createDraftAcceptanceStats } from './adaptive-routing';
 import type { CascadeAttempt, CascadeResult, CascadeRouting } from './cascade-result';
 import { CascadeSession } from './cascade-session';
@@ -142,6 +145,12 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
   for (const model of models) pricing.costOf(model.modelId, { inputTokens: 0, outputTokens: 0, source: 'provider' });
   const learner = options.learning === false ? undefined : new Learner(options.learning, validator, pricing);
 
+  /** Drafts sampled per drafter when the learner will decide this request (sampled agreement), for the reservation. */
+  function draftSamples(policy: AgentPolicy, request: ChatRequest): number {
+    if (!learner || learner.samples <= 1 || policy.qualityTarget !== undefined || !isFeatureEnabled(policy, 'qualityValidation')) return 1;
+    return learner.samplesFor(requestKind(request));
+  }
+
   async function begin(input: CascadeInput, callOptions?: RunOptions): Promise<CascadeSession> {
     const startedAt = now();
     const runOptions = parseRunOptions(callOptions);
@@ -160,13 +169,13 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
         request,
         ...(signal ? { abortSignal: signal } : {}),
         estimate: (policy, guarded) => {
-          plan = planTiers(models, policy, pricing, guarded);
+          plan = planTiers(models, policy, pricing, guarded, draftSamples(policy, guarded));
           return plan.estimate;
         },
       });
       const policy = admitted.context.policy;
       // Input guards may have changed the request: plan on what the models will see.
-      if (admitted.context.request !== request || !plan) plan = planTiers(models, policy, pricing, admitted.context.request);
+      if (admitted.context.request !== request || !plan) plan = planTiers(models, policy, pricing, admitted.context.request, draftSamples(policy, admitted.context.request));
       const threshold = Math.max(policy.qualityTarget ?? DEFAULT_QUALITY_TARGET, policy.qualityMin ?? 0);
       const validationEnabled = isFeatureEnabled(policy, 'qualityValidation');
       let tiers = plan.tiers;
@@ -294,8 +303,19 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
     const started = session.now();
     const attempt = session.attemptSignal();
     let draft: ChatResult;
+    // Usage of every call of this attempt (several when drafts are sampled for agreement).
+    let callUsage: TokenUsage;
+    let agreement: DraftAgreement | undefined;
+    let samples = 1;
     try {
-      draft = await tier.model.doGenerate(session.request, attempt.signal ? { abortSignal: attempt.signal } : undefined);
+      const callOptions = attempt.signal ? { abortSignal: attempt.signal } : undefined;
+      if (isLast) {
+        draft = await tier.model.doGenerate(session.request, callOptions);
+        callUsage = draft.usage;
+      } else {
+        const sampled = await session.draft(tier, callOptions);
+        ({ draft, usage: callUsage, agreement, samples } = sampled);
+      }
     } catch (error) {
       if (session.stopped) throw session.stopError();
       lastError = session.recordFailure(tier, error, session.now() - started).error;
@@ -314,25 +334,29 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
       session.recordCall(tier, draft.usage, latencyMs, 'final', index === 0 ? 'only tier' : 'strongest tier: returned without a further check', undefined, draft);
       return finishWith(session, tier, draft);
     }
+    const sampledNote = (attempt: CascadeAttempt): void => {
+      if (samples > 1) attempt.samples = samples;
+    };
     if (!session.validationEnabled) {
-      session.recordCall(tier, draft.usage, latencyMs, 'accepted', 'quality validation is off for this policy', undefined, draft);
+      sampledNote(session.recordCall(tier, callUsage, latencyMs, 'accepted', 'quality validation is off for this policy', undefined, draft));
       return finishWith(session, tier, draft);
     }
-    let verdict = await session.validate(tier, draft);
+    let verdict = await session.validate(tier, draft, agreement);
     if (isRepairable(verdict)) {
-      const repaired = await repairOnce(session, tier, draft, verdict, latencyMs);
+      const repaired = await repairOnce(session, tier, { ...draft, usage: callUsage }, verdict, latencyMs);
       if (repaired) {
         ({ draft, latencyMs } = repaired);
+        callUsage = draft.usage;
         verdict = await session.validate(tier, draft);
       } else {
         continue;
       }
     }
     if (verdict.passed) {
-      session.recordCall(tier, draft.usage, latencyMs, 'accepted', verdict.reason, verdict, draft);
+      sampledNote(session.recordCall(tier, callUsage, latencyMs, 'accepted', verdict.reason, verdict, draft));
       return finishWith(session, tier, draft);
     }
-    session.recordCall(tier, draft.usage, latencyMs, 'escalated', verdict.reason, verdict, draft);
+    sampledNote(session.recordCall(tier, callUsage, latencyMs, 'escalated', verdict.reason, verdict, draft));
     if (!fallback || verdict.score > fallback.verdict.score) fallback = { tier, draft, verdict };
   }
   if (fallback) {
