@@ -146,8 +146,9 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
   const learner = options.learning === false ? undefined : new Learner(options.learning, validator, pricing);
 
   /** Drafts sampled per drafter when the learner will decide this request (sampled agreement), for the reservation. */
-  function draftSamples(policy: AgentPolicy, request: ChatRequest): number {
-    if (!learner || learner.samples <= 1 || policy.qualityTarget !== undefined || !isFeatureEnabled(policy, 'qualityValidation')) return 1;
+  function draftSamples(policy: AgentPolicy, request: ChatRequest, mode: RunOptions['mode']): number {
+    // Streams draft one answer (`doStream` has no `n`): their drafts are binned without agreement.
+    if (!learner || learner.samples <= 1 || mode === 'stream' || policy.qualityTarget !== undefined || !isFeatureEnabled(policy, 'qualityValidation')) return 1;
     return learner.samplesFor(requestKind(request));
   }
 
@@ -169,13 +170,13 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
         request,
         ...(signal ? { abortSignal: signal } : {}),
         estimate: (policy, guarded) => {
-          plan = planTiers(models, policy, pricing, guarded, draftSamples(policy, guarded));
+          plan = planTiers(models, policy, pricing, guarded, draftSamples(policy, guarded, runOptions.mode));
           return plan.estimate;
         },
       });
       const policy = admitted.context.policy;
       // Input guards may have changed the request: plan on what the models will see.
-      if (admitted.context.request !== request || !plan) plan = planTiers(models, policy, pricing, admitted.context.request, draftSamples(policy, admitted.context.request));
+      if (admitted.context.request !== request || !plan) plan = planTiers(models, policy, pricing, admitted.context.request, draftSamples(policy, admitted.context.request, runOptions.mode));
       const threshold = Math.max(policy.qualityTarget ?? DEFAULT_QUALITY_TARGET, policy.qualityMin ?? 0);
       const validationEnabled = isFeatureEnabled(policy, 'qualityValidation');
       let tiers = plan.tiers;
@@ -185,7 +186,8 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
       if (learner && validationEnabled && policy.qualityTarget === undefined && tiers.length > 1) {
         await learner.ready();
         const request = admitted.context.request;
-        learning = new RequestLearning(learner, request, requestKind(request), policy.qualityShare ?? DEFAULT_QUALITY_SHARE, tiers, policy.compliance === undefined);
+        const kind = requestKind(request);
+        learning = new RequestLearning(learner, request, kind, policy.qualityShare ?? DEFAULT_QUALITY_SHARE, tiers, policy.compliance === undefined, draftSamples(policy, request, runOptions.mode));
         tiers = learning.tiers();
         routing.startTier = tiers[0]!.tier;
       }

@@ -161,8 +161,12 @@ describe('live signals: sampled agreement', () => {
     const prompt = { messages: [{ role: 'user' as const, content: 'How many apples are left if Tom has 5 and eats 2?' }], maxOutputTokens: 100 };
     await createCascadeAgent({ models: [model('cheap'), model('strong')], pricing, middleware, learning: { signals: { agreement: { samples: 4 } } } }).run(prompt);
     await createCascadeAgent({ models: [model('cheap'), model('strong')], pricing, middleware }).run(prompt);
+    // A stream drafts one answer (doStream has no n): nothing extra is reserved.
+    const streaming = await createCascadeAgent({ models: [model('cheap'), model('strong')], pricing, middleware, learning: { signals: { agreement: { samples: 4 } } } }).begin(prompt, { mode: 'stream' });
+    await streaming.finish('success');
     const cheapEstimate = pricing.estimate('cheap', prompt).costUsd;
     expect(estimates[0]! - estimates[1]!).toBeCloseTo(3 * cheapEstimate, 12);
+    expect(estimates[2]).toBeCloseTo(estimates[1]!, 12);
   });
 });
 

@@ -50,9 +50,11 @@ export class RequestLearning {
     tiers: readonly PlannedTier[],
     /** False under a compliance regime: the judge is not one of its compliant models, so request text never goes to it. */
     private readonly judgeAllowed = true,
+    /** Drafts sampled per drafter: 1 for streams (a streamed draft is one answer), else the learner's choice for the kind. */
+    samples = learner.samplesFor(kind),
   ) {
     const random = learner.random;
-    this.samples = learner.samplesFor(kind);
+    this.samples = samples;
     this.strongest = tiers[tiers.length - 1]!;
     const drafters = tiers.slice(0, -1);
     this.steps = drafters.map((tier, index) => {
