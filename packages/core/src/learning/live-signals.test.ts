@@ -200,6 +200,11 @@ describe('live signals: token logprobs', () => {
     expect(withSignal.stats().drafters[0]!.signals.inUse).toEqual(['validator']);
   });
 
+  it('refuses choiceCount from callers: only sampled agreement sets it', async () => {
+    const agent = createCascadeAgent({ models: [new MockChatModel({ modelId: 'cheap' }), new MockChatModel({ modelId: 'strong' })], pricing });
+    await expect(agent.run({ messages: [{ role: 'user', content: 'hi' }], choiceCount: 3 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('choiceCount') });
+  });
+
   it('refuses unknown signal options, naming the field', () => {
     const model = (modelId: string) => new MockChatModel({ modelId });
     expect(() => createCascadeAgent({ models: [model('cheap'), model('strong')], pricing, learning: { signals: { agreement: { samples: 1 } } } })).toThrow(/samples/);
