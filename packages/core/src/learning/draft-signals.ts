@@ -78,15 +78,19 @@ export function agreementLevel(agreement: DraftAgreement | undefined): number {
 /** What `result.learning.signals` says about the judged draft. */
 export interface DraftSignals {
   /** Signals that placed the draft in its calibration bin (`validator` always). */
-  used: SignalName[];
+  used: readonly SignalName[];
   /** Mean token probability, when the provider returned logprobs. */
   meanTokenProbability?: number;
   /** How the sampled drafts agreed, when several were drawn. */
   agreement?: { agreeing: number; samples: number; undecidable: boolean };
 }
 
+/** A draft judged by the validator alone (signals off or absent): shared, frozen, no allocation per request. */
+const VALIDATOR_ONLY: { level: number; signals: DraftSignals } = Object.freeze({ level: 0, signals: Object.freeze({ used: Object.freeze(['validator'] as const) }) });
+
 /** The draft's signal level (0..SIGNAL_LEVELS−1) and the description of it. */
 export function draftSignals(logprobs: readonly TokenLogprob[] | undefined, agreement: DraftAgreement | undefined, logprobsOn: boolean): { level: number; signals: DraftSignals } {
+  if (!agreement && !logprobsOn) return VALIDATOR_ONLY;
   const mean = logprobsOn ? meanTokenProbability(logprobs) : undefined;
   const lp = logprobLevel(mean);
   const ag = agreementLevel(agreement);
