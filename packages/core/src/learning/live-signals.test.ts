@@ -120,6 +120,9 @@ describe('live signals: sampled agreement', () => {
     expect(cheap.calls.length % 3).toBe(0);
 
     const stats = agent.stats().drafters[0]!;
+    // The estimate stays honest with the finer bins (never optimistic beyond the 0.02 margin).
+    // Losses are disagreements, counted against an assumed strongest-tier quality of 0.85: convert back.
+    expect(1 - (1 - stats.estimatedShare) * 0.85).toBeLessThanOrEqual(share + 0.02);
     expect(stats.signals.inUse).toEqual(['validator', 'agreement']);
     expect(stats.signals.agreementCoverage).toBeGreaterThan(0.9);
     expect(stats.signals.probability.agreement.unanimous!).toBeGreaterThan(0.9);
@@ -183,6 +186,7 @@ describe('live signals: token logprobs', () => {
     expect(acceptRate(items, accepted, 500, (item) => !item.confident)).toBeLessThan(0.1);
     expect(share).toBeGreaterThan(0.95);
     const stats = agent.stats().drafters[0]!;
+    expect(1 - (1 - stats.estimatedShare) * 0.85).toBeLessThanOrEqual(share + 0.02);
     expect(stats.signals.inUse).toEqual(['validator', 'logprobs']);
     expect(stats.signals.probability.logprobs.high!).toBeGreaterThan(stats.signals.probability.logprobs.low!);
   });
