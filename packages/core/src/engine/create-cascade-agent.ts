@@ -108,6 +108,12 @@ export interface CascadeAgent {
    * Returns false when the request is unknown, was answered by the strongest tier, or is too old.
    */
   feedback(requestId: string, feedback: LearningFeedback): boolean;
+  /**
+   * The pre-flight cost estimate admission reserves for `request` under `policy` (the agent's policy by
+   * default): every allowed tier called once, each drafter `k` times under sampled agreement. Throws as
+   * planning does (`MODEL_NOT_ALLOWED`, `BUDGET_EXCEEDED` over `maxCostPerRequestUsd`).
+   */
+  estimateCostUsd(request: ChatRequest, policy?: AgentPolicy): number;
   /** Live learning figures per drafter (and per kind inside). */
   stats(): LearningStats;
   /** Resolves when background audits, exploration drafts and judge calls in flight are done. */
@@ -285,6 +291,7 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
   return {
     models, validator, pricing, pipeline, policy: options.policy, run, begin, generateObject,
     feedback: (requestId, feedback) => learner?.feedback(requestId, feedback) ?? false,
+    estimateCostUsd: (request, policy = options.policy) => planTiers(models, policy, pricing, request, draftSamples(policy, request, 'batch')).estimate.costUsd,
     stats: () => learner?.stats() ?? { drafters: [], auditCostUsd: 0, auditErrors: 0 },
     settled: () => learner?.settled() ?? Promise.resolve(),
     exportState: () => learner?.exportState() ?? noLearner(),

@@ -170,6 +170,10 @@ describe('live signals: sampled agreement', () => {
     const cheapEstimate = pricing.estimate('cheap', prompt).costUsd;
     expect(estimates[0]! - estimates[1]!).toBeCloseTo(3 * cheapEstimate, 12);
     expect(estimates[2]).toBeCloseTo(estimates[1]!, 12);
+    // The same figure for callers that budget ahead (runBatch's budgetUsd).
+    const sampling = createCascadeAgent({ models: [model('cheap'), model('strong')], pricing, learning: { signals: { agreement: { samples: 4 } } } });
+    expect(sampling.estimateCostUsd(prompt)).toBeCloseTo(estimates[0]!, 12);
+    expect(sampling.estimateCostUsd(prompt, { qualityTarget: 0.7 })).toBeCloseTo(estimates[1]!, 12); // the expert threshold: no learner, no samples
   });
 });
 
