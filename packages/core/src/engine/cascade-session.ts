@@ -128,7 +128,18 @@ export class CascadeSession {
   draft(tier: PlannedTier, options: CallOptions | undefined): Promise<SampledDrafts> {
     const learning = this.init.learning;
     if (!learning) return tier.model.doGenerate(this.request, options).then((draft) => ({ draft, usage: draft.usage, samples: 1 }));
-    return sampleDrafts(tier.model, learning.draftRequest(this.request), learning.samples, options);
+    return sampleDrafts(tier.model, this.requestFor(tier), learning.samples, options);
+  }
+
+  /**
+   * The request a tier is called with: a drafter's asks for token logprobs when
+   * `learning.signals.logprobs` is on (streaming drivers call `doStream` with it); the strongest tier
+   * gets `request` as it is.
+   */
+  requestFor(tier: PlannedTier): ChatRequest {
+    const learning = this.init.learning;
+    if (!learning || tier === this.tiers[this.tiers.length - 1]) return this.request;
+    return learning.draftRequest(this.request);
   }
 
   /** Validates a draft against the session's threshold; `agreement` is how sampled drafts agreed (sampled agreement). */
