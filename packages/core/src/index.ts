@@ -7,7 +7,7 @@ export { parseConfig, parseInput } from './errors/config-error';
 export { messageText, lastUserText, imagePart, type ChatMessage, type ChatRole, type TextContentPart, type ImageContentPart, type FileContentPart, type ContentPart, type ToolCall } from './model/chat-message';
 export type { ToolDefinition, ToolChoice } from './model/tool-definition';
 export type { ChatRequest, ResponseFormat } from './model/chat-request';
-export type { ChatResult, FinishReason, TokenLogprob } from './model/chat-result';
+export type { ChatChoice, ChatResult, FinishReason, TokenLogprob } from './model/chat-result';
 export type { StreamPart } from './model/stream-part';
 export type { ChatModel, CallOptions } from './model/chat-model';
 export { ZERO_USAGE, addUsage, type TokenUsage } from './model/token-usage';
@@ -73,7 +73,9 @@ export { MODERATION_CATEGORIES, moderationCategorySchema, type ModerationCategor
 // Learning cascade
 export { requestKind, ANSWER_KINDS, type AnswerKind } from './learning/answer-kind';
 export { compareAnswers, answerEvidence, type Comparison } from './learning/compare-answers';
-export { DEFAULT_QUALITY_SHARE, learningOptionsSchema, type LearningOptions } from './learning/learning-options';
+export { DEFAULT_QUALITY_SHARE, DEFAULT_AGREEMENT_SAMPLES, learningOptionsSchema, learningSignalsSchema, type LearningOptions, type LearningSignals } from './learning/learning-options';
+export { agreementOf, type DraftAgreement, type DraftSignals, type SignalName } from './learning/draft-signals';
+export type { SignalStats } from './learning/signal-stats';
 export { learningStateSchema, type QualityJudge, type LearningStore, type AuditEvent, type LearningDecision, type LearningStats, type DrafterStats, type LearningState } from './learning/learning-types';
 export type { LearningFeedback } from './learning/learner';
 export { createModelJudge, modelJudgeOptionsSchema, type ModelJudgeOptions } from './learning/model-judge';

@@ -5,7 +5,10 @@
  * pricing, the learner's decision, result assembly) with zero-latency models, for a 1 KB and a 32 KB
  * answer. One draft in 4 has broken arithmetic. With learning on (the default) the learner decides
  * accept / escalate / route and buys background audits (their work runs between requests, as live);
- * `answer1kLearningOff` is the fixed-threshold engine (`learning: false`) on the same requests.
+ * `answer1kLearningOff` is the fixed-threshold engine (`learning: false`) on the same requests;
+ * `answer1kSignals` turns both live signals on (`learning.signals`: logprobs, 3 sampled drafts made as 3
+ * zero-latency calls, on a quantitative question so they are sampled): the engine's own cost of sampling and
+ * comparing, no goal (the goals are for signals off).
  *
  * Telemetry (`@cascade/core/otel`) on the 1 KB case: `telemetryNoSdk` with the middleware added and no
  * OpenTelemetry SDK registered (the API's no-op), `telemetryNoopSdk` with no-op tracer and meter providers
@@ -15,7 +18,7 @@
  * `toolCallValidator` times the validator on drafted tool calls alone, per call.
  */
 import { performance } from 'node:perf_hooks';
-import { type CascadeMiddleware, type ChatModel, type ChatRequest, type ChatResult, type StreamPart, checkToolCalls, createCascadeAgent, createDefaultValidator, createPricing } from '@cascade/core';
+import { type CascadeMiddleware, type ChatModel, type LearningSignals, type ChatRequest, type ChatResult, type StreamPart, checkToolCalls, createCascadeAgent, createDefaultValidator, createPricing } from '@cascade/core';
 import { createTelemetryMiddleware } from '@cascade/core/otel';
 import { createAuditTrail, createMemoryAuditStore } from '@cascade/profiles';
 import { INVALID_SPAN_CONTEXT, type Tracer, type TracerProvider, createNoopMeter, metrics, trace } from '@opentelemetry/api';
@@ -63,7 +66,7 @@ function resultOf(text: string): ChatResult {
   return { text, finishReason: 'stop', usage: { inputTokens: 40, outputTokens: Math.ceil(text.length / 4), source: 'provider' } };
 }
 
-async function measure(bytes: number, iterations: number, learning = true, middleware: CascadeMiddleware[] = [], afterEach?: (index: number) => void): Promise<{ p50Us: number; p99Us: number; escalated: number }> {
+async function measure(bytes: number, iterations: number, learning = true, middleware: CascadeMiddleware[] = [], afterEach?: (index: number) => void, signals?: LearningSignals, prompt = PROMPT): Promise<{ p50Us: number; p99Us: number; escalated: number; sampled: number }> {
   const good = resultOf(answerOf(bytes, false));
   const bad = resultOf(answerOf(bytes, true));
   let call = 0;
@@ -78,22 +81,24 @@ async function measure(bytes: number, iterations: number, learning = true, middl
       includeDefaults: false,
     }),
     // Learning is on by default (seeded here so runs compare); `false` measures the fixed-threshold engine.
-    learning: learning ? { random: seededRandom(1) } : false,
+    learning: learning ? { random: seededRandom(1), ...(signals ? { signals } : {}) } : false,
     middleware,
   });
-  const request: ChatRequest = { messages: [{ role: 'user', content: PROMPT }], maxOutputTokens: 16_384 };
+  const request: ChatRequest = { messages: [{ role: 'user', content: prompt }], maxOutputTokens: 16_384 };
   const warmup = Math.max(200, Math.floor(iterations / 5));
   for (let index = 0; index < warmup; index++) await agent.run(request);
   const samples = new Float64Array(iterations);
   let escalated = 0;
+  let sampled = 0;
   for (let index = 0; index < iterations; index++) {
     const started = performance.now();
     const result = await agent.run(request);
     samples[index] = (performance.now() - started) * 1000;
     if (result.escalated) escalated++;
+    if (result.attempts[0]?.samples !== undefined) sampled++;
     afterEach?.(index);
   }
-  return { p50Us: round(percentile(samples, 50), 1), p99Us: round(percentile(samples, 99), 1), escalated: round(escalated / iterations, 3) };
+  return { p50Us: round(percentile(samples, 50), 1), p99Us: round(percentile(samples, 99), 1), escalated: round(escalated / iterations, 3), sampled: round(sampled / iterations, 3) };
 }
 
 /**
@@ -137,6 +142,8 @@ async function main(): Promise<void> {
   const answer1k = await measure(1024, iterations);
   const answer32k = await measure(32 * 1024, Math.max(500, Math.floor(iterations / 4)));
   const learningOff = await measure(1024, iterations, false);
+  // A quantitative question (kind `number`), so agreement is sampled: the free-text PROMPT would not be.
+  const signalsOn = await measure(1024, iterations, true, [], undefined, { logprobs: true, agreement: true }, `${PROMPT} How much does the farm make a week?`);
   const telemetryNoSdk = await measure(1024, iterations, true, [createTelemetryMiddleware()]);
   // A registered no-op: global providers whose spans never record.
   const noopTracer: Tracer = {
@@ -165,6 +172,7 @@ async function main(): Promise<void> {
     toolCallValidator,
     answer1k: { p50Us: answer1k.p50Us, p99Us: answer1k.p99Us },
     answer1kLearningOff: { p50Us: learningOff.p50Us, p99Us: learningOff.p99Us },
+    answer1kSignals: { p50Us: signalsOn.p50Us, p99Us: signalsOn.p99Us, sampledShare: signalsOn.sampled },
     answer32k: { p50Us: answer32k.p50Us, p99Us: answer32k.p99Us },
     telemetryNoSdk: { p50Us: telemetryNoSdk.p50Us, p99Us: telemetryNoSdk.p99Us },
     telemetryNoopSdk: { p50Us: telemetryNoopSdk.p50Us, p99Us: telemetryNoopSdk.p99Us },
@@ -182,6 +190,7 @@ async function main(): Promise<void> {
       'engine overhead per request (zero-latency models; 1 in 4 drafts broken)',
       `1 KB answer:  p50 ${report.answer1k.p50Us} µs   p99 ${report.answer1k.p99Us} µs   (goal p50 ≤ 50, p99 ≤ 200; learning on, the default)`,
       `1 KB answer, learning off: p50 ${report.answer1kLearningOff.p50Us} µs   p99 ${report.answer1kLearningOff.p99Us} µs`,
+      `1 KB answer, live signals on (logprobs, 3 sampled drafts): p50 ${report.answer1kSignals.p50Us} µs   p99 ${report.answer1kSignals.p99Us} µs   (no goal; ${report.answer1kSignals.sampledShare * 100}% of requests drafted with samples)`,
       `32 KB answer: p50 ${report.answer32k.p50Us} µs   p99 ${report.answer32k.p99Us} µs   (goal p99 ≤ 2000)`,
       `1 KB + telemetry, no SDK registered:      p50 ${report.telemetryNoSdk.p50Us} µs   p99 ${report.telemetryNoSdk.p99Us} µs   (goals above still apply)`,
       `1 KB + telemetry, no-op SDK registered:   p50 ${report.telemetryNoopSdk.p50Us} µs   p99 ${report.telemetryNoopSdk.p99Us} µs`,

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { estimateOf } from './learning-estimate';
 
 const drafter = (modelId: string, requests: number, estimatedShare: number, interval: [number, number]): LearningStats['drafters'][number] => {
-  const figures: DrafterStats = { estimatedShare, interval, acceptRate: 0.5, routedRate: 0, auditCostUsd: 0, labels: 10, requests, savingsUsd: 0 };
+  const figures: DrafterStats = { estimatedShare, interval, acceptRate: 0.5, routedRate: 0, auditCostUsd: 0, labels: 10, requests, savingsUsd: 0,
+    signals: { inUse: ['validator'], logprobsCoverage: 0, agreementCoverage: 0, probability: { logprobs: {}, agreement: {} } } };
   return { ...figures, modelId, kinds: {} };
 };
 

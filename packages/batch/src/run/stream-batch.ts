@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import {
-  type CascadeAgent, CascadeError, type CascadeResult, mergePolicies, parseConfig, planTiers, sleep, toCascadeError,
+  type CascadeAgent, CascadeError, type CascadeResult, mergePolicies, parseConfig, sleep, toCascadeError,
 } from '@cascade/core';
 import { BatchBudget } from '../budget/batch-budget';
 import { type BatchItem, type NormalizedBatchItem, normalizeBatchItem, rawItemId } from '../items/batch-item';
@@ -120,7 +120,8 @@ async function* execute(agent: CascadeAgent, items: BatchSource, config: Resolve
     if (config.budgetUsd === undefined) return 0;
     if (config.estimateCostUsd) return config.estimateCostUsd(item);
     try {
-      return planTiers(agent.models, mergePolicies(agent.policy, item.policy), agent.pricing, item.request).estimate.costUsd;
+      // The agent's own estimate: it counts each drafter k times under sampled agreement.
+      return agent.estimateCostUsd(item.request, mergePolicies(agent.policy, item.policy));
     } catch {
       return 0; // The run itself will fail with the typed reason (model not allowed, over the per-request cap).
     }

@@ -38,6 +38,8 @@ export interface CascadeAttempt {
   error?: CascadeError;
   /** Retries of this tier before this call, after transient errors (absent on a tier's first call; see `policy.retry`). */
   retry?: number;
+  /** Drafts sampled for sampled agreement (`learning.signals.agreement`); `usage` and `costUsd` cover them all. */
+  samples?: number;
 }
 
 /** How the engine chose where to start. */

@@ -13,6 +13,9 @@ import type { GuardFinding, PipelineContext } from '../pipeline/middleware';
 import type { ModelCallRecord } from '../pipeline/request-report';
 import type { Pricing } from '../pricing/pricing';
 import type { RequestLearning } from '../learning/request-learning';
+import type { CallOptions } from '../model/chat-model';
+import type { DraftAgreement } from '../learning/draft-signals';
+import { type SampledDrafts, sampleDrafts } from '../learning/sample-drafts';
 import type { PartialVerdict, QualityValidator, QualityVerdict } from '../quality/quality-validator';
 import { type RetryPolicy, isTransientModelError } from '../policy/retry-policy';
 import { abortErrorFrom, sleep, withTimeout } from '../util/abort';
@@ -129,18 +132,40 @@ export class CascadeSession {
     return abortErrorFrom(this.init.signal!, 'The request');
   }
 
-  /** Validates a draft against the session's threshold. */
-  async validate(tier: PlannedTier, draft: ChatResult): Promise<QualityVerdict> {
+  /**
+   * Calls a drafting tier. With learning's live signals on, the call asks for token logprobs and/or
+   * samples several drafts (one `choiceCount` call or parallel calls) and returns the majority one;
+   * `usage` covers every call, so the attempt is charged all of them.
+   */
+  draft(tier: PlannedTier, options: CallOptions | undefined): Promise<SampledDrafts> {
+    const learning = this.init.learning;
+    if (!learning) return tier.model.doGenerate(this.request, options).then((draft) => ({ draft, usage: draft.usage, samples: 1 }));
+    return sampleDrafts(tier.model, this.requestFor(tier), learning.samples, options);
+  }
+
+  /**
+   * The request a tier is called with: a drafter's asks for token logprobs when
+   * `learning.signals.logprobs` is on (streaming drivers call `doStream` with it); the strongest tier
+   * gets `request` as it is.
+   */
+  requestFor(tier: PlannedTier): ChatRequest {
+    const learning = this.init.learning;
+    if (!learning || tier === this.tiers[this.tiers.length - 1]) return this.request;
+    return learning.draftRequest(this.request);
+  }
+
+  /** Validates a draft against the session's threshold; `agreement` is how sampled drafts agreed (sampled agreement). */
+  async validate(tier: PlannedTier, draft: ChatResult, agreement?: DraftAgreement): Promise<QualityVerdict> {
     // Tool calls are judged by their own check (tool exists, allowed, arguments valid, choice honoured);
     // a failed one escalates without asking the learner. Text answers go to the validator.
     const toolVerdict = checkToolCalls(this.request, draft, { modelId: tier.model.modelId, policy: this.context.policy });
     if (toolVerdict && !toolVerdict.passed) return toolVerdict;
-    if (toolVerdict) return this.init.learning ? this.init.learning.decide(tier, draft, toolVerdict) : toolVerdict;
+    if (toolVerdict) return this.init.learning ? this.init.learning.decide(tier, draft, toolVerdict, agreement) : toolVerdict;
     const schemaVerdict = checkOutputSchema(this.request, draft);
     if (schemaVerdict) return schemaVerdict;
     const pending = this.init.validator.validate({ request: this.request, draft, modelId: tier.model.modelId, threshold: this.threshold });
     const verdict = isPromise(pending) ? await pending : pending;
-    return this.init.learning ? this.init.learning.decide(tier, draft, verdict) : verdict;
+    return this.init.learning ? this.init.learning.decide(tier, draft, verdict, agreement) : verdict;
   }
 
   /** Early-escalation check of a partial streamed draft, when the validator supports it. */

@@ -5,6 +5,7 @@ import { parseConfig } from '../errors/config-error';
 import { isAbortError, toCascadeError } from '../errors/to-cascade-error';
 import type { ChatModel } from '../model/chat-model';
 import type { ChatResult } from '../model/chat-result';
+import type { ChatRequest } from '../model/chat-request';
 import { type AdmittedRequest, type Pipeline, createPipeline, outcomeOf } from '../pipeline/create-pipeline';
 import { ZERO_USAGE } from '../model/token-usage';
 import type { CascadeMiddleware } from '../pipeline/middleware';
@@ -22,6 +23,8 @@ import { Learner, type LearningFeedback } from '../learning/learner';
 import { DEFAULT_QUALITY_SHARE, learningOptionsSchema } from '../learning/learning-options';
 import type { LearningState, LearningStats } from '../learning/learning-types';
 import { RequestLearning } from '../learning/request-learning';
+import type { DraftAgreement } from '../learning/draft-signals';
+import type { TokenUsage } from '../model/token-usage';
 import { adaptiveRoutingOptionsSchema, createDraftAcceptanceStats } from './adaptive-routing';
 import type { CascadeAttempt, CascadeResult, CascadeRouting } from './cascade-result';
 import { CascadeSession } from './cascade-session';
@@ -117,6 +120,12 @@ export interface CascadeAgent {
    * Returns false when the request is unknown, was answered by the strongest tier, or is too old.
    */
   feedback(requestId: string, feedback: LearningFeedback): boolean;
+  /**
+   * The pre-flight cost estimate admission reserves for `request` under `policy` (the agent's policy by
+   * default): every allowed tier called once, each drafter `k` times under sampled agreement. Throws as
+   * planning does (`MODEL_NOT_ALLOWED`, `BUDGET_EXCEEDED` over `maxCostPerRequestUsd`).
+   */
+  estimateCostUsd(request: ChatRequest, policy?: AgentPolicy): number;
   /** Live learning figures per drafter (and per kind inside). */
   stats(): LearningStats;
   /** Resolves when background audits, exploration drafts and judge calls in flight are done. */
@@ -157,6 +166,13 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
   checkPrices(models, pricing, options.pricing !== undefined);
   const learner = options.learning === false ? undefined : new Learner(options.learning, validator, pricing);
 
+  /** Drafts sampled per drafter when the learner will decide this request (sampled agreement), for the reservation. */
+  function draftSamples(policy: AgentPolicy, request: ChatRequest, mode: RunOptions['mode']): number {
+    // Streams draft one answer (`doStream` has no `n`): their drafts are binned without agreement.
+    if (!learner || learner.samples <= 1 || mode === 'stream' || policy.qualityTarget !== undefined || !isFeatureEnabled(policy, 'qualityValidation')) return 1;
+    return learner.samplesFor(requestKind(request));
+  }
+
   async function begin(input: CascadeInput, callOptions?: RunOptions): Promise<CascadeSession> {
     const startedAt = now();
     const runOptions = parseRunOptions(callOptions);
@@ -175,13 +191,13 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
         request,
         ...(signal ? { abortSignal: signal } : {}),
         estimate: (policy, guarded) => {
-          plan = planTiers(models, policy, pricing, guarded);
+          plan = planTiers(models, policy, pricing, guarded, draftSamples(policy, guarded, runOptions.mode));
           return plan.estimate;
         },
       });
       const policy = admitted.context.policy;
       // Input guards may have changed the request: plan on what the models will see.
-      if (admitted.context.request !== request || !plan) plan = planTiers(models, policy, pricing, admitted.context.request);
+      if (admitted.context.request !== request || !plan) plan = planTiers(models, policy, pricing, admitted.context.request, draftSamples(policy, admitted.context.request, runOptions.mode));
       const threshold = Math.max(policy.qualityTarget ?? DEFAULT_QUALITY_TARGET, policy.qualityMin ?? 0);
       const validationEnabled = isFeatureEnabled(policy, 'qualityValidation');
       let tiers = plan.tiers;
@@ -191,7 +207,8 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
       if (learner && validationEnabled && policy.qualityTarget === undefined && tiers.length > 1) {
         await learner.ready();
         const request = admitted.context.request;
-        learning = new RequestLearning(learner, request, requestKind(request), policy.qualityShare ?? DEFAULT_QUALITY_SHARE, tiers, policy.compliance === undefined);
+        const kind = requestKind(request);
+        learning = new RequestLearning(learner, request, kind, policy.qualityShare ?? DEFAULT_QUALITY_SHARE, tiers, policy.compliance === undefined, draftSamples(policy, request, runOptions.mode));
         tiers = learning.tiers();
         routing.startTier = tiers[0]!.tier;
       }
@@ -293,6 +310,7 @@ export function createCascadeAgent(config: CascadeAgentConfig, deps: CascadeAgen
   return {
     models, validator, pricing, pipeline, policy: options.policy, run, begin, generateObject,
     feedback: (requestId, feedback) => learner?.feedback(requestId, feedback) ?? false,
+    estimateCostUsd: (request, policy = options.policy) => planTiers(models, policy, pricing, request, draftSamples(policy, request, 'batch')).estimate.costUsd,
     stats: () => learner?.stats() ?? { drafters: [], auditCostUsd: 0, auditErrors: 0 },
     settled: () => learner?.settled() ?? Promise.resolve(),
     exportState: () => learner?.exportState() ?? noLearner(),
@@ -336,13 +354,13 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
   for (let index = 0; index < tiers.length; index++) {
     const tier = tiers[index]!;
     const isLast = index === tiers.length - 1;
-    const call = await generateWithRetries(session, tier);
+    const call = await generateWithRetries(session, tier, isLast);
     if (!call) {
       lastError = session.attempts[session.attempts.length - 1]?.error;
       continue;
     }
-    let draft = call.draft;
-    let latencyMs = call.latencyMs;
+    let { draft, latencyMs, usage: callUsage } = call;
+    const { agreement, samples } = call;
     if (isLast) {
       // The strongest tier is not judged, but structured output must still parse: one repair.
       const schemaVerdict = checkOutputSchema(session.request, draft);
@@ -353,25 +371,29 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
       session.recordCall(tier, draft.usage, latencyMs, 'final', index === 0 ? 'only tier' : 'strongest tier: returned without a further check', undefined, draft);
       return finishWith(session, tier, draft);
     }
+    const sampledNote = (attempt: CascadeAttempt): void => {
+      if (samples > 1) attempt.samples = samples;
+    };
     if (!session.validationEnabled) {
-      session.recordCall(tier, draft.usage, latencyMs, 'accepted', 'quality validation is off for this policy', undefined, draft);
+      sampledNote(session.recordCall(tier, callUsage, latencyMs, 'accepted', 'quality validation is off for this policy', undefined, draft));
       return finishWith(session, tier, draft);
     }
-    let verdict = await session.validate(tier, draft);
+    let verdict = await session.validate(tier, draft, agreement);
     if (isRepairable(verdict)) {
-      const repaired = await repairOnce(session, tier, draft, verdict, latencyMs);
+      const repaired = await repairOnce(session, tier, { ...draft, usage: callUsage }, verdict, latencyMs);
       if (repaired) {
         ({ draft, latencyMs } = repaired);
+        callUsage = draft.usage;
         verdict = await session.validate(tier, draft);
       } else {
         continue;
       }
     }
     if (verdict.passed) {
-      session.recordCall(tier, draft.usage, latencyMs, 'accepted', verdict.reason, verdict, draft);
+      sampledNote(session.recordCall(tier, callUsage, latencyMs, 'accepted', verdict.reason, verdict, draft));
       return finishWith(session, tier, draft);
     }
-    session.recordCall(tier, draft.usage, latencyMs, 'escalated', verdict.reason, verdict, draft);
+    sampledNote(session.recordCall(tier, callUsage, latencyMs, 'escalated', verdict.reason, verdict, draft));
     if (!fallback || verdict.score > fallback.verdict.score) fallback = { tier, draft, verdict };
   }
   if (fallback) {
@@ -399,15 +421,30 @@ async function drive(session: CascadeSession): Promise<CascadeResult> {
  * (every failed call is recorded as a `failed` attempt). Returns the draft, or `undefined` when the tier
  * failed for good (fall through). Throws when the request is stopped.
  */
-async function generateWithRetries(session: CascadeSession, tier: PlannedTier): Promise<{ draft: ChatResult; latencyMs: number } | undefined> {
+/** A tier's answer after any retries: the draft, the usage of every call of the attempt and, for drafters, sampled agreement. */
+interface GeneratedCall {
+  draft: ChatResult;
+  usage: TokenUsage;
+  samples: number;
+  agreement: DraftAgreement | undefined;
+  latencyMs: number;
+}
+
+async function generateWithRetries(session: CascadeSession, tier: PlannedTier, isLast: boolean): Promise<GeneratedCall | undefined> {
   for (let calls = 1; ; calls++) {
     if (session.stopped) throw session.stopError();
     const started = session.now();
     const attempt = session.attemptSignal();
     let failed: CascadeAttempt;
     try {
-      const draft = await tier.model.doGenerate(session.request, attempt.signal ? { abortSignal: attempt.signal } : undefined);
-      return { draft, latencyMs: session.now() - started };
+      const callOptions = attempt.signal ? { abortSignal: attempt.signal } : undefined;
+      if (isLast) {
+        const draft = await tier.model.doGenerate(session.request, callOptions);
+        return { draft, usage: draft.usage, samples: 1, agreement: undefined, latencyMs: session.now() - started };
+      }
+      // A drafter may be sampled several times for agreement: `usage` covers every call.
+      const sampled = await session.draft(tier, callOptions);
+      return { draft: sampled.draft, usage: sampled.usage, samples: sampled.samples, agreement: sampled.agreement, latencyMs: session.now() - started };
     } catch (error) {
       if (session.stopped) throw session.stopError();
       failed = session.recordFailure(tier, error, session.now() - started);

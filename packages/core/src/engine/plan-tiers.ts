@@ -26,8 +26,9 @@ export interface TierPlan {
  * Chooses the tiers a request may use. A model the policy does not allow is never in the plan.
  * With `maxCostPerRequestUsd`, tiers are kept only while the worst case (every kept tier called)
  * stays under the cap; a request whose cheapest allowed tier alone is over it is refused.
+ * `draftSamples` > 1 (sampled agreement) counts each drafter that many times.
  */
-export function planTiers(models: readonly ChatModel[], policy: AgentPolicy, pricing: Pricing, request: ChatRequest): TierPlan {
+export function planTiers(models: readonly ChatModel[], policy: AgentPolicy, pricing: Pricing, request: ChatRequest, draftSamples = 1): TierPlan {
   const skipped: string[] = [];
   let allowed: PlannedTier[] = [];
   const inputTokens = estimateMessageTokens(request.messages);
@@ -91,19 +92,24 @@ export function planTiers(models: readonly ChatModel[], policy: AgentPolicy, pri
         { details: { estimateUsd: first.estimateUsd, maxCostPerRequestUsd: cap } },
       );
     }
-    let total = 0;
+    // Every kept tier but the last is a drafter, called `draftSamples` times (sampled agreement).
+    let drafters = 0;
     const kept: PlannedTier[] = [];
     for (const tier of allowed) {
+      const last = kept[kept.length - 1];
+      const total = drafters + (last ? last.estimateUsd * draftSamples : 0);
       if (total + tier.estimateUsd > cap) {
         skipped.push(tier.model.modelId);
         continue;
       }
-      total += tier.estimateUsd;
+      drafters = total;
       kept.push(tier);
     }
     allowed = kept;
   }
   let costUsd = 0;
-  for (const tier of allowed) costUsd += tier.estimateUsd;
+  allowed.forEach((tier, index) => {
+    costUsd += index < allowed.length - 1 ? tier.estimateUsd * draftSamples : tier.estimateUsd;
+  });
   return { tiers: allowed, skippedModels: skipped, estimate: { inputTokens, maxOutputTokens, costUsd } };
 }

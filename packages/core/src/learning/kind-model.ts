@@ -1,11 +1,10 @@
 import type { AnswerKind } from './answer-kind';
 import type { BinState, DrafterStats, KindState } from './learning-types';
 import { type Policy, type PolicyBin, choosePolicy } from './choose-policy';
+import { BASE_BINS, LEVEL_BINS, emptyBin, levelOfBin } from './bin-layout';
+import { SIGNAL_LEVELS } from './draft-signals';
+import { signalStatsOf } from './signal-stats';
 
-/** Validator-score bins per feature group. */
-export const SCORE_BINS = 20;
-/** Feature groups: 0 no earlier draft (or not comparable), 1 agrees with the earlier tier's draft, 2 disagrees. */
-export const FEATURE_GROUPS = 3;
 /** Prior strength (labels) pulling a bin's rate to the pooled rate. */
 const PRIOR_LABELS = 2;
 /** One-sided 95 % normal quantile for the upper bound on the loss. */
@@ -27,18 +26,14 @@ export interface KindModelOptions {
 export function emptyKindState(drafterId: string, kind: AnswerKind): KindState {
   return {
     drafterId, kind,
-    bins: Array.from({ length: SCORE_BINS * FEATURE_GROUPS }, () => ({ mass: 0, weight: 0, weightSquared: 0, loss: 0, accepted: 0 })),
+    bins: Array.from({ length: BASE_BINS }, emptyBin),
     requests: 0, routed: 0, drafted: 0, undecidable: 0, labels: 0,
     draftCostUsd: 0, restCostUsd: 0, costSamples: 0, referenceScore: 1, referenceSamples: 0,
     auditCostUsd: 0, spentUsd: 0, baselineUsd: 0,
   };
 }
 
-/** The bin of a draft: its validator score, split by agreement with an earlier tier's draft. */
-export function binOf(score: number, group: number): number {
-  const clamped = Number.isFinite(score) ? Math.min(SCORE_BINS - 1, Math.max(0, Math.floor(score * SCORE_BINS))) : 0;
-  return group * SCORE_BINS + clamped;
-}
+
 
 /**
  * What one drafter has learned about one kind of request: per score bin, the (decayed,
@@ -107,9 +102,16 @@ export class KindModel {
     }
   }
 
+  /** A bin, the signal levels' bins allocated on first use (a learner without signals keeps 60). */
+  private binAt(index: number): BinState {
+    const bins = this.state.bins;
+    while (bins.length <= index) bins.push(emptyBin());
+    return bins[index]!;
+  }
+
   /** Counts a draft in its bin, weighted by 1 / P(drafted). */
   observeDraft(bin: number, weight: number, accepted: boolean): void {
-    const target = this.state.bins[bin]!;
+    const target = this.binAt(bin);
     target.mass += weight;
     if (accepted) target.accepted += 1;
     this.state.drafted++;
@@ -122,7 +124,7 @@ export class KindModel {
       each.weightSquared *= this.decay;
       each.loss *= this.decay;
     }
-    const target = this.state.bins[bin]!;
+    const target = this.binAt(bin);
     target.weight += weight;
     target.weightSquared += weight * weight;
     target.loss += weight * Math.min(1, Math.max(0, loss));
@@ -176,19 +178,44 @@ export class KindModel {
     return { rate, variance: (rate * (1 - rate) + 1e-4) / (effective + PRIOR_LABELS) };
   }
 
+  /**
+   * The rate each bin is shrunk to: the pooled rate for the base bins; for a signal level, that
+   * level's own rate (its labels over every score) shrunk to the pooled rate. So the learner
+   * calibrates a signal from labels: a level that predicts agreement pulls its bins down, a useless
+   * one stays at the pooled rate and its bins rank by score as without it.
+   */
+  private parentRates(): number[] {
+    const pooled = this.pooled().rate;
+    const bins = this.state.bins;
+    if (bins.length <= BASE_BINS) return [pooled];
+    const parents = [pooled];
+    for (let level = 1; level < SIGNAL_LEVELS; level++) {
+      const start = BASE_BINS + (level - 1) * LEVEL_BINS;
+      const aggregate = emptyBin();
+      for (let index = start; index < Math.min(bins.length, start + LEVEL_BINS); index++) {
+        aggregate.weight += bins[index]!.weight;
+        aggregate.weightSquared += bins[index]!.weightSquared;
+        aggregate.loss += bins[index]!.loss;
+      }
+      parents.push(this.binRate(aggregate, pooled).rate);
+    }
+    return parents;
+  }
+
   /** Calibrated P(the draft in `bin` is as good as the strongest answer). */
   probability(bin: number): number {
-    return 1 - this.binRate(this.state.bins[bin]!, this.pooled().rate).rate;
+    const parents = this.parentRates();
+    return 1 - this.binRate(this.binAt(bin), parents[levelOfBin(bin)] ?? parents[0]!).rate;
   }
 
   private policyBins(): PolicyBin[] {
-    const pooled = this.pooled().rate;
+    const parents = this.parentRates();
     let total = 0;
     for (const bin of this.state.bins) total += bin.mass;
     const bins: PolicyBin[] = [];
     this.state.bins.forEach((bin, index) => {
       if (bin.mass <= 0 || total <= 0) return;
-      const { rate, variance } = this.binRate(bin, pooled);
+      const { rate, variance } = this.binRate(bin, parents[levelOfBin(index)] ?? parents[0]!);
       bins.push({ index, share: bin.mass / total, loss: rate, variance });
     });
     return bins;
@@ -197,12 +224,13 @@ export class KindModel {
   /** Live estimate: share kept = 1 − estimated loss of the accepted drafts / (requests × the strongest tier's quality). */
   estimate(): { share: number; interval: [number, number]; loss: number; variance: number } {
     const s = this.state;
-    const pooled = this.pooled().rate;
+    const parents = this.parentRates();
     let loss = 0;
     let variance = 0;
-    for (const bin of s.bins) {
+    for (let index = 0; index < s.bins.length; index++) {
+      const bin = s.bins[index]!;
       if (bin.accepted <= 0) continue;
-      const rate = this.binRate(bin, pooled);
+      const rate = this.binRate(bin, parents[levelOfBin(index)] ?? parents[0]!);
       loss += bin.accepted * rate.rate;
       variance += bin.accepted * bin.accepted * rate.variance;
     }
@@ -227,9 +255,12 @@ export class KindModel {
       labels: s.labels,
       requests: s.requests,
       savingsUsd: s.baselineUsd - s.spentUsd - s.auditCostUsd,
+      signals: signalStatsOf([s.bins]),
     };
   }
 }
 
 /** Cold start: draft and escalate everything. */
 const COLD_POLICY: Policy = { budget: -1, routeProbability: 0, acceptProbability: new Map(), expectedCostUsd: 0, lossUpperBound: 0, kind: 'cold' };
+
+export { binOf } from './bin-layout';

@@ -6,6 +6,9 @@ import { KindModel, emptyKindState } from './kind-model';
 import type { ResolvedLearningOptions } from './learning-options';
 import { type AuditEvent, type DrafterStats, type LearningState, type LearningStats, learningStateSchema } from './learning-types';
 import { addLearningStates, diffLearningStates } from './merge-state';
+import { signalStatsOf } from './signal-stats';
+import { AGREEMENT_KINDS } from './draft-signals';
+import { agreementSamples } from './learning-options';
 
 /** User feedback on an answer: good or bad, or a score in 0..1. */
 export type LearningFeedback = { good: boolean } | { score: number };
@@ -37,9 +40,20 @@ export class Learner {
   private syncing: Promise<void> | undefined;
   auditErrors = 0;
   readonly random: () => number;
+  /** Drafts sampled per drafter for sampled agreement (1 = off). */
+  readonly samples: number;
+  /** True when drafting calls ask for token logprobs. */
+  readonly logprobs: boolean;
 
   constructor(readonly options: ResolvedLearningOptions, readonly validator: QualityValidator, readonly pricing: Pricing) {
     this.random = options.random ?? Math.random;
+    this.samples = agreementSamples(options.signals);
+    this.logprobs = options.signals?.logprobs === true;
+  }
+
+  /** Drafts to sample per drafter for a request of this kind: agreement is bought only where the comparator can decide it. */
+  samplesFor(kind: AnswerKind): number {
+    return this.samples > 1 && AGREEMENT_KINDS.has(kind) ? this.samples : 1;
   }
 
   /** Aborted when the agent closes: background calls stop. */
@@ -215,6 +229,7 @@ export class Learner {
         acceptRate: requests > 0 ? accepted / requests : 0,
         routedRate: requests > 0 ? routed / requests : 0,
         auditCostUsd: audit, labels, requests, savingsUsd: savings,
+        signals: signalStatsOf(models.map((model) => model.state.bins)),
       });
     }
     return { drafters, auditCostUsd, auditErrors: this.auditErrors };

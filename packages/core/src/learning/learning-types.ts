@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ChatRequest } from '../model/chat-request';
 import type { AnswerKind } from './answer-kind';
+import type { DraftSignals } from './draft-signals';
+import type { SignalStats } from './signal-stats';
 
 /** Gives a label where answers cannot be compared: scores (0..1) of a draft and of the reference answer, and what the call cost. */
 export interface QualityJudge {
@@ -49,6 +51,8 @@ export interface LearningDecision {
   interval: [number, number];
   /** True when the answer is audited against the strongest tier in the background. */
   audited: boolean;
+  /** The signals behind `probability` (validator score, and live signals when on), when a draft was judged. */
+  signals?: DraftSignals;
 }
 
 /** Live figures of one drafter (overall, and per kind in `kinds`). */
@@ -66,6 +70,8 @@ export interface DrafterStats {
   requests: number;
   /** Estimated savings against the strongest tier alone, audits included, USD. */
   savingsUsd: number;
+  /** The signals the drafter's calibration uses, their coverage and calibrated probabilities. */
+  signals: SignalStats;
 }
 
 /** What `agent.stats()` returns. */

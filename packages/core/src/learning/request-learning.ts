@@ -7,6 +7,8 @@ import type { AnswerKind } from './answer-kind';
 import type { Policy } from './choose-policy';
 import { answerEvidence, compareAnswers } from './compare-answers';
 import { type KindModel, binOf } from './kind-model';
+import { type DraftAgreement, type DraftSignals, draftSignals } from './draft-signals';
+import { sampleDrafts } from './sample-drafts';
 import type { Learner } from './learner';
 import type { LearningDecision } from './learning-types';
 
@@ -24,6 +26,7 @@ interface Step {
   acceptProbability?: number;
   accepted?: boolean;
   audited?: boolean;
+  signals?: DraftSignals;
 }
 
 
@@ -35,6 +38,9 @@ interface Step {
 export class RequestLearning {
   private readonly steps: Step[];
   private readonly strongest: PlannedTier;
+  /** Drafts sampled per drafter (sampled agreement; 1 = off or a kind it cannot decide). */
+  readonly samples: number;
+  private drafting: { from: ChatRequest; request: ChatRequest } | undefined;
 
   constructor(
     private readonly learner: Learner,
@@ -44,15 +50,18 @@ export class RequestLearning {
     tiers: readonly PlannedTier[],
     /** False under a compliance regime: the judge is not one of its compliant models, so request text never goes to it. */
     private readonly judgeAllowed = true,
+    /** Drafts sampled per drafter: 1 for streams (a streamed draft is one answer), else the learner's choice for the kind. */
+    samples = learner.samplesFor(kind),
   ) {
     const random = learner.random;
+    this.samples = samples;
     this.strongest = tiers[tiers.length - 1]!;
     const drafters = tiers.slice(0, -1);
     this.steps = drafters.map((tier, index) => {
       const model = learner.model(tier.model.modelId, kind);
       let rest = 0;
       for (const later of tiers.slice(index + 1)) rest += later.estimateUsd;
-      model.seedCosts(tier.estimateUsd, rest);
+      model.seedCosts(tier.estimateUsd * this.samples, rest);
       // Drafters share the loss budget, so the chain as a whole stays within it.
       const budget = ((1 - target) * model.referenceQuality()) / drafters.length;
       const policy = model.currentPolicy(budget);
@@ -67,8 +76,18 @@ export class RequestLearning {
     return [...this.steps.filter((step) => !step.routed).map((step) => step.tier), this.strongest];
   }
 
-  /** Decides a draft: the validator's score (and agreement with an earlier draft) → calibrated probability → accept or escalate. */
-  decide(tier: PlannedTier, draft: ChatResult, verdict: QualityVerdict): QualityVerdict {
+  /** The request drafters are called with: asks for token logprobs when `signals.logprobs` is on (the strongest tier gets the plain request). */
+  draftRequest(request: ChatRequest): ChatRequest {
+    if (!this.learner.logprobs || request.logprobs === true) return request;
+    if (this.drafting?.from !== request) this.drafting = { from: request, request: { ...request, logprobs: true } };
+    return this.drafting.request;
+  }
+
+  /**
+   * Decides a draft: the validator's score, agreement with an earlier tier's draft and, when on, the
+   * live signals (token logprobs, agreement of sampled drafts) → calibrated probability → accept or escalate.
+   */
+  decide(tier: PlannedTier, draft: ChatResult, verdict: QualityVerdict, agreement?: DraftAgreement): QualityVerdict {
     const index = this.steps.findIndex((candidate) => candidate.tier === tier);
     const step = this.steps[index];
     if (!step) return verdict;
@@ -80,18 +99,20 @@ export class RequestLearning {
       group = comparison.verdict === 'agree' ? 1 : comparison.verdict === 'disagree' ? 2 : 0;
       break;
     }
-    const bin = binOf(verdict.score, group);
+    const { level, signals } = draftSignals(draft.logprobs, agreement, this.learner.logprobs);
+    const bin = binOf(verdict.score, group, level);
     const acceptProbability = step.model.cold ? 0 : (step.policy.acceptProbability.get(bin) ?? 0);
     const accepted = acceptProbability >= 1 || (acceptProbability > 0 && this.learner.random() < acceptProbability);
     step.draft = answerEvidence(draft);
     step.bin = bin;
+    step.signals = signals;
     step.probability = step.model.probability(bin);
     step.acceptProbability = acceptProbability;
     step.accepted = accepted;
     step.audited = accepted && this.learner.random() < this.learner.options.auditRate;
     const why = step.model.cold
       ? `learning (cold start, ${step.model.state.labels} labels): escalated to buy a label`
-      : `learning: P(as good as the strongest) ${step.probability.toFixed(2)}, accept probability ${acceptProbability.toFixed(2)} for share ${this.target}`;
+      : `learning: P(as good as the strongest) ${step.probability.toFixed(2)} from ${describe(signals)}, accept probability ${acceptProbability.toFixed(2)} for share ${this.target}`;
     return { ...verdict, passed: accepted, reason: `${verdict.reason}; ${why}` };
   }
 
@@ -147,6 +168,7 @@ export class RequestLearning {
       estimatedShare: estimate.share,
       interval: estimate.interval,
       audited: decisive.audited === true,
+      ...(decisive.signals ? { signals: decisive.signals } : {}),
     };
   }
 
@@ -201,11 +223,13 @@ export class RequestLearning {
     this.learner.track(async () => {
       let costUsd = 0;
       try {
-        const draft = await step.tier.model.doGenerate(this.request, { abortSignal: signal });
-        costUsd = this.learner.pricing.costOf(step.tier.model.modelId, draft.usage);
+        // Drafted as a live request would be (same samples, same logprobs), so the label lands in the bin live drafts use.
+        const sampled = await sampleDrafts(step.tier.model, this.draftRequest(this.request), this.samples, { abortSignal: signal });
+        const draft = sampled.draft;
+        costUsd = this.learner.pricing.costOf(step.tier.model.modelId, sampled.usage);
         const pending = this.learner.validator.validate({ request: this.request, draft, modelId: step.tier.model.modelId, threshold: 0.5 });
         const verdict = await pending;
-        const bin = binOf(verdict.score, 0);
+        const bin = binOf(verdict.score, 0, draftSignals(draft.logprobs, sampled.agreement, this.learner.logprobs).level);
         step.model.observeDraft(bin, 1, false);
         this.learner.recordAudit(step.model, { type: 'explore', requestId, drafterId: step.tier.model.modelId, kind: this.kind, modelId: step.tier.model.modelId, costUsd });
         this.labelDraft(requestId, step, answerEvidence(draft), bin, reference, propensity, true);
@@ -240,6 +264,13 @@ export class RequestLearning {
       }
     });
   }
+}
+
+function describe(signals: DraftSignals): string {
+  const parts = ['validator score'];
+  if (signals.meanTokenProbability !== undefined) parts.push(`mean token p ${signals.meanTokenProbability.toFixed(2)}`);
+  if (signals.agreement && !signals.agreement.undecidable) parts.push(`${signals.agreement.agreeing}/${signals.agreement.samples} drafts agree`);
+  return parts.join(', ');
 }
 
 function errorText(error: unknown): string {

@@ -24,6 +24,12 @@ export interface ChatModel {
   readonly provider: string;
   /** Model id as the provider knows it; also the key of its price. */
   readonly modelId: string;
+  /**
+   * True when `doGenerate` honours `request.choiceCount` (OpenAI `n`) and returns every answer in
+   * `result.choices`, so k samples cost one call with the prompt billed once. Otherwise sampling
+   * makes k calls in parallel. @default false
+   */
+  readonly supportsChoiceCount?: boolean;
   doGenerate(request: ChatRequest, options?: CallOptions): Promise<ChatResult>;
   doStream(request: ChatRequest, options?: CallOptions): AsyncIterable<StreamPart>;
 }

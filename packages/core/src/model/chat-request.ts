@@ -26,6 +26,12 @@ export interface ChatRequest {
   /** Ask the provider for token logprobs (used by the quality validator when present). */
   logprobs?: boolean;
   topLogprobs?: number;
+  /**
+   * Answers to sample in one call (OpenAI `n`). Only for models whose `supportsChoiceCount` is true;
+   * they return every answer in `ChatResult.choices`. The learning cascade sets it for sampled
+   * agreement (`learning.signals.agreement`); it is not a caller's request parameter.
+   */
+  choiceCount?: number;
   /** End-user id forwarded to the provider for abuse monitoring. */
   user?: string;
   /** Extra provider-specific body fields, passed through untouched. */

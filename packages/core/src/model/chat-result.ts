@@ -11,6 +11,14 @@ export interface TokenLogprob {
   topLogprobs?: readonly { token: string; logprob: number }[];
 }
 
+/** One of several answers sampled in one call (`ChatRequest.choiceCount`). */
+export interface ChatChoice {
+  text: string;
+  toolCalls?: readonly ToolCall[];
+  finishReason: FinishReason;
+  logprobs?: readonly TokenLogprob[];
+}
+
 /** The answer of one model call. */
 export interface ChatResult {
   text: string;
@@ -19,6 +27,8 @@ export interface ChatResult {
   finishReason: FinishReason;
   usage: TokenUsage;
   logprobs?: readonly TokenLogprob[];
+  /** Every sampled answer, the first one included, when the request asked for more than one (`choiceCount`); `usage` covers them all. */
+  choices?: readonly ChatChoice[];
   /** Provider's response id, when given. */
   responseId?: string;
   /** The model id the provider reports having used (may differ from the requested alias). */

@@ -55,6 +55,7 @@ export function toChatCompletionBody(request: ChatRequest, modelId: string, maxT
     ...(request.toolChoice !== undefined ? { tool_choice: request.toolChoice } : {}),
     ...(request.parallelToolCalls !== undefined && request.tools !== undefined && request.tools.length > 0 ? { parallel_tool_calls: request.parallelToolCalls } : {}),
     ...(request.logprobs ? { logprobs: true, ...(request.topLogprobs !== undefined ? { top_logprobs: request.topLogprobs } : {}) } : {}),
+    ...(request.choiceCount !== undefined && request.choiceCount > 1 ? { n: request.choiceCount } : {}),
     ...(request.user !== undefined ? { user: request.user } : {}),
     ...request.providerOptions,
     model: modelId,

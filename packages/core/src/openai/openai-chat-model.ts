@@ -5,7 +5,7 @@ import { CascadeError } from '../errors/cascade-error';
 import { parseConfig } from '../errors/config-error';
 import type { CallOptions, ChatModel } from '../model/chat-model';
 import type { ChatRequest } from '../model/chat-request';
-import type { ChatResult, FinishReason } from '../model/chat-result';
+import type { ChatChoice, ChatResult, FinishReason } from '../model/chat-result';
 import type { StreamPart } from '../model/stream-part';
 import type { TokenUsage } from '../model/token-usage';
 import { countMessageTokens, countTokens } from '../tokens/count-tokens';
@@ -41,6 +41,13 @@ export const openAIChatModelConfigSchema = z
     maxTokensParameter: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
     /** Ask for a usage chunk at the end of streams (`stream_options.include_usage`). Turn off for servers that reject it; usage is then estimated. @default true */
     streamUsage: z.boolean().default(true),
+    /**
+     * The server honours `n` (several answers in one call): sampled agreement then costs one call per
+     * drafter, the prompt billed once. OpenAI and vLLM do; Groq refuses `n` > 1 and Ollama ignores it
+     * (a server that returns fewer answers than asked is topped up with parallel calls).
+     * @default true for OpenAI itself, else false
+     */
+    supportsChoiceCount: z.boolean().optional(),
   })
   .strict();
 
@@ -62,6 +69,18 @@ const embeddedErrorSchema = z.looseObject({ error: z.looseObject({ message: z.st
 function environment(name: string): string | undefined {
   const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
   return value === undefined || value === '' ? undefined : value;
+}
+
+/** One of the `n` answers of a completion, provider-neutral. */
+function mapChoice(choice: z.output<typeof chatCompletionSchema>['choices'][number]): ChatChoice {
+  const logprobs = mapLogprobs(choice.logprobs);
+  const toolCalls = mapToolCalls(choice.message.tool_calls);
+  return {
+    text: choice.message.content ?? choice.message.refusal ?? '',
+    ...(toolCalls ? { toolCalls } : {}),
+    finishReason: mapFinishReason(choice.finish_reason),
+    ...(logprobs ? { logprobs } : {}),
+  };
 }
 
 /**
@@ -92,6 +111,7 @@ export function createOpenAIChatModel(config: OpenAIChatModelConfig, dependencie
   const baseURL = dependencies.client ? dependencies.client.baseURL : (settings.baseURL ?? environment('OPENAI_BASE_URL'));
   const isOpenAI = baseURL === undefined || hostnameOf(baseURL) === 'api.openai.com';
   const maxTokensParameter = settings.maxTokensParameter ?? (isOpenAI ? 'max_completion_tokens' : 'max_tokens');
+  const supportsChoiceCount = settings.supportsChoiceCount ?? isOpenAI;
   const context = (abortSignal: AbortSignal | undefined, chunksReceived?: number): Parameters<typeof mapOpenAIError>[1] => ({ provider, modelId, abortSignal, ...(chunksReceived !== undefined ? { chunksReceived } : {}) });
 
   const body = (request: ChatRequest): Record<string, unknown> => toChatCompletionBody(request, modelId, maxTokensParameter);
@@ -114,6 +134,7 @@ export function createOpenAIChatModel(config: OpenAIChatModelConfig, dependencie
     specificationVersion: 'v1',
     provider,
     modelId,
+    supportsChoiceCount,
 
     async doGenerate(request, options) {
       const signal = options?.abortSignal;
@@ -160,6 +181,7 @@ export function createOpenAIChatModel(config: OpenAIChatModelConfig, dependencie
         finishReason: mapFinishReason(choice.finish_reason),
         usage: mapUsage(completion.usage) ?? estimatedUsage(request, text),
         ...(logprobs ? { logprobs } : {}),
+        ...(completion.choices.length > 1 ? { choices: completion.choices.map(mapChoice) } : {}),
         ...(completion.id ? { responseId: completion.id } : {}),
         ...(completion.model ? { responseModelId: completion.model } : {}),
       };
@@ -178,7 +200,9 @@ export function createOpenAIChatModel(config: OpenAIChatModelConfig, dependencie
       try {
         let stream: AsyncIterable<ChatCompletionChunk>;
         try {
-          const streamBody = { ...body(request), stream: true, ...(settings.streamUsage ? { stream_options: { include_usage: true } } : {}) };
+          // A stream carries one answer: `choiceCount` is for `doGenerate` only.
+          const { choiceCount: _choiceCount, ...single } = request;
+          const streamBody = { ...body(single), stream: true, ...(settings.streamUsage ? { stream_options: { include_usage: true } } : {}) };
           stream = await client.chat.completions.create(streamBody as ChatCompletionCreateParamsStreaming, requestOptions(controller.signal, options));
         } catch (error) {
           throw mapOpenAIError(error, context(callerSignal));

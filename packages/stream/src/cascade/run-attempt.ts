@@ -84,7 +84,8 @@ export async function runAttempt(
   const attemptSignal = session.attemptSignal();
   const modelId = tier.model.modelId;
   const tierIndex = tier.tier;
-  const request = session.request;
+  // A drafter's request asks for token logprobs when the learner calibrates them (learning.signals.logprobs).
+  const request = session.requestFor(tier);
   const state: AttemptState = {
     raw: '', finishReason: undefined, usage: undefined, logprobs: undefined, responseId: undefined, responseModelId: undefined,
     modelFailed: false, toolCalls: [], answered: false, abandonReason: undefined, outputTokens: 0, outputBound: 0,

@@ -291,3 +291,18 @@ describe('CascadeStream views', () => {
     expect(await collect(stream.textStream)).toEqual(text);
   });
 });
+
+describe('streamCascade: live learning signals', () => {
+  it('asks drafters (not the strongest tier) for token logprobs and hands them to the learner; no samples in a stream', async () => {
+    const logprobs = Array.from({ length: 4 }, () => ({ token: 'x', logprob: -0.01 }));
+    const cheap = new MockChatModel({ modelId: 'cheap', responses: [{ text: 'The answer is 391.', usage, logprobs }] });
+    const strong = new MockChatModel({ modelId: 'strong', responses: [{ text: 'Strong: 391.', usage }] });
+    const agent = createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: { signals: { logprobs: true, agreement: true } } });
+    const result = await streamCascade(agent, 'What is 17 * 23?').result;
+    expect(cheap.calls.map((call) => [call.kind, call.request.logprobs])).toEqual([['stream', true]]);
+    expect(strong.requests.every((request) => request.logprobs === undefined)).toBe(true);
+    expect(result.learning!.signals).toMatchObject({ used: ['validator', 'logprobs'] });
+    expect(result.learning!.signals!.agreement).toBeUndefined();
+    await agent.close();
+  });
+});

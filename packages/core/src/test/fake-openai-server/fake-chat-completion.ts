@@ -33,6 +33,11 @@ export interface FakeChatReply {
   usage?: { promptTokens?: number; completionTokens?: number; cachedTokens?: number };
   /** Log probability reported for every generated token when the request asks for logprobs. @default -0.01 */
   tokenLogprob?: number;
+  /**
+   * Texts of the 2nd, 3rd, … answers when the request asks for several (`n`); missing ones repeat
+   * `text`. Usage counts the completion tokens of every answer, the prompt once (as OpenAI does).
+   */
+  alternatives?: readonly string[];
   /** Model id reported in the response. @default the requested model */
   model?: string;
   /** A fault applied to the request that receives this reply (merged under an injected fault). In a batch line only `status` applies: the line fails with it. */
@@ -56,6 +61,7 @@ export const fakeChatRequestSchema = z.looseObject({
   stop: z.union([z.string(), z.array(z.string())]).nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: z.number().int().min(0).max(20).nullish(),
+  n: z.number().int().min(1).max(128).nullish(),
 });
 
 /** A parsed chat completion request as the fake server's handlers see it. */
@@ -79,6 +85,8 @@ export interface ResolvedCompletion {
   completionTokens: number;
   cachedTokens: number;
   tokenLogprob: number;
+  /** The 2nd, 3rd, … answers of an `n` request, cut to the same limits. */
+  alternatives: { text: string; finishReason: FakeFinishReason }[];
   toolCalls: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
 }
 
@@ -126,6 +134,13 @@ export function resolveCompletion(request: FakeChatCompletionRequest, reply: Fak
     finishReason = reply.finishReason ?? 'length';
   }
   const tokenChunks = chunks ?? tokens.map((token) => decode([token]));
+  const alternatives: ResolvedCompletion['alternatives'] = [];
+  let alternativeTokens = 0;
+  for (let index = 1; index < (request.n ?? 1); index++) {
+    const alternative = cutToLimits(request, reply.alternatives?.[index - 1] ?? text);
+    alternativeTokens += alternative.tokens;
+    alternatives.push({ text: alternative.text, finishReason: reply.finishReason ?? alternative.finishReason });
+  }
   return {
     id,
     model: reply.model ?? request.model,
@@ -134,11 +149,25 @@ export function resolveCompletion(request: FakeChatCompletionRequest, reply: Fak
     text,
     finishReason,
     promptTokens: reply.usage?.promptTokens ?? countMessageTokens(toChatMessages(request)),
-    completionTokens: reply.usage?.completionTokens ?? tokens.length + toolCalls.reduce((sum, call) => sum + encode(call.function.name + call.function.arguments).length, 0),
+    completionTokens: reply.usage?.completionTokens ?? tokens.length + alternativeTokens + toolCalls.reduce((sum, call) => sum + encode(call.function.name + call.function.arguments).length, 0),
     cachedTokens: reply.usage?.cachedTokens ?? 0,
     tokenLogprob: reply.tokenLogprob ?? -0.01,
+    alternatives,
     toolCalls,
   };
+}
+
+/** Stop sequences and the token limit applied to one more answer of an `n` request. */
+function cutToLimits(request: FakeChatCompletionRequest, answer: string): { text: string; tokens: number; finishReason: FakeFinishReason } {
+  let text = answer;
+  for (const stop of request.stop === undefined || request.stop === null ? [] : Array.isArray(request.stop) ? request.stop : [request.stop]) {
+    const at = stop.length > 0 ? text.indexOf(stop) : -1;
+    if (at >= 0) text = text.slice(0, at);
+  }
+  const tokens = encode(text);
+  const limit = request.max_completion_tokens ?? request.max_tokens;
+  if (limit !== undefined && limit !== null && tokens.length > limit) return { text: decode(tokens.slice(0, limit)), tokens: limit, finishReason: 'length' };
+  return { text, tokens: tokens.length, finishReason: 'stop' };
 }
 
 function usageBody(completion: ResolvedCompletion): Record<string, unknown> {
@@ -189,6 +218,12 @@ export function completionBody(request: FakeChatCompletionRequest, completion: R
         logprobs: request.logprobs ? { content: logprobsOf(completion.text, completion, request.top_logprobs ?? 0), refusal: null } : null,
         finish_reason: completion.finishReason,
       },
+      ...completion.alternatives.map((alternative, index) => ({
+        index: index + 1,
+        message: { role: 'assistant', content: alternative.text, refusal: null, annotations: [] },
+        logprobs: request.logprobs ? { content: logprobsOf(alternative.text, completion, request.top_logprobs ?? 0), refusal: null } : null,
+        finish_reason: alternative.finishReason,
+      })),
     ],
     usage: usageBody(completion),
     service_tier: 'default',
