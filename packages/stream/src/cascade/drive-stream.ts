@@ -1,5 +1,5 @@
 import {
-  type CascadeAgent, type CascadeAttempt, CascadeError, type CascadeInput, type CascadeResult, type CascadeSession, type GuardFinding,
+  type CascadeAgent, type CascadeAttempt, CascadeError, type CascadeInput, type CascadeResult, type CascadeSession, type ChatRequest, type GuardFinding,
   type PlannedTier, type QualityVerdict, type TokenUsage, type ToolCall, ZERO_USAGE, checkOutputSchema, isAbortError, isRepairable, repairRequest,
   toCascadeError,
 } from '@cascade/core';
@@ -95,10 +95,13 @@ export async function driveTiers(
     const tier = tiers[index]!;
     const isLast = index === tiers.length - 1;
     const willValidate = !isLast && session.validationEnabled;
-    const strategy = attemptStrategy(mode, policy, willValidate);
+    const tierStrategy = attemptStrategy(mode, policy, willValidate);
     // A structured-output answer that fails its schema gets one repair on the same tier (as `run` does).
     let request = session.request;
     for (let repairing = false; ; repairing = true) {
+      // Buffered mode never sends text that is later replaced: the strongest tier's structured answer
+      // is held until its schema check passes (a repair would replace it); the repair itself is final.
+      const strategy = mode === 'buffered' && isLast && !repairing && tierStrategy.stream && hasOutputSchema(session.request) ? { ...tierStrategy, hold: true } : tierStrategy;
       if (session.stopped) throw session.stopError();
       if (pending) emit(switchEvent(pending, tier));
       pending = undefined;
@@ -233,6 +236,11 @@ function emitToolCalls(toolCalls: readonly ToolCall[] | undefined, modelId: stri
     if (toolCall.function.arguments.length > 0) emit({ type: 'tool-call-delta', index, argumentsDelta: toolCall.function.arguments, modelId, tier });
     emit({ type: 'tool-call-end', index, toolCall, modelId, tier });
   }
+}
+
+/** True when the request asks for JSON (`json_object` or `json_schema`), which a repair may replace. */
+function hasOutputSchema(request: ChatRequest): boolean {
+  return request.responseFormat !== undefined && request.responseFormat.type !== 'text';
 }
 
 /** Records a draft that failed its output schema as `repaired`; the returned switch announces the repair on the same tier. */

@@ -69,7 +69,7 @@ describe('streamObject', () => {
     expect(await stream.object).toEqual({ customer: 'Ada', total: 42, items: ['tea', 'cake'] });
   });
 
-  it('the strongest tier is repaired once too; when the repair fails, object rejects OUTPUT_INVALID', async () => {
+  it('the strongest tier is repaired once too (live in optimistic mode, held in buffered); when the repair fails, object rejects OUTPUT_INVALID', async () => {
     const repaired = setup(() => ({ text: WRONG_TYPE, usage }), (repair) => ({ text: repair ? GOOD : '{"customer":"Bob","total":', usage }));
     const events = await collect(streamObject(repaired.agent, 'Extract', { schema: invoice, mode: 'optimistic' }));
     const finish = events.at(-1);
@@ -79,6 +79,14 @@ describe('streamObject', () => {
     const strongSwitch = events.findLastIndex((event) => event.type === 'switch');
     expect(events[strongSwitch]).toMatchObject({ reason: 'repaired', from: 'strong', to: 'strong', discardText: true });
     expect(partialsOf(events.slice(strongSwitch)).at(-1)?.object).toEqual({ customer: 'Ada', total: 42, items: ['tea', 'cake'] });
+
+    // Buffered (default): the strongest tier's structured answer is held until its schema check passes,
+    // so a client that cannot take text back never gets the broken answer; its repair streams live.
+    const held = setup(() => ({ text: WRONG_TYPE, usage }), (repair) => ({ text: repair ? GOOD : '{"customer":"Bob","total":', usage }));
+    const buffered = await collect(streamObject(held.agent, 'Extract', { schema: invoice }));
+    expect(buffered.filter((event) => event.type === 'switch').at(-1)).toMatchObject({ reason: 'repaired', from: 'strong', discardText: false });
+    expect(buffered.map((event) => (event.type === 'text-delta' ? event.text : '')).join('')).toBe(GOOD);
+    expect(JSON.stringify(partialsOf(buffered))).not.toContain('Bob');
 
     const broken = setup(() => ({ text: WRONG_TYPE, usage }), () => ({ text: WRONG_TYPE, usage }));
     const stream = streamObject(broken.agent, 'Extract', { schema: invoice });

@@ -30,9 +30,9 @@ export interface ObjectStream<T> extends AsyncIterable<ObjectStreamEvent<T>> {
   /**
    * Snapshots of the object, each replacing the previous one; throws the request's `CascadeError` at
    * the end of a failed request. Follows the stream mode like `textStream`: in `buffered` mode (default)
-   * no snapshot comes from a draft the validator rejected (drafts are held until accepted). The
-   * strongest tier streams live; when its JSON fails the schema, the snapshots of its one repair follow,
-   * starting over (typed-event readers see a `switch` with reason `repaired`).
+   * no snapshot comes from an answer that is later replaced — drafts are held until accepted, the
+   * strongest tier's answer until its schema check passes; only its one repair (final) streams live. In
+   * `optimistic` mode rejected drafts' snapshots show, and a `switch` event starts the object over.
    */
   readonly partialObjectStream: AsyncIterable<PartialObject<T>>;
   /** The final object, validated by the schema; rejects with `OUTPUT_INVALID` when even the strongest tier's repaired answer does not fit. */
