@@ -103,7 +103,9 @@ const MAX_CACHED_POLICIES = 64;
  * content and redacts PII before any model sees the request; `guardOutput` redacts (or blocks) a whole
  * answer; `guardStream` redacts and (with output moderation) moderates a stream as it flows and stops
  * it with a typed `guardrail` part when an entity's or a category's action is `block` — never a
- * silent truncation.
+ * silent truncation. In a tool loop, `guardToolArguments` redacts (or blocks) PII in a call's JSON
+ * arguments before the tool runs and `guardToolResult` blocks, marks or warns on indirect prompt
+ * injection in what the tool returned (see `injection.toolResults`), both moderated when moderation is on.
  *
  * The request's `policy.guardrails` (from a profile) overrides this config per request; the
  * `guardrails` feature flag set to `false` turns every guard off for that principal.
