@@ -106,6 +106,14 @@ describe('streamObject', () => {
     expect(after.at(-1)!.object).toEqual({ customer: 'Ada', total: 42, items: ['tea', 'cake'] });
   });
 
+  it('takes a JSON schema too: strict goes to the provider, the object is validated by Ajv', async () => {
+    const { agent, cheapModel } = setup(() => ({ text: GOOD, usage }));
+    const jsonSchema = { type: 'object', properties: { customer: { type: 'string' }, total: { type: 'number' }, items: { type: 'array', items: { type: 'string' } } }, required: ['customer', 'total', 'items'], additionalProperties: false };
+    const stream = streamObject(agent, 'Extract', { schema: jsonSchema, strict: true });
+    expect(await stream.object).toEqual({ customer: 'Ada', total: 42, items: ['tea', 'cake'] });
+    expect(cheapModel.requests[0]!.responseFormat).toMatchObject({ type: 'json_schema', json_schema: { strict: true, schema: jsonSchema } });
+  });
+
   it('rejects bad options at the call and ends partialObjectStream with the request\'s error', async () => {
     const { agent } = setup(() => ({ text: GOOD, usage }));
     expect(() => streamObject(agent, 'x', { schema: invoice, tools: {} } as never)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
