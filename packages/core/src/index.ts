@@ -61,10 +61,11 @@ export type { CascadeStep, ToolResult } from './tools/cascade-step';
 export { runToolLoop, offerTools, type RunStep, type ToolLoopInit } from './tools/run-tool-loop';
 export { DEFAULT_MAX_STEPS } from './engine/create-cascade-agent';
 export { checkToolCalls, toolCallProblem, type ToolCallCheckContext } from './quality/tool-call-check';
-export { checkOutputSchema, parseJsonAnswer } from './quality/output-schema-check';
+export { checkOutputSchema, isRepairable, parseJsonAnswer } from './quality/output-schema-check';
 export { parsePartialJson } from './structured/parse-partial-json';
 export type { GenerateObjectOptions, ObjectOptions, ObjectResult, ObjectOf } from './structured/generate-object';
 export { objectRequest, parseObject } from './structured/generate-object';
+export { repairRequest } from './structured/repair-request';
 // Cost accounting (v0.2.0-compatible) and calendar periods
 export { createCostTracker, budgetConfigSchema, costTrackerConfigSchema, type CostTracker, type CostTrackerConfig, type BudgetConfig, type BudgetAlert, type CostSummary, type UserCostSummary, type ModelCostSummary } from './cost/cost-tracker';
 export { calendarPeriod, assertTimeZone, isValidTimeZone, startOfLocalDay, type CalendarPeriod, type Weekday } from './util/calendar';

@@ -2,6 +2,9 @@
 export { streamCascade } from './cascade/stream-cascade';
 export type { CascadeStream } from './cascade/cascade-stream';
 export {
+  streamObject, streamObjectOptionsSchema, type StreamObjectOptions, type ObjectStream, type ObjectStreamEvent, type PartialObjectEvent, type PartialObject,
+} from './object/stream-object';
+export {
   streamCascadeOptionsSchema, streamModeSchema, type StreamCascadeOptions, type ParsedStreamCascadeOptions, type StreamMode,
 } from './options/stream-options';
 export type {

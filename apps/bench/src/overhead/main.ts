@@ -15,10 +15,16 @@
  * registered globally, `telemetryInMemorySdk` with the real SDK (every span recorded, in-memory exporter,
  * metrics aggregated). `auditMemory` adds the audit trail (standard level, memory store).
  *
- * `toolCallValidator` times the validator on drafted tool calls alone, per call.
+ * `toolCallValidator` times the validator on drafted tool calls alone, per call, against a baseline in
+ * the same run: `textValidator`, the default validator on the 1 KB text draft (what the engine runs per
+ * text draft); `p99RatioToText` is their p99 ratio. `toolLoop` is `agent.run` with a tool: two steps
+ * (a drafted call validated, the tool run, the answer), against `answer1k` (one step) as `p50RatioTo1k` / `p99RatioTo1k`.
  */
 import { performance } from 'node:perf_hooks';
-import { type CascadeMiddleware, type ChatModel, type LearningSignals, type ChatRequest, type ChatResult, type StreamPart, checkToolCalls, createCascadeAgent, createDefaultValidator, createPricing } from '@cascade/core';
+import {
+  type CascadeMiddleware, type ChatModel, type ChatRequest, type ChatResult, type LearningSignals, type QualityVerdict, type StreamPart, checkToolCalls, createCascadeAgent,
+  createDefaultValidator, createPricing, tool,
+} from '@cascade/core';
 import { createTelemetryMiddleware } from '@cascade/core/otel';
 import { createAuditTrail, createMemoryAuditStore } from '@cascade/profiles';
 import { INVALID_SPAN_CONTEXT, type Tracer, type TracerProvider, createNoopMeter, metrics, trace } from '@opentelemetry/api';
@@ -136,6 +142,75 @@ function measureToolCalls(iterations: number): { p50Us: number; p99Us: number } 
   return { p50Us: round(percentile(samples, 50), 2), p99Us: round(percentile(samples, 99), 2) };
 }
 
+/** The default validator on the 1 KB text draft (one in 4 broken), per call: the baseline of the tool-call validator. */
+function measureTextValidator(iterations: number): { p50Us: number; p99Us: number } {
+  const validator = createDefaultValidator();
+  const request: ChatRequest = { messages: [{ role: 'user', content: PROMPT }] };
+  const good = resultOf(answerOf(1024, false));
+  const bad = resultOf(answerOf(1024, true));
+  const validate = (index: number): QualityVerdict => validator.validate({ request, draft: index % 4 === 3 ? bad : good, modelId: 'bench-cheap', threshold: 0.7 }) as QualityVerdict;
+  for (let index = 0; index < 2000; index++) validate(index);
+  const samples = new Float64Array(iterations);
+  for (let index = 0; index < iterations; index++) {
+    const started = performance.now();
+    validate(index);
+    samples[index] = (performance.now() - started) * 1000;
+  }
+  return { p50Us: round(percentile(samples, 50), 2), p99Us: round(percentile(samples, 99), 2) };
+}
+
+/**
+ * `agent.run` with one tool over zero-latency models: step 1 drafts a call (validated: tool allowed,
+ * arguments against the schema; one draft in 4 has invalid arguments and escalates), the tool runs,
+ * step 2 answers. Two cascades per request, each with its own pipeline pass.
+ */
+async function measureToolLoop(iterations: number): Promise<{ p50Us: number; p99Us: number }> {
+  const answer = resultOf('Paris is at 19 °C today, a mild and sunny day.');
+  const callOf = (args: string): ChatResult => ({
+    text: '', finishReason: 'tool-calls', usage: { inputTokens: 40, outputTokens: 12, source: 'provider' },
+    toolCalls: [{ id: 'call-1', type: 'function', function: { name: 'get_weather', arguments: args } }],
+  });
+  const goodCall = callOf('{"city":"Paris","days":1}');
+  const badCall = callOf('{"city":"Paris","days":40}');
+  let drafts = 0;
+  const respond = (draftBad: () => boolean) => (request: ChatRequest): Promise<ChatResult> =>
+    Promise.resolve(request.messages.at(-1)?.role === 'tool' ? answer : draftBad() ? badCall : goodCall);
+  const model = (modelId: string, draftBad: () => boolean): ChatModel => ({
+    specificationVersion: 'v1', provider: 'bench', modelId, doGenerate: respond(draftBad),
+    async *doStream(): AsyncIterable<StreamPart> {
+      yield { type: 'finish', finishReason: 'stop', usage: answer.usage };
+    },
+  });
+  const agent = createCascadeAgent({
+    models: [model('bench-cheap', () => drafts++ % 4 === 3), model('bench-strong', () => false)],
+    pricing: createPricing({
+      prices: { 'bench-cheap': { inputUsdPerMTok: 0.15, outputUsdPerMTok: 0.6 }, 'bench-strong': { inputUsdPerMTok: 2.5, outputUsdPerMTok: 10 } },
+      includeDefaults: false,
+    }),
+    learning: { random: seededRandom(1) },
+  });
+  const tools = {
+    get_weather: tool({
+      description: 'Weather of a city',
+      parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1, maximum: 14 } }, required: ['city', 'days'], additionalProperties: false },
+      execute: ({ city }) => ({ city, celsius: 19 }),
+    }),
+  };
+  const run = () => agent.run(PROMPT, { tools, maxSteps: 3 });
+  // The case measures what it says: two steps, and the broken draft escalates.
+  const checks = await Promise.all([run(), run(), run(), run()]);
+  if (checks.some((result) => result.steps?.length !== 2) || !checks.some((result) => result.steps![0]!.escalated)) throw new Error('tool loop bench: expected 2 steps and one escalated call draft in 4');
+  const warmup = Math.max(200, Math.floor(iterations / 5));
+  for (let index = 0; index < warmup; index++) await run();
+  const samples = new Float64Array(iterations);
+  for (let index = 0; index < iterations; index++) {
+    const started = performance.now();
+    await run();
+    samples[index] = (performance.now() - started) * 1000;
+  }
+  return { p50Us: round(percentile(samples, 50), 1), p99Us: round(percentile(samples, 99), 1) };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const iterations = numberArg(args, 'iterations', 20_000);
@@ -167,9 +242,15 @@ async function main(): Promise<void> {
   const trail = createAuditTrail({}, { store: createMemoryAuditStore() });
   const auditMemory = await measure(1024, iterations, true, [trail.middleware]);
   await trail.close();
-  const toolCallValidator = measureToolCalls(iterations);
+  const toolCalls = measureToolCalls(iterations);
+  const textValidator = measureTextValidator(iterations);
+  const toolCallValidator = { ...toolCalls, p99RatioToText: round(toolCalls.p99Us / textValidator.p99Us, 3) };
+  const loop = await measureToolLoop(Math.max(500, Math.floor(iterations / 4)));
+  const toolLoop = { ...loop, p50RatioTo1k: round(loop.p50Us / answer1k.p50Us, 2), p99RatioTo1k: round(loop.p99Us / answer1k.p99Us, 2) };
   const report = {
     toolCallValidator,
+    textValidator,
+    toolLoop,
     answer1k: { p50Us: answer1k.p50Us, p99Us: answer1k.p99Us },
     answer1kLearningOff: { p50Us: learningOff.p50Us, p99Us: learningOff.p99Us },
     answer1kSignals: { p50Us: signalsOn.p50Us, p99Us: signalsOn.p99Us, sampledShare: signalsOn.sampled },
@@ -197,6 +278,8 @@ async function main(): Promise<void> {
       `1 KB + telemetry, in-memory SDK:          p50 ${report.telemetryInMemorySdk.p50Us} µs   p99 ${report.telemetryInMemorySdk.p99Us} µs`,
       `1 KB + audit trail (standard, memory):    p50 ${report.auditMemory.p50Us} µs   p99 ${report.auditMemory.p99Us} µs`,
       `validator on tool calls (8 tools, 2 calls, JSON-schema args, 1 in 4 invalid): p50 ${report.toolCallValidator.p50Us} µs   p99 ${report.toolCallValidator.p99Us} µs per call`,
+      `  baseline, validator on the 1 KB text draft: p50 ${report.textValidator.p50Us} µs   p99 ${report.textValidator.p99Us} µs per call   → tool-call p99 / text p99 = ${report.toolCallValidator.p99RatioToText}`,
+      `tool loop (2 steps: drafted call validated, tool run, answer): p50 ${report.toolLoop.p50Us} µs   p99 ${report.toolLoop.p99Us} µs   → ratio to the 1 KB answer: p50 ${report.toolLoop.p50RatioTo1k}, p99 ${report.toolLoop.p99RatioTo1k}`,
     ].join('\n') + '\n',
   );
 }

@@ -35,6 +35,7 @@ import { type RunOptions, parseRunOptions } from './run-options';
 export type { RunOptions } from './run-options';
 import { offerTools, runToolLoop } from '../tools/run-tool-loop';
 import { type GenerateObjectOptions, type ObjectOf, type ObjectResult, objectRequest, parseObject } from '../structured/generate-object';
+import { repairRequest } from '../structured/repair-request';
 
 /** Steps of a tool loop when `maxSteps` is not given. */
 export const DEFAULT_MAX_STEPS = 5;
@@ -462,15 +463,7 @@ async function generateWithRetries(session: CascadeSession, tier: PlannedTier, i
  */
 async function repairOnce(session: CascadeSession, tier: PlannedTier, draft: ChatResult, verdict: QualityVerdict, latencyMs: number): Promise<{ draft: ChatResult; latencyMs: number } | undefined> {
   session.recordCall(tier, draft.usage, latencyMs, 'repaired', `${verdict.reason}; asking the same tier once to repair it`, verdict);
-  const detail = verdict.signals.find((signal) => signal.name === 'output-schema')?.detail ?? verdict.reason;
-  const request = {
-    ...session.request,
-    messages: [
-      ...session.request.messages,
-      { role: 'assistant' as const, content: draft.text },
-      { role: 'user' as const, content: `Your answer was rejected: ${detail}. Reply again with only the corrected JSON, matching the requested schema exactly.` },
-    ],
-  };
+  const request = repairRequest(session.request, draft.text, verdict);
   if (session.stopped) throw session.stopError();
   const started = session.now();
   const attempt = session.attemptSignal();

@@ -99,10 +99,16 @@ export const guardrailsPolicySchema = z.strictObject({
       enabled: z.boolean(),
       action: z.enum(['block', 'warn']).optional(),
       threshold: z.number().min(0).max(1).optional(),
+      /**
+       * An injection found in a tool result (indirect injection): `block` withholds the result (the model
+       * reads a notice), `mark` passes it wrapped as untrusted data, `warn` passes it with a finding.
+       * @default follows `action` (`block` → `block`, `warn` → `warn`)
+       */
+      toolResults: z.enum(['block', 'mark', 'warn']).optional(),
     })
     .optional(),
-  /** Where guards run. @default all three */
-  applyTo: z.strictObject({ input: z.boolean(), output: z.boolean(), stream: z.boolean() }).partial().optional(),
+  /** Where guards run: input, whole answers, streams, tool-call arguments, tool results. @default all */
+  applyTo: z.strictObject({ input: z.boolean(), output: z.boolean(), stream: z.boolean(), toolArguments: z.boolean(), toolResults: z.boolean() }).partial().optional(),
 });
 export type GuardrailsPolicy = z.output<typeof guardrailsPolicySchema>;
 

@@ -26,6 +26,7 @@ import { createPiiRedactor, type PiiRedactor } from '../pii/pii-redactor';
 import { moderateStream, moderationFindings, streamModeratorConfigSchema } from '../stream/stream-moderator';
 import { redactStream, streamRedactorConfigSchema } from '../stream/stream-redactor';
 import { describeType, hasMethod } from '../util/require-input';
+import { JudgedToolResults, guardToolArgumentsWith, guardToolResultWith, type ToolGuards, type ToolResultInjectionAction } from './tool-guards';
 
 const piiDirectionSchema = z.strictObject({
   /** Action for every entity type without its own entry in this direction. */
@@ -77,10 +78,24 @@ export const guardrailsMiddlewareConfigSchema = z.strictObject({
       action: z.enum(['block', 'warn']).default('block'),
       /** @default 0.5 */
       threshold: z.number().min(0).max(1).default(0.5),
+      /**
+       * An injection in a tool result (indirect injection): `block` withholds the result (the model reads
+       * a notice), `mark` passes it wrapped as untrusted data, `warn` passes it with a finding.
+       * @default follows `action` (`block` → `block`, `warn` → `warn`)
+       */
+      toolResults: z.enum(['block', 'mark', 'warn']).optional(),
     })
     .prefault({}),
-  /** Where guards run. @default all three */
-  applyTo: z.strictObject({ input: z.boolean().default(true), output: z.boolean().default(true), stream: z.boolean().default(true) }).prefault({}),
+  /** Where guards run: input, whole answers, streams, tool-call arguments (PII, moderation), tool results (injection, moderation). @default all */
+  applyTo: z
+    .strictObject({
+      input: z.boolean().default(true),
+      output: z.boolean().default(true),
+      stream: z.boolean().default(true),
+      toolArguments: z.boolean().default(true),
+      toolResults: z.boolean().default(true),
+    })
+    .prefault({}),
   /** Which messages the input guard scans for PII: the whole conversation or only the last user turn. @default 'conversation' */
   inputScope: z.enum(['conversation', 'last-user']).default('conversation'),
   /** Stream guards: PII redaction holds (`minHoldChars`, ...) and moderation holds (`moderationHoldChars`, `moderationContextChars`). */
@@ -101,18 +116,24 @@ interface EffectiveGuards {
   /** One redactor per direction: the request (input) and answers (output and streams). */
   pii: Record<PiiDirection, PiiRedactor> | undefined;
   moderation: { action: 'block' | 'warn'; categories: readonly ModerationCategory[] | undefined; threshold: number | undefined; output: boolean } | undefined;
-  injection: { action: 'block' | 'warn'; threshold: number } | undefined;
-  applyTo: { input: boolean; output: boolean; stream: boolean };
+  injection: { action: 'block' | 'warn'; threshold: number; toolResults: ToolResultInjectionAction } | undefined;
+  applyTo: { input: boolean; output: boolean; stream: boolean; toolArguments: boolean; toolResults: boolean };
+  /** Identifies the policy (judged tool results are remembered per policy). */
+  key: string;
 }
 
 const MAX_CACHED_POLICIES = 64;
+
+const toolGuards = (guards: EffectiveGuards): ToolGuards => ({ pii: guards.pii?.output, moderation: guards.moderation, injection: guards.injection });
 
 /**
  * The guardrails middleware for the core pipeline. `guardInput` blocks prompt injections and flagged
  * content and redacts PII before any model sees the request; `guardOutput` redacts (or blocks) a whole
  * answer; `guardStream` redacts and (with output moderation) moderates a stream as it flows and stops
  * it with a typed `guardrail` part when an entity's or a category's action is `block` — never a
- * silent truncation.
+ * silent truncation. In a tool loop, `guardToolArguments` redacts (or blocks) PII in a call's JSON
+ * arguments before the tool runs and `guardToolResult` blocks, marks or warns on indirect prompt
+ * injection in what the tool returned (see `injection.toolResults`), both moderated when moderation is on.
  *
  * The request's `policy.guardrails` (from a profile) overrides this config per request; the
  * `guardrails` feature flag set to `false` turns every guard off for that principal.
@@ -130,6 +151,7 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
   const injectionDetector = dependencies.injectionDetector ?? createHeuristicInjectionDetector();
   const cache = new Map<string, EffectiveGuards>();
   const base = buildGuards(settings, undefined);
+  const judged = new JudgedToolResults();
 
   const guardsFor = (context: PipelineContext): EffectiveGuards | undefined => {
     if (!isFeatureEnabled(context.policy, 'guardrails')) return undefined;
@@ -142,7 +164,7 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
       cache.set(key, guards);
       return guards;
     }
-    guards = buildGuards(settings, policy);
+    guards = buildGuards(settings, policy, key);
     if (cache.size >= MAX_CACHED_POLICIES) cache.delete(cache.keys().next().value!);
     cache.set(key, guards);
     return guards;
@@ -166,6 +188,8 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
         const systemPrompt = request.messages.filter((message) => message.role === 'system' || message.role === 'developer').map(textOf).join('\n');
         for (const message of request.messages) {
           if (message.role !== 'user' && message.role !== 'tool') continue;
+          // A tool result the tool-result guard already let through (marked or warned) is not judged again.
+          if (message.role === 'tool' && judged.has(guards.key, textOf(message))) continue;
           const verdict = await injectionDetector.detect({ text: textOf(message), systemPrompt, source: message.role === 'tool' ? 'tool' : 'user' }, { abortSignal });
           if (verdict.score < guards.injection.threshold) continue;
           const names = [...new Set(verdict.signals.map((signal) => signal.name))];
@@ -216,6 +240,19 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
       return findings.length > 0 ? { action: 'allow', findings } : { action: 'allow' };
     },
 
+    async guardToolArguments(context, call): Promise<GuardVerdict<string>> {
+      const guards = guardsFor(context);
+      if (!guards?.applyTo.toolArguments) return { action: 'allow' };
+      // Arguments are the model's output on their way to a tool: output defaults (a fetch tool keeps its URL).
+      return guardToolArgumentsWith(toolGuards(guards), moderator, context, call);
+    },
+
+    async guardToolResult(context, call, content): Promise<GuardVerdict<string>> {
+      const guards = guardsFor(context);
+      if (!guards?.applyTo.toolResults) return { action: 'allow' };
+      return guardToolResultWith(toolGuards(guards), { moderator, injectionDetector, judged, policyKey: guards.key }, context, call, content);
+    },
+
     async guardOutput(context, text): Promise<GuardVerdict<string>> {
       const guards = guardsFor(context);
       if (!guards?.applyTo.output) return { action: 'allow' };
@@ -261,7 +298,7 @@ function checkDependencies(dependencies: unknown): asserts dependencies is Guard
   }
 }
 
-function buildGuards(settings: ResolvedConfig, policy: GuardrailsPolicy | undefined): EffectiveGuards {
+function buildGuards(settings: ResolvedConfig, policy: GuardrailsPolicy | undefined, key = ''): EffectiveGuards {
   const piiEnabled = policy?.pii?.enabled ?? settings.pii.enabled;
   let pii: EffectiveGuards['pii'];
   if (piiEnabled) {
@@ -285,10 +322,19 @@ function buildGuards(settings: ResolvedConfig, policy: GuardrailsPolicy | undefi
           output: settings.moderation.output,
         }
       : undefined,
-    injection: injectionEnabled
-      ? { action: policy?.injection?.action ?? settings.injection.action, threshold: policy?.injection?.threshold ?? settings.injection.threshold }
-      : undefined,
+    injection: injectionEnabled ? injectionGuard(settings, policy) : undefined,
     applyTo: { ...settings.applyTo, ...(policy?.applyTo ?? {}) },
+    key,
+  };
+}
+
+function injectionGuard(settings: ResolvedConfig, policy: GuardrailsPolicy | undefined): NonNullable<EffectiveGuards['injection']> {
+  const action = policy?.injection?.action ?? settings.injection.action;
+  return {
+    action,
+    threshold: policy?.injection?.threshold ?? settings.injection.threshold,
+    // A policy that only says `action: 'warn'` warns on tool results too, unless it names their action.
+    toolResults: policy?.injection?.toolResults ?? (policy?.injection?.action !== undefined ? action : (settings.injection.toolResults ?? action)),
   };
 }
 

@@ -101,16 +101,18 @@ export const profileGuardrailsSchema = z.strictObject({
       entities: z.array(label).readonly().optional(),
     })
     .optional(),
-  /** Prompt-injection detection (pre-call). */
+  /** Prompt-injection detection (pre-call, and on tool results: `toolResults` blocks, marks or warns). */
   injection: z
-    .strictObject({ enabled: z.boolean().optional(), action: z.enum(['block', 'warn']).optional(), threshold: unit.optional() })
+    .strictObject({ enabled: z.boolean().optional(), action: z.enum(['block', 'warn']).optional(), threshold: unit.optional(), toolResults: z.enum(['block', 'mark', 'warn']).optional() })
     .optional(),
   /** Toxicity detection (post-call, opt-in). Not part of core's policy yet: exposed through the principal's attributes. */
   toxicity: z
     .strictObject({ enabled: z.boolean().optional(), action: z.enum(['block', 'retry', 'warn']).optional(), threshold: unit.optional() })
     .optional(),
-  /** Where guards run. */
-  applyTo: z.strictObject({ input: z.boolean().optional(), output: z.boolean().optional(), stream: z.boolean().optional() }).optional(),
+  /** Where guards run (tool-call arguments and tool results included). */
+  applyTo: z
+    .strictObject({ input: z.boolean().optional(), output: z.boolean().optional(), stream: z.boolean().optional(), toolArguments: z.boolean().optional(), toolResults: z.boolean().optional() })
+    .optional(),
 });
 
 /** Compliance regime a profile operates under. */

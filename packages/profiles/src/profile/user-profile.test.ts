@@ -156,6 +156,15 @@ describe('precedence: user > workspace > organization > tier', () => {
     });
     expect(profile.toPrincipal().attributes?.['toxicity']).toEqual({ enabled: true, threshold: 0.7 });
   });
+
+  it('carries the tool-call guards (injection.toolResults, applyTo.toolArguments/toolResults) into the policy', () => {
+    const profile = UserProfile.create({
+      userId: 'u',
+      governance: { guardrails: { injection: { toolResults: 'mark' }, applyTo: { toolArguments: false } } },
+      organization: { id: 'o', guardrails: { applyTo: { toolResults: true, input: true } } },
+    });
+    expect(profile.toPolicy().guardrails).toEqual({ injection: { enabled: true, toolResults: 'mark' }, applyTo: { toolArguments: false, toolResults: true, input: true } });
+  });
 });
 
 describe('conversion to core', () => {

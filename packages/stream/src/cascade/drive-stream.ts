@@ -1,6 +1,7 @@
 import {
-  type CascadeAgent, type CascadeAttempt, CascadeError, type CascadeInput, type CascadeResult, type CascadeSession, type GuardFinding,
-  type PlannedTier, type QualityVerdict, type TokenUsage, type ToolCall, ZERO_USAGE, isAbortError, toCascadeError,
+  type CascadeAgent, type CascadeAttempt, CascadeError, type CascadeInput, type CascadeResult, type CascadeSession, type ChatRequest, type GuardFinding,
+  type PlannedTier, type QualityVerdict, type TokenUsage, type ToolCall, ZERO_USAGE, checkOutputSchema, isAbortError, isRepairable, repairRequest,
+  toCascadeError,
 } from '@cascade/core';
 import type { CascadeStreamEvent, SwitchEvent, UsageEvent } from '../events/stream-event';
 import { type AttemptStrategy, attemptStrategy, resolveStreamMode } from '../modes/stream-mode';
@@ -93,68 +94,88 @@ export async function driveTiers(
   // Calls of the current tier: a transient failure may call the same tier again (policy.retry).
   let calls = 0;
   let callsOf = -1;
-  for (let index = 0; index < tiers.length; index++) {
+  tiers: for (let index = 0; index < tiers.length; index++) {
     const tier = tiers[index]!;
     calls = callsOf === index ? calls + 1 : 1;
     callsOf = index;
     const isLast = index === tiers.length - 1;
-    if (session.stopped) throw session.stopError();
     const willValidate = !isLast && session.validationEnabled;
-    const strategy = attemptStrategy(mode, policy, willValidate);
-    if (pending) emit(switchEvent(pending, tier));
-    pending = undefined;
-    emit({ type: 'attempt-start', modelId: tier.model.modelId, provider: tier.model.provider, tier: tier.tier, attempt: session.attempts.length });
-    const outcome = await runAttempt(session, tier, strategy, options.partialCheckChars, emit);
+    const tierStrategy = attemptStrategy(mode, policy, willValidate);
+    // A structured-output answer that fails its schema gets one repair on the same tier (as `run` does).
+    let request = session.requestFor(tier);
+    for (let repairing = false; ; repairing = true) {
+      // Buffered mode never sends text that is later replaced: the strongest tier's structured answer
+      // is held until its schema check passes (a repair would replace it); the repair itself is final.
+      const strategy = mode === 'buffered' && isLast && !repairing && tierStrategy.stream && hasOutputSchema(session.request) ? { ...tierStrategy, hold: true } : tierStrategy;
+      if (session.stopped) throw session.stopError();
+      if (pending) emit(switchEvent(pending, tier));
+      pending = undefined;
+      emit({ type: 'attempt-start', modelId: tier.model.modelId, provider: tier.model.provider, tier: tier.tier, attempt: session.attempts.length });
+      const outcome = await runAttempt(session, tier, strategy, options.partialCheckChars, emit, request);
 
-    if (outcome.kind === 'failed') {
-      if (session.stopped) {
-        emit(usageEvent(session, session.recordFailure(tier, session.stopError(), outcome.latencyMs, outcome.usage)));
-        throw session.stopError();
+      if (outcome.kind === 'failed') {
+        if (session.stopped) {
+          emit(usageEvent(session, session.recordFailure(tier, session.stopError(), outcome.latencyMs, outcome.usage)));
+          throw session.stopError();
+        }
+        const attempt = session.recordFailure(tier, outcome.fatal ? toCascadeError(outcome.error, 'STORE_FAILED', 'A stream guard failed') : outcome.error, outcome.latencyMs, outcome.usage);
+        emit(usageEvent(session, attempt));
+        if (outcome.fatal) throw attempt.error!;
+        lastError = attempt.error;
+        pending = { from: tier, reason: 'failed', discardText: outcome.emitted, ...(lastError ? { error: lastError } : {}) };
+        // Same tier again (a `switch` to itself tells the client to drop any text it got) or the next one.
+        if (await session.retryAfterFailure(tier, attempt, calls)) index--;
+        continue tiers;
       }
-      const attempt = session.recordFailure(tier, outcome.fatal ? toCascadeError(outcome.error, 'STORE_FAILED', 'A stream guard failed') : outcome.error, outcome.latencyMs, outcome.usage);
-      emit(usageEvent(session, attempt));
-      if (outcome.fatal) throw attempt.error!;
-      lastError = attempt.error;
-      pending = { from: tier, reason: 'failed', discardText: outcome.emitted, ...(lastError ? { error: lastError } : {}) };
-      // Same tier again (a `switch` to itself tells the client to drop any text it got) or the next one.
-      if (await session.retryAfterFailure(tier, attempt, calls)) index--;
-      continue;
-    }
-    if (outcome.kind === 'abandoned') {
-      emit(usageEvent(session, session.recordCall(tier, outcome.usage, outcome.latencyMs, 'abandoned', `abandoned mid-stream by early escalation: ${outcome.reason}`)));
+      if (outcome.kind === 'abandoned') {
+        emit(usageEvent(session, session.recordCall(tier, outcome.usage, outcome.latencyMs, 'abandoned', `abandoned mid-stream by early escalation: ${outcome.reason}`)));
+        emit({
+          type: 'draft-decision', decision: 'escalated', modelId: tier.model.modelId, tier: tier.tier, score: 0,
+          signals: [{ name: 'early-escalation', impact: -1, fatal: true, detail: outcome.reason }], reason: outcome.reason, early: true,
+        });
+        pending = { from: tier, reason: 'abandoned', discardText: outcome.emitted };
+        continue tiers;
+      }
+      if (outcome.kind === 'stopped') {
+        emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, 'final', `stopped by a stream guardrail: ${outcome.reason}`)));
+        const answer = await emitAnswer(session, tier, outcome, strategy, false, emit);
+        const result = session.buildResult(tier, outcome.draft, answer.text, answer.findings);
+        return { ...result, warnings: [...result.warnings, `A stream guardrail stopped the answer of ${tier.model.modelId} after ${answer.text.length} characters: ${outcome.reason}`] };
+      }
+      if (!willValidate) {
+        // The strongest tier is not judged, but structured output must still parse: one repair.
+        const schemaVerdict = isLast && !repairing ? checkOutputSchema(session.request, outcome.draft) : undefined;
+        if (schemaVerdict) {
+          pending = repairSwitch(session, tier, outcome, schemaVerdict, emit);
+          request = repairRequest(session.request, outcome.draft.text, schemaVerdict);
+          continue;
+        }
+        const reason = isLast ? (index === 0 ? 'only tier' : 'strongest tier: returned without a further check') : 'quality validation is off for this policy';
+        emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, isLast ? 'final' : 'accepted', reason, undefined, outcome.draft)));
+        const answer = await emitAnswer(session, tier, outcome, strategy, false, emit);
+        return session.buildResult(tier, outcome.draft, answer.text, answer.findings);
+      }
+      const verdict = await session.validate(tier, outcome.draft);
+      if (session.stopped) throw session.stopError();
+      if (!repairing && isRepairable(verdict)) {
+        pending = repairSwitch(session, tier, outcome, verdict, emit);
+        request = repairRequest(session.request, outcome.draft.text, verdict);
+        continue;
+      }
+      const accepted = verdict.passed;
+      emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, accepted ? 'accepted' : 'escalated', verdict.reason, verdict, outcome.draft)));
       emit({
-        type: 'draft-decision', decision: 'escalated', modelId: tier.model.modelId, tier: tier.tier, score: 0,
-        signals: [{ name: 'early-escalation', impact: -1, fatal: true, detail: outcome.reason }], reason: outcome.reason, early: true,
+        type: 'draft-decision', decision: accepted ? 'accepted' : 'escalated', modelId: tier.model.modelId, tier: tier.tier,
+        score: verdict.score, signals: verdict.signals, reason: verdict.reason, early: false,
       });
-      pending = { from: tier, reason: 'abandoned', discardText: outcome.emitted };
-      continue;
+      if (accepted) {
+        const answer = await emitAnswer(session, tier, outcome, strategy, false, emit);
+        return session.buildResult(tier, outcome.draft, answer.text, answer.findings);
+      }
+      if (!fallback || verdict.score > fallback.verdict.score) fallback = { tier, outcome, strategy, verdict };
+      pending = { from: tier, reason: 'escalated', discardText: outcome.emitted };
+      continue tiers;
     }
-    if (outcome.kind === 'stopped') {
-      emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, 'final', `stopped by a stream guardrail: ${outcome.reason}`)));
-      const answer = await emitAnswer(session, tier, outcome, strategy, false, emit);
-      const result = session.buildResult(tier, outcome.draft, answer.text, answer.findings);
-      return { ...result, warnings: [...result.warnings, `A stream guardrail stopped the answer of ${tier.model.modelId} after ${answer.text.length} characters: ${outcome.reason}`] };
-    }
-    if (!willValidate) {
-      const reason = isLast ? (index === 0 ? 'only tier' : 'strongest tier: returned without a further check') : 'quality validation is off for this policy';
-      emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, isLast ? 'final' : 'accepted', reason, undefined, outcome.draft)));
-      const answer = await emitAnswer(session, tier, outcome, strategy, false, emit);
-      return session.buildResult(tier, outcome.draft, answer.text, answer.findings);
-    }
-    const verdict = await session.validate(tier, outcome.draft);
-    if (session.stopped) throw session.stopError();
-    const accepted = verdict.passed;
-    emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, accepted ? 'accepted' : 'escalated', verdict.reason, verdict, outcome.draft)));
-    emit({
-      type: 'draft-decision', decision: accepted ? 'accepted' : 'escalated', modelId: tier.model.modelId, tier: tier.tier,
-      score: verdict.score, signals: verdict.signals, reason: verdict.reason, early: false,
-    });
-    if (accepted) {
-      const answer = await emitAnswer(session, tier, outcome, strategy, false, emit);
-      return session.buildResult(tier, outcome.draft, answer.text, answer.findings);
-    }
-    if (!fallback || verdict.score > fallback.verdict.score) fallback = { tier, outcome, strategy, verdict };
-    pending = { from: tier, reason: 'escalated', discardText: outcome.emitted };
   }
   if (session.stopped) throw session.stopError();
   if (fallback) {
@@ -222,6 +243,17 @@ function emitToolCalls(toolCalls: readonly ToolCall[] | undefined, modelId: stri
     if (toolCall.function.arguments.length > 0) emit({ type: 'tool-call-delta', index, argumentsDelta: toolCall.function.arguments, modelId, tier });
     emit({ type: 'tool-call-end', index, toolCall, modelId, tier });
   }
+}
+
+/** True when the request asks for JSON (`json_object` or `json_schema`), which a repair may replace. */
+function hasOutputSchema(request: ChatRequest): boolean {
+  return request.responseFormat !== undefined && request.responseFormat.type !== 'text';
+}
+
+/** Records a draft that failed its output schema as `repaired`; the returned switch announces the repair on the same tier. */
+function repairSwitch(session: CascadeSession, tier: PlannedTier, outcome: CompletedAttempt, verdict: QualityVerdict, emit: (event: CascadeStreamEvent) => void): PendingSwitch {
+  emit(usageEvent(session, session.recordCall(tier, outcome.draft.usage, outcome.latencyMs, 'repaired', `${verdict.reason}; asking the same tier once to repair it`, verdict, outcome.draft)));
+  return { from: tier, reason: 'repaired', discardText: outcome.emitted };
 }
 
 function switchEvent(pending: PendingSwitch, to: PlannedTier): SwitchEvent {

@@ -72,6 +72,7 @@ interface AttemptState {
  * Streams one tier: calls the model (`doStream`, or `doGenerate` when streaming is off), runs the text
  * through the stream guards of the pipeline, emits the client's events live unless the strategy holds them,
  * runs partial checks when asked, and returns how the attempt ended. Never throws: failures are outcomes.
+ * `request` is the session's request, or a repair request (structured output that failed its schema).
  */
 export async function runAttempt(
   session: CascadeSession,
@@ -79,13 +80,13 @@ export async function runAttempt(
   strategy: AttemptStrategy,
   partialCheckChars: number,
   emit: (event: CascadeStreamEvent) => void,
+  // A drafter's request asks for token logprobs when the learner calibrates them (learning.signals.logprobs).
+  request: ChatRequest = session.requestFor(tier),
 ): Promise<AttemptOutcome> {
   const started = session.now();
   const attemptSignal = session.attemptSignal();
   const modelId = tier.model.modelId;
   const tierIndex = tier.tier;
-  // A drafter's request asks for token logprobs when the learner calibrates them (learning.signals.logprobs).
-  const request = session.requestFor(tier);
   const state: AttemptState = {
     raw: '', finishReason: undefined, usage: undefined, logprobs: undefined, responseId: undefined, responseModelId: undefined,
     modelFailed: false, toolCalls: [], answered: false, abandonReason: undefined, outputTokens: 0, outputBound: 0,

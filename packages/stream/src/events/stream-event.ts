@@ -94,8 +94,10 @@ export interface SwitchEvent {
    * - `abandoned`: early escalation cancelled the draft mid-stream;
    * - `failed`: the model errored or timed out (possibly mid-stream);
    * - `fallback`: every stronger tier failed, the best rejected draft is the answer (its text follows).
+   * - `repaired`: a structured-output answer failed its schema; the same model (`from` = `to`) is asked
+   *   once to repair it, and the repair's text follows.
    */
-  reason: 'escalated' | 'abandoned' | 'failed' | 'fallback';
+  reason: 'escalated' | 'abandoned' | 'failed' | 'fallback' | 'repaired';
   discardText: boolean;
   /** The failure, for `reason: 'failed'`. */
   error?: CascadeError;
