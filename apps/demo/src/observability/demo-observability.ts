@@ -40,7 +40,7 @@ export function openDemoObservability(env: Readonly<Record<string, string | unde
   const audit = createAuditTrail({}, {
     store,
     redact: (text) => redactor.redact(text).text,
-    onError: (error) => process.emitWarning(`Audit records are queued and will be retried: ${error.message}`),
+    onError: (error) => process.emitWarning(`Audit trail: ${error.message}`),
   });
   const purge = (): void => {
     audit.purge().catch((error: unknown) => process.emitWarning(`Purging expired audit records failed: ${(error as Error).message}`));
