@@ -264,7 +264,8 @@ describe('createAuditTrail: a bounded queue', () => {
     const waiting = agent.run('b', { userId: 'u_q', abortSignal: controller.signal });
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ code: 'ABORTED' });
-    expect(trail.stats()).toMatchObject({ reserved: 0 });
+    // It never took a slot; its (aborted) record found the queue full: dropped and counted, not silently.
+    expect(trail.stats()).toMatchObject({ reserved: 0, dropped: 1 });
     open();
     await trail.flush();
     expect(trail.stats()).toMatchObject({ pending: 0, reserved: 0 });
