@@ -174,6 +174,12 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
   }
 
   const hasRoom = (): boolean => queue.length + reserved < options.maxQueued;
+  const ALLOWED: AdmitResult = Object.freeze({ allowed: true });
+  const takeSlot = (context: PipelineContext): AdmitResult => {
+    reserved++;
+    context.state.set(options.name, SLOT);
+    return ALLOWED;
+  };
 
   /** Waits until a slot is free, the wait bound passes, or the request is aborted. */
   async function waitForRoom(signal: AbortSignal | undefined): Promise<boolean> {
@@ -200,9 +206,12 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
 
   const middleware: CascadeMiddleware = {
     name: options.name,
-    async admit(context): Promise<AdmitResult> {
-      if (closed || levelFor(context) === 'none') return { allowed: true };
-      if (!(await waitForRoom(context.abortSignal))) {
+    admit(context): AdmitResult | Promise<AdmitResult> {
+      if (closed || levelFor(context) === 'none') return ALLOWED;
+      // The common case (room) stays synchronous: no promise on the request path.
+      if (hasRoom()) return takeSlot(context);
+      return waitForRoom(context.abortSignal).then((room) => {
+        if (room) return takeSlot(context);
         refused++;
         context.state.set(options.name, REFUSED);
         throw new CascadeError(
@@ -210,10 +219,7 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
           `The audit trail is full (${queue.length} record(s) waiting for the audit store, maxQueued ${options.maxQueued}): the request was refused rather than served without its audit record. Check the audit store; retry later.`,
           { retryable: true, details: { pending: queue.length, maxQueued: options.maxQueued } },
         );
-      }
-      reserved++;
-      context.state.set(options.name, SLOT);
-      return { allowed: true };
+      });
     },
     onEnd(report) {
       const mark = report.context.state.get(options.name);
