@@ -256,6 +256,34 @@ describe('createAuditTrail: a bounded queue', () => {
     expect(trail.stats()).toMatchObject({ reserved: 0, refused: 1 });
   });
 
+  it('one free slot admits one waiter: with five waiting and one batch written, the bound holds', async () => {
+    const inner = createMemoryAuditStore();
+    const gates: (() => void)[] = [];
+    // Each write waits for its own gate, so slots free one batch (of one record) at a time.
+    const stepped: AuditStore = { ...inner, append: async (records, options) => { await new Promise<void>((resolve) => gates.push(resolve)); return inner.append(records, options); } };
+    const trail = createAuditTrail({ maxQueued: 2, maxAdmitWaitMs: 60_000, batchSize: 1 }, { store: stepped });
+    const manager = createProfileManager({}, { store: createMemoryProfileStore([profile('u_q')]) });
+    const agent = createCascadeAgent({
+      models: [new MockChatModel({ modelId: 'cheap' }), new MockChatModel({ modelId: 'strong' })], validator, pricing, learning: false, complexityRouting: false,
+      middleware: [createProfileMiddleware(manager), trail.middleware],
+    });
+    await agent.run('a', { userId: 'u_q' });
+    await agent.run('b', { userId: 'u_q' });
+    const waiting = Array.from({ length: 5 }, (_, index) => agent.run(`w${index}`, { userId: 'u_q' }));
+    let peak = 0;
+    for (let step = 0; step < 7; step++) {
+      await expect.poll(() => gates.length, { interval: 1 }).toBeGreaterThan(0);
+      gates.shift()!();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const { pending, reserved } = trail.stats();
+      peak = Math.max(peak, pending + reserved);
+    }
+    await Promise.all(waiting);
+    expect(peak).toBeLessThanOrEqual(2);
+    await trail.flush();
+    expect(inner.size).toBe(7);
+  });
+
   it('an aborted wait frees nothing it did not take: ABORTED, and no slot leaks', async () => {
     const { store, open } = gatedStore();
     const { trail, agent } = boundedAgent(store, { maxQueued: 1, maxAdmitWaitMs: 60_000 });

@@ -181,16 +181,21 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
     return ALLOWED;
   };
 
-  /** Waits until a slot is free, the wait bound passes, or the request is aborted. */
-  async function waitForRoom(signal: AbortSignal | undefined): Promise<boolean> {
-    if (hasRoom()) return true;
+  /**
+   * Waits until a slot is free and takes it (true), or the wait bound passes (false), or the request is
+   * aborted (rejects). The slot is taken when the waiter is woken, so one free slot admits one waiter.
+   */
+  async function waitForSlot(context: PipelineContext): Promise<boolean> {
+    const signal = context.abortSignal;
     if (options.maxAdmitWaitMs === 0) return false;
     if (signal?.aborted) throw abortErrorFrom(signal);
     return new Promise<boolean>((resolve, reject) => {
       const timer = setTimeout(() => finish(false), options.maxAdmitWaitMs);
       const onAbort = (): void => finish(abortErrorFrom(signal!));
       const check = (): void => {
-        if (hasRoom()) finish(true);
+        if (!hasRoom()) return;
+        takeSlot(context);
+        finish(true);
       };
       roomWaiters.add(check);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -210,8 +215,8 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
       if (closed || levelFor(context) === 'none') return ALLOWED;
       // The common case (room) stays synchronous: no promise on the request path.
       if (hasRoom()) return takeSlot(context);
-      return waitForRoom(context.abortSignal).then((room) => {
-        if (room) return takeSlot(context);
+      return waitForSlot(context).then((taken) => {
+        if (taken) return ALLOWED;
         refused++;
         context.state.set(options.name, REFUSED);
         throw new CascadeError(
