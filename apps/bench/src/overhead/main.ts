@@ -12,8 +12,10 @@
  *
  * Telemetry (`@cascade/core/otel`) on the 1 KB case: `telemetryNoSdk` with the middleware added and no
  * OpenTelemetry SDK registered (the API's no-op), `telemetryNoopSdk` with no-op tracer and meter providers
- * registered globally, `telemetryInMemorySdk` with the real SDK (every span recorded, in-memory exporter,
- * metrics aggregated). `auditMemory` adds the audit trail (standard level, memory store).
+ * registered globally, `telemetrySdkSampledOff` with the real SDK registered globally but sampling nothing
+ * and no metric reader (what `OTEL_TRACES_SAMPLER=always_off` gives), `telemetryInMemorySdk` with the real
+ * SDK registered globally (every span recorded, in-memory exporter, metrics aggregated). `auditMemory`
+ * adds the audit trail (standard level, memory store). Goals are checked on the runs with no SDK.
  *
  * `toolCallValidator` times the validator on drafted tool calls alone, per call, against a baseline in
  * the same run: `textValidator`, the default validator on the 1 KB text draft (what the engine runs per
@@ -29,7 +31,7 @@ import { createTelemetryMiddleware } from '@cascade/core/otel';
 import { createAuditTrail, createMemoryAuditStore } from '@cascade/profiles';
 import { INVALID_SPAN_CONTEXT, type Tracer, type TracerProvider, createNoopMeter, metrics, trace } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { seededRandom } from '../quality/stream-metrics';
 import { numberArg, parseArgs } from '../shared/args';
 import { percentile, round } from '../shared/percentiles';
@@ -232,13 +234,31 @@ async function main(): Promise<void> {
   const telemetryNoopSdk = await measure(1024, iterations, true, [createTelemetryMiddleware()]);
   trace.disable();
   metrics.disable();
+  // The SDK registered, sampling nothing, no metric reader.
+  const sampledOffTracer = new BasicTracerProvider({ sampler: new AlwaysOffSampler(), spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });
+  const readerless = new MeterProvider({});
+  trace.setGlobalTracerProvider(sampledOffTracer);
+  metrics.setGlobalMeterProvider(readerless);
+  const telemetrySdkSampledOff = await measure(1024, iterations, true, [createTelemetryMiddleware()]);
+  trace.disable();
+  metrics.disable();
+  await Promise.all([sampledOffTracer.shutdown(), readerless.shutdown()]);
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const meterProvider = new MeterProvider({ readers: [new ManualReader()] });
+  trace.setGlobalTracerProvider(tracerProvider);
+  metrics.setGlobalMeterProvider(meterProvider);
   // Drop exported spans now and then so memory stays flat, as a real exporter would.
-  const telemetryInMemorySdk = await measure(1024, iterations, true, [createTelemetryMiddleware({}, { tracerProvider, meterProvider })], (index) => {
-    if (index % 1000 === 999) exporter.reset();
+  let recorded = 0;
+  const telemetryInMemorySdk = await measure(1024, iterations, true, [createTelemetryMiddleware()], (index) => {
+    if (index % 1000 !== 999) return;
+    recorded += exporter.getFinishedSpans().length;
+    exporter.reset();
   });
+  if (recorded === 0) throw new Error('The in-memory SDK recorded no span: the telemetry bench measured nothing.');
+  trace.disable();
+  metrics.disable();
+  await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
   const trail = createAuditTrail({}, { store: createMemoryAuditStore() });
   const auditMemory = await measure(1024, iterations, true, [trail.middleware]);
   await trail.close();
@@ -257,9 +277,15 @@ async function main(): Promise<void> {
     answer32k: { p50Us: answer32k.p50Us, p99Us: answer32k.p99Us },
     telemetryNoSdk: { p50Us: telemetryNoSdk.p50Us, p99Us: telemetryNoSdk.p99Us },
     telemetryNoopSdk: { p50Us: telemetryNoopSdk.p50Us, p99Us: telemetryNoopSdk.p99Us },
+    telemetrySdkSampledOff: { p50Us: telemetrySdkSampledOff.p50Us, p99Us: telemetrySdkSampledOff.p99Us },
     telemetryInMemorySdk: { p50Us: telemetryInMemorySdk.p50Us, p99Us: telemetryInMemorySdk.p99Us },
     auditMemory: { p50Us: auditMemory.p50Us, p99Us: auditMemory.p99Us },
     escalationRate: answer1k.escalated,
+    goals: {
+      answer1k: met(answer1k, 50, 200),
+      answer32k: answer32k.p99Us <= 2000,
+      telemetryNoSdk: met(telemetryNoSdk, 50, 200),
+    },
     node: process.version,
   };
   if (args.get('json') === true) {
@@ -274,15 +300,22 @@ async function main(): Promise<void> {
       `1 KB answer, live signals on (logprobs, 3 sampled drafts): p50 ${report.answer1kSignals.p50Us} µs   p99 ${report.answer1kSignals.p99Us} µs   (no goal; ${report.answer1kSignals.sampledShare * 100}% of requests drafted with samples)`,
       `32 KB answer: p50 ${report.answer32k.p50Us} µs   p99 ${report.answer32k.p99Us} µs   (goal p99 ≤ 2000)`,
       `1 KB + telemetry, no SDK registered:      p50 ${report.telemetryNoSdk.p50Us} µs   p99 ${report.telemetryNoSdk.p99Us} µs   (goals above still apply)`,
-      `1 KB + telemetry, no-op SDK registered:   p50 ${report.telemetryNoopSdk.p50Us} µs   p99 ${report.telemetryNoopSdk.p99Us} µs`,
+      `1 KB + telemetry, no-op providers registered: p50 ${report.telemetryNoopSdk.p50Us} µs   p99 ${report.telemetryNoopSdk.p99Us} µs`,
+      `1 KB + telemetry, SDK registered, sampling off, no metric reader: p50 ${report.telemetrySdkSampledOff.p50Us} µs   p99 ${report.telemetrySdkSampledOff.p99Us} µs`,
       `1 KB + telemetry, in-memory SDK:          p50 ${report.telemetryInMemorySdk.p50Us} µs   p99 ${report.telemetryInMemorySdk.p99Us} µs`,
       `1 KB + audit trail (standard, memory):    p50 ${report.auditMemory.p50Us} µs   p99 ${report.auditMemory.p99Us} µs`,
+      `goals (p50 ≤ 50 µs, p99 ≤ 200 µs at 1 KB; p99 ≤ 2000 µs at 32 KB): 1 KB ${yes(report.goals.answer1k)}, 32 KB ${yes(report.goals.answer32k)}, 1 KB + telemetry with no SDK ${yes(report.goals.telemetryNoSdk)}`,
       `validator on tool calls (8 tools, 2 calls, JSON-schema args, 1 in 4 invalid): p50 ${report.toolCallValidator.p50Us} µs   p99 ${report.toolCallValidator.p99Us} µs per call`,
       `  baseline, validator on the 1 KB text draft: p50 ${report.textValidator.p50Us} µs   p99 ${report.textValidator.p99Us} µs per call   → tool-call p99 / text p99 = ${report.toolCallValidator.p99RatioToText}`,
       `tool loop (2 steps: drafted call validated, tool run, answer): p50 ${report.toolLoop.p50Us} µs   p99 ${report.toolLoop.p99Us} µs   → ratio to the 1 KB answer: p50 ${report.toolLoop.p50RatioTo1k}, p99 ${report.toolLoop.p99RatioTo1k}`,
     ].join('\n') + '\n',
   );
 }
+
+function met(run: { p50Us: number; p99Us: number }, p50GoalUs: number, p99GoalUs: number): boolean {
+  return run.p50Us <= p50GoalUs && run.p99Us <= p99GoalUs;
+}
+const yes = (value: boolean): string => (value ? 'met' : 'NOT met');
 
 /** A metric reader nobody collects from: instruments aggregate, nothing is exported. */
 class ManualReader extends MetricReader {

@@ -40,7 +40,12 @@ export function openDemoObservability(env: Readonly<Record<string, string | unde
   const audit = createAuditTrail({}, {
     store,
     redact: (text) => redactor.redact(text).text,
-    onError: (error) => process.emitWarning(`Audit records are queued and will be retried: ${error.message}`),
+    onError: (error) => {
+      // Dropped records (the queue full while requests are denied) are told once, then every 100th: the log stays bounded.
+      const dropped = error.details?.['dropped'];
+      if (typeof dropped === 'number' && dropped > 1 && dropped % 100 !== 0) return;
+      process.emitWarning(`Audit trail: ${error.message}`);
+    },
   });
   const purge = (): void => {
     audit.purge().catch((error: unknown) => process.emitWarning(`Purging expired audit records failed: ${(error as Error).message}`));

@@ -44,7 +44,8 @@ async function startHost(): Promise<Host> {
   const baseURL = await new Promise<string>((done, fail) => {
     const onData = (): void => {
       const match = /Cascade demo server on (http:\/\/\S+\/v1)/.exec(text);
-      if (match && text.includes('limits: ')) done(match[1]!);
+      // The banner's last line names the database: wait for it whole (under load the lines arrive apart).
+      if (match && /\nDatabase .*\n/.test(text)) done(match[1]!);
     };
     child.stdout!.on('data', onData);
     void exited.then((code) => fail(new Error(`serve exited (${code}) before listening:\n${text}`)));
@@ -104,6 +105,21 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('two `pnpm demo serve` processes on
     expect((await client(b, extra.key).models.list()).data.length).toBeGreaterThan(0);
     expect(await database.keys.revoke(extra.record.id)).toBe(true);
     for (const host of hosts) await expect(client(host, extra.key).models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+  }, 60_000);
+
+  it('a key made with `pnpm demo admin create-key` (DATABASE_URL) while both hosts run is accepted by both', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL, CASCADE_PG_SCHEMA: SCHEMA };
+    delete env.CASCADE_DEMO_DB;
+    const output = await new Promise<string>((done, fail) => {
+      const child = spawn(TSX, ['--conditions=source', 'src/cli/main.ts', 'admin', 'create-key', 'alice', '--label', 'cli'], { cwd: APP_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.once('exit', (code) => (code === 0 ? done(text) : fail(new Error(`admin create-key exited ${code}:\n${text}`))));
+    });
+    const key = output.trim().split('\n').at(-1)!;
+    expect(key).toMatch(/^csk_/);
+    for (const host of hosts) expect((await client(host, key).models.list()).data.length).toBeGreaterThan(0);
   }, 60_000);
 
   it('spend made on host A shows in /v1/usage on host B', async () => {

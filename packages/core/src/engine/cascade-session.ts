@@ -196,8 +196,10 @@ export class CascadeSession {
     this.attempts.push(attempt);
     if (this.init.admitted.hasEndHooks) {
       const endedAt = Date.now();
+      // Latency is measured on the monotonic clock, Date.now() truncates to whole ms: without the bound a
+      // call could seem to start up to 1 ms before its request (a child span outside its parent).
       this.callRecords.push({
-        attempt, startedAt: endedAt - latencyMs, endedAt,
+        attempt, startedAt: Math.max(endedAt - latencyMs, this.init.admitted.startedAt), endedAt,
         ...(response?.finishReason ? { finishReason: response.finishReason } : {}),
         ...(response?.responseModelId ? { responseModelId: response.responseModelId } : {}),
         ...(response?.responseId ? { responseId: response.responseId } : {}),

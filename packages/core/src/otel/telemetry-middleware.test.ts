@@ -32,6 +32,7 @@ function agentWith(cheapText: string, extra: { middleware?: CascadeMiddleware[];
   return createCascadeAgent({ models: [cheap, strong], validator, pricing, learning: false, policy: { retry: { maxAttempts: 1 } }, middleware: [...(extra.middleware ?? []), telemetry] });
 }
 
+const nanos = ([seconds, nanoseconds]: readonly [number, number]): bigint => BigInt(seconds) * 1_000_000_000n + BigInt(nanoseconds);
 const contentKeys = (attributes: Record<string, unknown>): string[] => Object.keys(attributes).filter((key) => key === 'gen_ai.input.messages' || key === 'gen_ai.output.messages');
 
 describe('createTelemetryMiddleware', () => {
@@ -56,6 +57,9 @@ describe('createTelemetryMiddleware', () => {
     expect(root.attributes['cascade.cost_usd']).toBeCloseTo(result.costUsd);
     expect(root.attributes['cascade.savings']).toBeCloseTo(result.savings);
     expect(root.status.code).not.toBe(SpanStatusCode.ERROR);
+    // The chat span lies within the request span (latency is on the monotonic clock, span times on the wall clock).
+    expect(nanos(chat.startTime)).toBeGreaterThanOrEqual(nanos(root.startTime));
+    expect(nanos(chat.endTime)).toBeLessThanOrEqual(nanos(root.endTime));
     // No content unless opted in: neither as a content attribute nor anywhere in a value.
     for (const span of otel.spans()) {
       expect(contentKeys(span.attributes)).toEqual([]);
@@ -149,6 +153,15 @@ describe('createTelemetryMiddleware', () => {
     const broken: CascadeMiddleware = { name: 'broken', onEnd: () => { throw new Error('boom'); } };
     await expect(agentWith('good', { middleware: [broken] }).run('hello')).resolves.toMatchObject({ modelId: 'cheap' });
     expect(otel.spans().length).toBe(2);
+  });
+
+  it('recordPrincipal ids: the caller\'s user id hint is recorded when no middleware resolved a principal; the default records none', async () => {
+    await agentWith('good').run('hello', { userId: 'hint_1' });
+    expect(otel.span('invoke_agent cascade').attributes['cascade.user.id']).toBe('hint_1');
+    const cheap = new MockChatModel({ modelId: 'cheap' });
+    const byDefault = createCascadeAgent({ models: [cheap, new MockChatModel({ modelId: 'strong' })], validator, pricing, learning: false, middleware: [createTelemetryMiddleware({}, otel)] });
+    await byDefault.run('hello', { userId: 'hint_2' });
+    expect(JSON.stringify(otel.spans().map((span) => span.attributes))).not.toContain('hint_2');
   });
 
   it('rejects unknown config fields', () => {

@@ -137,13 +137,13 @@ function recordSpans(tracer: Tracer, report: RequestReport, options: Options): v
   if (compliance) attributes[CASCADE.COMPLIANCE_MODE] = compliance.mode;
   const principal = context.principal;
   const recordPrincipal = compliance && options.recordPrincipal === 'ids' ? 'tier' : options.recordPrincipal;
-  if (principal && recordPrincipal !== 'none') {
-    if (principal.tier) attributes[CASCADE.USER_TIER] = principal.tier;
-    if (recordPrincipal === 'ids') {
-      attributes[CASCADE.USER_ID] = principal.userId;
-      if (principal.organizationId) attributes[CASCADE.ORGANIZATION_ID] = principal.organizationId;
-      if (principal.workspaceId) attributes[CASCADE.WORKSPACE_ID] = principal.workspaceId;
-    }
+  if (principal?.tier && recordPrincipal !== 'none') attributes[CASCADE.USER_TIER] = principal.tier;
+  if (recordPrincipal === 'ids') {
+    // The caller's user id hint counts when no middleware resolved a principal (as in the audit trail).
+    const userId = principal?.userId ?? context.userId;
+    if (userId) attributes[CASCADE.USER_ID] = userId;
+    if (principal?.organizationId) attributes[CASCADE.ORGANIZATION_ID] = principal.organizationId;
+    if (principal?.workspaceId) attributes[CASCADE.WORKSPACE_ID] = principal.workspaceId;
   }
   if (answer) {
     const decisive = report.calls.find((call) => call.attempt.modelId === answer.modelId && call.attempt.tier === answer.tier && call.attempt.status !== 'failed');

@@ -1,4 +1,4 @@
-import { type CascadeMiddleware, type QualityValidator, createCascadeAgent, createPricing } from '@cascade/core';
+import { type CascadeError, type CascadeMiddleware, type QualityValidator, createCascadeAgent, createPricing } from '@cascade/core';
 import { MockChatModel } from '@cascade/core/test';
 import { describe, expect, it, vi } from 'vitest';
 import { createProfileManager } from '../manager/profile-manager';
@@ -174,5 +174,166 @@ describe('createAuditTrail', () => {
     setTimeout(() => controller.abort(), 20);
     await expect(flushing).rejects.toMatchObject({ code: 'STORE_FAILED' });
     expect(trail.stats().pending).toBe(1);
+  });
+});
+
+describe('createAuditTrail: a bounded queue', () => {
+  /** A store whose writes wait until `open()`; `fail` makes them throw instead. */
+  function gatedStore() {
+    const inner = createMemoryAuditStore();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const state = { fail: false };
+    const store: AuditStore = {
+      ...inner,
+      append: async (records, options) => {
+        if (state.fail) throw new Error('connection refused');
+        await gate;
+        return inner.append(records, options);
+      },
+    };
+    return { inner, store, open, state };
+  }
+
+  function boundedAgent(store: AuditStore, config: { maxQueued: number; maxAdmitWaitMs: number }, extra: { before?: CascadeMiddleware[]; cheapLatencyMs?: number; onError?: (error: CascadeError) => void } = {}) {
+    const trail = createAuditTrail({ ...config, retryDelayMs: 5 }, { store, ...(extra.onError ? { onError: extra.onError } : {}) });
+    const manager = createProfileManager({}, { store: createMemoryProfileStore([profile('u_q')]) });
+    const agent = createCascadeAgent({
+      models: [new MockChatModel({ modelId: 'cheap', latencyMs: extra.cheapLatencyMs ?? 0 }), new MockChatModel({ modelId: 'strong' })],
+      validator, pricing, learning: false, complexityRouting: false,
+      middleware: [createProfileMiddleware(manager), ...(extra.before ?? []), trail.middleware],
+    });
+    return { trail, agent };
+  }
+
+  it('refuses a request with a retryable STORE_FAILED once maxQueued records wait for a stuck store; the queued ones all land', async () => {
+    const { inner, store, open } = gatedStore();
+    const { trail, agent } = boundedAgent(store, { maxQueued: 3, maxAdmitWaitMs: 0 });
+    const served = [];
+    for (let index = 0; index < 3; index++) served.push(await agent.run(`q${index}`, { userId: 'u_q' }));
+    const refused = await agent.run('one too many', { userId: 'u_q' }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'STORE_FAILED', retryable: true, message: expect.stringMatching(/audit trail is full .*maxQueued 3/) });
+    expect(trail.stats()).toMatchObject({ pending: 3, reserved: 0, refused: 1, dropped: 0 });
+    open();
+    await trail.flush();
+    expect((await inner.listByUser('u_q')).map((record) => record.requestId).sort()).toEqual(served.map((result) => result.requestId).sort());
+    // Room again: the next request is served and recorded.
+    await agent.run('later', { userId: 'u_q' });
+    await trail.flush();
+    expect(inner.size).toBe(4);
+  });
+
+  it('backpressure: a request waits at admission until the store catches up, then is served and recorded (none lost)', async () => {
+    const { inner, store, open } = gatedStore();
+    const { trail, agent } = boundedAgent(store, { maxQueued: 2, maxAdmitWaitMs: 60_000 });
+    await agent.run('a', { userId: 'u_q' });
+    await agent.run('b', { userId: 'u_q' });
+    let done = false;
+    const waiting = agent.run('c', { userId: 'u_q' }).then((result) => {
+      done = true;
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(done).toBe(false);
+    expect(trail.stats()).toMatchObject({ pending: 2, reserved: 0 });
+    open();
+    const third = await waiting;
+    await trail.flush();
+    expect((await inner.listByUser('u_q')).map((record) => record.requestId)).toContain(third.requestId);
+    expect(trail.stats()).toMatchObject({ pending: 0, reserved: 0, written: 3, refused: 0, dropped: 0 });
+  });
+
+  it('requests in flight hold their slot: with two running and maxQueued 2, a third is refused though nothing is queued yet', async () => {
+    const { inner, store, open } = gatedStore();
+    open();
+    const { trail, agent } = boundedAgent(store, { maxQueued: 2, maxAdmitWaitMs: 0 }, { cheapLatencyMs: 300 });
+    const running = [agent.run('a', { userId: 'u_q' }), agent.run('b', { userId: 'u_q' })];
+    await expect.poll(() => trail.stats().reserved, { interval: 5 }).toBe(2);
+    await expect(agent.run('c', { userId: 'u_q' })).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    await Promise.all(running);
+    await trail.flush();
+    expect(inner.size).toBe(2);
+    expect(trail.stats()).toMatchObject({ reserved: 0, refused: 1 });
+  });
+
+  it('one free slot admits one waiter: with five waiting and one batch written, the bound holds', async () => {
+    const inner = createMemoryAuditStore();
+    const gates: (() => void)[] = [];
+    // Each write waits for its own gate, so slots free one batch (of one record) at a time.
+    const stepped: AuditStore = { ...inner, append: async (records, options) => { await new Promise<void>((resolve) => gates.push(resolve)); return inner.append(records, options); } };
+    const trail = createAuditTrail({ maxQueued: 2, maxAdmitWaitMs: 60_000, batchSize: 1 }, { store: stepped });
+    const manager = createProfileManager({}, { store: createMemoryProfileStore([profile('u_q')]) });
+    const agent = createCascadeAgent({
+      models: [new MockChatModel({ modelId: 'cheap' }), new MockChatModel({ modelId: 'strong' })], validator, pricing, learning: false, complexityRouting: false,
+      middleware: [createProfileMiddleware(manager), trail.middleware],
+    });
+    await agent.run('a', { userId: 'u_q' });
+    await agent.run('b', { userId: 'u_q' });
+    const waiting = Array.from({ length: 5 }, (_, index) => agent.run(`w${index}`, { userId: 'u_q' }));
+    let peak = 0;
+    for (let step = 0; step < 7; step++) {
+      await expect.poll(() => gates.length, { interval: 1 }).toBeGreaterThan(0);
+      gates.shift()!();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const { pending, reserved } = trail.stats();
+      peak = Math.max(peak, pending + reserved);
+    }
+    await Promise.all(waiting);
+    expect(peak).toBeLessThanOrEqual(2);
+    await trail.flush();
+    expect(inner.size).toBe(7);
+  });
+
+  it('an aborted wait frees nothing it did not take: ABORTED, and no slot leaks', async () => {
+    const { store, open } = gatedStore();
+    const { trail, agent } = boundedAgent(store, { maxQueued: 1, maxAdmitWaitMs: 60_000 });
+    await agent.run('a', { userId: 'u_q' });
+    const controller = new AbortController();
+    const waiting = agent.run('b', { userId: 'u_q', abortSignal: controller.signal });
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'ABORTED' });
+    // It never took a slot; its (aborted) record found the queue full: dropped and counted, not silently.
+    expect(trail.stats()).toMatchObject({ reserved: 0, dropped: 1 });
+    open();
+    await trail.flush();
+    expect(trail.stats()).toMatchObject({ pending: 0, reserved: 0 });
+  });
+
+  it('a failing store: waiting requests are refused after maxAdmitWaitMs; the records already queued are written once it recovers', async () => {
+    const { inner, store, open, state } = gatedStore();
+    state.fail = true;
+    open();
+    const errors: string[] = [];
+    const { trail, agent } = boundedAgent(store, { maxQueued: 2, maxAdmitWaitMs: 20 }, { onError: (error) => errors.push(error.code) });
+    const served = [await agent.run('a', { userId: 'u_q' }), await agent.run('b', { userId: 'u_q' })];
+    await expect(agent.run('c', { userId: 'u_q' })).rejects.toMatchObject({ code: 'STORE_FAILED' });
+    expect(errors.length).toBeGreaterThan(0);
+    state.fail = false;
+    await trail.flush();
+    expect((await inner.listByUser('u_q')).map((record) => record.requestId).sort()).toEqual(served.map((result) => result.requestId).sort());
+  });
+
+  it('the record of a request denied before it took a slot is dropped when the queue is full: counted and reported, never silently', async () => {
+    const { inner, store, open } = gatedStore();
+    const deny = { on: false };
+    const limiter: CascadeMiddleware = { name: 'limits', admit: () => (deny.on ? { allowed: false, code: 'RATE_LIMITED', reason: 'requestsPerMinute reached' } : { allowed: true }) };
+    const errors: CascadeError[] = [];
+    const { trail, agent } = boundedAgent(store, { maxQueued: 1, maxAdmitWaitMs: 0 }, { before: [limiter], onError: (error) => errors.push(error) });
+    await agent.run('a', { userId: 'u_q' });
+    deny.on = true;
+    await expect(agent.run('b', { userId: 'u_q' })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect(trail.stats()).toMatchObject({ pending: 1, dropped: 1 });
+    expect(errors.map((error) => error.code)).toEqual(['STORE_FAILED']);
+    expect(errors[0]!.message).toMatch(/Dropped the audit record of request .* \(outcome denied\)/);
+    open();
+    await trail.flush();
+    // With room, a denial is recorded as before.
+    await expect(agent.run('c', { userId: 'u_q' })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await trail.flush();
+    expect((await inner.listByUser('u_q')).map((record) => record.outcome)).toEqual(['success', 'denied']);
+  });
+
+  it('rejects a maxQueued that is not a positive integer, naming it', () => {
+    expect(() => createAuditTrail({ maxQueued: 0 }, { store: createMemoryAuditStore() })).toThrow(/maxQueued/);
   });
 });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { CascadeError, type CascadeMiddleware, type RequestReport, messageText, parseConfig, toCascadeError } from '@cascade/core';
+import {
+  type AdmitResult, CascadeError, type CascadeMiddleware, type PipelineContext, type RequestReport, abortErrorFrom, messageText, parseConfig, toCascadeError,
+} from '@cascade/core';
 import { z } from 'zod';
 import { type AuditLevel, type AuditRecord, auditLevelSchema } from './audit-record';
 import type { AuditStore, AuditStoreCallOptions } from './audit-store';
@@ -18,6 +20,18 @@ export const auditTrailConfigSchema = z.strictObject({
   batchSize: z.number().int().positive().default(100),
   /** First wait before retrying a failed write; doubles up to 30 s. Records stay queued meanwhile. @default 1000 */
   retryDelayMs: z.number().int().positive().default(1000),
+  /**
+   * Most records held in memory: queued ones plus one slot per request in flight that will be recorded.
+   * A request takes its slot at admission, so the record of a request that was served always fits.
+   * @default 10000
+   */
+  maxQueued: z.number().int().positive().default(10_000),
+  /**
+   * How long a request waits at admission for a slot when the queue is full (the store is down or
+   * slower than the traffic) before it is refused with `STORE_FAILED` (retryable, HTTP 503): requests
+   * are held back, then shed, never served without their record. 0 refuses at once. @default 5000
+   */
+  maxAdmitWaitMs: z.number().int().nonnegative().max(2_147_483_647).default(5_000),
 });
 export type AuditTrailConfig = z.input<typeof auditTrailConfigSchema>;
 
@@ -34,7 +48,12 @@ export interface AuditTrailDependencies {
    * record never holds text no redactor saw (the text is also already after the pipeline's PII guards).
    */
   redact?: (text: string) => string;
-  /** Told about each failed store write (the records stay queued and are retried). */
+  /**
+   * Told about each failed store write (the records stay queued and are retried), and each record
+   * dropped because the queue was full (`STORE_FAILED`; only records of requests refused before they
+   * took a slot, e.g. denied by a limit placed before the trail). Without it, the first drop is a
+   * process warning.
+   */
   onError?: (error: CascadeError) => void;
 }
 
@@ -52,8 +71,8 @@ export interface AuditTrail {
   exportUser(userId: string, options?: AuditStoreCallOptions): Promise<AuditRecord[]>;
   /** Deletes the user's records (queued ones flushed first, so none is written after); returns how many. */
   eraseUser(userId: string, options?: AuditStoreCallOptions): Promise<number>;
-  /** Records queued, written, failed writes. */
-  stats(): { pending: number; written: number; failedWrites: number };
+  /** Records queued, slots held by requests in flight, written, failed writes, dropped (queue full), requests refused for want of a slot. */
+  stats(): { pending: number; reserved: number; written: number; failedWrites: number; dropped: number; refused: number };
 }
 
 /**
@@ -62,7 +81,10 @@ export interface AuditTrail {
  * guardrail findings, limit decisions; `comprehensive`: + the redacted prompt and answer), written to
  * `store` off the response path. The record is built when the request ends and queued; a background
  * loop writes batches, retrying failures with backoff, so a slow or failing store never slows a request
- * and loses no record of a finished request (`flush`/`close` wait for them). Retention: each record
+ * and loses no record of a finished request (`flush`/`close` wait for them). Memory is bounded
+ * (`maxQueued`): each request takes a slot at admission, so when the store falls behind new requests
+ * wait (`maxAdmitWaitMs`), then are refused with `STORE_FAILED`, rather than be served unrecorded.
+ * Retention: each record
  * expires after the profile's `dataRetentionDays`, capped by a compliance regime's `maxRetentionDays`;
  * `purge()` removes expired records (run it on a schedule).
  *
@@ -86,6 +108,15 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
   let draining: Promise<void> | undefined;
   let written = 0;
   let failedWrites = 0;
+  let dropped = 0;
+  let refused = 0;
+  /** Slots taken at admission by requests in flight, released when their record is queued. */
+  let reserved = 0;
+  /** Admissions waiting for room, woken after each written batch. */
+  const roomWaiters = new Set<() => void>();
+  /** Marks, in its `context.state`, a request that holds a slot, or one the trail refused (nothing to record: there is no room). */
+  const SLOT = Symbol('audit slot');
+  const REFUSED = Symbol('audit refused');
   let closed = false;
   let stopSignal: AbortSignal | undefined;
   /** Ends the current retry wait early (a flush's signal fired). */
@@ -100,9 +131,10 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
         queue.splice(0, batch.length);
         written += batch.length;
         delay = options.retryDelayMs;
+        for (const wakeWaiter of roomWaiters) wakeWaiter();
       } catch (error) {
         failedWrites++;
-        onError?.(toCascadeError(error, 'STORE_FAILED', 'Writing audit records'));
+        onError?.(toCascadeError(error, 'STORE_FAILED', 'Writing audit records (they stay queued and are retried)'));
         if (stopSignal?.aborted) return;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, delay);
@@ -141,22 +173,103 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
     }
   }
 
+  const hasRoom = (): boolean => queue.length + reserved < options.maxQueued;
+  const ALLOWED: AdmitResult = Object.freeze({ allowed: true });
+  const takeSlot = (context: PipelineContext): AdmitResult => {
+    reserved++;
+    context.state.set(options.name, SLOT);
+    return ALLOWED;
+  };
+
+  /**
+   * Waits until a slot is free and takes it (true), or the wait bound passes (false), or the request is
+   * aborted (rejects). The slot is taken when the waiter is woken, so one free slot admits one waiter.
+   */
+  async function waitForSlot(context: PipelineContext): Promise<boolean> {
+    const signal = context.abortSignal;
+    if (options.maxAdmitWaitMs === 0) return false;
+    if (signal?.aborted) throw abortErrorFrom(signal);
+    return new Promise<boolean>((resolve, reject) => {
+      const timer = setTimeout(() => finish(false), options.maxAdmitWaitMs);
+      const onAbort = (): void => finish(abortErrorFrom(signal!));
+      const check = (): void => {
+        if (!hasRoom()) return;
+        takeSlot(context);
+        finish(true);
+      };
+      roomWaiters.add(check);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      function finish(outcome: boolean | Error): void {
+        clearTimeout(timer);
+        roomWaiters.delete(check);
+        signal?.removeEventListener('abort', onAbort);
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
+      }
+    });
+  }
+
   const middleware: CascadeMiddleware = {
     name: options.name,
+    admit(context): AdmitResult | Promise<AdmitResult> {
+      if (closed || levelFor(context) === 'none') return ALLOWED;
+      // The common case (room) stays synchronous: no promise on the request path.
+      if (hasRoom()) return takeSlot(context);
+      return waitForSlot(context).then((taken) => {
+        if (taken) return ALLOWED;
+        refused++;
+        context.state.set(options.name, REFUSED);
+        throw new CascadeError(
+          'STORE_FAILED',
+          `The audit trail is full (${queue.length} record(s) waiting for the audit store, maxQueued ${options.maxQueued}): the request was refused rather than served without its audit record. Check the audit store; retry later.`,
+          { retryable: true, details: { pending: queue.length, maxQueued: options.maxQueued } },
+        );
+      });
+    },
     onEnd(report) {
-      if (closed) return;
-      const record = buildRecord(report);
-      if (!record) return;
+      const mark = report.context.state.get(options.name);
+      if (mark === REFUSED) return;
+      const held = mark === SLOT;
+      if (held) {
+        report.context.state.delete(options.name);
+        reserved--;
+      }
+      const record = closed ? undefined : buildRecord(report);
+      if (!record) {
+        if (held) for (const wakeWaiter of roomWaiters) wakeWaiter();
+        return;
+      }
+      if (!held && !hasRoom()) {
+        drop(record);
+        return;
+      }
       queue.push(record);
       void startDrain();
     },
   };
 
+  function drop(record: AuditRecord): void {
+    dropped++;
+    const error = new CascadeError(
+      'STORE_FAILED',
+      `Dropped the audit record of request ${record.requestId} (outcome ${record.outcome}): the queue is full (maxQueued ${options.maxQueued}) and the request was refused before it took a slot. ${dropped} dropped so far; check the audit store.`,
+      { details: { requestId: record.requestId, dropped } },
+    );
+    if (onError) onError(error);
+    else if (dropped === 1) process.emitWarning(error.message, { code: 'CASCADE_AUDIT_DROPPED' });
+  }
+
+  /** The level a request will be recorded at (`none`: not recorded). */
+  function levelFor(context: PipelineContext): AuditLevel | 'none' {
+    const attributes = context.principal?.attributes ?? {};
+    if (attributes['auditLogging'] === false) return 'none';
+    return levelOf(attributes['auditLogLevel']) ?? options.defaultLevel;
+  }
+
   function buildRecord(report: RequestReport): AuditRecord | undefined {
     const { context } = report;
     const attributes = context.principal?.attributes ?? {};
-    if (attributes['auditLogging'] === false) return undefined;
-    const level = levelOf(attributes['auditLogLevel']) ?? options.defaultLevel;
+    const level = levelFor(context);
     if (level === 'none') return undefined;
     const timestamp = now();
     const compliance = context.policy.compliance;
@@ -201,7 +314,8 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
       ...report.inputFindings.map((finding) => ({ phase: 'input' as const, guard: finding.guard, type: finding.type, action: finding.action })),
       ...report.outputFindings.map((finding) => ({ phase: 'output' as const, guard: finding.guard, type: finding.type, action: finding.action })),
     ];
-    record.limits = report.admissions.map((admission) => ({
+    // The trail's own admission (a queue slot) is not a limit decision.
+    record.limits = report.admissions.filter((admission) => admission.middleware !== options.name).map((admission) => ({
       middleware: admission.middleware, allowed: admission.allowed,
       ...(admission.code ? { code: admission.code } : {}),
       ...(admission.reason ? { reason: admission.reason } : {}),
@@ -231,7 +345,7 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
       await flush(callOptions);
       return store.deleteByUser(userId, callOptions);
     },
-    stats: () => ({ pending: queue.length, written, failedWrites }),
+    stats: () => ({ pending: queue.length, reserved, written, failedWrites, dropped, refused }),
   };
 }
 
