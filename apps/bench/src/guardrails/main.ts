@@ -14,6 +14,7 @@ import { runModerationBench } from './moderation-bench';
 import { runNamesBench } from './names-bench';
 import { megabyteText, runPiiBench } from './pii-bench';
 import { runStreamBench } from './stream-bench';
+import { runValidationBench } from './validation-bench';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -60,13 +61,19 @@ async function main(): Promise<void> {
     firstCallAfterImport: { note: 'median of fresh node processes on the built package (dist): CPU time of the first call (goal ≤ 50 ms) and wall time on this machine, and what the import itself cost', ...firstCall },
     throughputMBps: throughput(traceTexts),
   };
+  log('validation sources (training data the scored model did not train on)…');
+  const validation = runValidationBench(path.join(root, 'train'));
   log('stream…');
   const stream = await runStreamBench(megabyteText(presidio));
 
   const result = {
     command: `pnpm bench:guardrails${json ? ' --json' : ''}${argument('--pii') ? ` --pii ${argument('--pii')}` : ''}`,
     node: process.version,
-    data: { pii: piiFile, sources: 'microsoft/presidio-research (MIT), openai/moderation-api-release (MIT), PurpleLlama CyberSecEval (MIT), XSTest (CC-BY-4.0)' },
+    data: {
+      pii: piiFile,
+      sources: 'dev sets (never used for training, thresholds or rules): microsoft/presidio-research (MIT), openai/moderation-api-release (MIT), PurpleLlama CyberSecEval (MIT), XSTest (CC-BY-4.0), the trace prompts and answers; validation: sources of ../shared/data/train (see validation.note)',
+    },
+    validation,
     pii: { ...pii, names },
     moderation,
     injection,
