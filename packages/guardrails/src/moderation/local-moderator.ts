@@ -3,16 +3,19 @@ import { z } from 'zod';
 import { normalizeForFeatures } from '../classifier/normalize-for-features';
 import { moderationClassifier, moderationProbabilities } from '../classifier/shipped-classifiers';
 import { normalizeForMatching } from '../util/normalize-text';
+import { createGatedPatterns, type PatternSource } from '../util/gated-patterns';
 import { requireText } from '../util/require-input';
 import { GROUPS, GROUPS_NEAR, GROUP_DEGRADING, HOSTILE_WORDS, IDENTITIES, INSULT_ADJECTIVES, INSULT_FILLER, INSULT_NOUNS, INSULT_NOUNS_ADDRESS, SLURS, VICTIM, VIOLENCE_WORDS, VIOLENT_VERBS } from './abuse-lexicon';
 import { isCounterSpeech } from './counter-speech';
+import { LEXICON_LITERALS } from './lexicon-literals';
 import { MODERATION_CATEGORIES, moderationCategorySchema, type ModerationCategory } from './moderation-category';
 import { MULTILINGUAL, NON_LATIN_SCRIPT, type MultilingualPattern } from './multilingual-lexicon';
 import type { ModerateOptions, ModerationResult, Moderator } from './moderator';
 
 interface Rule {
   name: string;
-  pattern: RegExp;
+  /** Index of the rule's pattern in the gated lexicon (compiled only when its literals occur). */
+  pattern: number;
   weight: number;
   /** A mention that informational framing (definitions, history, games) halves, whatever the category. */
   mention?: boolean;
@@ -24,7 +27,10 @@ interface Rule {
   wide?: boolean;
 }
 
-const rule = (name: string, source: string, weight: number, options: { mention?: boolean; profane?: boolean } = {}): Rule => ({ name, pattern: new RegExp(source, 'u'), weight, ...options });
+/** Every lexicon regex, in one gated list: a regex is compiled and run only when its required literals occur. */
+const SOURCES: PatternSource[] = [];
+const register = (source: string, flags = 'u'): number => SOURCES.push({ source, flags }) - 1;
+const rule = (name: string, source: string, weight: number, options: { mention?: boolean; profane?: boolean } = {}): Rule => ({ name, pattern: register(source), weight, ...options });
 /** Rules for the other languages: one per script, each run only when its script is in the text. */
 const rules = (name: string, patterns: readonly MultilingualPattern[], weight: number, options: { profane?: boolean } = {}): Rule[] =>
   patterns.map(({ source, present }) => ({ ...rule(name, source, weight, options), wide: true, ...(present ? { present } : {}) }));
@@ -43,8 +49,8 @@ const YOU_ARE = String.raw`(?:you(?:'re| are|re| r)|ur|u r|u are|your(?= (?:a|an
 const SEXUAL_TERMS = String.raw`(?:sex(?:ual(?:ly)?)?|porn\w*|nude|naked|fuck(?:ed|ing)?|cock|pussy|dick|penis|vagina|boobs?|tits|cum(?:ming|shot)?|orgasm\w*|horny|blow ?job|handjob|masturbat\w*|erotic\w*|nsfw|anal|dildo|xxx|slut|whore|milf|hentai|threesome|bdsm|stripper)`;
 const MINORS = String.raw`(?:child(?:ren)?|kids?|minors?|underage|under-age|preteens?|pre-teens?|little (?:girl|boy)s?|(?:1[0-7]|[5-9])[ -]?(?:yo|year[ -]old)|schoolgirls?|loli\w*|toddlers?|infants?)`;
 /** Sexual vocabulary that is not also everyday profanity ("fuck", "dick", "bitch" are left out). */
-const SEXUAL_CONTEXT = new RegExp(String.raw`\b(?:sex|sexual(?:ly)?|sexy|porn\w*|nude|naked|penis|vagina|pussy|cock|clit\w*|nipples?|boobs?|tits|breasts|cum(?:ming|shot)?|orgasm\w*|horny|moan(?:ed|ing|s)?|blow ?job|handjob|masturbat\w*|erotic\w*|nsfw|anal|dildo|xxx|milf|hentai|threesome|bdsm|stripper|aroused|lick(?:ed|ing)? (?:my|her|his|your)|suck(?:ed|ing)? (?:my|her|his|your))\b`, 'u');
-const MINOR = new RegExp(String.raw`\b${MINORS}\b`, 'u');
+const SEXUAL_CONTEXT = register(String.raw`\b(?:sex|sexual(?:ly)?|sexy|porn\w*|nude|naked|penis|vagina|pussy|cock|clit\w*|nipples?|boobs?|tits|breasts|cum(?:ming|shot)?|orgasm\w*|horny|moan(?:ed|ing|s)?|blow ?job|handjob|masturbat\w*|erotic\w*|nsfw|anal|dildo|xxx|milf|hentai|threesome|bdsm|stripper|aroused|lick(?:ed|ing)? (?:my|her|his|your)|suck(?:ed|ing)? (?:my|her|his|your))\b`);
+const MINOR = register(String.raw`\b${MINORS}\b`);
 const BODY_PART = String.raw`(?:head|face|throat|neck|chest|heart|gut|guts|stomach|belly|back|eyes?|skull|balls|groin|mouth|teeth|knees?|kneecaps?|legs?|arms?|spine|ribs?|jaw|nose|brain|temple|crotch)`;
 
 /** Lexicon rules per category, over normalized text. Benign uses are removed before matching. */
@@ -134,13 +140,13 @@ const RULES: Readonly<Record<ModerationCategory, readonly Rule[]>> = {
  * Framing that makes violent words informational or fictional (definitions, history, games,
  * fiction): violence and self-harm scores are halved when it is present.
  */
-const FRAMING = new RegExp(
+const FRAMING = register(
   String.raw`\b(?:(?:what|who) (?:is|was|are|were)(?: the)?(?: definition of| meaning of)?|definition of|meaning of|what constitutes|what happened (?:in|during|at|to)|history of|historical|in (?:a|my|the|this|your) (?:novel|story|book|movie|film|game|video game|tv show|show|play|screenplay|script)|for (?:a|my|the) (?:novel|story|book|movie|film|game|tv show|show|play)|call of duty|battlefield|fortnite|minecraft|gta|counter-strike|video game|board game|chess)\b`,
   'u',
 );
 
 /** Benign idioms removed before matching: "kill a Python process", "shoot a photo", "my killer app". */
-const BENIGN = new RegExp(
+const BENIGN = register(
   [
     String.raw`\b(?:kill|killing|kills|terminate|terminating|end|ending|stop|stopping|execute|executing|shoot|shooting|attack(?:ing)?|murder(?:ing)?|nuke|nuking|slay|slaying|destroy(?:ing)?|crush(?:ing)?|beat(?:ing)?|bomb(?:ing|ed)?) (?:a |an |the |my |this |that |all |some |your |his |her |their |these |those )?(?:\w+ )?(?:process(?:es)?|task|tasks|job|jobs|thread|threads|program|programs|app|apps|application|server|container|pod|session|command|script|query|queries|daemon|service|engine|lights?|time|mood|conversation|photos?|pictures?|video|film|movie|scene|hoops|breeze|plan|order|orders|contract|deal|exam|test|interview|presentation|competition|game|level|boss|weeds?|bugs?|germs|bacteria|mosquito(?:es)?|flies|pests?|fish|vector|surface|problem|it|goal|shot|idea|audition|performance)\b`,
     String.raw`\b(?:murder of crows|killer (?:app|feature|deal|look|workout|idea|smile)|kill it|killing it|killed it|to die for|dying to (?:know|see|try|go)|photo ?shoot|shoot(?:ing)? (?:for|from) the stars|crack (?:a|the) (?:joke|code|case|egg|window)|blow(?:ing)? (?:out|up) (?:the )?(?:candles?|balloons?)|sex(?:ual)? (?:education|health|orientation|harassment|assault awareness|discrimination)|sex of (?:the|a|my|your)|same[- ]sex|bisexual|asexual|homosexual(?:ity)?|breast (?:cancer|feeding|milk)|chinks? in (?:the|his|her|their|its|my|your|our) armou?r|(?:shoot|shot|shooting) (?:me|him|her|them|us|you) (?:a |an )?(?:quick |short |dirty )?(?:email|e-mail|message|text|note|line|dm|look|glance|smile|grin)|kill(?:ing)? (?:him|her|them|you|me) with kindness|drown(?:ed|ing)? (?:him|her|them|you|me|it) out|essex|sussex|middlesex|sexton|dickens|cockpit|cocktail|peacock|hancock|shuttlecock|scunthorpe)\b`,
@@ -150,14 +156,18 @@ const BENIGN = new RegExp(
   'gu',
 );
 
-const VOCABULARY = new RegExp(VIOLENCE_WORDS, 'gu');
+const VOCABULARY = register(VIOLENCE_WORDS, 'gu');
+/** Every lexicon regex (for scripts/generate-lexicon-literals.ts and its freshness test). */
+export const LEXICON_SOURCES: readonly PatternSource[] = SOURCES;
+const LEXICON = createGatedPatterns(SOURCES, LEXICON_LITERALS);
 /** Distinct violence stems at which the vocabulary signal starts (two more make it flag alone). */
 const VOCABULARY_MIN = 3;
 
 /** How many distinct violence stems `text` uses (the first occurrence of each stem counts). */
-function violentVocabulary(text: string): number {
+function violentVocabulary(text: string, candidates: Uint8Array): number {
+  if (candidates[VOCABULARY] === 0) return 0;
   const seen = new Set<string>();
-  for (const match of text.matchAll(VOCABULARY)) seen.add(match[1]!);
+  for (const match of text.matchAll(LEXICON.pattern(VOCABULARY))) seen.add(match[1]!);
   return seen.size;
 }
 
@@ -168,8 +178,15 @@ const BANGS = /!+(?![\p{L}\p{N}])/gu;
 const LETTER = /\p{L}/u;
 const spaceWordFinalBangs = (text: string): string => text.replace(BANGS, (bangs: string, offset: number) => (offset > 0 && LETTER.test(text[offset - 1]!) ? ` ${bangs}` : bangs));
 
-/** Normalized text for matching, benign idioms removed. */
-const prepare = (text: string): string => normalizeForMatching(text).replace(APOSTROPHES, "'").replace(BENIGN, ' ');
+/** Normalized text for matching, benign idioms removed, with the lexicon patterns that may match it. */
+function prepare(text: string): { text: string; candidates: Uint8Array } {
+  const normalized = normalizeForMatching(text).replace(APOSTROPHES, "'");
+  const candidates = LEXICON.candidates(normalized);
+  if (candidates[BENIGN] === 0) return { text: normalized, candidates };
+  const cleaned = normalized.replace(LEXICON.pattern(BENIGN), ' ');
+  // Removing an idiom can join words into a new phrase: the literals are looked up again.
+  return cleaned === normalized ? { text: normalized, candidates } : { text: cleaned, candidates: LEXICON.candidates(cleaned) };
+}
 
 /** Configuration of the local moderator. */
 export const localModeratorConfigSchema = z.strictObject({
@@ -214,25 +231,27 @@ export function createLocalModerator(config: LocalModeratorConfig = {}): Moderat
 
 /** The lexicon rules alone: scores 0..1 per category (0.5 = a match worth flagging) and the rules matched. */
 export function lexiconModeration(text: string, threshold = 0.5): ModerationResult {
-  const normalized = prepare(text);
-  const framed = FRAMING.test(normalized);
-  const sexualText = SEXUAL_CONTEXT.test(normalized);
+  const { text: normalized, candidates } = prepare(text);
+  const test = (pattern: number, subject: string, gate: Uint8Array): boolean => gate[pattern] === 1 && LEXICON.pattern(pattern).test(subject);
+  const framed = test(FRAMING, normalized, candidates);
+  const sexualText = test(SEXUAL_CONTEXT, normalized, candidates);
   // The multilingual rules read a word-final "!" as punctuation ("¡quiero morir!"); the English rules keep their reading.
-  const wideText = (text.includes('!') ? prepare(spaceWordFinalBangs(text)) : normalized) + WIDE_END;
+  const wide = text.includes('!') ? prepare(spaceWordFinalBangs(text)) : { text: normalized, candidates };
+  const wideText = wide.text + WIDE_END;
   const nonLatin = NON_LATIN_SCRIPT.test(normalized);
   const scores = {} as Record<ModerationCategory, number>;
   const signals: Partial<Record<ModerationCategory, string[]>> = {};
   for (const category of MODERATION_CATEGORIES) {
     let keep = 1;
-    for (const { name, pattern, weight, mention, profane, present, wide } of RULES[category]) {
-      const subject = wide ? wideText : normalized;
-      if (!(profane && sexualText) && (!present || (nonLatin && present.test(subject))) && pattern.test(subject)) {
+    for (const { name, pattern, weight, mention, profane, present, wide: isWide } of RULES[category]) {
+      const subject = isWide ? wideText : normalized;
+      if (!(profane && sexualText) && (!present || (nonLatin && present.test(subject))) && test(pattern, subject, isWide ? wide.candidates : candidates)) {
         keep *= 1 - (mention && framed ? weight / 2 : weight);
         (signals[category] ??= []).push(name);
       }
     }
     if (category === 'violence') {
-      const distinct = violentVocabulary(normalized);
+      const distinct = violentVocabulary(normalized, candidates);
       if (distinct >= VOCABULARY_MIN) {
         keep *= 1 - (distinct >= VOCABULARY_MIN + 2 ? 0.5 : 0.3);
         (signals[category] ??= []).push('violent-vocabulary');
@@ -244,7 +263,7 @@ export function lexiconModeration(text: string, threshold = 0.5): ModerationResu
     for (const category of ['violence', 'violence/graphic', 'self-harm'] as const) scores[category] = Math.round(scores[category] * 50) / 100;
   }
   // Sexual content involving minors: both a sexual term and a minor term in the same text.
-  if (scores.sexual > 0 && MINOR.test(normalized)) {
+  if (scores.sexual > 0 && test(MINOR, normalized, candidates)) {
     scores['sexual/minors'] = Math.max(scores['sexual/minors'], scores.sexual, 0.6);
     (signals['sexual/minors'] ??= []).push('sexual-and-minor');
   }

@@ -24,7 +24,17 @@ export interface CommonWords {
   /** log2 of the bitset size. */
   readonly bits: number;
   readonly set: Uint8Array;
+  /**
+   * Gazetteers learned from the training corpora's name spans: one bit per (list, lower-case word)
+   * in a `2^bits` set; lists are {@link GAZETTEER_LISTS}. Absent in models trained without them.
+   */
+  readonly gazetteer?: { readonly bits: number; readonly set: Uint8Array };
 }
+
+/** The gazetteer lists, in bit order of a word's gazetteer mask. */
+export const GAZETTEER_LISTS = ['given', 'surname', 'location', 'organization'] as const;
+/** One gazetteer list. */
+export type GazetteerList = (typeof GAZETTEER_LISTS)[number];
 
 /** Lower-case joiners allowed inside a name ("of", "van", "de"), never at its ends. */
 const CONNECTORS = new Set(['of', 'de', 'da', 'di', 'del', 'della', 'der', 'den', 'van', 'von', 'du', 'la', 'le', 'dos', 'das', 'do', 'y', 'bin', 'ibn', 'al', 'el', 'ten', 'ter', 'zu']);
@@ -58,6 +68,12 @@ const Template = {
   TokenSuffix: 23,
   TokenPrefix: 24,
   TokenLength: 25,
+  GazetteerFirst: 26,
+  GazetteerLast: 27,
+  GazetteerAny: 28,
+  GazetteerPair: 29,
+  /** Seed of the gazetteer word hash (each list remixes it with its index). */
+  GazetteerList: 30,
 } as const;
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -78,6 +94,25 @@ export function isCommonWord(common: CommonWords | undefined, text: string, star
   ensureTables();
   const bit = hashSlice(0, text, start, end) >>> (32 - common.bits);
   return (common.set[bit >>> 3]! & (1 << (bit & 7))) !== 0;
+}
+
+/** Bit mask of the gazetteer lists holding `text[start, end)` (bit i: {@link GAZETTEER_LISTS}[i]). */
+function gazetteerMask(gazetteer: NonNullable<CommonWords['gazetteer']>, text: string, start: number, end: number): number {
+  // One pass over the word; each list's bit is a cheap remix of that hash.
+  const word = hashSlice(Template.GazetteerList, text, start, end);
+  const shift = 32 - gazetteer.bits;
+  let mask = 0;
+  for (let list = 0; list < GAZETTEER_LISTS.length; list++) {
+    const bit = mix(word, list + 1) >>> shift;
+    if ((gazetteer.set[bit >>> 3]! & (1 << (bit & 7))) !== 0) mask |= 1 << list;
+  }
+  return mask;
+}
+
+/** The bit a word of a gazetteer list sets (used by the training script). */
+export function gazetteerBit(list: GazetteerList, word: string, bits: number): number {
+  ensureTables();
+  return mix(hashSlice(Template.GazetteerList, word, 0, word.length), GAZETTEER_LISTS.indexOf(list) + 1) >>> (32 - bits);
 }
 
 /** The bit a lower-case word sets in the common-word list (used by the training script). */
@@ -293,6 +328,10 @@ function emit(text: string, start: number, end: number, count: number, mask: num
   featureMask = mask;
   push(mix(FNV_OFFSET, Template.Bias));
   let shape = mix(FNV_OFFSET, Template.Shape);
+  const gazetteer = common?.gazetteer;
+  let gazetteerFirst = -1;
+  let gazetteerLast = 0;
+  let gazetteerAny = 0;
   let commonCount = 0;
   let firstCommon = false;
   let lastCommon = false;
@@ -310,6 +349,12 @@ function emit(text: string, start: number, end: number, count: number, mask: num
     }
     shape = mix(shape, tokenShape);
     if (tokenShape !== 99) {
+      if (gazetteer !== undefined) {
+        // Word lists learned from the training corpora: a shared weight for names the model has not seen as tokens.
+        gazetteerLast = gazetteerMask(gazetteer, text, tokenStart, text.charCodeAt(tokenEnd - 1) === 46 ? tokenEnd - 1 : tokenEnd);
+        if (gazetteerFirst < 0) gazetteerFirst = gazetteerLast;
+        gazetteerAny |= gazetteerLast;
+      }
       const isCommon = isCommonWord(common, text, tokenStart, tokenEnd);
       if (isCommon) commonCount++;
       if (token === 0) firstCommon = isCommon;
@@ -325,6 +370,13 @@ function emit(text: string, start: number, end: number, count: number, mask: num
   push(shape);
   const words = Math.min(count, 6);
   push(mix(mix(FNV_OFFSET, Template.Count), words));
+  if (gazetteer !== undefined) {
+    const first = Math.max(0, gazetteerFirst);
+    push(mix(mix(FNV_OFFSET, Template.GazetteerFirst), first));
+    push(mix(mix(FNV_OFFSET, Template.GazetteerLast), gazetteerLast));
+    push(mix(mix(mix(FNV_OFFSET, Template.GazetteerAny), gazetteerAny), words));
+    push(mix(mix(mix(FNV_OFFSET, Template.GazetteerPair), first), gazetteerLast));
+  }
 
   previousContext(text, start, before);
   const previousChar = before.kind === 2 ? text.charCodeAt(before.start) : 0;

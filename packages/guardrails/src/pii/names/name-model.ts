@@ -17,12 +17,15 @@ export interface EncodedNameModel {
   /** Per class: probability at and above which a candidate counts (chosen on held-out training sources). */
   thresholds: readonly number[];
   commonBits: number;
-  /** FNV-1a 32 of the weight bytes followed by the common-word bytes. */
+  /** log2 of the gazetteer bitset size (absent: a model trained without gazetteers). */
+  gazetteerBits?: number;
+  /** FNV-1a 32 of the weight bytes followed by the common-word bytes and the gazetteer bytes. */
   checksum: number;
-  /** SHA-256 (hex) of `weights` + `common` as stored, for audits; the tests recompute it. */
+  /** SHA-256 (hex) of `weights` + `common` + `gazetteer` as stored, for audits; the tests recompute it. */
   sha256: string;
   weights: string;
   common: string;
+  gazetteer?: string;
 }
 
 /** A decoded name model. */
@@ -46,10 +49,11 @@ function base64Bytes(data: string): Uint8Array {
 }
 
 /** Checksum of the model's bytes as the training script records it. */
-export function nameModelChecksum(weights: Uint8Array, common: Uint8Array): number {
-  const joined = new Uint8Array(weights.length + common.length);
+export function nameModelChecksum(weights: Uint8Array, common: Uint8Array, gazetteer: Uint8Array = new Uint8Array(0)): number {
+  const joined = new Uint8Array(weights.length + common.length + gazetteer.length);
   joined.set(weights);
   joined.set(common, weights.length);
+  joined.set(gazetteer, weights.length + common.length);
   return fnv1a(joined);
 }
 
@@ -61,11 +65,13 @@ export function nameModelChecksum(weights: Uint8Array, common: Uint8Array): numb
 export function decodeNameModel(encoded: EncodedNameModel): NameModel {
   const weights = base64Bytes(encoded.weights);
   const common = base64Bytes(encoded.common);
+  const gazetteer = encoded.gazetteer === undefined ? undefined : base64Bytes(encoded.gazetteer);
   if (
     encoded.format !== 1 ||
     weights.length !== encoded.buckets * encoded.classes.length ||
     common.length !== 2 ** encoded.commonBits / 8 ||
-    nameModelChecksum(weights, common) !== encoded.checksum
+    (gazetteer !== undefined && gazetteer.length !== 2 ** (encoded.gazetteerBits ?? 0) / 8) ||
+    nameModelChecksum(weights, common, gazetteer) !== encoded.checksum
   ) {
     throw new CascadeError('INVALID_CONFIG', 'The name recognizer weights are corrupt (size or checksum mismatch): reinstall @cascade/guardrails or regenerate them with `pnpm --filter @cascade/guardrails train:names`.');
   }
@@ -76,7 +82,7 @@ export function decodeNameModel(encoded: EncodedNameModel): NameModel {
     scales: encoded.scales,
     bias: encoded.bias,
     thresholds: encoded.thresholds,
-    common: { bits: encoded.commonBits, set: common },
+    common: { bits: encoded.commonBits, set: common, ...(gazetteer === undefined ? {} : { gazetteer: { bits: encoded.gazetteerBits!, set: gazetteer } }) },
   };
 }
 

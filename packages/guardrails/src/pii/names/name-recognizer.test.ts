@@ -3,7 +3,7 @@ import { CascadeError } from '@cascade/core';
 import { describe, expect, it } from 'vitest';
 import { createPiiDetector } from '../pii-detector';
 import { PII_DEFAULT_ENTITY_TYPES, PII_ENTITY_TYPES, PII_NAME_ENTITY_TYPES } from '../pii-entity';
-import { visitNameCandidates } from './name-candidates';
+import { gazetteerBit, visitNameCandidates, type CommonWords } from './name-candidates';
 import { decodeNameModel, nameModelChecksum } from './name-model';
 import { labeledCandidates, quantizeNameModel, trainNameModel, type NameTrainingText } from './train-name-model';
 import { NAME_WEIGHTS } from './weights/name-weights';
@@ -83,11 +83,14 @@ describe('dates and times', () => {
 
 describe('shipped name weights', () => {
   it('match their recorded SHA-256 and checksum, and decode', () => {
-    expect(createHash('sha256').update(NAME_WEIGHTS.weights).update(NAME_WEIGHTS.common).digest('hex')).toBe(NAME_WEIGHTS.sha256);
-    expect(nameModelChecksum(Buffer.from(NAME_WEIGHTS.weights, 'base64'), Buffer.from(NAME_WEIGHTS.common, 'base64'))).toBe(NAME_WEIGHTS.checksum);
+    const gazetteer = NAME_WEIGHTS.gazetteer ?? '';
+    expect(createHash('sha256').update(NAME_WEIGHTS.weights).update(NAME_WEIGHTS.common).update(gazetteer).digest('hex')).toBe(NAME_WEIGHTS.sha256);
+    expect(nameModelChecksum(Buffer.from(NAME_WEIGHTS.weights, 'base64'), Buffer.from(NAME_WEIGHTS.common, 'base64'), Buffer.from(gazetteer, 'base64'))).toBe(NAME_WEIGHTS.checksum);
     const model = decodeNameModel(NAME_WEIGHTS);
     expect(model.weights.length).toBe(NAME_WEIGHTS.buckets * 4);
-    expect(NAME_WEIGHTS.weights.length + NAME_WEIGHTS.common.length).toBeLessThan(1_000_000);
+    // Gazetteers learned from the training corpora ship with the model.
+    expect(model.common.gazetteer?.set.length).toBe(2 ** NAME_WEIGHTS.gazetteerBits! / 8);
+    expect(NAME_WEIGHTS.weights.length + NAME_WEIGHTS.common.length + gazetteer.length).toBeLessThan(1_000_000);
   });
 
   it('refuse corrupt weights with INVALID_CONFIG', () => {
@@ -100,6 +103,32 @@ describe('shipped name weights', () => {
       error = caught;
     }
     expect(CascadeError.isInstance(error) && error.code === 'INVALID_CONFIG').toBe(true);
+  });
+
+  it('refuse a corrupt gazetteer with INVALID_CONFIG', () => {
+    const bytes = Buffer.from(NAME_WEIGHTS.gazetteer!, 'base64');
+    bytes[7] = bytes[7]! ^ 0x10;
+    expect(() => decodeNameModel({ ...NAME_WEIGHTS, gazetteer: bytes.toString('base64') })).toThrow(/corrupt/);
+  });
+});
+
+describe('gazetteer features', () => {
+  it('mark a candidate whose words are in a gazetteer list', () => {
+    const bits = 12;
+    const set = new Uint8Array(2 ** bits / 8);
+    const bit = gazetteerBit('given', 'alice', bits);
+    set[bit >>> 3]! |= 1 << (bit & 7);
+    const featuresOf = (common: CommonWords | undefined): number[] => {
+      const out: number[] = [];
+      visitNameCandidates('We met Alice yesterday.', 0xffff, common, (_start, _end, features, count) => out.push(...features.slice(0, count)));
+      return out;
+    };
+    const plain = { bits: 10, set: new Uint8Array(128) };
+    const withList = featuresOf({ ...plain, gazetteer: { bits, set } });
+    const emptyList = featuresOf({ ...plain, gazetteer: { bits, set: new Uint8Array(set.length) } });
+    expect(withList).toHaveLength(emptyList.length);
+    expect(withList).not.toEqual(emptyList);
+    expect(featuresOf(plain).length).toBeLessThan(withList.length);
   });
 });
 
