@@ -14,9 +14,9 @@ export { ZERO_USAGE, addUsage, type TokenUsage } from './model/token-usage';
 // Policy
 export { principalSchema, type Principal } from './policy/principal';
 export {
-  agentPolicySchema, featureFlagSchema, rateLimitPolicySchema, budgetPolicySchema, limitsPolicySchema,
+  agentPolicySchema, featureFlagSchema, deprecatedFeatureFlagSchema, policyFeaturesSchema, dropDeprecatedFeatureFlags, rateLimitPolicySchema, budgetPolicySchema, limitsPolicySchema,
   guardActionSchema, guardrailsPolicySchema, isFeatureEnabled, isModelAllowed, isToolAllowed, DEFAULT_QUALITY_TARGET,
-  type AgentPolicy, type FeatureFlag, type RateLimitPolicy, type BudgetPolicy, type LimitsPolicy, type GuardAction, type GuardrailsPolicy,
+  type AgentPolicy, type FeatureFlag, type DeprecatedFeatureFlag, type RateLimitPolicy, type BudgetPolicy, type LimitsPolicy, type GuardAction, type GuardrailsPolicy,
 } from './policy/agent-policy';
 // Quality
 export type { QualityValidator, QualityVerdict, QualityInput, QualitySignal, ComplexityVerdict, PartialVerdict } from './quality/quality-validator';
@@ -40,6 +40,7 @@ export { compliancePolicySchema, enforceCompliance, type CompliancePolicy } from
 export { sleep, withTimeout, throwIfAborted, abortErrorFrom, raceAbort } from './util/abort';
 export { timeoutMsSchema, delayMsSchema, safeTimeoutMs, MAX_TIMEOUT_MS } from './util/timeout-ms';
 export { seededRandom } from './util/seeded-random';
+export { requireOptionalPeer, resolveOptionalPeer, type OptionalPeerOptions } from './util/require-optional-peer';
 export { createDefaultValidator, defaultValidatorConfigSchema, type DefaultValidatorConfig } from './quality/default-validator';
 // Pipeline and engine
 export { createPipeline, type Pipeline, type PipelineInit, type AdmittedRequest, type GuardedToolText } from './pipeline/create-pipeline';
