@@ -51,7 +51,7 @@ export { chatRequestParamsSchema } from './engine/request-params';
 export { CascadeSession, type CascadeSessionInit } from './engine/cascade-session';
 export { planTiers, type PlannedTier, type TierPlan } from './engine/plan-tiers';
 export { adaptiveRoutingOptionsSchema, type AdaptiveRoutingOptions, type AdaptiveRoutingDecision, type AdaptiveSkip } from './engine/adaptive-routing';
-export { normalizeInput, type CascadeInput } from './engine/normalize-input';
+export { normalizeInput, type CascadeInput, type PromptInput } from './engine/normalize-input';
 export type { CascadeResult, CascadeAttempt, AttemptStatus, CascadeRouting } from './engine/cascade-result';
 // Tools and structured output
 export { tool, toToolDefinitions, toJsonSchema, type ExecutableTool, type ToolSet, type ToolParameters, type ToolExecutionOptions } from './tools/executable-tool';
