@@ -10,7 +10,7 @@ import { checkRequestParams } from './request-params';
  * @example
  * await agent.run({ system: 'Answer in one sentence.', prompt: 'What is a cascade?', maxOutputTokens: 64 });
  */
-export type PromptInput = Omit<ChatRequest, 'messages'> & { system?: string } & ({ prompt: string; messages?: never } | { prompt?: never; messages: readonly ChatMessage[] });
+export type PromptInput = (Omit<ChatRequest, 'messages'> & { system?: string; prompt: string }) | (ChatRequest & { system?: string });
 
 /** What `run` accepts: a prompt, a list of messages, a full request, or AI SDK style `{ system, prompt }`. */
 export type CascadeInput = string | readonly ChatMessage[] | ChatRequest | PromptInput;
