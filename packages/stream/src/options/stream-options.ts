@@ -31,7 +31,7 @@ const callback = <Callback extends (...args: never[]) => unknown>(what: string) 
  * stream is read, e.g. by an HTTP helper); a callback that throws or rejects is reported to `onError`
  * and never breaks the stream.
  */
-export const streamCallbacksSchema = z.object({
+export const streamCallbacksSchema = z.strictObject({
   /** Every event, as `{ chunk }` (what the mode lets through: in `buffered`, only accepted drafts' text). */
   onChunk: callback<(event: { chunk: CascadeStreamEvent }) => unknown>('onChunk').optional(),
   /** Once, after a successful request: text, finish reason, usage, `costUsd`, the full result. */
