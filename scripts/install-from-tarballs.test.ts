@@ -59,5 +59,21 @@ describe.skipIf(!built)('installing the packed packages into an app on zod 3.25'
       try { createCascadeAgent({ models: [], polcy: {} }); } catch (error) { console.log(JSON.stringify({ code: CascadeError.isInstance(error) && error.code })); }
     `);
     expect(JSON.parse((await run('node', ['main.cjs'], { cwd: app, env: appEnv })).stdout)).toEqual({ code: 'INVALID_CONFIG' });
+
+    // The app installed no optional peer (openai, @opentelemetry/api): the subpaths still import, and the
+    // factories say which package to install (issue 14: was a bare ERR_MODULE_NOT_FOUND at import).
+    const missingPeers = (load: string): string => `
+      ${load}
+      const report = (make) => { try { make(); return 'no error'; } catch (error) { return [error.code, error.details?.missingPackage, /npm install/.test(error.message)]; } };
+      console.log(JSON.stringify({
+        openai: report(() => createOpenAIChatModel({ modelId: 'gpt-4o-mini', apiKey: 'key' })),
+        otel: report(() => createTelemetryMiddleware()),
+      }));
+    `;
+    writeFileSync(join(app, 'peers.mjs'), missingPeers("import { createOpenAIChatModel } from '@cascade/core/openai'; import { createTelemetryMiddleware } from '@cascade/core/otel';"));
+    writeFileSync(join(app, 'peers.cjs'), missingPeers("const { createOpenAIChatModel } = require('@cascade/core/openai'); const { createTelemetryMiddleware } = require('@cascade/core/otel');"));
+    const expected = { openai: ['INVALID_CONFIG', 'openai', true], otel: ['INVALID_CONFIG', '@opentelemetry/api', true] };
+    expect(JSON.parse((await run('node', ['peers.mjs'], { cwd: app, env: appEnv })).stdout)).toEqual(expected);
+    expect(JSON.parse((await run('node', ['peers.cjs'], { cwd: app, env: appEnv })).stdout)).toEqual(expected);
   }, 120_000);
 });

@@ -14,10 +14,10 @@ export { ZERO_USAGE, addUsage, type TokenUsage } from './model/token-usage';
 // Policy
 export { principalSchema, type Principal } from './policy/principal';
 export {
-  agentPolicySchema, featureFlagSchema, rateLimitPolicySchema, budgetPolicySchema, limitsPolicySchema,
+  agentPolicySchema, featureFlagSchema, deprecatedFeatureFlagSchema, policyFeaturesSchema, dropDeprecatedFeatureFlags, rateLimitPolicySchema, budgetPolicySchema, limitsPolicySchema,
   guardActionSchema, guardrailsPolicySchema, isFeatureEnabled, isModelAllowed, isToolAllowed, DEFAULT_QUALITY_TARGET,
   modelAccessSchema, modelAccessAllows, narrowerModelAccess, type ModelAccess,
-  type AgentPolicy, type FeatureFlag, type RateLimitPolicy, type BudgetPolicy, type LimitsPolicy, type GuardAction, type GuardrailsPolicy,
+  type AgentPolicy, type FeatureFlag, type DeprecatedFeatureFlag, type RateLimitPolicy, type BudgetPolicy, type LimitsPolicy, type GuardAction, type GuardrailsPolicy,
 } from './policy/agent-policy';
 // Quality
 export type { QualityValidator, QualityVerdict, QualityInput, QualitySignal, ComplexityVerdict, PartialVerdict } from './quality/quality-validator';
@@ -43,6 +43,7 @@ export { sleep, withTimeout, throwIfAborted, abortErrorFrom, raceAbort } from '.
 export { timeoutMsSchema, delayMsSchema, safeTimeoutMs, MAX_TIMEOUT_MS } from './util/timeout-ms';
 export { seededRandom } from './util/seeded-random';
 export { retryDelay, type RetryDelaySettings } from './util/retry-delay';
+export { requireOptionalPeer, resolveOptionalPeer, type OptionalPeerOptions } from './util/require-optional-peer';
 export { createDefaultValidator, defaultValidatorConfigSchema, type DefaultValidatorConfig } from './quality/default-validator';
 // Pipeline and engine
 export { createPipeline, type Pipeline, type PipelineInit, type AdmittedRequest, type GuardedToolText } from './pipeline/create-pipeline';
@@ -53,7 +54,7 @@ export { chatRequestParamsSchema } from './engine/request-params';
 export { CascadeSession, type CascadeSessionInit } from './engine/cascade-session';
 export { planTiers, type PlannedTier, type TierPlan } from './engine/plan-tiers';
 export { adaptiveRoutingOptionsSchema, type AdaptiveRoutingOptions, type AdaptiveRoutingDecision, type AdaptiveSkip } from './engine/adaptive-routing';
-export { normalizeInput, type CascadeInput } from './engine/normalize-input';
+export { normalizeInput, type CascadeInput, type PromptInput } from './engine/normalize-input';
 export type { CascadeResult, CascadeAttempt, AttemptStatus, CascadeRouting } from './engine/cascade-result';
 // Tools and structured output
 export { tool, toToolDefinitions, toJsonSchema, type ExecutableTool, type ToolSet, type ToolParameters, type ToolExecutionOptions } from './tools/executable-tool';

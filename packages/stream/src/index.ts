@@ -5,7 +5,8 @@ export {
   streamObject, streamObjectOptionsSchema, type StreamObjectOptions, type ObjectStream, type ObjectStreamEvent, type PartialObjectEvent, type PartialObject,
 } from './object/stream-object';
 export {
-  streamCascadeOptionsSchema, streamModeSchema, type StreamCascadeOptions, type ParsedStreamCascadeOptions, type StreamMode,
+  streamCascadeOptionsSchema, streamModeSchema, streamCallbacksSchema, type StreamCascadeOptions, type ParsedStreamCascadeOptions, type StreamMode,
+  type StreamFinishEvent,
 } from './options/stream-options';
 export type {
   CascadeStreamEvent, CascadeStreamEventType, AttemptStartEvent, TextDeltaEvent, DraftDecisionEvent, SwitchEvent, GuardrailEvent,
@@ -21,5 +22,11 @@ export {
 } from './sse/openai-error';
 export { writeSseToNodeResponse } from './http/write-sse-to-node-response';
 export { toSseResponse } from './http/to-sse-response';
+export { toTextStreamResponse, textStreamResponseOptionsSchema, type TextStreamResponseOptions } from './http/to-text-stream-response';
+export { toUIMessageStreamResponse, uiMessageStreamResponseOptionsSchema, type UIMessageStreamResponseOptions } from './http/to-ui-message-stream-response';
+export {
+  toUIMessageChunks, formatUIMessageChunk, UI_MESSAGE_STREAM_DONE, UI_MESSAGE_STREAM_HEADERS, type UIMessageChunk, type UIMessageChunkOptions,
+} from './sse/encode-ui-message-chunks';
 export { SSE_HEARTBEAT } from './http/heartbeat';
+export { fromUIMessages, uiMessagesSchema } from './ui/from-ui-messages';
 export { sseResponseOptionsSchema, type SseResponseOptions, type ParsedSseResponseOptions } from './http/sse-response-options';

@@ -22,7 +22,11 @@ function fakeStream(events: CascadeStreamEvent[]): CascadeStream & { returned: b
     result: Promise.resolve(undefined) as never,
     usage: Promise.resolve({ inputTokens: 0, outputTokens: 0 }) as never,
     cost: Promise.resolve(0),
+    text: Promise.resolve(''),
     cancel: () => undefined,
+    requireAcceptedText: () => undefined,
+    toTextStreamResponse: () => Promise.reject(new Error('not used')),
+    toUIMessageStreamResponse: () => Promise.reject(new Error('not used')),
   });
 }
 

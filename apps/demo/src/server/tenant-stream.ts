@@ -1,5 +1,5 @@
 import type { CascadeError } from '@cascade/core';
-import type { CascadeStream, CascadeStreamEvent } from '@cascade/stream';
+import { type CascadeStream, type CascadeStreamEvent, toTextStreamResponse, toUIMessageStreamResponse } from '@cascade/stream';
 import { type TenantErrorContext, toTenantCascadeError } from './tenant-error';
 
 /** A stream refused before its first event, or one to write whose errors a tenant may see. */
@@ -51,7 +51,14 @@ export async function openTenantStream(source: CascadeStream, context: () => Ten
     get cost() {
       return source.cost;
     },
+    get text() {
+      return source.text;
+    },
     cancel: (reason?: unknown) => source.cancel(reason),
+    requireAcceptedText: (what: string) => source.requireAcceptedText(what),
+    // Through this wrapper, so their error parts carry the tenant view too.
+    toTextStreamResponse: (options) => toTextStreamResponse(stream, options),
+    toUIMessageStreamResponse: (options) => toUIMessageStreamResponse(stream, options),
   };
   return { stream };
 }

@@ -2,7 +2,7 @@ import {
   CascadeError, type CascadeErrorCode, delayMsSchema, timeoutMsSchema, type ChatResult, type Pricing, type TokenUsage, createPricing, parseConfig, sleep, toCascadeError,
 } from '@cascade/core';
 import { isRetryableStatus, mapFinishReason, mapOpenAIError, mapToolCalls } from '@cascade/core/openai';
-import { type OpenAI, toFile } from 'openai';
+import type { OpenAI } from 'openai';
 import { z } from 'zod';
 import type { BatchItem, NormalizedBatchItem } from '../items/batch-item';
 import type { BatchItemStatus } from '../results/batch-result';
@@ -266,7 +266,8 @@ export function createOpenAIBatchRunner(config: OpenAIBatchRunnerConfig, deps: O
     const { ids, indices } = file;
     let inputFileId: string;
     try {
-      const upload = await toFile(toJsonlBuffer(file), 'batch.jsonl', { type: 'application/jsonl' });
+      // A web `File` (global in Node 20) rather than the SDK's `toFile`: no runtime import of `openai` here.
+      const upload = new File([toJsonlBuffer(file)], 'batch.jsonl', { type: 'application/jsonl' });
       inputFileId = (await scoped(signal, (child) => client.files.create({ file: upload, purpose: 'batch' }, { signal: child }))).id;
     } catch (error) {
       throw mapError(error, signal, 'Uploading the batch input file failed');

@@ -26,7 +26,7 @@ function agentWithTelemetry(options: { recordContent?: boolean } = {}) {
   });
   const strong = new MockChatModel({ modelId: 'strong', responses: (request) => (JSON.stringify(request.messages).includes('fail') ? { error: mockProviderError(400) } : { text: 'strong', usage }) });
   const agent = createCascadeAgent({
-    models: [cheap, strong], validator, pricing: tierPricing, learning: false, complexityRouting: false,
+    models: [cheap, strong], validator, pricing: tierPricing, learning: false, complexityRouting: false, policy: { retry: { maxAttempts: 1 } }, // batch retries items; the engine does not retry tiers here
     middleware: [createTelemetryMiddleware({ recordPrincipal: 'ids', ...options }, otel)],
   });
   return { agent, cheap, strong };
@@ -101,7 +101,7 @@ describe('runBatch with OpenTelemetry', () => {
   it('a retried item gives one request span per try: the failed try as an error span, the retry as a success', async () => {
     let calls = 0;
     const flaky = new MockChatModel({ modelId: 'cheap', responses: () => (calls++ === 0 ? { error: mockProviderError(503) } : { text: 'ok', usage }) });
-    const agent = createCascadeAgent({ models: [flaky], validator, pricing: tierPricing, learning: false, middleware: [createTelemetryMiddleware({}, otel)] });
+    const agent = createCascadeAgent({ models: [flaky], validator, pricing: tierPricing, learning: false, policy: { retry: { maxAttempts: 1 } }, middleware: [createTelemetryMiddleware({}, otel)] });
     const report = await runBatch(agent, ['q'], { retries: 1, backoff: { initialDelayMs: 1, maxDelayMs: 1 } });
     expect(report.results[0]).toMatchObject({ status: 'ok', attempts: 2 });
     expect(roots().map((span) => [span.attributes['cascade.outcome'], span.attributes['error.type']])).toEqual([['error', 'ALL_MODELS_FAILED'], ['success', undefined]]);

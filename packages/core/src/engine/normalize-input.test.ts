@@ -21,6 +21,17 @@ describe('normalizeInput', () => {
     );
   });
 
+  it('takes AI SDK style { system, prompt } and { system, messages }, keeping the other parameters', () => {
+    expect(normalizeInput({ system: 'Be brief.', prompt: 'Hi', maxOutputTokens: 32 })).toEqual({
+      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }],
+      maxOutputTokens: 32,
+    });
+    expect(normalizeInput({ prompt: 'Hi' })).toEqual({ messages: [{ role: 'user', content: 'Hi' }] });
+    expect(normalizeInput({ system: 'S', messages: [{ role: 'user', content: 'Hi' }] }).messages).toEqual([{ role: 'system', content: 'S' }, { role: 'user', content: 'Hi' }]);
+    const bad = [{ prompt: '' }, { prompt: 'a', messages: [] }, { system: 3, prompt: 'a' }, { system: 'only' }, { prompt: 'a', temperature: 'hot' }];
+    for (const input of bad) expect(() => normalizeInput(input as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+
   it('refuses message lists with wrong-typed parts with a message naming the index', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.constant({ role: 'user', content: 'ok' }), fc.anything()), { minLength: 1, maxLength: 8 }), (messages) => {

@@ -3,8 +3,17 @@ import type { ChatMessage } from '../model/chat-message';
 import type { ChatRequest } from '../model/chat-request';
 import { checkRequestParams } from './request-params';
 
-/** What `run` accepts: a prompt, a list of messages, or a full request. */
-export type CascadeInput = string | readonly ChatMessage[] | ChatRequest;
+/**
+ * The Vercel AI SDK's input shape: `{ system?, prompt }` (or `{ system?, messages }`) with the request's
+ * other parameters. `system` becomes a first system message, `prompt` a user message.
+ *
+ * @example
+ * await agent.run({ system: 'Answer in one sentence.', prompt: 'What is a cascade?', maxOutputTokens: 64 });
+ */
+export type PromptInput = (Omit<ChatRequest, 'messages'> & { system?: string; prompt: string }) | (ChatRequest & { system?: string });
+
+/** What `run` accepts: a prompt, a list of messages, a full request, or AI SDK style `{ system, prompt }`. */
+export type CascadeInput = string | readonly ChatMessage[] | ChatRequest | PromptInput;
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
 
@@ -18,9 +27,9 @@ export function normalizeInput(input: CascadeInput): ChatRequest {
     if (input.length === 0) throw new CascadeError('INVALID_INPUT', 'The prompt is empty. Pass a non-empty string or messages.');
     return { messages: [{ role: 'user', content: input }] };
   }
-  const request: ChatRequest = Array.isArray(input) ? { messages: input as readonly ChatMessage[] } : (input as ChatRequest);
+  const request: ChatRequest = Array.isArray(input) ? { messages: input as readonly ChatMessage[] } : fromPromptInput(input as ChatRequest | PromptInput);
   if (typeof request !== 'object' || request === null || !Array.isArray(request.messages)) {
-    throw new CascadeError('INVALID_INPUT', 'Expected a prompt string, an array of messages, or a request `{ messages: [...] }`.');
+    throw new CascadeError('INVALID_INPUT', 'Expected a prompt string, an array of messages, a request `{ messages: [...] }`, or `{ system?, prompt }`.');
   }
   if (request.messages.length === 0) throw new CascadeError('INVALID_INPUT', 'The request has no messages. Add at least one `{ role: "user", content }`.');
   for (let index = 0; index < request.messages.length; index++) {
@@ -36,6 +45,20 @@ export function normalizeInput(input: CascadeInput): ChatRequest {
   }
   checkRequestParams(request);
   return request;
+}
+
+/** `{ system?, prompt }` / `{ system?, messages }` (AI SDK style) as a plain request; anything else as it is. */
+function fromPromptInput(input: ChatRequest | PromptInput): ChatRequest {
+  if (typeof input !== 'object' || input === null || (!('prompt' in input) && !('system' in input))) return input as ChatRequest;
+  const { prompt, system, messages, ...parameters } = input as { prompt?: unknown; system?: unknown; messages?: unknown } & Record<string, unknown>;
+  if (prompt !== undefined && messages !== undefined) {
+    throw new CascadeError('INVALID_INPUT', 'Pass either `prompt` or `messages`, not both (`system` goes with either).');
+  }
+  if (prompt !== undefined && (typeof prompt !== 'string' || prompt.length === 0)) throw new CascadeError('INVALID_INPUT', '`prompt` must be a non-empty string.');
+  if (system !== undefined && (typeof system !== 'string' || system.length === 0)) throw new CascadeError('INVALID_INPUT', '`system` must be a non-empty string when set.');
+  if (prompt === undefined && !Array.isArray(messages)) throw new CascadeError('INVALID_INPUT', 'Expected `{ system?, prompt }` or `{ system?, messages: [...] }`.');
+  const rest: ChatMessage[] = prompt !== undefined ? [{ role: 'user', content: prompt as string }] : [...(messages as ChatMessage[])];
+  return { ...parameters, messages: system !== undefined ? [{ role: 'system', content: system as string }, ...rest] : rest } as ChatRequest;
 }
 
 function isContentPart(part: unknown): boolean {

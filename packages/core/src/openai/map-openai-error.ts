@@ -1,4 +1,3 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { CascadeError } from '../errors/cascade-error';
 import { abortErrorFrom } from '../util/abort';
 
@@ -49,6 +48,21 @@ function isHeadersLike(value: unknown): value is HeadersLike {
   return typeof value === 'object' && value !== null && typeof (value as { get?: unknown }).get === 'function';
 }
 
+type OpenAIErrorClass = 'APIError' | 'APIConnectionError' | 'APIConnectionTimeoutError' | 'APIUserAbortError';
+
+/**
+ * True when `error` is an instance of the `openai` SDK class named `name`, by the class names on its
+ * prototype chain rather than `instanceof`: the adapter loads the SDK's CommonJS entry on demand, and
+ * a client the app passes in may come from its ESM entry (or another installed version).
+ */
+function isOpenAIError(error: unknown, name: OpenAIErrorClass): error is Error {
+  if (!(error instanceof Error)) return false;
+  for (let prototype: unknown = Object.getPrototypeOf(error); prototype !== null && prototype !== Error.prototype; prototype = Object.getPrototypeOf(prototype)) {
+    if ((prototype as { constructor?: { name?: unknown } }).constructor?.name === name) return true;
+  }
+  return false;
+}
+
 /** True for network-level failures: resets, refused connections, a body cut short (undici's `terminated`). */
 function isNetworkError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -72,16 +86,16 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Cas
   const what = `${context.provider} model ${context.modelId}`;
   if (context.abortSignal?.aborted) return abortErrorFrom(context.abortSignal, `The call to ${what}`);
   if (CascadeError.isInstance(error)) return error;
-  if (error instanceof APIConnectionTimeoutError) {
+  if (isOpenAIError(error, 'APIConnectionTimeoutError')) {
     return new CascadeError('TIMEOUT', `The call to ${what} timed out (the client's timeoutMs). Raise timeoutMs or fall through to another model.`, { cause: error, retryable: true });
   }
-  if (error instanceof APIUserAbortError || (error instanceof Error && error.name === 'AbortError')) {
+  if (isOpenAIError(error, 'APIUserAbortError') || (error instanceof Error && error.name === 'AbortError')) {
     return new CascadeError('ABORTED', `The call to ${what} was aborted.`, { cause: error });
   }
   if (error instanceof SyntaxError) {
     return new CascadeError('MODEL_CALL_FAILED', `${what}: the provider returned an unparseable body (not valid JSON): ${error.message}. Check the baseURL points at an OpenAI-compatible /v1 endpoint.`, { cause: error });
   }
-  const status = error instanceof APIError || (typeof error === 'object' && error !== null && 'status' in error) ? (error as { status?: unknown }).status : undefined;
+  const status = isOpenAIError(error, 'APIError') || (typeof error === 'object' && error !== null && 'status' in error) ? (error as { status?: unknown }).status : undefined;
   if (typeof status === 'number') {
     const headers = (error as { headers?: unknown }).headers;
     const retryAfterMs = retryAfterMsFrom(isHeadersLike(headers) ? headers : undefined);
@@ -93,12 +107,12 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Cas
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
   }
-  if (error instanceof APIConnectionError || isNetworkError(error)) {
+  if (isOpenAIError(error, 'APIConnectionError') || isNetworkError(error)) {
     const where = context.chunksReceived !== undefined ? `the connection broke mid-stream after ${context.chunksReceived} text chunks` : 'could not reach the provider';
     const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
     return new CascadeError('MODEL_CALL_FAILED', `${what}: ${where}: ${error instanceof Error ? error.message : String(error)}${cause}. Retry or fall through to another model.`, { cause: error, retryable: true });
   }
-  if (error instanceof APIError) {
+  if (isOpenAIError(error, 'APIError')) {
     // An error event inside an SSE stream: no HTTP status, the provider's own message.
     return new CascadeError('MODEL_CALL_FAILED', `${what} reported an error mid-stream: ${error.message}`, { cause: error });
   }

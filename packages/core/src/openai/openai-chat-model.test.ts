@@ -196,7 +196,17 @@ describe('createOpenAIChatModel: errors', () => {
     expect(unauthorized).toMatchObject({ statusCode: 401, retryable: false });
     expect(unauthorized.message).toContain('apiKey');
     expect(CascadeError.isInstance(unauthorized.cause)).toBe(false);
-    expect(unauthorized.cause).toBeInstanceOf(OpenAI.APIError);
+    // The adapter's own client is the SDK's CommonJS entry (loaded on demand): the SDK's error, by class name.
+    expect((unauthorized.cause as Error).constructor.name).toBe('AuthenticationError');
+    expect(unauthorized.cause).toMatchObject({ status: 401 });
+  });
+
+  it("maps errors of an app's own client (the SDK's ESM classes) the same way", async () => {
+    server.injectFault({ status: 429, retryAfterSeconds: 2 });
+    const client = new OpenAI({ baseURL: server.url, apiKey: 'test-key', maxRetries: 0 });
+    const limited = await failure(createOpenAIChatModel({ modelId: 'cheap-model' }, { client }).doGenerate(request));
+    expect(limited).toMatchObject({ code: 'MODEL_CALL_FAILED', statusCode: 429, retryable: true });
+    expect(limited.cause).toBeInstanceOf(OpenAI.APIError);
   });
 
   it('a 200 with an HTML page or broken JSON → MODEL_CALL_FAILED saying the body is unparseable', async () => {

@@ -1,4 +1,5 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import type * as OpenAIModule from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { CascadeError } from '../errors/cascade-error';
@@ -14,6 +15,7 @@ import { toChatCompletionBody } from './chat-completion-body';
 import { isRetryableStatus, mapOpenAIError } from './map-openai-error';
 import { chatCompletionSchema, logprobsSchema, mapFinishReason, mapLogprobs, mapToolCalls, mapUsage, usageSchema } from './map-openai-response';
 import { ToolCallAssembler } from './tool-call-assembler';
+import { requireOptionalPeer } from '../util/require-optional-peer';
 import { timeoutMsSchema } from '../util/timeout-ms';
 
 /** Config of {@link createOpenAIChatModel}. */
@@ -274,13 +276,19 @@ function hostnameOf(url: string): string | undefined {
   }
 }
 
+/**
+ * The client the adapter makes itself. `openai` (an optional peer) is loaded here with `require`, not at
+ * import, so without it the error names the package: in an ESM app this is the SDK's CommonJS entry,
+ * so errors in `cause` are not `instanceof` the app's ESM classes (pass your own `client` for that).
+ */
 function createClient(settings: z.output<typeof openAIChatModelConfigSchema>, fetch: typeof globalThis.fetch | undefined): OpenAI {
   const baseURL = settings.baseURL ?? environment('OPENAI_BASE_URL');
   const apiKey = settings.apiKey ?? environment('OPENAI_API_KEY') ?? (baseURL !== undefined ? NO_KEY_PLACEHOLDER : undefined);
   if (apiKey === undefined) {
     throw new CascadeError('INVALID_CONFIG', 'Invalid createOpenAIChatModel config:\n✖ apiKey: missing. Pass apiKey, set OPENAI_API_KEY, or set a baseURL for a local server that needs no key.');
   }
-  return new OpenAI({
+  const { OpenAI: OpenAIClient } = requireOptionalPeer<typeof OpenAIModule>({ from: import.meta.url, packageName: 'openai', feature: 'createOpenAIChatModel' });
+  return new OpenAIClient({
     apiKey,
     maxRetries: settings.maxRetries,
     ...(baseURL !== undefined ? { baseURL } : {}),

@@ -1,17 +1,33 @@
-import {
-  type Attributes, type Counter, type Histogram, type Meter, type MeterProvider, type Span, type Tracer, type TracerProvider,
-  SpanKind, SpanStatusCode, context as otelContext, createNoopMeter, metrics, trace,
+import type {
+  Attributes, Context, Counter, Histogram, Meter, MeterProvider, Span, Tracer, TracerProvider,
 } from '@opentelemetry/api';
+import type * as OtelApi from '@opentelemetry/api';
 import { z } from 'zod';
 import { parseConfig } from '../errors/config-error';
+import { requireOptionalPeer } from '../util/require-optional-peer';
 import type { ChatRequest } from '../model/chat-request';
 import type { CascadeMiddleware, GuardFinding } from '../pipeline/middleware';
 import type { ModelCallRecord, RequestReport } from '../pipeline/request-report';
 import { CASCADE, GEN_AI } from './gen-ai-attributes';
 
 const INSTRUMENTATION_NAME = '@cascade/core';
+
+let api: typeof OtelApi | undefined;
 /** The API's no-op histogram class: instruments of this class record nothing, so no attributes are built for them. */
-const NOOP_HISTOGRAM_CLASS = createNoopMeter().createHistogram('noop').constructor;
+let noopHistogramClass: unknown;
+
+/**
+ * `@opentelemetry/api` (an optional peer), loaded by the first {@link createTelemetryMiddleware} rather
+ * than at import: without it, an error that says to install it. Its globals (providers, context keys)
+ * live on `globalThis` under `Symbol.for`, so this copy sees what the app's copy registered.
+ */
+function otelApi(): typeof OtelApi {
+  if (api === undefined) {
+    api = requireOptionalPeer<typeof OtelApi>({ from: import.meta.url, packageName: '@opentelemetry/api', feature: 'createTelemetryMiddleware' });
+    noopHistogramClass = api.createNoopMeter().createHistogram('noop').constructor;
+  }
+  return api;
+}
 
 export const telemetryConfigSchema = z.strictObject({
   /** Middleware name. @default 'telemetry' */
@@ -68,12 +84,13 @@ interface Instruments {
  */
 export function createTelemetryMiddleware(config: TelemetryConfig = {}, deps: TelemetryDeps = {}): CascadeMiddleware {
   const options = parseConfig(telemetryConfigSchema, config, 'createTelemetryMiddleware config');
+  otelApi(); // at construction: a missing `@opentelemetry/api` fails here, not on the first request
   // A ProxyTracer from the global API follows an SDK registered later; meters have no proxy, so they
   // are re-created when the global provider changes.
-  const tracer: Tracer = (deps.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_NAME);
+  const tracer: Tracer = (deps.tracerProvider ?? otelApi().trace.getTracerProvider()).getTracer(INSTRUMENTATION_NAME);
   let instruments: Instruments | undefined;
   const meterFor = (): Instruments => {
-    const provider = deps.meterProvider ?? metrics.getMeterProvider();
+    const provider = deps.meterProvider ?? otelApi().metrics.getMeterProvider();
     if (instruments?.provider !== provider) instruments = createInstruments(provider, provider.getMeter(INSTRUMENTATION_NAME));
     return instruments;
   };
@@ -94,7 +111,7 @@ function createInstruments(provider: MeterProvider, meter: Meter): Instruments {
   });
   return {
     provider,
-    noop: tokenUsage.constructor === NOOP_HISTOGRAM_CLASS,
+    noop: tokenUsage.constructor === noopHistogramClass,
     tokenUsage,
     operationDuration: meter.createHistogram(GEN_AI.METRIC_OPERATION_DURATION, {
       description: 'Duration of each model call.', unit: 's',
@@ -114,7 +131,7 @@ type Options = z.output<typeof telemetryConfigSchema>;
 
 function recordSpans(tracer: Tracer, report: RequestReport, options: Options): void {
   const { context, answer } = report;
-  const root = tracer.startSpan('invoke_agent cascade', { kind: SpanKind.INTERNAL, startTime: report.startedAt }, otelContext.active());
+  const root = tracer.startSpan('invoke_agent cascade', { kind: otelApi().SpanKind.INTERNAL, startTime: report.startedAt }, otelApi().context.active());
   // No SDK (or a sampler said no): build nothing.
   if (!root.isRecording()) {
     root.end(report.endedAt);
@@ -179,19 +196,19 @@ function recordSpans(tracer: Tracer, report: RequestReport, options: Options): v
   for (const finding of report.inputFindings) root.addEvent(CASCADE.EVENT_GUARDRAIL, findingAttributes(finding, 'input'), report.startedAt);
   for (const finding of report.outputFindings) root.addEvent(CASCADE.EVENT_GUARDRAIL, findingAttributes(finding, 'output'), report.endedAt);
 
-  const parent = trace.setSpan(otelContext.active(), root);
+  const parent = otelApi().trace.setSpan(otelApi().context.active(), root);
   for (const call of report.calls) recordCallSpan(tracer, parent, call, context.request, recordContent);
 
   if (report.error) {
     root.setAttribute(GEN_AI.ERROR_TYPE, report.error.code);
-    root.setStatus({ code: SpanStatusCode.ERROR, message: report.error.message });
+    root.setStatus({ code: otelApi().SpanStatusCode.ERROR, message: report.error.message });
   }
   root.end(report.endedAt);
 }
 
-function recordCallSpan(tracer: Tracer, parent: ReturnType<typeof otelContext.active>, call: ModelCallRecord, request: ChatRequest, recordContent: boolean): void {
+function recordCallSpan(tracer: Tracer, parent: Context, call: ModelCallRecord, request: ChatRequest, recordContent: boolean): void {
   const { attempt } = call;
-  const span: Span = tracer.startSpan(`chat ${attempt.modelId}`, { kind: SpanKind.CLIENT, startTime: call.startedAt }, parent);
+  const span: Span = tracer.startSpan(`chat ${attempt.modelId}`, { kind: otelApi().SpanKind.CLIENT, startTime: call.startedAt }, parent);
   span.setAttributes({
     [GEN_AI.OPERATION_NAME]: 'chat',
     [GEN_AI.PROVIDER_NAME]: attempt.provider,
@@ -218,7 +235,7 @@ function recordCallSpan(tracer: Tracer, parent: ReturnType<typeof otelContext.ac
   }
   if (attempt.error) {
     span.setAttribute(GEN_AI.ERROR_TYPE, attempt.error.code);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error.message });
+    span.setStatus({ code: otelApi().SpanStatusCode.ERROR, message: attempt.error.message });
   }
   span.end(call.endedAt);
 }

@@ -3,9 +3,33 @@ import { retryPolicySchema } from './retry-policy';
 import { timeoutMsSchema } from '../util/timeout-ms';
 import { compliancePolicySchema } from './compliance';
 
-/** Feature flags a policy can switch off. Absent means allowed. */
-export const featureFlagSchema = z.enum(['streaming', 'batch', 'embeddings', 'qualityValidation', 'domainRouting', 'guardrails']);
+/**
+ * Feature flags a policy can switch off. Absent means allowed. `streaming` is read by the profiles
+ * middleware (stream requests), `batch` by the pipeline, `qualityValidation` by the engine, `guardrails`
+ * by the guardrails middleware.
+ */
+export const featureFlagSchema = z.enum(['streaming', 'batch', 'qualityValidation', 'guardrails']);
 export type FeatureFlag = z.output<typeof featureFlagSchema>;
+
+/**
+ * Flags that no code ever read, still accepted where features are parsed (policies, tiers, stored
+ * profiles) so stored data keeps loading, and dropped from the result.
+ * @deprecated `embeddings` and `domainRouting` did nothing; they are ignored now and rejected from the next minor version.
+ */
+export const deprecatedFeatureFlagSchema = z.enum(['embeddings', 'domainRouting']);
+export type DeprecatedFeatureFlag = z.output<typeof deprecatedFeatureFlagSchema>;
+
+/** `features` without the deprecated flags (see {@link deprecatedFeatureFlagSchema}). */
+export function dropDeprecatedFeatureFlags<Features extends object>(features: Features): Omit<Features, DeprecatedFeatureFlag> {
+  const kept = { ...features } as Record<string, unknown>;
+  for (const flag of deprecatedFeatureFlagSchema.options) delete kept[flag];
+  return kept as Omit<Features, DeprecatedFeatureFlag>;
+}
+
+/** A policy's `features`: known flags, plus the deprecated ones accepted and dropped. */
+export const policyFeaturesSchema = z
+  .partialRecord(z.union([featureFlagSchema, deprecatedFeatureFlagSchema]), z.boolean())
+  .transform((features) => dropDeprecatedFeatureFlags(features) as Partial<Record<FeatureFlag, boolean>>);
 
 const positive = z.number().positive();
 const positiveInt = z.number().int().positive();
@@ -157,7 +181,7 @@ export const agentPolicySchema = z.strictObject({
   attemptTimeoutMs: timeoutMsSchema.optional(),
   /** Retries of the same tier after a transient provider error, before falling through. @default { maxAttempts: 2, baseDelayMs: 250, maxDelayMs: 2000 } */
   retry: retryPolicySchema.optional(),
-  features: z.partialRecord(featureFlagSchema, z.boolean()).optional(),
+  features: policyFeaturesSchema.optional(),
   limits: limitsPolicySchema.optional(),
   guardrails: guardrailsPolicySchema.optional(),
   /** Default streaming mode of streamed requests. */

@@ -1,5 +1,6 @@
 export { MockChatModel, mockProviderError, type MockChatModelOptions, type MockResponse, type MockCall } from './mock-chat-model';
 export { collect, fromArray, streamText } from './stream-helpers';
+export { simulateMissingPackage } from './simulate-missing-package';
 export {
   createFakeOpenAIServer,
   type FakeOpenAIServer,

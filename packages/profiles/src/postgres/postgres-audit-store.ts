@@ -1,10 +1,10 @@
 import { CascadeError, parseConfig, throwIfAborted } from '@cascade/core';
-import pg from 'pg';
 import { z } from 'zod';
 import { auditRecordSchema } from '../audit/audit-record';
 import type { AuditStore } from '../audit/audit-store';
 import { toStoreError } from '../store/store-error';
 import { quoteIdentifier, sqlIdentifierSchema } from '../store/table-name';
+import { loadPg } from './load-pg';
 import type { PostgresQueryable } from './postgres-profile-store';
 
 /** Configuration of {@link createPostgresAuditStore}. */
@@ -51,7 +51,7 @@ export function createPostgresAuditStore(config: PostgresAuditStoreConfig, depen
   if (!dependencies.pool && options.connectionString === undefined) {
     throw new CascadeError('INVALID_CONFIG', 'Invalid PostgreSQL audit store config:\n✖ pass `connectionString` (e.g. postgres://user@127.0.0.1:5432/db) or a `pool` dependency\n  → at connectionString');
   }
-  const ownPool = dependencies.pool ? undefined : new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections });
+  const ownPool = dependencies.pool ? undefined : new (loadPg('createPostgresAuditStore').Pool)({ connectionString: options.connectionString, max: options.maxConnections });
   ownPool?.on('error', () => undefined);
   const pool: PostgresQueryable = dependencies.pool ?? ownPool!;
   const table = options.schema ? `${quoteIdentifier(options.schema)}.${quoteIdentifier(options.tableName)}` : quoteIdentifier(options.tableName);

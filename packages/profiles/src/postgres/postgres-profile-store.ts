@@ -1,5 +1,5 @@
 import { CascadeError, parseConfig, raceAbort, throwIfAborted } from '@cascade/core';
-import pg from 'pg';
+import type pg from 'pg';
 import { z } from 'zod';
 import type { UserProfile } from '../profile/user-profile';
 import type { ProfileStore, StoreCallOptions, VersionedProfile } from '../store/profile-store';
@@ -7,6 +7,7 @@ import { toStoreError } from '../store/store-error';
 import { checkCallOptions, checkExpectedVersion, checkProfileArgument, checkProfileList, checkUserId } from '../store/store-input';
 import { profileFromRow } from '../store/stored-row';
 import { quoteIdentifier, sqlIdentifierSchema } from '../store/table-name';
+import { loadPg } from './load-pg';
 import { checkout, isCheckoutPool, OutcomeUnknownError, release, runStatement, type StatementSession } from './cancellable-statement';
 
 /** Configuration of {@link createPostgresProfileStore}. */
@@ -114,7 +115,7 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
       'Invalid PostgreSQL profile store config:\n✖ pass `connectionString` (e.g. postgres://user@127.0.0.1:5432/db) or a `pool` dependency\n  → at connectionString',
     );
   }
-  const ownPool = dependencies.pool ? undefined : new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections });
+  const ownPool = dependencies.pool ? undefined : new (loadPg('createPostgresProfileStore').Pool)({ connectionString: options.connectionString, max: options.maxConnections });
   // An idle client's error (server restart) must not crash the process; the next query reports it.
   ownPool?.on('error', () => undefined);
   const pool: PostgresQueryable = dependencies.pool ?? ownPool!;
@@ -124,7 +125,7 @@ export function createPostgresProfileStore(config: PostgresProfileStoreConfig, d
   const cancel = {
     timeoutMs: options.cancelTimeoutMs,
     openClient: (): pg.Client =>
-      new pg.Client({
+      new (loadPg('createPostgresProfileStore').Client)({
         ...(typeof cancelConnection === 'string' ? { connectionString: cancelConnection } : cancelConnection),
         connectionTimeoutMillis: options.cancelTimeoutMs,
       }),

@@ -1,4 +1,4 @@
-import { featureFlagSchema, guardActionSchema } from '@cascade/core';
+import { deprecatedFeatureFlagSchema, dropDeprecatedFeatureFlags, featureFlagSchema, guardActionSchema } from '@cascade/core';
 import { z } from 'zod';
 import { type TierConfig, type TierConfigInput, adoptTier, isTierConfig, modelIdSchema, tierBudgetSchema, tierConfigSchema, tierRateLimitsSchema } from '../tier/tier-config';
 import { TIER_PRESETS, type TierName, isTierName, tierNameSchema } from '../tier/tier-presets';
@@ -40,11 +40,12 @@ export const rateLimitOverridesSchema = z.strictObject({
 
 /** Feature-flag overrides (core's `FeatureFlag` names); absent inherits. */
 export const featureOverridesSchema = z.strictObject(
-  Object.fromEntries(featureFlagSchema.options.map((flag) => [flag, z.boolean().optional()])) as Record<
-    z.output<typeof featureFlagSchema>,
+  Object.fromEntries([...featureFlagSchema.options, ...deprecatedFeatureFlagSchema.options].map((flag) => [flag, z.boolean().optional()])) as Record<
+    z.output<typeof featureFlagSchema> | z.output<typeof deprecatedFeatureFlagSchema>,
     z.ZodOptional<z.ZodBoolean>
   >,
-);
+  // Deprecated flags (embeddings, domainRouting) are accepted so stored profiles load, then dropped.
+).transform(dropDeprecatedFeatureFlags);
 
 /** Quality overrides 0..1; absent inherits. */
 export const qualityOverridesSchema = z

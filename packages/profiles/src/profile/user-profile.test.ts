@@ -105,6 +105,20 @@ describe('precedence: user > workspace > organization > tier', () => {
     expect(UserProfile.fromTier('free', 'u').canUseFeature('streaming')).toBe(false);
   });
 
+  it('stored profiles with the deprecated flags embeddings/domainRouting still load; the flags are dropped', () => {
+    const tier = JSON.parse(JSON.stringify(TIER_PRESETS.pro)) as Record<string, unknown>;
+    tier['name'] = 'legacy';
+    tier['features'] = { streaming: true, batch: false, embeddings: true, qualityValidation: true, domainRouting: true, guardrails: true };
+    const stored = { schemaVersion: 1, userId: 'u_old', tier, limits: { features: { embeddings: false, domainRouting: false, batch: true } } };
+    const profile = UserProfile.fromJSON(JSON.parse(JSON.stringify(stored)));
+    expect(profile.tier.features).toEqual({ streaming: true, batch: false, qualityValidation: true, guardrails: true });
+    expect(profile.limits?.features).toEqual({ batch: true });
+    expect(profile.toPolicy().features).toEqual({ streaming: true, batch: true, qualityValidation: true, guardrails: true });
+    expect(JSON.stringify(profile.toJSON())).not.toMatch(/embeddings|domainRouting/);
+    expect(agentPolicySchema.parse({ features: { embeddings: false, domainRouting: true, batch: false } }).features).toEqual({ batch: false });
+    expect(() => agentPolicySchema.parse({ features: { embedings: false } })).toThrow();
+  });
+
   it('models: allowed lists replace, blocked lists unite, preferences filtered', () => {
     const free = UserProfile.create({ userId: 'u', tier: 'free', organization: { id: 'o', overrides: { allowedModels: ['gpt-4o-mini', 'gpt-4o'] } } });
     expect(free.canUseModel('gpt-4o')).toBe(true);
@@ -206,7 +220,7 @@ describe('conversion to core', () => {
       workspace: { budget: { dailyUsd: 200 } },
       timeZone: 'Europe/Berlin',
     });
-    expect(policy.features).toEqual({ streaming: true, batch: true, embeddings: true, qualityValidation: true, domainRouting: true, guardrails: true });
+    expect(policy.features).toEqual({ streaming: true, batch: true, qualityValidation: true, guardrails: true });
   });
 
   it('rejects a workspace of another organization, naming the field', () => {

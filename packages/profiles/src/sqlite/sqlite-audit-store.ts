@@ -1,5 +1,6 @@
 import { CascadeError, parseConfig, throwIfAborted } from '@cascade/core';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { loadBetterSqlite3 } from './load-better-sqlite3';
 import { z } from 'zod';
 import { type AuditRecord, auditRecordSchema } from '../audit/audit-record';
 import type { AuditStore } from '../audit/audit-store';
@@ -38,12 +39,14 @@ export function createSqliteAuditStore(config: SqliteAuditStoreConfig, dependenc
   }
   const table = quoteIdentifier(options.tableName);
   const index = (suffix: string): string => quoteIdentifier(`${options.tableName}_${suffix}`);
+  // Loaded outside the try: a missing driver is INVALID_CONFIG (install it), not a store failure.
+  const Driver = dependencies.database ? undefined : loadBetterSqlite3('createSqliteAuditStore');
   let database: Database.Database;
   try {
     if (dependencies.database) {
       database = dependencies.database;
     } else {
-      database = new Database(options.filename!);
+      database = new Driver!(options.filename!);
       database.pragma('journal_mode = WAL');
       database.pragma('synchronous = FULL');
       database.pragma('busy_timeout = 5000');

@@ -1,5 +1,6 @@
 import { CascadeError, parseConfig, throwIfAborted } from '@cascade/core';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { loadBetterSqlite3 } from './load-better-sqlite3';
 import { z } from 'zod';
 import type { UserProfile } from '../profile/user-profile';
 import type { ProfileStore, StoreCallOptions, VersionedProfile } from '../store/profile-store';
@@ -78,12 +79,14 @@ export function createSqliteProfileStore(config: SqliteProfileStoreConfig, depen
   }
   const now = dependencies.now ?? Date.now;
   const table = quoteIdentifier(options.tableName);
+  // Loaded outside the try: a missing driver is INVALID_CONFIG (install it), not a store failure.
+  const Driver = dependencies.database ? undefined : loadBetterSqlite3('createSqliteProfileStore');
   let database: Database.Database;
   try {
     if (dependencies.database) {
       database = dependencies.database;
     } else {
-      database = new Database(options.filename!);
+      database = new Driver!(options.filename!);
       database.pragma('journal_mode = WAL');
       database.pragma('synchronous = FULL');
       database.pragma('busy_timeout = 5000');

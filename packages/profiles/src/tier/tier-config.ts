@@ -1,4 +1,4 @@
-import { modelAccessSchema, parseConfig } from '@cascade/core';
+import { dropDeprecatedFeatureFlags, modelAccessSchema, parseConfig } from '@cascade/core';
 import { z } from 'zod';
 import { deepFreeze } from '../util/deep-freeze';
 
@@ -38,15 +38,15 @@ export const tierFeaturesSchema = z.strictObject({
   streaming: z.boolean().default(true),
   /** @default false */
   batch: z.boolean().default(false),
-  /** @default false */
-  embeddings: z.boolean().default(false),
   /** @default true */
   qualityValidation: z.boolean().default(true),
   /** @default true */
-  domainRouting: z.boolean().default(true),
-  /** @default true */
   guardrails: z.boolean().default(true),
-});
+  /** @deprecated Did nothing: accepted so stored tiers load, then dropped. Rejected from the next minor version. */
+  embeddings: z.boolean().optional(),
+  /** @deprecated Did nothing: accepted so stored tiers load, then dropped. Rejected from the next minor version. */
+  domainRouting: z.boolean().optional(),
+}).transform(dropDeprecatedFeatureFlags);
 
 /** Quality range 0..1: never accept below `min`, aim for `target`, never pay for more than `max`. */
 export const qualityRangeSchema = z

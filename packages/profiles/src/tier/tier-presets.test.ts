@@ -15,7 +15,7 @@ describe('TIER_PRESETS', () => {
     expect(free.name).toBe('free');
     expect(free.budget).toEqual({ dailyUsd: 0.1 });
     expect(free.rateLimits).toEqual({ requestsPerHour: 10, requestsPerDay: 100 });
-    expect(free.features).toEqual({ streaming: false, batch: false, embeddings: false, qualityValidation: true, domainRouting: false, guardrails: true });
+    expect(free.features).toEqual({ streaming: false, batch: false, qualityValidation: true, guardrails: true });
     expect(free.quality).toEqual({ min: 0.6, target: 0.7, max: 0.8, share: 0.9 });
     expect(free.allowedModels).toBeUndefined();
     expect(free.modelAccess).toBe('all-but-strongest');
@@ -27,7 +27,7 @@ describe('TIER_PRESETS', () => {
     const starter = TIER_PRESETS.starter;
     expect(starter.budget).toEqual({ dailyUsd: 1, weeklyUsd: 5 });
     expect(starter.rateLimits).toEqual({ requestsPerHour: 100, requestsPerDay: 1000 });
-    expect(starter.features).toMatchObject({ streaming: true, batch: false, embeddings: false, domainRouting: true });
+    expect(starter.features).toMatchObject({ streaming: true, batch: false });
     expect(starter.quality).toEqual({ min: 0.7, target: 0.8, max: 0.85, share: 0.93 });
     expect(starter.allowedModels).toBeUndefined();
     expect(starter.supportPriority).toBe('community');
@@ -85,7 +85,7 @@ describe('TIER_PRESETS', () => {
 describe('defineTier', () => {
   it('fills defaults and freezes a custom tier', () => {
     const startup = defineTier({ name: 'startup', budget: { dailyUsd: 5 }, rateLimits: { requestsPerHour: 1000 } });
-    expect(startup.features).toEqual({ streaming: true, batch: false, embeddings: false, qualityValidation: true, domainRouting: true, guardrails: true });
+    expect(startup.features).toEqual({ streaming: true, batch: false, qualityValidation: true, guardrails: true });
     expect(startup.quality).toEqual({ min: 0.6, target: 0.8, max: 0.95 });
     expect(startup.supportPriority).toBe('standard');
     expectDeepFrozen(startup);

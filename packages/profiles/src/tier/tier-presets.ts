@@ -30,15 +30,16 @@ const preset = (input: z.input<typeof tierConfigSchema>): TierConfig => adoptTie
 /**
  * The five built-in tiers, deeply frozen. Numbers follow the v0.2.1 implementation plan (budgets
  * daily, requests per hour/day, tokens per minute, quality min/target, support); the design document
- * adds weekly/monthly budgets, quality max, domain routing and FREE's model list.
+ * adds weekly/monthly budgets, quality max and FREE's model list (its `embeddings` and `domain routing`
+ * flags were dropped: nothing implemented them).
  *
- * | tier | daily / weekly / monthly USD | req/h | req/day | tokens/min | quality min/target/max | streaming | batch | embeddings | domain routing | support |
- * |---|---|---|---|---|---|---|---|---|---|---|
- * | free | 0.10 / – / – | 10 | 100 | – | 0.60/0.70/0.80 | no | no | no | no | community |
- * | starter | 1 / 5 / – | 100 | 1,000 | – | 0.70/0.80/0.85 | yes | no | no | yes | community |
- * | pro | 10 / 50 / 200 | 1,000 | 10,000 | 100,000 | 0.75/0.85/0.90 | yes | yes | yes | yes | priority |
- * | business | 50 / 250 / 1,000 | 5,000 | 50,000 | 500,000 | 0.80/0.90/0.95 | yes | yes | yes | yes | priority |
- * | enterprise | unlimited | – | – | – | 0.85/0.95/0.98 | yes | yes | yes | yes | dedicated |
+ * | tier | daily / weekly / monthly USD | req/h | req/day | tokens/min | quality min/target/max | streaming | batch | support |
+ * |---|---|---|---|---|---|---|---|---|
+ * | free | 0.10 / – / – | 10 | 100 | – | 0.60/0.70/0.80 | no | no | community |
+ * | starter | 1 / 5 / – | 100 | 1,000 | – | 0.70/0.80/0.85 | yes | no | community |
+ * | pro | 10 / 50 / 200 | 1,000 | 10,000 | 100,000 | 0.75/0.85/0.90 | yes | yes | priority |
+ * | business | 50 / 250 / 1,000 | 5,000 | 50,000 | 500,000 | 0.80/0.90/0.95 | yes | yes | priority |
+ * | enterprise | unlimited | – | – | – | 0.85/0.95/0.98 | yes | yes | dedicated |
  *
  * Quality shares kept by the learning cascade (`quality.share`, sent as `policy.qualityShare`): free 0.90,
  * starter 0.93, pro 0.95, business 0.97, enterprise 0.99; `target` is then only the validator's score
@@ -53,7 +54,7 @@ export const TIER_PRESETS: Readonly<Record<TierName, TierConfig>> = Object.freez
     name: 'free',
     budget: { dailyUsd: 0.1 },
     rateLimits: { requestsPerHour: 10, requestsPerDay: 100 },
-    features: { streaming: false, batch: false, embeddings: false, qualityValidation: true, domainRouting: false, guardrails: true },
+    features: { streaming: false, batch: false, qualityValidation: true, guardrails: true },
     quality: { min: 0.6, target: 0.7, max: 0.8, share: 0.9 },
     modelAccess: 'all-but-strongest',
     supportPriority: 'community',
@@ -62,7 +63,7 @@ export const TIER_PRESETS: Readonly<Record<TierName, TierConfig>> = Object.freez
     name: 'starter',
     budget: { dailyUsd: 1, weeklyUsd: 5 },
     rateLimits: { requestsPerHour: 100, requestsPerDay: 1000 },
-    features: { streaming: true, batch: false, embeddings: false, qualityValidation: true, domainRouting: true, guardrails: true },
+    features: { streaming: true, batch: false, qualityValidation: true, guardrails: true },
     quality: { min: 0.7, target: 0.8, max: 0.85, share: 0.93 },
     supportPriority: 'community',
   }),
@@ -70,7 +71,7 @@ export const TIER_PRESETS: Readonly<Record<TierName, TierConfig>> = Object.freez
     name: 'pro',
     budget: { dailyUsd: 10, weeklyUsd: 50, monthlyUsd: 200 },
     rateLimits: { requestsPerHour: 1000, requestsPerDay: 10_000, tokensPerMinute: 100_000 },
-    features: { streaming: true, batch: true, embeddings: true, qualityValidation: true, domainRouting: true, guardrails: true },
+    features: { streaming: true, batch: true, qualityValidation: true, guardrails: true },
     quality: { min: 0.75, target: 0.85, max: 0.9, share: 0.95 },
     supportPriority: 'priority',
   }),
@@ -78,13 +79,13 @@ export const TIER_PRESETS: Readonly<Record<TierName, TierConfig>> = Object.freez
     name: 'business',
     budget: { dailyUsd: 50, weeklyUsd: 250, monthlyUsd: 1000 },
     rateLimits: { requestsPerHour: 5000, requestsPerDay: 50_000, tokensPerMinute: 500_000 },
-    features: { streaming: true, batch: true, embeddings: true, qualityValidation: true, domainRouting: true, guardrails: true },
+    features: { streaming: true, batch: true, qualityValidation: true, guardrails: true },
     quality: { min: 0.8, target: 0.9, max: 0.95, share: 0.97 },
     supportPriority: 'priority',
   }),
   enterprise: preset({
     name: 'enterprise',
-    features: { streaming: true, batch: true, embeddings: true, qualityValidation: true, domainRouting: true, guardrails: true },
+    features: { streaming: true, batch: true, qualityValidation: true, guardrails: true },
     quality: { min: 0.85, target: 0.95, max: 0.98, share: 0.99 },
     supportPriority: 'dedicated',
   }),

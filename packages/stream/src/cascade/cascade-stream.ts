@@ -1,5 +1,8 @@
 import { CascadeError, type CascadeResult, type TokenUsage } from '@cascade/core';
 import type { CascadeStreamEvent } from '../events/stream-event';
+import { type TextStreamResponseOptions, toTextStreamResponse } from '../http/to-text-stream-response';
+import { type UIMessageStreamResponseOptions, toUIMessageStreamResponse } from '../http/to-ui-message-stream-response';
+import type { StreamMode } from '../options/stream-options';
 import type { StreamOutcomeSink } from './drive-stream';
 
 /**
@@ -24,9 +27,24 @@ export interface CascadeStream extends AsyncIterable<CascadeStreamEvent> {
   readonly usage: Promise<TokenUsage>;
   /** Cost in USD of every model call made. Never rejects. */
   readonly cost: Promise<number>;
+  /** The accepted answer's text (`result.text`, never a rejected draft); rejects like `result`. AI SDK's `text`. */
+  readonly text: Promise<string>;
   /** Cancels the request (like the caller's `abortSignal`). Safe to call at any time, more than once. */
   cancel(reason?: unknown): void;
+  /**
+   * For consumers that cannot take text back (plain text, AI SDK UI): runs the request in `buffered`
+   * mode, so only accepted text is sent. Throws `INVALID_CONFIG` when the call asked for `optimistic` or
+   * `early-escalation`, or when the stream was already read without an explicit `mode: 'buffered'`.
+   */
+  requireAcceptedText(what: string): void;
+  /** {@link toTextStreamResponse} of this stream: the accepted text as `text/plain` (AI SDK's `toTextStreamResponse`). */
+  toTextStreamResponse(options?: TextStreamResponseOptions): Promise<Response>;
+  /** {@link toUIMessageStreamResponse} of this stream: the AI SDK UI message stream, for `useChat`. */
+  toUIMessageStreamResponse(options?: UIMessageStreamResponseOptions): Promise<Response>;
 }
+
+/** What {@link CascadeStreamHub} calls with every event it logs (the stream's callbacks). */
+export type EventObserver = (event: CascadeStreamEvent) => void;
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -64,12 +82,42 @@ export class CascadeStreamHub implements CascadeStream, StreamOutcomeSink {
   private done = false;
   private wake: (() => void) | undefined;
   private changed: Promise<void> | undefined;
+  /** Set by {@link requireAcceptedText} before the stream starts: the driver runs in this mode. */
+  private forcedMode: StreamMode | undefined;
 
   constructor(
-    private readonly produce: (sink: StreamOutcomeSink, emit: (event: CascadeStreamEvent) => void) => Promise<void>,
+    private readonly produce: (sink: StreamOutcomeSink, emit: (event: CascadeStreamEvent) => void, forcedMode: StreamMode | undefined) => Promise<void>,
     private readonly controller: AbortController,
     private readonly onDone: () => void,
+    /** The `mode` the call asked for, if any. */
+    private readonly requestedMode: StreamMode | undefined = undefined,
+    private readonly observe: EventObserver | undefined = undefined,
   ) {}
+
+  get text(): Promise<string> {
+    const text = this.result.then((result) => result.text);
+    text.catch(noop); // rejects like `result`; unawaited, it must not crash the process
+    return text;
+  }
+
+  requireAcceptedText(what: string): void {
+    if (this.requestedMode === 'optimistic' || this.requestedMode === 'early-escalation') {
+      throw new CascadeError('INVALID_CONFIG', `${what} cannot take back a rejected draft, and this stream was created with mode: '${this.requestedMode}'. Create it with mode: 'buffered' (the default).`);
+    }
+    if (this.requestedMode === 'buffered') return;
+    if (this.started) {
+      throw new CascadeError('INVALID_CONFIG', `${what} must be called before the stream is read (or create the stream with mode: 'buffered'): it runs the request in buffered mode so only accepted text is sent.`);
+    }
+    this.forcedMode = 'buffered';
+  }
+
+  toTextStreamResponse(options?: TextStreamResponseOptions): Promise<Response> {
+    return toTextStreamResponse(this, options);
+  }
+
+  toUIMessageStreamResponse(options?: UIMessageStreamResponseOptions): Promise<Response> {
+    return toUIMessageStreamResponse(this, options);
+  }
 
   get result(): Promise<CascadeResult> {
     this.start();
@@ -160,12 +208,12 @@ export class CascadeStreamHub implements CascadeStream, StreamOutcomeSink {
 
   private async pump(): Promise<void> {
     try {
-      await this.produce(this, this.emit);
+      await this.produce(this, this.emit, this.forcedMode);
     } catch (error) {
       // The driver reports failures as events; this is a bug in a hook or the driver itself.
       const typed = CascadeError.isInstance(error) ? error : new CascadeError('STORE_FAILED', `The stream failed unexpectedly: ${String(error)}`, { cause: error });
       this.fail(typed, { inputTokens: 0, outputTokens: 0, source: 'estimated' }, 0);
-      this.events.push({ type: 'error', error: typed });
+      this.emit({ type: 'error', error: typed });
     } finally {
       this.done = true;
       this.onDone();
@@ -175,6 +223,7 @@ export class CascadeStreamHub implements CascadeStream, StreamOutcomeSink {
 
   private readonly emit = (event: CascadeStreamEvent): void => {
     this.events.push(event);
+    this.observe?.(event);
     this.notify();
   };
 

@@ -26,7 +26,7 @@ function setup(cheapText: string, recordContent = false) {
 
 function agentOf(cheap: MockChatModelOptions, strong: MockChatModelOptions, recordContent = false) {
   const agent = createCascadeAgent({
-    models: [new MockChatModel(cheap), new MockChatModel(strong)], validator, pricing, learning: false,
+    models: [new MockChatModel(cheap), new MockChatModel(strong)], validator, pricing, learning: false, policy: { retry: { maxAttempts: 1 } }, // falling through, not retrying a tier
     middleware: [emailRedactor(), createTelemetryMiddleware({ recordContent }, otel)],
   });
   return { agent, spans: () => otel.spans() };

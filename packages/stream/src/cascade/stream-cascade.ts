@@ -1,6 +1,6 @@
 import { type CascadeAgent, CascadeError, type CascadeInput, normalizeInput, parseConfig } from '@cascade/core';
-import { type StreamCascadeOptions, streamCascadeOptionsSchema } from '../options/stream-options';
-import { type CascadeStream, CascadeStreamHub } from './cascade-stream';
+import { type ParsedStreamCascadeOptions, type StreamCascadeOptions, streamCascadeOptionsSchema } from '../options/stream-options';
+import { type CascadeStream, CascadeStreamHub, type EventObserver } from './cascade-stream';
 import { driveStream } from './drive-stream';
 import { driveToolLoop } from './drive-tool-loop';
 
@@ -46,8 +46,42 @@ export function streamCascade(agent: CascadeAgent, input: CascadeInput, options:
   if (callerSignal?.aborted === true) controller.abort(callerSignal.reason);
   else callerSignal?.addEventListener('abort', onAbort, { once: true });
   return new CascadeStreamHub(
-    (sink, emit) => (parsed.tools ? driveToolLoop(agent, input, parsed, controller.signal, sink, emit) : driveStream(agent, request, parsed, controller.signal, sink, emit)),
+    (sink, emit, forcedMode) => {
+      const settings = forcedMode ? { ...parsed, mode: forcedMode } : parsed;
+      return settings.tools ? driveToolLoop(agent, input, settings, controller.signal, sink, emit) : driveStream(agent, request, settings, controller.signal, sink, emit);
+    },
     controller,
     () => callerSignal?.removeEventListener('abort', onAbort),
+    parsed.mode,
+    observerOf(parsed),
   );
+}
+
+/** The AI SDK style callbacks (`onChunk`, `onFinish`, `onError`) as one observer of the stream's events. */
+function observerOf({ onChunk, onFinish, onError }: ParsedStreamCascadeOptions): EventObserver | undefined {
+  if (!onChunk && !onFinish && !onError) return undefined;
+  const report = (error: unknown): void => {
+    try {
+      const pending = onError?.({ error });
+      if (pending instanceof Promise) pending.catch(() => undefined);
+    } catch {
+      // onError itself failed: nothing left to report it to, and the stream must go on.
+    }
+  };
+  const call = (run: () => unknown): void => {
+    try {
+      const pending = run();
+      if (pending instanceof Promise) pending.catch(report);
+    } catch (error) {
+      report(error);
+    }
+  };
+  return (event) => {
+    if (onChunk) call(() => onChunk({ chunk: event }));
+    if (event.type === 'finish' && onFinish) {
+      const { result } = event;
+      call(() => onFinish({ text: result.text, finishReason: result.finishReason, usage: result.usage, costUsd: result.costUsd, modelId: result.modelId, result }));
+    }
+    if (event.type === 'error') report(event.error);
+  };
 }

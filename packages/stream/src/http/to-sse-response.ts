@@ -5,10 +5,10 @@ import { peekFirstEvent } from './peek-first-event';
 import { type SseResponseOptions, encodeFor, errorResponse, retryField, sseHeaders, sseResponseOptionsSchema } from './sse-response-options';
 
 /**
- * A web `Response` streaming a cascade as Server-Sent Events (typed events, or OpenAI chunks with
- * `format: 'openai'`), for fetch-style servers (Next.js route handlers, Hono, Deno, Bun, Workers).
- * Waits for the first event, so a request refused before any model call gets its HTTP status and a JSON
- * error. When the client goes away the body is cancelled, which cancels the stream and its model call.
+ * A promise of a web `Response` streaming a cascade as Server-Sent Events (typed events, or OpenAI chunks
+ * with `format: 'openai'`), for fetch-style servers (Next.js route handlers, Hono, Deno, Bun, Workers):
+ * await it, or return it from an async handler. It settles after the first event, so a request refused
+ * before any model call gets its HTTP status and a JSON error. When the client goes away the body is cancelled, which cancels the stream and its model call.
  * While nothing has been enqueued for `heartbeatMs` (default 15 s), an SSE comment `: ping` keeps
  * proxies from closing the idle connection; the timer is cleared when the body closes, errors or is cancelled.
  *

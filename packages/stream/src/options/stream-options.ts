@@ -1,11 +1,44 @@
-import { runOptionsSchema } from '@cascade/core';
+import { type CascadeResult, type FinishReason, type TokenUsage, runOptionsSchema } from '@cascade/core';
 import { z } from 'zod';
+import type { CascadeStreamEvent } from '../events/stream-event';
 
 /** How drafts reach the client. See the package README for the trade-offs. */
 export const streamModeSchema = z.enum(['optimistic', 'buffered', 'early-escalation']);
 
 /** A streaming mode: `optimistic`, `buffered` or `early-escalation`. */
 export type StreamMode = z.output<typeof streamModeSchema>;
+
+/** What `onFinish` receives: the accepted answer and what the whole request cost (AI SDK's `onFinish`, with costs). */
+export interface StreamFinishEvent {
+  /** The accepted answer's text (never a rejected draft's). */
+  text: string;
+  finishReason: FinishReason;
+  /** Usage of every model call of the request. */
+  usage: TokenUsage;
+  /** Cost in USD of every model call of the request. */
+  costUsd: number;
+  /** The model whose answer was accepted. */
+  modelId: string;
+  /** The full result, as `agent.run` returns it. */
+  result: CascadeResult;
+}
+
+const callback = <Callback extends (...args: never[]) => unknown>(what: string) =>
+  z.custom<Callback>((value) => typeof value === 'function', { message: `${what} must be a function` });
+
+/**
+ * The Vercel AI SDK's stream callbacks, mapped to the cascade. They run as events are produced (once the
+ * stream is read, e.g. by an HTTP helper); a callback that throws or rejects is reported to `onError`
+ * and never breaks the stream.
+ */
+export const streamCallbacksSchema = z.strictObject({
+  /** Every event, as `{ chunk }` (what the mode lets through: in `buffered`, only accepted drafts' text). */
+  onChunk: callback<(event: { chunk: CascadeStreamEvent }) => unknown>('onChunk').optional(),
+  /** Once, after a successful request: text, finish reason, usage, `costUsd`, the full result. */
+  onFinish: callback<(event: StreamFinishEvent) => unknown>('onFinish').optional(),
+  /** Once for a failed or aborted request (a `CascadeError`), and for anything another callback threw. */
+  onError: callback<(event: { error: unknown }) => unknown>('onError').optional(),
+});
 
 /**
  * Per-call options of `streamCascade`: the agent's run options (same rules, strict) with a streaming
@@ -19,7 +52,7 @@ export const streamCascadeOptionsSchema = runOptionsSchema.omit({ mode: true }).
    * triggers one). Lower checks sooner and costs more CPU. @default 64
    */
   partialCheckChars: z.number().int().positive().default(64),
-});
+}).extend(streamCallbacksSchema.shape);
 
 /** What callers pass to `streamCascade`. */
 export type StreamCascadeOptions = z.input<typeof streamCascadeOptionsSchema>;

@@ -11,7 +11,7 @@ const orNull = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: nu
 
 const budgetOverrides = fc.record({ dailyUsd: orNull(usd), weeklyUsd: orNull(usd), monthlyUsd: orNull(usd), totalUsd: orNull(usd) }, { requiredKeys: [] });
 const rateOverrides = fc.record({ requestsPerMinute: orNull(count), requestsPerHour: orNull(count), tokensPerMinute: orNull(count), burst: orNull(fc.integer({ min: 0, max: 100 })) }, { requiredKeys: [] });
-const features = fc.record({ streaming: fc.boolean(), batch: fc.boolean(), embeddings: fc.boolean(), qualityValidation: fc.boolean(), domainRouting: fc.boolean(), guardrails: fc.boolean() }, { requiredKeys: [] });
+const features = fc.record({ streaming: fc.boolean(), batch: fc.boolean(), qualityValidation: fc.boolean(), guardrails: fc.boolean() }, { requiredKeys: [] });
 const sortedUnits = fc.tuple(unit, unit, unit).map(([a, b, c]) => [a, b, c].sort((x, y) => x - y) as [number, number, number]);
 const fullQuality = sortedUnits.map(([min, target, max]) => ({ min, target, max }));
 const quality = sortedUnits.chain(([min, target, max]) =>

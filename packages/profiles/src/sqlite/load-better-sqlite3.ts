@@ -1,0 +1,10 @@
+import { requireOptionalPeer } from '@cascade/core';
+import type Database from 'better-sqlite3';
+
+/**
+ * The `better-sqlite3` constructor (an optional peer), loaded when a store opens its own file rather
+ * than at import: without it the store throws `INVALID_CONFIG` naming the package to install.
+ */
+export function loadBetterSqlite3(feature: string): typeof Database {
+  return requireOptionalPeer<typeof Database>({ from: import.meta.url, packageName: 'better-sqlite3', feature });
+}
