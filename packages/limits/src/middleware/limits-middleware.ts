@@ -86,7 +86,7 @@ const BUDGET_PERIODS: readonly [keyof BudgetPolicy, BudgetPeriod][] = [
  * only the key over its limit is affected.
  *
  * @example
- * const pipeline = createPipeline([profilesMiddleware, createLimitsMiddleware({}, { store })]);
+ * const agent = createCascadeAgent({ models, middleware: [profilesMiddleware, createLimitsMiddleware({}, { store })] });
  */
 export function createLimitsMiddleware(config: LimitsMiddlewareConfig = {}, dependencies: LimitsMiddlewareDependencies = {}): CascadeMiddleware {
   const options = parseConfig(limitsMiddlewareConfigSchema, config, 'createLimitsMiddleware config');
