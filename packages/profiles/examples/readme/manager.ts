@@ -7,7 +7,7 @@ const manager = createProfileManager({ cacheTtlMs: 60_000, defaultTier: 'free' }
 await manager.save(UserProfile.create({
   userId: 'user_456', tier: deriveTier(TIER_PRESETS.business, { name: 'business-eu', budget: { dailyUsd: 80 } }),
   organization: { id: 'acme', sharedBudget: { monthlyUsd: 5000 }, timeZone: 'Europe/Berlin' },
-  preferences: { quality: { target: 0.92 }, maxCostPerQueryUsd: 0.05 }, governance: { guardrails: { pii: { action: 'block' } } },
+  preferences: { quality: { target: 0.92 }, maxCostPerRequestUsd: 0.05 }, governance: { guardrails: { pii: { action: 'block' } } },
 }));
 const models = [createOpenAIChatModel({ modelId: 'gpt-4o-mini' }), createOpenAIChatModel({ modelId: 'gpt-4o' })];
 // Put the limits and guardrails middleware (@cascade/limits, @cascade/guardrails) after the profiles one:

@@ -23,6 +23,8 @@ export interface EffectiveValues {
   readonly blockedModels: readonly string[] | undefined;
   /** Preferred models that the profile may use, most preferred first. */
   readonly preferredModels: readonly string[] | undefined;
+  readonly maxCostPerRequestUsd: number | undefined;
+  /** @deprecated Use `maxCostPerRequestUsd` (same value); removed in the next minor version. */
   readonly maxCostPerQueryUsd: number | undefined;
   /** Guardrails merged user > workspace > organization; absent when no level sets any. */
   readonly guardrails: Readonly<ProfileGuardrails> | undefined;
@@ -144,7 +146,7 @@ export function computeEffectiveValues(profile: Inputs): EffectiveValues {
   const usable = (model: string): boolean => !blockedSet.has(model) && (!allowedModels || allowedModels.includes(model));
   const preferredSource = first<readonly string[]>([preferences?.preferredModels, ...levels.map((level) => level?.preferredModels), tier.preferredModels]);
   const preferredModels = preferredSource?.filter(usable);
-  const maxCostPerQueryUsd = first([preferences?.maxCostPerQueryUsd, ...levels.map((level) => level?.maxCostPerQueryUsd)]);
+  const maxCostPerRequestUsd = first([preferences?.maxCostPerRequestUsd, ...levels.map((level) => level?.maxCostPerRequestUsd)]);
 
   const guardrails = mergeGuardrails([governance?.guardrails, workspace?.guardrails, organization?.guardrails]);
 
@@ -162,7 +164,7 @@ export function computeEffectiveValues(profile: Inputs): EffectiveValues {
     ['qualityShare', quality.share],
     ['qualityTarget', quality.share === undefined ? quality.target : undefined],
     ['qualityMin', quality.min],
-    ['maxCostPerRequestUsd', maxCostPerQueryUsd],
+    ['maxCostPerRequestUsd', maxCostPerRequestUsd],
     ['features', { ...features }],
     ['limits', nonEmpty(limitsPolicy)],
     ['guardrails', toCoreGuardrails(guardrails)],
@@ -176,7 +178,8 @@ export function computeEffectiveValues(profile: Inputs): EffectiveValues {
     allowedModels,
     blockedModels,
     preferredModels,
-    maxCostPerQueryUsd,
+    maxCostPerRequestUsd,
+    maxCostPerQueryUsd: maxCostPerRequestUsd,
     guardrails,
     policy,
   });
