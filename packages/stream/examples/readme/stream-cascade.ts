@@ -7,7 +7,7 @@ const agent = createCascadeAgent({
 });
 const abortSignal = AbortSignal.timeout(30_000); // or your request's signal
 let rendered = '';
-const stream = streamCascade(agent, 'What is 17 * 23?', { mode: 'optimistic', abortSignal });
+const stream = streamCascade(agent, 'What is 17 * 23?', { streamMode: 'optimistic', abortSignal });
 for await (const event of stream) {
   if (event.type === 'text-delta') rendered += event.text;           // render it
   if (event.type === 'switch' && event.discardText) rendered = '';   // a rejected draft was shown: clear it

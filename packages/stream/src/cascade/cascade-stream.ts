@@ -15,7 +15,7 @@ export interface CascadeStream extends AsyncIterable<CascadeStreamEvent> {
   /**
    * The text of every `text-delta` event, in order; throws the `CascadeError` of a failed request at the end.
    * In optimistic and early-escalation modes it may include a draft that was later rejected (see the
-   * `switch` events); use `mode: 'buffered'` when only the final answer may be shown.
+   * `switch` events); use `streamMode: 'buffered'` when only the final answer may be shown.
    */
   readonly textStream: AsyncIterable<string>;
   /** The result, as `agent.run` returns it; rejects with a typed `CascadeError`. */

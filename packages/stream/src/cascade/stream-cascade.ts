@@ -26,7 +26,7 @@ import { driveToolLoop } from './drive-tool-loop';
  * @throws `INVALID_CONFIG` at once for a missing agent or bad options; `INVALID_INPUT` for a bad input.
  * @returns a {@link CascadeStream}: async-iterable events, `textStream`, and `result`/`usage`/`cost` promises.
  * @example
- * const stream = streamCascade(agent, 'What is 17 * 23?', { mode: 'buffered', abortSignal });
+ * const stream = streamCascade(agent, 'What is 17 * 23?', { streamMode: 'buffered', abortSignal });
  * for await (const event of stream) {
  *   if (event.type === 'text-delta') process.stdout.write(event.text);
  *   if (event.type === 'switch' && event.discardText) clearScreen();
