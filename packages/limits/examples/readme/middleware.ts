@@ -11,7 +11,7 @@ const agent = createCascadeAgent({
       organization: { rate: { requestsPerSecond: 50 }, budget: { monthlyUsd: 500 } },
       workspace: { budget: { weeklyUsd: 100 } },
       timeZone: 'Europe/Berlin', // calendar periods of the budgets; default UTC
-      mode: 'block',             // 'warn' lets over-limit requests through and reports them
+      enforcement: 'block',      // 'warn' lets over-limit requests through and reports them
     },
   },
 });
