@@ -5,6 +5,7 @@ import {
 import { z } from 'zod';
 import { parseConfig } from '../errors/config-error';
 import type { ChatRequest } from '../model/chat-request';
+import { planOf } from '../policy/principal';
 import type { CascadeMiddleware, GuardFinding } from '../pipeline/middleware';
 import type { ModelCallRecord, RequestReport } from '../pipeline/request-report';
 import { CASCADE, GEN_AI } from './gen-ai-attributes';
@@ -22,10 +23,11 @@ export const telemetryConfigSchema = z.strictObject({
    */
   recordContent: z.boolean().default(false),
   /**
-   * Who asked: `ids` records user, organization and workspace ids and the subscription tier; `tier`
-   * only the tier; `none` neither. Under a compliance regime at most `tier`. @default 'tier'
+   * Who asked: `ids` records user, organization and workspace ids and the subscription plan; `plan`
+   * only the plan; `none` neither. Under a compliance regime at most `plan`. `tier` is the deprecated
+   * name of `plan` (accepted until the next minor version). @default 'plan'
    */
-  recordPrincipal: z.enum(['ids', 'tier', 'none']).default('tier'),
+  recordPrincipal: z.enum(['ids', 'plan', 'none', 'tier']).default('plan').transform((value) => (value === 'tier' ? 'plan' : value)),
 });
 export type TelemetryConfig = z.input<typeof telemetryConfigSchema>;
 
@@ -136,9 +138,10 @@ function recordSpans(tracer: Tracer, report: RequestReport, options: Options): v
   if (report.routing) attributes[CASCADE.START_TIER] = report.routing.startTier;
   if (compliance) attributes[CASCADE.COMPLIANCE_MODE] = compliance.mode;
   const principal = context.principal;
-  const recordPrincipal = compliance && options.recordPrincipal === 'ids' ? 'tier' : options.recordPrincipal;
+  const recordPrincipal = compliance && options.recordPrincipal === 'ids' ? 'plan' : options.recordPrincipal;
   if (principal && recordPrincipal !== 'none') {
-    if (principal.tier) attributes[CASCADE.USER_TIER] = principal.tier;
+    const plan = planOf(principal);
+    if (plan) attributes[CASCADE.USER_TIER] = plan;
     if (recordPrincipal === 'ids') {
       attributes[CASCADE.USER_ID] = principal.userId;
       if (principal.organizationId) attributes[CASCADE.ORGANIZATION_ID] = principal.organizationId;
@@ -225,7 +228,7 @@ function recordCallSpan(tracer: Tracer, parent: ReturnType<typeof otelContext.ac
 
 function recordMetrics(instruments: Instruments, report: RequestReport): void {
   const { context, answer } = report;
-  const tier = context.principal?.tier;
+  const tier = planOf(context.principal);
   const base: Attributes = { [CASCADE.OUTCOME]: report.outcome, [CASCADE.MODE]: context.mode, ...(tier ? { [CASCADE.USER_TIER]: tier } : {}) };
   instruments.requests.add(1, base);
   instruments.requestDuration.record(Math.max(0, report.endedAt - report.startedAt) / 1000, base);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CascadeError, type CascadeMiddleware, type RequestReport, messageText, parseConfig, toCascadeError } from '@cascade/core';
+import { CascadeError, type CascadeMiddleware, type RequestReport, messageText, parseConfig, planOf, toCascadeError } from '@cascade/core';
 import { z } from 'zod';
 import { type AuditLevel, type AuditRecord, auditLevelSchema } from './audit-record';
 import type { AuditStore, AuditStoreCallOptions } from './audit-store';
@@ -177,7 +177,7 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
       ...(principal?.userId ?? context.userId ? { userId: principal?.userId ?? context.userId } : {}),
       ...(principal?.organizationId ? { organizationId: principal.organizationId } : {}),
       ...(principal?.workspaceId ? { workspaceId: principal.workspaceId } : {}),
-      ...(principal?.tier ? { tier: principal.tier } : {}),
+      ...(planOf(principal) ? { tier: planOf(principal) } : {}),
       ...(complianceMode && complianceMode !== 'none' ? { complianceMode } : {}),
       ...(dataRegion ? { dataRegion } : {}),
       models: report.calls.map((call) => call.attempt.modelId),

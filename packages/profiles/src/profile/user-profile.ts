@@ -303,6 +303,8 @@ export class UserProfile {
       userId: this.userId,
       ...(this.organization ? { organizationId: this.organization.id } : {}),
       ...(this.workspace ? { workspaceId: this.workspace.id } : {}),
+      plan: this.tier.name,
+      // The deprecated name too, for readers of `principal.tier` until the next minor version.
       tier: this.tier.name,
       ...(this.roles.length > 0 ? { roles: this.roles } : {}),
       attributes,
