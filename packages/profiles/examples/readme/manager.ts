@@ -1,11 +1,11 @@
 import { createCascadeAgent } from '@cascade/core';
 import { createOpenAIChatModel } from '@cascade/core/openai';
-import { createProfileManager, createProfileMiddleware, deriveTier, TIER_PRESETS, UserProfile } from '@cascade/profiles';
+import { createProfileManager, createProfileMiddleware, derivePlan, PLAN_PRESETS, UserProfile } from '@cascade/profiles';
 import { createPostgresProfileStore } from '@cascade/profiles/postgres';
 
-const manager = createProfileManager({ cacheTtlMs: 60_000, defaultTier: 'free' }, { store: createPostgresProfileStore({ connectionString: process.env.DATABASE_URL }) });
+const manager = createProfileManager({ cacheTtlMs: 60_000, defaultPlan: 'free' }, { store: createPostgresProfileStore({ connectionString: process.env.DATABASE_URL }) });
 await manager.save(UserProfile.create({
-  userId: 'user_456', tier: deriveTier(TIER_PRESETS.business, { name: 'business-eu', budget: { dailyUsd: 80 } }),
+  userId: 'user_456', tier: derivePlan(PLAN_PRESETS.business, { name: 'business-eu', budget: { dailyUsd: 80 } }),
   organization: { id: 'acme', sharedBudget: { monthlyUsd: 5000 }, timeZone: 'Europe/Berlin' },
   preferences: { quality: { target: 0.92 }, maxCostPerRequestUsd: 0.05 }, governance: { guardrails: { pii: { action: 'block' } } },
 }));

@@ -1,5 +1,6 @@
 import { CascadeError } from '@cascade/core';
 import { describe, expect, it } from 'vitest';
+import { createProfileManager } from '../manager/profile-manager';
 import { UserProfile } from './user-profile';
 
 // Issue 14.11: old names keep working for one minor version and map to the new ones.
@@ -38,5 +39,35 @@ describe('deprecated maxCostPerQueryUsd', () => {
     }
     expect(CascadeError.isInstance(caught) && caught.code).toBe('INVALID_CONFIG');
     expect((caught as Error).message).toMatch(/maxCostPerQueryUsd is the deprecated name of maxCostPerRequestUsd/);
+  });
+});
+
+describe('deprecated tier names of plans', () => {
+  it('TIER_PRESETS, defineTier, deriveTier are the plan ones', async () => {
+    const profiles = await import('../index');
+    expect(profiles.TIER_PRESETS).toBe(profiles.PLAN_PRESETS);
+    expect(profiles.defineTier).toBe(profiles.definePlan);
+    expect(profiles.deriveTier).toBe(profiles.derivePlan);
+    const derived = profiles.deriveTier(profiles.TIER_PRESETS.pro, { name: 'pro-plus', budget: { dailyUsd: 25 } });
+    expect(UserProfile.fromPlan(derived, 'u').effectiveBudget().dailyUsd).toBe(25);
+  });
+
+  it('UserProfile.fromTier and withTier equal fromPlan and withPlan', () => {
+    expect(UserProfile.fromTier('pro', 'u').toJSON()).toEqual(UserProfile.fromPlan('pro', 'u').toJSON());
+    const free = UserProfile.fromPlan('free', 'u');
+    expect(free.withTier('business').toJSON()).toEqual(free.withPlan('business').toJSON());
+    expect(free.withPlan('business').plan.name).toBe('business');
+    expect(free.plan).toBe(free.tier);
+  });
+
+  it('the principal carries the plan under plan and, for one minor version, tier', () => {
+    expect(UserProfile.fromPlan('pro', 'u').toPrincipal()).toMatchObject({ plan: 'pro', tier: 'pro' });
+  });
+
+  it('createProfileManager({ defaultTier }) maps to defaultPlan; both at once is refused', async () => {
+    const manager = createProfileManager({ defaultTier: 'starter', persistDefaults: false });
+    expect((await manager.get('new-user')).plan.name).toBe('starter');
+    expect((await createProfileManager({ defaultPlan: 'pro', persistDefaults: false }).get('new-user')).plan.name).toBe('pro');
+    expect(() => createProfileManager({ defaultPlan: 'pro', defaultTier: 'free' })).toThrow(/defaultTier is the deprecated name of defaultPlan/);
   });
 });
