@@ -19,7 +19,7 @@ const overrideCount = count.nullable().optional();
 
 /**
  * Maps the deprecated `maxCostPerQueryUsd` to `maxCostPerRequestUsd`, core's name for the same cap
- * (issue 14: one name per thing). Accepted until the next minor version; setting both is refused.
+ * (issue 14: one name per thing). Accepted until the next minor version; two different values are refused.
  */
 function renameCostCap<T extends { maxCostPerRequestUsd?: number | null | undefined; maxCostPerQueryUsd?: number | null | undefined }>(
   value: T,
@@ -27,7 +27,7 @@ function renameCostCap<T extends { maxCostPerRequestUsd?: number | null | undefi
 ): Omit<T, 'maxCostPerQueryUsd'> {
   const { maxCostPerQueryUsd, ...rest } = value;
   if (maxCostPerQueryUsd === undefined) return rest;
-  if (rest.maxCostPerRequestUsd !== undefined) {
+  if (rest.maxCostPerRequestUsd !== undefined && rest.maxCostPerRequestUsd !== maxCostPerQueryUsd) {
     context.addIssue({ code: 'custom', path: ['maxCostPerQueryUsd'], message: 'maxCostPerQueryUsd is the deprecated name of maxCostPerRequestUsd: set only maxCostPerRequestUsd' });
   }
   return { ...rest, maxCostPerRequestUsd: rest.maxCostPerRequestUsd ?? maxCostPerQueryUsd };
