@@ -12,7 +12,7 @@ export type { StreamPart } from './model/stream-part';
 export type { ChatModel, CallOptions } from './model/chat-model';
 export { ZERO_USAGE, addUsage, type TokenUsage } from './model/token-usage';
 // Policy
-export { principalSchema, type Principal } from './policy/principal';
+export { principalSchema, planOf, type Principal } from './policy/principal';
 export {
   agentPolicySchema, featureFlagSchema, deprecatedFeatureFlagSchema, policyFeaturesSchema, dropDeprecatedFeatureFlags, rateLimitPolicySchema, budgetPolicySchema, limitsPolicySchema,
   guardActionSchema, guardrailsPolicySchema, isFeatureEnabled, isModelAllowed, isToolAllowed, DEFAULT_QUALITY_TARGET,

@@ -16,7 +16,7 @@ const advanced = UserProfile.create({
   tier: deriveTier(TIER_PRESETS.business, { name: 'business-eu', budget: { dailyUsd: 80 } }),
   organization: { id: 'acme', sharedBudget: { monthlyUsd: 5000 }, timeZone: 'Europe/Berlin', dataRegion: 'eu-west-1' },
   workspace: { id: 'acme-prod', environment: 'production', overrides: { blockedModels: ['gpt-4-turbo'] } },
-  preferences: { quality: { target: 0.92 }, maxCostPerQueryUsd: 0.05 },
+  preferences: { quality: { target: 0.92 }, maxCostPerRequestUsd: 0.05 },
   governance: { guardrails: { pii: { action: 'block' } }, complianceMode: 'gdpr' },
 });
 console.log('advanced policy:', JSON.stringify(advanced.toPolicy(), null, 2));

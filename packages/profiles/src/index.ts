@@ -9,15 +9,15 @@ export {
   qualityRangeSchema,
   supportPrioritySchema,
   modelIdSchema,
-  defineTier,
-  deriveTier,
   isTierConfig,
-  type TierConfig,
-  type TierConfigInput,
-  type TierOverrides,
   type SupportPriority,
 } from './tier/tier-config';
-export { TIER_PRESETS, FREE_TIER_MODELS, tierNameSchema, isTierName, presetNameOf, type TierName } from './tier/tier-presets';
+export { FREE_TIER_MODELS, tierNameSchema, isTierName, presetNameOf } from './tier/tier-presets';
+// Plans (a customer's subscription; "tier" is a model's position in core), and their deprecated tier names
+export {
+  PLAN_PRESETS, definePlan, derivePlan, type PlanName, type PlanConfig, type PlanConfigInput, type PlanOverrides,
+  TIER_PRESETS, defineTier, deriveTier, type TierName, type TierConfig, type TierConfigInput, type TierOverrides,
+} from './tier/plan-names';
 // Profiles
 export {
   userProfileSchema,

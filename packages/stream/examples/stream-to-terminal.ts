@@ -25,7 +25,7 @@ const agent = createCascadeAgent({
 
 for (const mode of ['optimistic', 'buffered', 'early-escalation'] as StreamMode[]) {
   process.stdout.write(`\n[${mode}] `);
-  const stream = streamCascade(agent, 'What is 17 * 23?', { mode, partialCheckChars: 8 });
+  const stream = streamCascade(agent, 'What is 17 * 23?', { streamMode: mode, partialCheckChars: 8 });
   for await (const event of stream) {
     if (event.type === 'text-delta') process.stdout.write(event.text);
     if (event.type === 'switch') process.stdout.write(` ⟶ [switch ${event.from} → ${event.to}: ${event.reason}${event.discardText ? ', discard' : ''}] `);
@@ -40,7 +40,7 @@ const server = createServer((request, response) => {
     let body = '';
     for await (const chunk of request) body += String(chunk);
     const { messages } = JSON.parse(body) as { messages: { role: 'user'; content: string }[] };
-    await writeSseToNodeResponse(streamCascade(agent, messages, { mode: 'buffered' }), response, { format: 'openai', openai: { model: 'cascade', includeUsage: true } });
+    await writeSseToNodeResponse(streamCascade(agent, messages, { streamMode: 'buffered' }), response, { format: 'openai', openai: { model: 'cascade', includeUsage: true } });
   })();
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

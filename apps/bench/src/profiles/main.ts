@@ -123,7 +123,7 @@ async function benchStoreLoads(store: ProfileStore): Promise<{ p50Ms: number; p9
           userId: `load_${index}`,
           tier: 'business',
           organization: { id: 'acme', sharedBudget: { monthlyUsd: 5000 }, overrides: { quality: { target: 0.92 } } },
-          preferences: { maxCostPerQueryUsd: 0.05, preferredModels: ['gpt-4o-mini'] },
+          preferences: { maxCostPerRequestUsd: 0.05, preferredModels: ['gpt-4o-mini'] },
           telemetry: { tags: ['bench'] },
         })
       : UserProfile.fromTier(index % 2 ? 'pro' : 'free', `load_${index}`),

@@ -81,7 +81,7 @@ async function rawTtft(model: ChatModel, request: ChatRequest): Promise<number> 
 async function cascadeTtft(agent: ReturnType<typeof createCascadeAgent>, prompt: string): Promise<number> {
   const started = performance.now();
   let first = Number.NaN;
-  for await (const event of streamCascade(agent, prompt, { mode: 'optimistic' })) {
+  for await (const event of streamCascade(agent, prompt, { streamMode: 'optimistic' })) {
     if (event.type === 'text-delta' && Number.isNaN(first)) first = performance.now() - started;
   }
   return first;
@@ -111,7 +111,7 @@ async function measureThroughput(): Promise<{ events: number; seconds: number }>
   const agent = createCascadeAgent({ models: [instantModel('small', words)], pricing, middleware: [redactor] });
   const run = async (): Promise<number> => {
     let events = 0;
-    for await (const event of streamCascade(agent, 'Write a long text.', { mode: 'optimistic' })) {
+    for await (const event of streamCascade(agent, 'Write a long text.', { streamMode: 'optimistic' })) {
       events++;
       if (event.type === 'error') throw event.error;
     }

@@ -151,7 +151,7 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
     const runOptions = { userId: tenant.userId, abortSignal: signal, timeoutMs: requestTimeoutMs, ...(policy ? { policy } : {}) };
     if (body.stream) {
       // Buffered: OpenAI clients cannot take back text, so they never receive a rejected draft.
-      const opened = await openTenantStream(streamCascade(demo.agent, chatRequest, { ...runOptions, mode: 'buffered' }), () => ({ shuttingDown: shutdown.signal.aborted }));
+      const opened = await openTenantStream(streamCascade(demo.agent, chatRequest, { ...runOptions, streamMode: 'buffered' }), () => ({ shuttingDown: shutdown.signal.aborted }));
       if ('refused' in opened) throw opened.refused;
       opened.stream.result.then((result) => options.observer?.answered(tenant.userId, result), () => undefined);
       // Heartbeat: the buffered draft writes nothing for seconds, and a proxy would cut the idle connection.

@@ -44,8 +44,8 @@ async function startHost(): Promise<Host> {
   const baseURL = await new Promise<string>((done, fail) => {
     const onData = (): void => {
       const match = /Cascade demo server on (http:\/\/\S+\/v1)/.exec(text);
-      // The banner's last line names the database: wait for it whole (under load the lines arrive apart).
-      if (match && /\nDatabase .*\n/.test(text)) done(match[1]!);
+      // The banner is several writes: wait for its last line, so later checks see all of it.
+      if (match && text.includes('Try: curl')) done(match[1]!);
     };
     child.stdout!.on('data', onData);
     void exited.then((code) => fail(new Error(`serve exited (${code}) before listening:\n${text}`)));

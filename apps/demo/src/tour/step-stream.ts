@@ -15,7 +15,7 @@ export async function showStream(context: TourContext, userId = 'priya'): Promis
   const { color } = terminal;
   terminal.line(color.bold(`2. One answer, streamed live`) + color.dim(`  (@cascade/stream, optimistic mode; user ${userId})`));
   terminal.line(`  ${color.cyan('Q')} ${preview(questions.stream, 200)}`);
-  const stream = streamCascade(demo.agent, questions.stream, { userId, mode: 'optimistic' });
+  const stream = streamCascade(demo.agent, questions.stream, { userId, streamMode: 'optimistic' });
   const outcome: StreamOutcome = { escalated: false, modelId: undefined, deltas: 0 };
   let atLineStart = true;
   const endLine = (): void => {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseConfig } from '../errors/config-error';
 import { requireOptionalPeer } from '../util/require-optional-peer';
 import type { ChatRequest } from '../model/chat-request';
+import { planOf } from '../policy/principal';
 import type { CascadeMiddleware, GuardFinding } from '../pipeline/middleware';
 import type { ModelCallRecord, RequestReport } from '../pipeline/request-report';
 import { CASCADE, GEN_AI } from './gen-ai-attributes';
@@ -38,10 +39,11 @@ export const telemetryConfigSchema = z.strictObject({
    */
   recordContent: z.boolean().default(false),
   /**
-   * Who asked: `ids` records user, organization and workspace ids and the subscription tier; `tier`
-   * only the tier; `none` neither. Under a compliance regime at most `tier`. @default 'tier'
+   * Who asked: `ids` records user, organization and workspace ids and the subscription plan; `plan`
+   * only the plan; `none` neither. Under a compliance regime at most `plan`. `tier` is the deprecated
+   * name of `plan` (accepted until the next minor version). @default 'plan'
    */
-  recordPrincipal: z.enum(['ids', 'tier', 'none']).default('tier'),
+  recordPrincipal: z.enum(['ids', 'plan', 'none', 'tier']).default('plan').transform((value) => (value === 'tier' ? 'plan' : value)),
 });
 export type TelemetryConfig = z.input<typeof telemetryConfigSchema>;
 
@@ -153,14 +155,17 @@ function recordSpans(tracer: Tracer, report: RequestReport, options: Options): v
   if (report.routing) attributes[CASCADE.START_TIER] = report.routing.startTier;
   if (compliance) attributes[CASCADE.COMPLIANCE_MODE] = compliance.mode;
   const principal = context.principal;
-  const recordPrincipal = compliance && options.recordPrincipal === 'ids' ? 'tier' : options.recordPrincipal;
-  if (principal?.tier && recordPrincipal !== 'none') attributes[CASCADE.USER_TIER] = principal.tier;
-  if (recordPrincipal === 'ids') {
-    // The caller's user id hint counts when no middleware resolved a principal (as in the audit trail).
-    const userId = principal?.userId ?? context.userId;
-    if (userId) attributes[CASCADE.USER_ID] = userId;
-    if (principal?.organizationId) attributes[CASCADE.ORGANIZATION_ID] = principal.organizationId;
-    if (principal?.workspaceId) attributes[CASCADE.WORKSPACE_ID] = principal.workspaceId;
+  const recordPrincipal = compliance && options.recordPrincipal === 'ids' ? 'plan' : options.recordPrincipal;
+  if (recordPrincipal !== 'none') {
+    const plan = principal ? planOf(principal) : undefined;
+    if (plan) attributes[CASCADE.USER_TIER] = plan;
+    if (recordPrincipal === 'ids') {
+      // The caller's user id hint counts when no middleware resolved a principal (as in the audit trail).
+      const userId = principal?.userId ?? context.userId;
+      if (userId) attributes[CASCADE.USER_ID] = userId;
+      if (principal?.organizationId) attributes[CASCADE.ORGANIZATION_ID] = principal.organizationId;
+      if (principal?.workspaceId) attributes[CASCADE.WORKSPACE_ID] = principal.workspaceId;
+    }
   }
   if (answer) {
     const decisive = report.calls.find((call) => call.attempt.modelId === answer.modelId && call.attempt.tier === answer.tier && call.attempt.status !== 'failed');
@@ -242,7 +247,7 @@ function recordCallSpan(tracer: Tracer, parent: Context, call: ModelCallRecord, 
 
 function recordMetrics(instruments: Instruments, report: RequestReport): void {
   const { context, answer } = report;
-  const tier = context.principal?.tier;
+  const tier = planOf(context.principal);
   const base: Attributes = { [CASCADE.OUTCOME]: report.outcome, [CASCADE.MODE]: context.mode, ...(tier ? { [CASCADE.USER_TIER]: tier } : {}) };
   instruments.requests.add(1, base);
   instruments.requestDuration.record(Math.max(0, report.endedAt - report.startedAt) / 1000, base);

@@ -5,7 +5,7 @@ import type { ChatRequest } from '../model/chat-request';
 import { type AgentPolicy, isFeatureEnabled } from '../policy/agent-policy';
 import { mergePolicies } from '../policy/merge-policy';
 import { enforceCompliance } from '../policy/compliance';
-import type { Principal } from '../policy/principal';
+import { type Principal, planOf } from '../policy/principal';
 import { throwIfAborted } from '../util/abort';
 import type {
   CascadeMiddleware, GuardFinding, GuardVerdict, GuardedStreamPart, PipelineContext, PipelineMode, RequestEstimate, Reservation, SettleInfo,
@@ -162,7 +162,7 @@ export function createPipeline(middleware: readonly CascadeMiddleware[] = []): P
       }
     }
     if (context.mode === 'batch' && !isFeatureEnabled(context.policy, 'batch')) {
-      throw new CascadeError('FEATURE_NOT_ALLOWED', `Batch requests are not part of ${context.principal?.tier ? `the ${context.principal.tier} tier` : 'this policy'}. Send the requests one by one, or upgrade to a tier with batch.`, {
+      throw new CascadeError('FEATURE_NOT_ALLOWED', `Batch requests are not part of ${planOf(context.principal) ? `the ${planOf(context.principal)} plan` : 'this policy'}. Send the requests one by one, or upgrade to a plan with batch.`, {
         details: { feature: 'batch', userId: context.principal?.userId ?? context.userId },
       });
     }

@@ -89,7 +89,16 @@ export const limitsPolicySchema = z.strictObject({
   /** IANA time zone for calendar periods (daily/weekly/monthly budgets). @default 'UTC' */
   timeZone: z.string().optional(),
   /** `block` denies over-limit requests; `warn` lets them through and reports. @default 'block' */
+  enforcement: z.enum(['block', 'warn']).optional(),
+  /** @deprecated Use `enforcement` (same values; as in `createCostTracker`). Accepted until the next minor version. */
   mode: z.enum(['block', 'warn']).optional(),
+}).transform(({ mode, ...limits }, context) => {
+  // Issue 14: `mode` named three things; limits say `enforcement`, like the cost tracker.
+  if (mode === undefined) return limits;
+  if (limits.enforcement !== undefined && limits.enforcement !== mode) {
+    context.addIssue({ code: 'custom', path: ['mode'], message: 'limits.mode is the deprecated name of limits.enforcement: set only enforcement' });
+  }
+  return { ...limits, enforcement: limits.enforcement ?? mode };
 });
 export type LimitsPolicy = z.output<typeof limitsPolicySchema>;
 

@@ -8,6 +8,7 @@ import { budgetCounter, createPlan, planOperation, type CalendarSettings, type P
 import type { LimiterDependencies } from '../rate-limit/rate-limiter';
 import { NOT_SETTLED, SETTLED, SETTLED_LATE, newHoldId, reservationLeaseSchema, type SettleResult } from '../reservation/reservation-lease';
 import type { EvaluateRequest, HoldLease } from '../counter/counter';
+import { renameModeToEnforcement } from '../config/enforcement';
 
 /** An IANA time zone name, checked against this runtime's Intl data. */
 export const timeZoneSchema = z
@@ -32,7 +33,9 @@ export const budgetConfigSchema = z
     /** First day of a week: 0 Sunday … 6 Saturday. @default 1 (Monday) */
     weekStartsOn: z.number().int().min(0).max(6).default(1),
     /** `block` denies a reservation that would cross a cap; `warn` allows and reports it. @default 'block' */
-    mode: z.enum(['block', 'warn']).default('block'),
+    enforcement: z.enum(['block', 'warn']).optional(),
+    /** @deprecated Use `enforcement` (same values). Accepted until the next minor version. */
+    mode: z.enum(['block', 'warn']).optional(),
     /**
      * A reservation never committed or released (crashed process, lost promise) stops counting after
      * this long: the first decision on the key after it gives the estimate back. Calls must finish
@@ -42,7 +45,8 @@ export const budgetConfigSchema = z
   })
   .refine((config) => [config.dailyUsd, config.weeklyUsd, config.monthlyUsd, config.totalUsd].some((value) => value !== undefined), {
     message: 'A budget needs at least one cap: dailyUsd, weeklyUsd, monthlyUsd or totalUsd',
-  });
+  })
+  .transform(renameModeToEnforcement);
 
 /** What callers write to configure a budget. */
 export type BudgetConfig = z.input<typeof budgetConfigSchema>;
@@ -95,7 +99,7 @@ export function createBudget(config: BudgetConfig, dependencies: LimiterDependen
   for (const [period, usd] of caps) if (usd !== undefined) counters.push(budgetCounter(period, usd, MICRO_USD));
   const plan = createPlan(counters);
   const calendar: CalendarSettings = { timeZone: options.timeZone, weekStartsOn: options.weekStartsOn as Weekday };
-  const context: DecisionContext = { mode: options.mode, costScale: MICRO_USD };
+  const context: DecisionContext = { mode: options.enforcement, costScale: MICRO_USD };
 
   function toMicro(usd: number, what: string): number {
     if (!Number.isFinite(usd) || usd < 0) throw new CascadeError('INVALID_INPUT', `${what} must be a finite number of USD ≥ 0; got ${usd}.`);
@@ -145,7 +149,7 @@ export function createBudget(config: BudgetConfig, dependencies: LimiterDependen
       const { decision } = await decide(
         key,
         reserved,
-        options.mode === 'warn',
+        options.enforcement === 'warn',
         reserveOptions?.abortSignal,
         reservedAtMs,
         undefined,

@@ -154,7 +154,7 @@ describe('createLimitsMiddleware', () => {
 
   it('warn mode lets the request through with a warning', async () => {
     const { admit } = setup();
-    const policy: AgentPolicy = { limits: { mode: 'warn', user: { rate: { requestsPerMinute: 1 } } } };
+    const policy: AgentPolicy = { limits: { enforcement: 'warn', user: { rate: { requestsPerMinute: 1 } } } };
     await admit(contextFor({ userId: 'a' }, policy));
     const warned = await admit(contextFor({ userId: 'a' }, policy));
     expect(warned).toMatchObject({ allowed: true, warnings: [expect.stringMatching(/over its limit/)] });

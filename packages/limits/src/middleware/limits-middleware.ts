@@ -86,7 +86,7 @@ const BUDGET_PERIODS: readonly [keyof BudgetPolicy, BudgetPeriod][] = [
  * only the key over its limit is affected.
  *
  * @example
- * const pipeline = createPipeline([profilesMiddleware, createLimitsMiddleware({}, { store })]);
+ * const agent = createCascadeAgent({ models, middleware: [profilesMiddleware, createLimitsMiddleware({}, { store })] });
  */
 export function createLimitsMiddleware(config: LimitsMiddlewareConfig = {}, dependencies: LimitsMiddlewareDependencies = {}): CascadeMiddleware {
   const options = parseConfig(limitsMiddlewareConfigSchema, config, 'createLimitsMiddleware config');
@@ -192,7 +192,7 @@ export function createLimitsMiddleware(config: LimitsMiddlewareConfig = {}, depe
     const targets = targetsOf(context);
     if (targets.length === 0) return { allowed: true };
     const limits = context.policy.limits!;
-    const mode = limits.mode ?? 'block';
+    const mode = limits.enforcement ?? 'block';
     const calendar: CalendarSettings = { timeZone: limits.timeZone ?? 'UTC', weekStartsOn: options.weekStartsOn as Weekday };
     const tokens = Math.max(0, Math.ceil(context.estimate.inputTokens + context.estimate.maxOutputTokens));
     const cost = Math.max(0, Math.ceil(context.estimate.costUsd * MICRO_USD - 1e-6));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema, type Duration } from '../duration/duration';
 import { reservationLeaseSchema } from '../reservation/reservation-lease';
+import { renameModeToEnforcement } from '../config/enforcement';
 
 /** Rate-limit algorithms. */
 export const rateLimitAlgorithmSchema = z.enum(['sliding-window', 'token-bucket', 'fixed-window']);
@@ -50,7 +51,9 @@ export const rateLimiterConfigSchema = z
      */
     reservationLeaseMs: reservationLeaseSchema,
     /** `block` denies over-limit requests; `warn` allows and counts them and reports `reason: 'warned'`. @default 'block' */
-    mode: z.enum(['block', 'warn']).default('block'),
+    enforcement: z.enum(['block', 'warn']).optional(),
+    /** @deprecated Use `enforcement` (same values). Accepted until the next minor version. */
+    mode: z.enum(['block', 'warn']).optional(),
   })
   .superRefine((config, context) => {
     const seen = new Set<string>();
@@ -61,7 +64,8 @@ export const rateLimiterConfigSchema = z
       }
       seen.add(id);
     }
-  });
+  })
+  .transform(renameModeToEnforcement);
 
 /** What callers write to configure a rate limiter. */
 export type RateLimiterConfig = z.input<typeof rateLimiterConfigSchema>;

@@ -95,7 +95,7 @@ describe('createRateLimiter: decisions', () => {
 
   it('warn mode allows and counts over-limit requests and says so', () => {
     const time = clock();
-    const limiter = createRateLimiter({ mode: 'warn', limits: [fixedWindow(1, '1 m')] }, { now: time.now });
+    const limiter = createRateLimiter({ enforcement: 'warn', limits: [fixedWindow(1, '1 m')] }, { now: time.now });
     expect(limiter.consumeSync('k').reason).toBe('allowed');
     const warned = limiter.consumeSync('k');
     expect(warned).toMatchObject({ allowed: true, reason: 'warned', retryAfterMs: 0, limit: { dimension: 'requests' } });

@@ -118,8 +118,8 @@ export function createRateLimiter(config: RateLimiterConfig, dependencies: Limit
   const { layout, capacity, refill, kinds } = compiled;
   const counterCount = kinds.length;
   const hasTokenCounters = kinds.includes(1);
-  const context: DecisionContext = { mode: options.mode, costScale: MICRO_USD };
-  const force = options.mode === 'warn';
+  const context: DecisionContext = { mode: options.enforcement, costScale: MICRO_USD };
+  const force = options.enforcement === 'warn';
   const defaultAmounts = amountsFor(1, 0, 0);
   // The amounts of the last (requests, tokens) pair, reused while callers repeat it (never mutated:
   // an asynchronous store may still read an earlier request's array).

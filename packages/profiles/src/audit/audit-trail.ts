@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type AdmitResult, CascadeError, type CascadeMiddleware, type PipelineContext, type RequestReport, abortErrorFrom, messageText, parseConfig, toCascadeError,
+  type AdmitResult, CascadeError, type CascadeMiddleware, type PipelineContext, type RequestReport, abortErrorFrom, messageText, parseConfig, planOf, toCascadeError,
 } from '@cascade/core';
 import { z } from 'zod';
 import { type AuditLevel, type AuditRecord, auditLevelSchema } from './audit-record';
@@ -290,7 +290,7 @@ export function createAuditTrail(config: AuditTrailConfig, dependencies: AuditTr
       ...(principal?.userId ?? context.userId ? { userId: principal?.userId ?? context.userId } : {}),
       ...(principal?.organizationId ? { organizationId: principal.organizationId } : {}),
       ...(principal?.workspaceId ? { workspaceId: principal.workspaceId } : {}),
-      ...(principal?.tier ? { tier: principal.tier } : {}),
+      ...(planOf(principal) ? { tier: planOf(principal) } : {}),
       ...(complianceMode && complianceMode !== 'none' ? { complianceMode } : {}),
       ...(dataRegion ? { dataRegion } : {}),
       models: report.calls.map((call) => call.attempt.modelId),

@@ -19,10 +19,17 @@ export const profileManagerConfigSchema = z.strictObject({
   cacheTtlMs: z.number().int().nonnegative().default(300_000),
   /** Most profiles kept in the cache; the least recently used is evicted beyond it. `0` disables the cache. @default 10000 */
   maxCacheSize: z.number().int().nonnegative().default(10_000),
-  /** Tier of profiles created for unknown users: a built-in name, a tier object, or a custom tier. @default 'free' */
-  defaultTier: tierRefSchema.optional().transform((tier) => tier ?? TIER_PRESETS.free),
+  /** Plan of profiles created for unknown users: a built-in name, a preset or a custom plan. @default 'free' */
+  defaultPlan: tierRefSchema.optional(),
+  /** @deprecated Use `defaultPlan` ("tier" is a model's position in the cascade); accepted until the next minor version. */
+  defaultTier: tierRefSchema.optional(),
   /** Save the default profile created for an unknown user to the store (insert-if-absent). @default true */
   persistDefaults: z.boolean().default(true),
+}).transform(({ defaultPlan, defaultTier, ...config }, context) => {
+  if (defaultPlan !== undefined && defaultTier !== undefined) {
+    context.addIssue({ code: 'custom', path: ['defaultTier'], message: 'defaultTier is the deprecated name of defaultPlan: set only defaultPlan' });
+  }
+  return { ...config, defaultPlan: defaultPlan ?? defaultTier ?? TIER_PRESETS.free };
 });
 
 /** What callers write to configure the manager. */
@@ -143,7 +150,7 @@ const WHAT = 'Profile manager';
  * @param dependencies - `store` (or `load`/`save` callbacks) and the clock `now`.
  * @throws CascadeError `INVALID_CONFIG` naming the bad field.
  * @example
- * const manager = createProfileManager({ cacheTtlMs: 60_000, defaultTier: 'free' }, { store: createSqliteProfileStore({ filename: 'profiles.db' }) });
+ * const manager = createProfileManager({ cacheTtlMs: 60_000, defaultPlan: 'free' }, { store: createSqliteProfileStore({ filename: 'profiles.db' }) });
  * const profile = await manager.get('user_123');
  * await manager.updateTier('user_123', 'pro');
  */
@@ -168,7 +175,7 @@ export function createProfileManager(config: ProfileManagerConfig = {}, dependen
   const source = 'Profile store';
 
   function defaultProfile(userId: string): UserProfile {
-    return UserProfile.create({ userId, tier: options.defaultTier, createdAt: new Date(now()).toISOString() });
+    return UserProfile.create({ userId, tier: options.defaultPlan, createdAt: new Date(now()).toISOString() });
   }
 
   async function createDefault(userId: string): Promise<UserProfile> {

@@ -25,6 +25,8 @@ export interface EffectiveValues {
   readonly blockedModels: readonly string[] | undefined;
   /** Preferred models that the profile may use, most preferred first. */
   readonly preferredModels: readonly string[] | undefined;
+  readonly maxCostPerRequestUsd: number | undefined;
+  /** @deprecated Use `maxCostPerRequestUsd` (same value); removed in the next minor version. */
   readonly maxCostPerQueryUsd: number | undefined;
   /** Guardrails merged user > workspace > organization; absent when no level sets any. */
   readonly guardrails: Readonly<ProfileGuardrails> | undefined;
@@ -149,7 +151,7 @@ export function computeEffectiveValues(profile: Inputs): EffectiveValues {
   const usable = (model: string): boolean => !blockedSet.has(model) && (!allowedModels || allowedModels.includes(model));
   const preferredSource = first<readonly string[]>([preferences?.preferredModels, ...levels.map((level) => level?.preferredModels), tier.preferredModels]);
   const preferredModels = preferredSource?.filter(usable);
-  const maxCostPerQueryUsd = first([preferences?.maxCostPerQueryUsd, ...levels.map((level) => level?.maxCostPerQueryUsd)]);
+  const maxCostPerRequestUsd = first([preferences?.maxCostPerRequestUsd, ...levels.map((level) => level?.maxCostPerRequestUsd)]);
 
   const guardrails = mergeGuardrails([governance?.guardrails, workspace?.guardrails, organization?.guardrails]);
 
@@ -168,7 +170,7 @@ export function computeEffectiveValues(profile: Inputs): EffectiveValues {
     ['qualityShare', quality.share],
     ['qualityTarget', quality.share === undefined ? quality.target : undefined],
     ['qualityMin', quality.min],
-    ['maxCostPerRequestUsd', maxCostPerQueryUsd],
+    ['maxCostPerRequestUsd', maxCostPerRequestUsd],
     ['features', { ...features }],
     ['limits', nonEmpty(limitsPolicy)],
     ['guardrails', toCoreGuardrails(guardrails)],
@@ -183,7 +185,8 @@ export function computeEffectiveValues(profile: Inputs): EffectiveValues {
     modelAccess,
     blockedModels,
     preferredModels,
-    maxCostPerQueryUsd,
+    maxCostPerRequestUsd,
+    maxCostPerQueryUsd: maxCostPerRequestUsd,
     guardrails,
     policy,
   });

@@ -17,6 +17,22 @@ const modelList = z.array(modelIdSchema).readonly();
 const overrideUsd = usd.nullable().optional();
 const overrideCount = count.nullable().optional();
 
+/**
+ * Maps the deprecated `maxCostPerQueryUsd` to `maxCostPerRequestUsd`, core's name for the same cap
+ * (issue 14: one name per thing). Accepted until the next minor version; two different values are refused.
+ */
+function renameCostCap<T extends { maxCostPerRequestUsd?: number | null | undefined; maxCostPerQueryUsd?: number | null | undefined }>(
+  value: T,
+  context: z.RefinementCtx,
+): Omit<T, 'maxCostPerQueryUsd'> {
+  const { maxCostPerQueryUsd, ...rest } = value;
+  if (maxCostPerQueryUsd === undefined) return rest;
+  if (rest.maxCostPerRequestUsd !== undefined && rest.maxCostPerRequestUsd !== maxCostPerQueryUsd) {
+    context.addIssue({ code: 'custom', path: ['maxCostPerQueryUsd'], message: 'maxCostPerQueryUsd is the deprecated name of maxCostPerRequestUsd: set only maxCostPerRequestUsd' });
+  }
+  return { ...rest, maxCostPerRequestUsd: rest.maxCostPerRequestUsd ?? maxCostPerQueryUsd };
+}
+
 /** Budget overrides in USD. A number replaces the inherited cap, `null` removes it, absent inherits. */
 export const budgetOverridesSchema = z.strictObject({
   dailyUsd: overrideUsd,
@@ -79,8 +95,11 @@ export const memberOverridesSchema = z.strictObject({
   /** Added to the inherited blocked list (blocks at every level unite). */
   blockedModels: modelList.optional(),
   preferredModels: modelList.optional(),
+  /** Refuse requests whose pre-flight estimate exceeds this; `null` removes an inherited cap. */
+  maxCostPerRequestUsd: overrideUsd,
+  /** @deprecated Use `maxCostPerRequestUsd` (same meaning); accepted until the next minor version. */
   maxCostPerQueryUsd: overrideUsd,
-});
+}).transform(renameCostCap);
 
 /** Guardrails of the governance dimension; every field optional so levels layer (user > workspace > organization > agent). */
 export const profileGuardrailsSchema = z.strictObject({
@@ -136,13 +155,15 @@ export const profilePreferencesSchema = z.strictObject({
   costSensitivity: z.enum(['aggressive', 'balanced', 'quality-first']).optional(),
   latencySensitivity: z.enum(['real-time', 'balanced', 'batch']).optional(),
   /** Refuse requests whose pre-flight estimate exceeds this; `null` removes an inherited cap. */
+  maxCostPerRequestUsd: overrideUsd,
+  /** @deprecated Use `maxCostPerRequestUsd` (same meaning); accepted until the next minor version. */
   maxCostPerQueryUsd: overrideUsd,
   maxLatencyMs: count.optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
   preferredDomains: z.array(label).readonly().optional(),
   preferredModels: modelList.optional(),
   blockedModels: modelList.optional(),
-});
+}).transform(renameCostCap);
 
 /** Governance dimension: guardrails, audit logging, data retention, compliance. */
 export const profileGovernanceSchema = z.strictObject({

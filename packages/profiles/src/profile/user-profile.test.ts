@@ -150,9 +150,9 @@ describe('precedence: user > workspace > organization > tier', () => {
   });
 
   it('max cost per query', () => {
-    expect(layered({}, {}, { maxCostPerQueryUsd: 0.5 }).toPolicy().maxCostPerRequestUsd).toBe(0.5);
-    expect(layered({ preferences: { maxCostPerQueryUsd: 0.1 } }, { maxCostPerQueryUsd: 0.2 }, { maxCostPerQueryUsd: 0.5 }).toPolicy().maxCostPerRequestUsd).toBe(0.1);
-    expect(layered({ preferences: { maxCostPerQueryUsd: null } }, {}, { maxCostPerQueryUsd: 0.5 }).toPolicy().maxCostPerRequestUsd).toBeUndefined();
+    expect(layered({}, {}, { maxCostPerRequestUsd: 0.5 }).toPolicy().maxCostPerRequestUsd).toBe(0.5);
+    expect(layered({ preferences: { maxCostPerRequestUsd: 0.1 } }, { maxCostPerRequestUsd: 0.2 }, { maxCostPerRequestUsd: 0.5 }).toPolicy().maxCostPerRequestUsd).toBe(0.1);
+    expect(layered({ preferences: { maxCostPerRequestUsd: null } }, {}, { maxCostPerRequestUsd: 0.5 }).toPolicy().maxCostPerRequestUsd).toBeUndefined();
   });
 
   it('guardrails merge per guard and field, absent when nobody sets them', () => {

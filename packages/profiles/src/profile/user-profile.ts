@@ -64,7 +64,7 @@ export class UserProfile {
   readonly roles: readonly string[];
   /** Identity: permissions, e.g. `deploy`. */
   readonly permissions: readonly string[];
-  /** Subscription tier (a shared, frozen object for presets). */
+  /** Subscription plan (a shared, frozen object for presets); same as {@link UserProfile.plan}. */
   readonly tier: TierConfig;
   /** Operator overrides of budgets, rate limits, features, allowed models. */
   readonly limits: Readonly<ProfileLimits> | undefined;
@@ -99,6 +99,11 @@ export class UserProfile {
   }
 
   /** Marker for {@link UserProfile.isInstance}. */
+  /** Subscription plan (a shared, frozen object for presets). The profile's data and stored JSON keep the key `tier`. */
+  get plan(): TierConfig {
+    return this.tier;
+  }
+
   get [MARKER](): true {
     return true;
   }
@@ -109,6 +114,19 @@ export class UserProfile {
   }
 
   /**
+   * The one-line path: a profile on a built-in or custom plan (see {@link UserProfile.fromTier}).
+   *
+   * @param plan - a built-in name (`'pro'`) or a plan from `PLAN_PRESETS`, `definePlan`, `derivePlan`.
+   * @example
+   * const profile = UserProfile.fromPlan('pro', 'user_123');
+   */
+  static fromPlan(plan: TierName | TierConfig, userId: string, options?: UserProfileOptions): UserProfile {
+    return UserProfile.fromTier(plan, userId, options);
+  }
+
+  /**
+   * @deprecated Use {@link UserProfile.fromPlan} ("tier" is a model's position in the cascade); removed in the next minor version.
+   *
    * The one-line path: a profile on a built-in or custom tier. Without options this is allocation-light
    * (no validation beyond the id, the tier object is shared), so millions can be created per second.
    *
@@ -203,7 +221,12 @@ export class UserProfile {
     return UserProfile.create({ ...this.toInput(), ...patch, userId: this.userId });
   }
 
-  /** A new profile on another tier, everything else kept. */
+  /** A new profile on another plan, everything else kept. */
+  withPlan(plan: TierName | TierConfig): UserProfile {
+    return this.withTier(plan);
+  }
+
+  /** @deprecated Use {@link UserProfile.withPlan}; removed in the next minor version. A new profile on another tier, everything else kept. */
   withTier(tier: TierName | TierConfig): UserProfile {
     const resolved = quickTier(tier);
     if (!resolved) return this.with({ tier });
@@ -307,6 +330,8 @@ export class UserProfile {
       userId: this.userId,
       ...(this.organization ? { organizationId: this.organization.id } : {}),
       ...(this.workspace ? { workspaceId: this.workspace.id } : {}),
+      plan: this.tier.name,
+      // The deprecated name too, for readers of `principal.tier` until the next minor version.
       tier: this.tier.name,
       ...(this.roles.length > 0 ? { roles: this.roles } : {}),
       attributes,

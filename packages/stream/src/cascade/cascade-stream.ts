@@ -18,7 +18,7 @@ export interface CascadeStream extends AsyncIterable<CascadeStreamEvent> {
   /**
    * The text of every `text-delta` event, in order; throws the `CascadeError` of a failed request at the end.
    * In optimistic and early-escalation modes it may include a draft that was later rejected (see the
-   * `switch` events); use `mode: 'buffered'` when only the final answer may be shown.
+   * `switch` events); use `streamMode: 'buffered'` when only the final answer may be shown.
    */
   readonly textStream: AsyncIterable<string>;
   /** The result, as `agent.run` returns it; rejects with a typed `CascadeError`. */
@@ -34,7 +34,7 @@ export interface CascadeStream extends AsyncIterable<CascadeStreamEvent> {
   /**
    * For consumers that cannot take text back (plain text, AI SDK UI): runs the request in `buffered`
    * mode, so only accepted text is sent. Throws `INVALID_CONFIG` when the call asked for `optimistic` or
-   * `early-escalation`, or when the stream was already read without an explicit `mode: 'buffered'`.
+   * `early-escalation`, or when the stream was already read without an explicit `streamMode: 'buffered'`.
    */
   requireAcceptedText(what: string): void;
   /** {@link toTextStreamResponse} of this stream: the accepted text as `text/plain` (AI SDK's `toTextStreamResponse`). */
@@ -102,11 +102,11 @@ export class CascadeStreamHub implements CascadeStream, StreamOutcomeSink {
 
   requireAcceptedText(what: string): void {
     if (this.requestedMode === 'optimistic' || this.requestedMode === 'early-escalation') {
-      throw new CascadeError('INVALID_CONFIG', `${what} cannot take back a rejected draft, and this stream was created with mode: '${this.requestedMode}'. Create it with mode: 'buffered' (the default).`);
+      throw new CascadeError('INVALID_CONFIG', `${what} cannot take back a rejected draft, and this stream was created with streamMode: '${this.requestedMode}'. Create it with streamMode: 'buffered' (the default).`);
     }
     if (this.requestedMode === 'buffered') return;
     if (this.started) {
-      throw new CascadeError('INVALID_CONFIG', `${what} must be called before the stream is read (or create the stream with mode: 'buffered'): it runs the request in buffered mode so only accepted text is sent.`);
+      throw new CascadeError('INVALID_CONFIG', `${what} must be called before the stream is read (or create the stream with streamMode: 'buffered'): it runs the request in buffered mode so only accepted text is sent.`);
     }
     this.forcedMode = 'buffered';
   }

@@ -86,7 +86,7 @@ export async function driveTiers(
   emit: (event: CascadeStreamEvent) => void,
 ): Promise<CascadeResult> {
   const policy = session.context.policy;
-  const mode = resolveStreamMode(options.mode, policy);
+  const mode = resolveStreamMode(options.streamMode, policy);
   const tiers = session.tiers;
   let fallback: Fallback | undefined;
   let lastError: CascadeError | undefined;

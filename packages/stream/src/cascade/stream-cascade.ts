@@ -26,7 +26,7 @@ import { driveToolLoop } from './drive-tool-loop';
  * @throws `INVALID_CONFIG` at once for a missing agent or bad options; `INVALID_INPUT` for a bad input.
  * @returns a {@link CascadeStream}: async-iterable events, `textStream`, and `result`/`usage`/`cost` promises.
  * @example
- * const stream = streamCascade(agent, 'What is 17 * 23?', { mode: 'buffered', abortSignal });
+ * const stream = streamCascade(agent, 'What is 17 * 23?', { streamMode: 'buffered', abortSignal });
  * for await (const event of stream) {
  *   if (event.type === 'text-delta') process.stdout.write(event.text);
  *   if (event.type === 'switch' && event.discardText) clearScreen();
@@ -47,12 +47,12 @@ export function streamCascade(agent: CascadeAgent, input: CascadeInput, options:
   else callerSignal?.addEventListener('abort', onAbort, { once: true });
   return new CascadeStreamHub(
     (sink, emit, forcedMode) => {
-      const settings = forcedMode ? { ...parsed, mode: forcedMode } : parsed;
+      const settings = forcedMode ? { ...parsed, streamMode: forcedMode } : parsed;
       return settings.tools ? driveToolLoop(agent, input, settings, controller.signal, sink, emit) : driveStream(agent, request, settings, controller.signal, sink, emit);
     },
     controller,
     () => callerSignal?.removeEventListener('abort', onAbort),
-    parsed.mode,
+    parsed.streamMode,
     observerOf(parsed),
   );
 }

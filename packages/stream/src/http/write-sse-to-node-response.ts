@@ -21,7 +21,7 @@ import { type SseResponseOptions, encodeFor, errorResponse, retryField, sseHeade
  * @param options - format, OpenAI encoder options, extra headers, `heartbeatMs`, `retryMs` (format `events`).
  * @example
  * createServer(async (request, response) => {
- *   await writeSseToNodeResponse(streamCascade(agent, await readPrompt(request), { mode: 'buffered' }), response, { format: 'openai' });
+ *   await writeSseToNodeResponse(streamCascade(agent, await readPrompt(request), { streamMode: 'buffered' }), response, { format: 'openai' });
  * });
  */
 export async function writeSseToNodeResponse(stream: CascadeStream, response: ServerResponse, options: SseResponseOptions = {}): Promise<void> {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CascadeStream } from '../cascade/cascade-stream';
 import { streamCascade } from '../cascade/stream-cascade';
 import type { CascadeStreamEvent } from '../events/stream-event';
-import { streamCascadeOptionsSchema } from '../options/stream-options';
+import { streamCascadeOptionsObjectSchema } from '../options/stream-options';
 
 /** A value still arriving: every property (deeply) may be missing yet. */
 export type PartialObject<T> = T extends readonly (infer Item)[] ? PartialObject<Item>[] : T extends object ? { [Key in keyof T]?: PartialObject<T[Key]> } : T;
@@ -49,7 +49,7 @@ export interface ObjectStream<T> extends AsyncIterable<ObjectStreamEvent<T>> {
 const isSchema = (value: unknown): value is z.ZodType | Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Options of {@link streamObject}: the stream options (no tools) and the schema. */
-export const streamObjectOptionsSchema = streamCascadeOptionsSchema.omit({ tools: true, maxSteps: true }).extend({
+export const streamObjectOptionsSchema = streamCascadeOptionsObjectSchema.omit({ tools: true, maxSteps: true }).extend({
   /** A zod schema (the object comes back typed) or a JSON schema. */
   schema: z.custom<z.ZodType | Record<string, unknown>>(isSchema, { message: 'schema must be a zod schema or a JSON schema object' }),
   /** The schema's name for the provider. @default 'result' */

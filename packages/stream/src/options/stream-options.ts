@@ -41,11 +41,13 @@ export const streamCallbacksSchema = z.strictObject({
 });
 
 /**
- * Per-call options of `streamCascade`: the agent's run options (same rules, strict) with a streaming
- * `mode` in place of the pipeline mode, plus the early-escalation check interval.
+ * Per-call options of `streamCascade` (as an object schema, to derive others from): the agent's run options (same rules, strict) with a
+ * `streamMode` in place of the pipeline mode, plus the early-escalation check interval.
  */
-export const streamCascadeOptionsSchema = runOptionsSchema.omit({ mode: true }).extend({
+export const streamCascadeOptionsObjectSchema = runOptionsSchema.omit({ mode: true }).extend({
   /** Streaming mode for this call. @default the policy's `streamMode`, else `'buffered'` (a rejected draft is never shown; `'optimistic'` streams drafts live for typed-event consumers that handle `switch`) */
+  streamMode: streamModeSchema.optional(),
+  /** @deprecated Use `streamMode` (same values; `mode` also names the pipeline mode of run options). Accepted until the next minor version. */
   mode: streamModeSchema.optional(),
   /**
    * Early escalation: how many characters a draft grows between two partial checks (a newline also
@@ -53,6 +55,15 @@ export const streamCascadeOptionsSchema = runOptionsSchema.omit({ mode: true }).
    */
   partialCheckChars: z.number().int().positive().default(64),
 }).extend(streamCallbacksSchema.shape);
+
+/** {@link streamCascadeOptionsObjectSchema} with the deprecated `mode` mapped to `streamMode`. */
+export const streamCascadeOptionsSchema = streamCascadeOptionsObjectSchema.transform(({ mode, ...options }, context) => {
+  if (mode === undefined) return options;
+  if (options.streamMode !== undefined && options.streamMode !== mode) {
+    context.addIssue({ code: 'custom', path: ['mode'], message: 'mode is the deprecated name of streamMode: set only streamMode' });
+  }
+  return { ...options, streamMode: options.streamMode ?? mode };
+});
 
 /** What callers pass to `streamCascade`. */
 export type StreamCascadeOptions = z.input<typeof streamCascadeOptionsSchema>;

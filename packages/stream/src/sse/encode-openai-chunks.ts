@@ -51,7 +51,7 @@ function usageBody(usage: TokenUsage): Record<string, unknown> {
  * OpenAI clients cannot discard text: stream with `mode: 'buffered'` so they never receive a rejected draft.
  *
  * @example
- * const stream = streamCascade(agent, messages, { mode: 'buffered' });
+ * const stream = streamCascade(agent, messages, { streamMode: 'buffered' });
  * for await (const line of encodeOpenAIChunks(stream, { model: 'cascade', includeUsage: true })) response.write(line);
  */
 export async function* encodeOpenAIChunks(events: AsyncIterable<CascadeStreamEvent>, options: OpenAIChunkOptions = {}): AsyncGenerator<string, void> {

@@ -27,7 +27,7 @@ const guardrails = fc.record(
   { requiredKeys: [] },
 );
 const memberOverrides = fc.record(
-  { budget: budgetOverrides, rateLimits: rateOverrides, features, quality, allowedModels: orNull(models), blockedModels: models, preferredModels: models, maxCostPerQueryUsd: orNull(usd) },
+  { budget: budgetOverrides, rateLimits: rateOverrides, features, quality, allowedModels: orNull(models), blockedModels: models, preferredModels: models, maxCostPerRequestUsd: orNull(usd) },
   { requiredKeys: [] },
 );
 const customTier = fc.record(
@@ -57,7 +57,7 @@ export const profileInputArbitrary: fc.Arbitrary<UserProfileInput> = fc
         {
           quality,
           costSensitivity: fc.constantFrom('aggressive', 'balanced', 'quality-first' as const),
-          maxCostPerQueryUsd: orNull(usd),
+          maxCostPerRequestUsd: orNull(usd),
           maxLatencyMs: count,
           maxRetries: fc.integer({ min: 0, max: 10 }),
           preferredDomains: fc.array(label, { maxLength: 3 }),

@@ -1,6 +1,6 @@
 import { createCascadeAgent } from '@cascade/core';
 import { createOpenAIChatModel } from '@cascade/core/openai';
-import { fromUIMessages, streamCascade } from '../index';
+import { fromUIMessages, streamCascade } from '@cascade/stream';
 
 const agent = createCascadeAgent({ models: [createOpenAIChatModel({ modelId: 'gpt-4o-mini' }), createOpenAIChatModel({ modelId: 'gpt-4o' })] });
 

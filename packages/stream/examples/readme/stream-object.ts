@@ -1,7 +1,7 @@
 import { createCascadeAgent } from '@cascade/core';
 import { createOpenAIChatModel } from '@cascade/core/openai';
 import { z } from 'zod';
-import { streamObject } from '../index';
+import { streamObject } from '@cascade/stream';
 
 const agent = createCascadeAgent({ models: [createOpenAIChatModel({ modelId: 'gpt-4o-mini' }), createOpenAIChatModel({ modelId: 'gpt-4o' })] });
 

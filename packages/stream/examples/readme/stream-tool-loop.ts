@@ -1,7 +1,7 @@
 import { createCascadeAgent, tool } from '@cascade/core';
 import { createOpenAIChatModel } from '@cascade/core/openai';
 import { z } from 'zod';
-import { streamCascade } from '../index';
+import { streamCascade } from '@cascade/stream';
 
 const agent = createCascadeAgent({ models: [createOpenAIChatModel({ modelId: 'gpt-4o-mini' }), createOpenAIChatModel({ modelId: 'gpt-4o' })] });
 

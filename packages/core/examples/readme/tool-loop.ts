@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { createCascadeAgent, tool } from '../index';
-import { createOpenAIChatModel } from '../openai/index';
+import { createCascadeAgent, tool } from '@cascade/core';
+import { createOpenAIChatModel } from '@cascade/core/openai';
 
 const agent = createCascadeAgent({
   models: [createOpenAIChatModel({ modelId: 'gpt-4o-mini' }), createOpenAIChatModel({ modelId: 'gpt-4o' })],

@@ -1,5 +1,5 @@
-import { createCascadeAgent } from '../index';
-import { createOpenAIChatModel } from '../openai/index';
+import { createCascadeAgent } from '@cascade/core';
+import { createOpenAIChatModel } from '@cascade/core/openai';
 
 const agent = createCascadeAgent({
   models: [createOpenAIChatModel({ modelId: 'gpt-4o-mini' }), createOpenAIChatModel({ modelId: 'gpt-4o' })],

@@ -1,7 +1,7 @@
 import { createCascadeAgent, tool } from '@cascade/core';
 import { MockChatModel } from '@cascade/core/test';
 import { z } from 'zod';
-import { createGuardrailsMiddleware } from '../index';
+import { createGuardrailsMiddleware } from '@cascade/guardrails';
 
 const guardrails = createGuardrailsMiddleware({ pii: { actions: { CREDIT_CARD: 'block' } }, injection: { toolResults: 'mark' } });
 const model = new MockChatModel({ modelId: 'gpt-4o', responses: [{ toolCalls: [{ name: 'search', arguments: '{"q":"card 4111 1111 1111 1111"}' }] }, { text: 'done' }] });
