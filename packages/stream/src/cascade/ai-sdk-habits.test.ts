@@ -83,11 +83,11 @@ describe('toTextStreamResponse', () => {
 
   it('refuses a stream that would show rejected drafts, and one already read without a buffered mode', async () => {
     const { agent } = escalatingAgent();
-    await expect(streamCascade(agent, 'hi', { mode: 'optimistic' }).toTextStreamResponse()).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining("mode: 'buffered'") });
+    await expect(streamCascade(agent, 'hi', { streamMode: 'optimistic' }).toTextStreamResponse()).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining("streamMode: 'buffered'") });
     const started = streamCascade(agent, 'hi');
     await started.result;
     await expect(started.toUIMessageStreamResponse()).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
-    const buffered = streamCascade(escalatingAgent().agent, 'hi', { mode: 'buffered' });
+    const buffered = streamCascade(escalatingAgent().agent, 'hi', { streamMode: 'buffered' });
     await buffered.result;
     expect(await (await buffered.toTextStreamResponse()).text()).toBe('Strong answer.');
   });
