@@ -9,6 +9,7 @@ export function withRequestTap(model: ChatModel, onRequest: (modelId: string, re
     specificationVersion: model.specificationVersion,
     provider: model.provider,
     modelId: model.modelId,
+    ...(model.supportsChoiceCount !== undefined ? { supportsChoiceCount: model.supportsChoiceCount } : {}),
     doGenerate(request: ChatRequest, options?: CallOptions) {
       onRequest(model.modelId, request);
       return model.doGenerate(request, options);

@@ -86,6 +86,8 @@ export function createTraceRecorder(options: TraceRecorderOptions): TraceRecorde
         specificationVersion: 'v1',
         provider: model.provider,
         modelId: model.modelId,
+        // Optional capabilities travel with the model, or sampling through the recorder loses them.
+        ...(model.supportsChoiceCount !== undefined ? { supportsChoiceCount: model.supportsChoiceCount } : {}),
         async doGenerate(request: ChatRequest, callOptions?: CallOptions): Promise<ChatResult> {
           const started = now();
           const result = await model.doGenerate(request, callOptions);
