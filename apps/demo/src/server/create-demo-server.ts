@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CascadeError, type AgentPolicy } from '@cascade/core';
-import { streamCascade, writeSseToNodeResponse } from '@cascade/stream';
+import { CascadeError, type AgentPolicy, type ChatRequest } from '@cascade/core';
+import { type CascadeStream, type StreamCascadeOptions, streamCascade, writeSseToNodeResponse } from '@cascade/stream';
 import type { DemoAgent } from '../agent/create-demo-agent';
 import type { ServerObserver } from '../observe/server-observer';
 import type { KeyStore } from '../users/api-key-store';
@@ -17,6 +17,8 @@ import type { AccessLogEntry, AccessLogger } from './request-log';
 import { SHUTTING_DOWN_MESSAGE, type TenantErrorResponse, toTenantError } from './tenant-error';
 import { openTenantStream } from './tenant-stream';
 import { TokenBucketMap } from './token-bucket-map';
+import { parseUIChatRequest } from './ui-chat-request';
+import { writeWebResponse } from './write-web-response';
 
 /** Options of {@link createDemoServer}. */
 export interface DemoServerOptions {
@@ -45,7 +47,7 @@ export interface DemoServerOptions {
   /** Time limit of one request, all tiers included. @default 120000 */
   requestTimeoutMs?: number;
   log?: AccessLogger;
-  /** Streamed completions: an SSE comment (`: ping`) after this long without a write, so proxies keep the connection. 0: off. @default 15000 */
+  /** Streamed answers (completions and UI chat): an SSE comment (`: ping`) after this long without a write, so proxies keep the connection. 0: off. @default 15000 */
   heartbeatMs?: number;
   /** Clock of the throttles, in epoch ms. @default Date.now */
   now?: () => number;
@@ -84,7 +86,8 @@ interface RequestState {
 
 /**
  * The demo's OpenAI-compatible multi-tenant server on `node:http`: `POST /v1/chat/completions`
- * (with and without `stream: true`), `GET /v1/models`, `GET /v1/usage`. Each API key belongs to a
+ * (with and without `stream: true`), `POST /v1/ui/chat` (an AI SDK `useChat` front end: UI messages in,
+ * UI message stream v1 out), `GET /v1/models`, `GET /v1/usage`. Each API key belongs to a
  * user profile, and the whole pipeline (profile, limits, guardrails, cascade) runs per tenant.
  *
  * Hardened for untrusted clients: failed authentications are throttled per address before any key is
@@ -112,17 +115,17 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
   const openResponses = new Set<ServerResponse>();
 
   /**
-   * Reads and validates a chat completion body within the tenant's parse budget: a valid body costs
-   * its size, a refused one (oversized, malformed, invalid) a whole `maxBodyBytes`.
+   * Reads and validates a body within the tenant's parse budget: a valid body costs its size, a
+   * refused one (oversized, malformed, invalid) a whole `maxBodyBytes`.
    */
-  async function readChatRequest(request: IncomingMessage, tenant: Tenant): Promise<ChatCompletionRequest> {
+  async function readBody<Body>(request: IncomingMessage, tenant: Tenant, parse: (value: unknown) => Body): Promise<Body> {
     const waitMs = bodyBudget.retryAfterMs(tenant.userId);
     if (waitMs > 0) {
       throw new HttpError(429, 'rate_limit_error', 'parse_budget_exceeded', `Too many large, malformed or invalid request bodies; retry in ${Math.ceil(waitMs / 1000)} s.`, { 'retry-after': String(Math.ceil(waitMs / 1000)) });
     }
     try {
       const { value, bytes } = await readJsonBody(request, { maxBytes: maxBodyBytes, maxDepth: maxJsonDepth, maxValues: maxJsonValues });
-      const body = parseChatCompletionRequest(value);
+      const body = parse(value);
       bodyBudget.charge(tenant.userId, bytes);
       return body;
     } catch (error) {
@@ -131,10 +134,23 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
     }
   }
 
+  /**
+   * Starts a streamed answer, buffered (neither OpenAI clients nor a chat UI can take back text, so they
+   * never receive a rejected draft). A refusal before any model call is thrown, to be answered as JSON.
+   */
+  async function openStream(chatRequest: ChatRequest, tenant: Tenant, runOptions: StreamCascadeOptions): Promise<CascadeStream> {
+    const opened = await openTenantStream(streamCascade(demo.agent, chatRequest, { ...runOptions, streamMode: 'buffered' }), () => ({ shuttingDown: shutdown.signal.aborted }));
+    if ('refused' in opened) throw opened.refused;
+    opened.stream.result.then((result) => options.observer?.answered(tenant.userId, result), () => undefined);
+    return opened.stream;
+  }
+
+  const secretsOf = (chatRequest: ChatRequest): string[] => chatRequest.messages.map((message) => (typeof message.content === 'string' ? message.content : ''));
+
   async function chatCompletions(request: IncomingMessage, response: ServerResponse, tenant: Tenant, state: RequestState, signal: AbortSignal): Promise<void> {
-    const body = await readChatRequest(request, tenant);
+    const body: ChatCompletionRequest = await readBody(request, tenant, parseChatCompletionRequest);
     const chatRequest = toChatRequest(body);
-    state.secrets = chatRequest.messages.map((message) => (typeof message.content === 'string' ? message.content : ''));
+    state.secrets = secretsOf(chatRequest);
     let policy: AgentPolicy | undefined;
     if (body.model !== CASCADE_MODEL_ID) {
       const profile = await demo.profiles.get(tenant.userId, { abortSignal: signal });
@@ -150,17 +166,28 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
     }
     const runOptions = { userId: tenant.userId, abortSignal: signal, timeoutMs: requestTimeoutMs, ...(policy ? { policy } : {}) };
     if (body.stream) {
-      // Buffered: OpenAI clients cannot take back text, so they never receive a rejected draft.
-      const opened = await openTenantStream(streamCascade(demo.agent, chatRequest, { ...runOptions, streamMode: 'buffered' }), () => ({ shuttingDown: shutdown.signal.aborted }));
-      if ('refused' in opened) throw opened.refused;
-      opened.stream.result.then((result) => options.observer?.answered(tenant.userId, result), () => undefined);
+      const stream = await openStream(chatRequest, tenant, runOptions);
       // Heartbeat: the buffered draft writes nothing for seconds, and a proxy would cut the idle connection.
-      await writeSseToNodeResponse(opened.stream, response, { format: 'openai', heartbeatMs, openai: { includeUsage: body.stream_options?.include_usage === true } });
+      await writeSseToNodeResponse(stream, response, { format: 'openai', heartbeatMs, openai: { includeUsage: body.stream_options?.include_usage === true } });
       return;
     }
     const result = await demo.agent.run(chatRequest, runOptions);
     options.observer?.answered(tenant.userId, result);
     json(response, 200, toChatCompletion(result));
+  }
+
+  /** `useChat`'s endpoint: the same tenant pipeline as a streamed completion, the cascade choosing the model. */
+  async function uiChat(request: IncomingMessage, response: ServerResponse, tenant: Tenant, state: RequestState, signal: AbortSignal): Promise<void> {
+    const chatRequest = await readBody(request, tenant, parseUIChatRequest);
+    state.secrets = secretsOf(chatRequest);
+    const stream = await openStream(chatRequest, tenant, { userId: tenant.userId, abortSignal: signal, timeoutMs: requestTimeoutMs }).catch((error: unknown) => {
+      // The shared message tells a completions client to drop `stream: true`, which a useChat client cannot do.
+      if (CascadeError.isInstance(error) && error.code === 'FEATURE_NOT_ALLOWED' && error.details?.feature === 'streaming') {
+        throw new HttpError(403, 'permission_error', 'FEATURE_NOT_ALLOWED', 'Your tier does not include streaming, which a useChat front end needs; use POST /v1/chat/completions without "stream": true.');
+      }
+      throw error;
+    });
+    await writeWebResponse(await stream.toUIMessageStreamResponse({ heartbeatMs }), response);
   }
 
   async function models(response: ServerResponse, tenant: Tenant, signal: AbortSignal): Promise<void> {
@@ -204,14 +231,15 @@ export function createDemoServer(options: DemoServerOptions): DemoServer {
 
   async function route(request: IncomingMessage, response: ServerResponse, signal: AbortSignal, state: RequestState): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
-    const routes: Record<string, string> = { '/v1/chat/completions': 'POST', '/v1/models': 'GET', '/v1/usage': 'GET' };
+    const routes: Record<string, string> = { '/v1/chat/completions': 'POST', '/v1/ui/chat': 'POST', '/v1/models': 'GET', '/v1/usage': 'GET' };
     if (!(path in routes) && (await options.observer?.handle(request, response, path))) return;
     const method = routes[path];
-    if (!method) throw new HttpError(404, 'not_found_error', 'not_found', `No route ${request.method ?? ''} ${path}. Routes: POST /v1/chat/completions, GET /v1/models, GET /v1/usage.`);
+    if (!method) throw new HttpError(404, 'not_found_error', 'not_found', `No route ${request.method ?? ''} ${path}. Routes: POST /v1/chat/completions, POST /v1/ui/chat, GET /v1/models, GET /v1/usage.`);
     if (request.method !== method) throw new HttpError(405, 'invalid_request_error', 'method_not_allowed', `Use ${method} ${path}.`, { allow: method });
     const tenant = await authenticateThrottled(request, state);
     state.userId = tenant.userId;
     if (path === '/v1/chat/completions') await chatCompletions(request, response, tenant, state, signal);
+    else if (path === '/v1/ui/chat') await uiChat(request, response, tenant, state, signal);
     else if (path === '/v1/models') await models(response, tenant, signal);
     else await usage(response, tenant, signal);
   }
