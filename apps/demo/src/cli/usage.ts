@@ -8,7 +8,7 @@ export const USAGE = `Cascade demo — the whole agent, offline by default (repl
   pnpm demo batch <file.jsonl> [--user U] [--concurrency 8]
                                               lines: "prompt" or {"id","prompt"|"messages","user"}
   pnpm demo serve [--port 8787] [--host 127.0.0.1] [--redis redis://127.0.0.1:6379] [--redis-prefix cascade:demo:limits]
-                                              OpenAI-compatible server: /v1/chat/completions, /v1/models, /v1/usage
+                                              OpenAI-compatible server: /v1/chat/completions, /v1/ui/chat (useChat), /v1/models, /v1/usage
                                               limits (rate, tokens, budget): in this process's memory, or on Redis with
                                               --redis / REDIS_URL (prefix: CASCADE_REDIS_PREFIX) so every server process
                                               shares them; Redis unreachable at start: exit 1, later: 429 until it is back.

@@ -52,7 +52,7 @@ const SECURITY_HEADERS = {
 };
 
 /** Routes of the metrics label: a path the server does not know is `other` (bounded cardinality). */
-const KNOWN_ROUTES = new Set(['/v1/chat/completions', '/v1/models', '/v1/usage', '/metrics', '/dashboard', '/dashboard/data']);
+const KNOWN_ROUTES = new Set(['/v1/chat/completions', '/v1/ui/chat', '/v1/models', '/v1/usage', '/metrics', '/dashboard', '/dashboard/data']);
 
 /**
  * The server's observability: Prometheus metrics (`/metrics`, prom-client text format) and the
