@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { VICTIM } from './abuse-lexicon';
+import { TWO_STEP_RULES } from './local-moderator';
 import { twoStepRule } from './two-step-rule';
 
 const VERBS = String.raw`(?:kill(?:ed|ing|s)?|murder(?:ed|ing|s)?|shot|strangl\w+|behead\w*)`;
@@ -44,5 +47,20 @@ describe('twoStepRule', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('writes no empty prefix group into the source when there are no prefixes', () => {
+    expect(twoStepRule('(?:kill)', [], '(?:you)').source).toBe(String.raw`\b(?:kill) (?:you)\b`);
+  });
+
+  // The OpenAI moderation dev set, when the shared data is present (CASCADE_DATA_DIR).
+  const devSet = join(process.env.CASCADE_DATA_DIR ?? '', 'moderation', 'openai-moderation-1680.jsonl');
+  it.skipIf(!process.env.CASCADE_DATA_DIR || !existsSync(devSet))('gives every moderator rule’s one-regex result on the OpenAI moderation set', () => {
+    const texts = readFileSync(devSet, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { prompt: string }).prompt.toLowerCase());
+    expect(TWO_STEP_RULES.length).toBeGreaterThanOrEqual(2);
+    for (const steps of TWO_STEP_RULES) {
+      const regex = new RegExp(steps.source, 'u');
+      for (const text of texts) expect(steps.test(text), text).toBe(regex.test(text));
+    }
   });
 });

@@ -26,7 +26,7 @@ export function twoStepRule(verbs: string, prefixes: readonly string[], object: 
     return tail!.test(text);
   };
   return {
-    source: String.raw`\b${verbs} (?:${prefixes.join('|')})?${object}\b`,
+    source: String.raw`\b${verbs} ${prefixes.length > 0 ? `(?:${prefixes.join('|')})?` : ''}${object}\b`,
     test(text: string): boolean {
       head ??= new RegExp(String.raw`\b${verbs} `, 'gu');
       tail ??= new RegExp(String.raw`${object}\b`, 'uy');
