@@ -2,7 +2,7 @@ import { type CascadeMiddleware, type ModelCostSummary, type SettleInfo, calenda
 import type pg from 'pg';
 import { z } from 'zod';
 import { inTransaction, pgStoreError } from './postgres-sql';
-import { type QueuedUsage, type UsageLedger, type UsageLedgerLogEntry, type UsageSummary, userOf, utcDay } from './usage-ledger';
+import { type QueuedUsage, type UsageLedger, type UsageLedgerLogEntry, type UsageSummary, addQueuedUsage, userOf, utcDay } from './usage-ledger';
 
 /** The DDL of the usage tables in `schema` (a quoted name). */
 export const usageTablesSql = (schema: string): string[] => [
@@ -163,23 +163,6 @@ export function createPostgresUsageLedger(pool: pg.Pool, schema: string, depende
     }
   }
 
-  function addQueued(summary: UsageSummary, byModel: Record<string, ModelCostSummary>, userId: string, starts: readonly string[]): void {
-    for (const entry of queue.values()) {
-      if (entry.userId !== userId) continue;
-      summary.requests += entry.requests;
-      for (const [modelId, call] of Object.entries(entry.calls)) {
-        summary.totalUsd += call.costUsd;
-        if (entry.day >= starts[0]!) summary.monthlyUsd += call.costUsd;
-        if (entry.day >= starts[1]!) summary.weeklyUsd += call.costUsd;
-        if (entry.day >= starts[2]!) summary.dailyUsd += call.costUsd;
-        const known = byModel[modelId];
-        byModel[modelId] = known
-          ? { calls: known.calls + call.calls, costUsd: known.costUsd + call.costUsd, inputTokens: known.inputTokens + call.inputTokens, outputTokens: known.outputTokens + call.outputTokens }
-          : { ...call };
-      }
-    }
-  }
-
   return {
     kind: 'postgres',
     get pending() {
@@ -233,7 +216,7 @@ export function createPostgresUsageLedger(pool: pg.Pool, schema: string, depende
           summary.totalUsd += row.cost_usd;
           byModel[row.model_id] = { calls: row.calls, costUsd: row.cost_usd, inputTokens: row.input_tokens, outputTokens: row.output_tokens };
         }
-        addQueued(summary, byModel, userId, starts);
+        addQueuedUsage(summary, byModel, queue.values(), userId, starts);
         return { ...summary, byModel: Object.fromEntries(Object.entries(byModel).sort(([a], [b]) => (a < b ? -1 : 1))) };
       });
     },

@@ -292,20 +292,7 @@ export function createSqliteUsageLedger(database: Database.Database, dependencie
         byModel[row.model_id] = { calls: row.calls, costUsd: row.cost_usd, inputTokens: row.input_tokens, outputTokens: row.output_tokens };
       }
       // Queued usage counts as recorded: it was acknowledged and will be written.
-      for (const entry of queue.values()) {
-        if (entry.userId !== userId) continue;
-        summary.requests += entry.requests;
-        for (const [modelId, call] of Object.entries(entry.calls)) {
-          summary.totalUsd += call.costUsd;
-          if (entry.day >= starts[0]!) summary.monthlyUsd += call.costUsd;
-          if (entry.day >= starts[1]!) summary.weeklyUsd += call.costUsd;
-          if (entry.day >= starts[2]!) summary.dailyUsd += call.costUsd;
-          const known = byModel[modelId];
-          byModel[modelId] = known
-            ? { calls: known.calls + call.calls, costUsd: known.costUsd + call.costUsd, inputTokens: known.inputTokens + call.inputTokens, outputTokens: known.outputTokens + call.outputTokens }
-            : { ...call };
-        }
-      }
+      addQueuedUsage(summary, byModel, queue.values(), userId, starts);
       return { ...summary, byModel: Object.fromEntries(Object.entries(byModel).sort(([a], [b]) => (a < b ? -1 : 1))) };
     },
     async flush(options: { timeoutMs?: number } = {}) {
@@ -325,4 +312,25 @@ export function createSqliteUsageLedger(database: Database.Database, dependencie
     },
   };
   return ledger;
+}
+
+/**
+ * Adds `userId`'s usage still queued for the database to a summary (and its per-model costs), with
+ * the month/week/day windows starting on the UTC days `starts` ([month, week, day]).
+ */
+export function addQueuedUsage(summary: UsageSummary, byModel: Record<string, ModelCostSummary>, queued: Iterable<QueuedUsage>, userId: string, starts: readonly string[]): void {
+  for (const entry of queued) {
+    if (entry.userId !== userId) continue;
+    summary.requests += entry.requests;
+    for (const [modelId, call] of Object.entries(entry.calls)) {
+      summary.totalUsd += call.costUsd;
+      if (entry.day >= starts[0]!) summary.monthlyUsd += call.costUsd;
+      if (entry.day >= starts[1]!) summary.weeklyUsd += call.costUsd;
+      if (entry.day >= starts[2]!) summary.dailyUsd += call.costUsd;
+      const known = byModel[modelId];
+      byModel[modelId] = known
+        ? { calls: known.calls + call.calls, costUsd: known.costUsd + call.costUsd, inputTokens: known.inputTokens + call.inputTokens, outputTokens: known.outputTokens + call.outputTokens }
+        : { ...call };
+    }
+  }
 }

@@ -5,7 +5,7 @@ import type { AgentPolicy } from '../policy/agent-policy';
 import type { Principal } from '../policy/principal';
 import type { RequestReport } from './request-report';
 
-/** Policy sections that need a middleware to take effect: `limits` (@cascade/limits), `guardrails` (@cascade/guardrails). */
+/** Policy sections that need a middleware to take effect: `limits` and `guardrails`, each enforced by the middleware of the package of that name. */
 export type EnforcedPolicySection = 'limits' | 'guardrails';
 
 /** How a request entered the pipeline. */

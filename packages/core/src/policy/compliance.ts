@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { AgentPolicy, GuardAction } from './agent-policy';
 
 /**
- * A compliance regime the request runs under (set by a resolver, e.g. `createComplianceMiddleware` of
- * `@cascade/profiles`, from the profile's `complianceMode` and the organization's `dataRegion`). While
+ * A compliance regime the request runs under (set by a resolver, e.g. the profiles package's
+ * `createComplianceMiddleware`, from the profile's `complianceMode` and the organization's `dataRegion`). While
  * it is set, the engine calls only `models`, the pipeline forces PII redaction on input, output and
  * streams, and audit trails cap retention at `maxRetentionDays`. Later policy layers cannot loosen it.
  */

@@ -43,8 +43,8 @@ export interface AuditTrailDependencies {
   /** Record ids. @default crypto.randomUUID */
   generateId?: () => string;
   /**
-   * Redacts text stored by `comprehensive` records (e.g. `(text) => piiRedactor.redact(text).text` from
-   * `@cascade/guardrails`). Without it, `comprehensive` records hold no prompt or answer at all, so a
+   * Redacts text stored by `comprehensive` records (e.g. `(text) => piiRedactor.redact(text).text` with the
+   * guardrails package's redactor, passed in by the app). Without it, `comprehensive` records hold no prompt or answer at all, so a
    * record never holds text no redactor saw (the text is also already after the pipeline's PII guards).
    */
   redact?: (text: string) => string;

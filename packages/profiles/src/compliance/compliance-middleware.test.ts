@@ -13,7 +13,7 @@ const DAY = 86_400_000;
 const pricing = createPricing({ includeDefaults: false, prices: { cloud: { inputUsdPerMTok: 1, outputUsdPerMTok: 1 }, local: { inputUsdPerMTok: 1, outputUsdPerMTok: 1 }, 'eu-strong': { inputUsdPerMTok: 30, outputUsdPerMTok: 30 } } });
 const validator: QualityValidator = { name: 'pass', validate: () => ({ score: 1, passed: true, signals: [], reason: 'ok' }) };
 
-/** A PII guard that does what policy.guardrails.pii says (like @cascade/guardrails, which profiles may not import). */
+/** A PII guard that does what policy.guardrails.pii says (as the guardrails package does; profiles depends on core only). */
 function policyPiiGuard(seen: unknown[]): CascadeMiddleware {
   const redact = (text: string) => text.replace(/\d{3}-\d{2}-\d{4}/g, '[SSN]');
   return {

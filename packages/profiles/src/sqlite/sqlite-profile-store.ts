@@ -1,6 +1,6 @@
 import { CascadeError, parseConfig, throwIfAborted } from '@cascade/core';
 import type Database from 'better-sqlite3';
-import { loadBetterSqlite3 } from './load-better-sqlite3';
+import { loadBetterSqlite3, openDurableDatabase } from './load-better-sqlite3';
 import { z } from 'zod';
 import type { UserProfile } from '../profile/user-profile';
 import type { ProfileStore, StoreCallOptions, VersionedProfile } from '../store/profile-store';
@@ -83,14 +83,7 @@ export function createSqliteProfileStore(config: SqliteProfileStoreConfig, depen
   const Driver = dependencies.database ? undefined : loadBetterSqlite3('createSqliteProfileStore');
   let database: Database.Database;
   try {
-    if (dependencies.database) {
-      database = dependencies.database;
-    } else {
-      database = new Driver!(options.filename!);
-      database.pragma('journal_mode = WAL');
-      database.pragma('synchronous = FULL');
-      database.pragma('busy_timeout = 5000');
-    }
+    database = dependencies.database ?? openDurableDatabase(Driver!, options.filename!);
     database.exec(
       `CREATE TABLE IF NOT EXISTS ${table} (
         user_id TEXT PRIMARY KEY NOT NULL,

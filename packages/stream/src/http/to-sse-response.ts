@@ -1,7 +1,7 @@
 import { parseConfig } from '@cascade/core';
 import type { CascadeStream } from '../cascade/cascade-stream';
-import { type Heartbeat, SSE_HEARTBEAT, startHeartbeat } from './heartbeat';
 import { peekFirstEvent } from './peek-first-event';
+import { sseBody } from './sse-body';
 import { type SseResponseOptions, encodeFor, errorResponse, retryField, sseHeaders, sseResponseOptionsSchema } from './sse-response-options';
 
 /**
@@ -28,44 +28,6 @@ export async function toSseResponse(stream: CascadeStream, options: SseResponseO
     const answer = errorResponse(first.error, settings);
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
   }
-  const encoder = new TextEncoder();
-  const messages = encodeFor(all, settings);
-  let heartbeat: Heartbeat | undefined;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const retry = retryField(settings);
-      if (retry !== undefined) controller.enqueue(encoder.encode(retry));
-      heartbeat = startHeartbeat(settings.heartbeatMs, () => {
-        // Only while the reader keeps up (a full queue is not an idle connection).
-        if ((controller.desiredSize ?? 0) <= 0) return;
-        try {
-          controller.enqueue(encoder.encode(SSE_HEARTBEAT));
-        } catch {
-          heartbeat?.stop(); // closed or errored meanwhile
-        }
-      });
-    },
-    async pull(controller) {
-      let next: IteratorResult<string, void>;
-      try {
-        next = await messages.next();
-      } catch (error) {
-        heartbeat?.stop();
-        throw error;
-      }
-      if (next.done === true) {
-        heartbeat?.stop();
-        controller.close();
-      } else {
-        controller.enqueue(encoder.encode(next.value));
-        heartbeat?.touch();
-      }
-    },
-    async cancel() {
-      heartbeat?.stop();
-      stream.cancel();
-      await messages.return(undefined);
-    },
-  });
+  const body = sseBody(encodeFor(all, settings), settings.heartbeatMs, () => stream.cancel(), retryField(settings));
   return new Response(body, { status: 200, headers: sseHeaders(settings.headers) });
 }
