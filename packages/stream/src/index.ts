@@ -13,6 +13,7 @@ export type {
   UsageEvent, FinishEvent, ErrorEvent, ToolCallEvent, ToolCallStartEvent, ToolCallDeltaEvent, ToolCallEndEvent, ToolResultEvent,
 } from './events/stream-event';
 export { toPublicEvent, type PublicStreamEvent } from './events/public-event';
+export type { SseSource, SseStreamEvent } from './events/sse-source';
 export { resolveStreamMode, attemptStrategy, type AttemptStrategy } from './modes/stream-mode';
 export { estimateUsage } from './usage/estimate-usage';
 export { formatSseEvent, encodeSse } from './sse/encode-sse';

@@ -1,19 +1,17 @@
-import type { CascadeStreamEvent } from '../events/stream-event';
-
 /**
  * Reads the first event of a stream (to answer an admission error with its HTTP status instead of a
  * 200 stream) and returns it with an iterable of the whole stream, the first event included.
  */
-export async function peekFirstEvent(
-  events: AsyncIterable<CascadeStreamEvent>,
-): Promise<{ first: CascadeStreamEvent | undefined; all: AsyncIterable<CascadeStreamEvent>; stop: () => Promise<void> }> {
+export async function peekFirstEvent<Event>(
+  events: AsyncIterable<Event>,
+): Promise<{ first: Event | undefined; all: AsyncIterable<Event>; stop: () => Promise<void> }> {
   const iterator = events[Symbol.asyncIterator]();
   const head = await iterator.next();
   const first = head.done === true ? undefined : head.value;
   const stop = async (): Promise<void> => {
     await iterator.return?.();
   };
-  async function* all(): AsyncGenerator<CascadeStreamEvent> {
+  async function* all(): AsyncGenerator<Event> {
     if (first === undefined) return;
     let completed = false;
     try {

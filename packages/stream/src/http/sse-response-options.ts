@@ -1,7 +1,7 @@
 import { type CascadeError, delayMsSchema, timeoutMsSchema, toPublicError } from '@cascade/core';
 import { z } from 'zod';
 import { toPublicEvent } from '../events/public-event';
-import type { CascadeStreamEvent } from '../events/stream-event';
+import type { SseStreamEvent } from '../events/sse-source';
 import { encodeOpenAIChunks, openAIChunkOptionsSchema } from '../sse/encode-openai-chunks';
 import { openAIErrorResponse, retryAfterSeconds } from '../sse/openai-error';
 import { encodeSse } from '../sse/encode-sse';
@@ -58,13 +58,13 @@ export function sseHeaders(extra: Readonly<Record<string, string>> | undefined):
 }
 
 /** The encoded messages of a stream in the chosen format. */
-export function encodeFor(events: AsyncIterable<CascadeStreamEvent>, options: ParsedSseResponseOptions): AsyncGenerator<string, void> {
+export function encodeFor(events: AsyncIterable<SseStreamEvent>, options: ParsedSseResponseOptions): AsyncGenerator<string, void> {
   if (options.format === 'openai') return encodeOpenAIChunks(events, options.openai ?? {});
   return options.view === 'trusted' ? encodeSse(events) : encodePublicSse(events);
 }
 
 /** Format `events`, view `public`: {@link toPublicEvent} of each event, numbered from 0; the rest is skipped. */
-async function* encodePublicSse(events: AsyncIterable<CascadeStreamEvent>): AsyncGenerator<string, void> {
+async function* encodePublicSse(events: AsyncIterable<SseStreamEvent>): AsyncGenerator<string, void> {
   let id = 0;
   for await (const event of events) {
     const visible = toPublicEvent(event);

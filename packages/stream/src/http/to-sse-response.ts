@@ -1,5 +1,5 @@
 import { parseConfig } from '@cascade/core';
-import type { CascadeStream } from '../cascade/cascade-stream';
+import type { SseSource } from '../events/sse-source';
 import { peekFirstEvent } from './peek-first-event';
 import { sseBody } from './sse-body';
 import { type SseResponseOptions, encodeFor, errorResponse, retryField, sseHeaders, sseResponseOptionsSchema } from './sse-response-options';
@@ -12,7 +12,7 @@ import { type SseResponseOptions, encodeFor, errorResponse, retryField, sseHeade
  * While nothing has been enqueued for `heartbeatMs` (default 15 s), an SSE comment `: ping` keeps
  * proxies from closing the idle connection; the timer is cleared when the body closes, errors or is cancelled.
  *
- * @param stream - from `streamCascade`.
+ * @param stream - from `streamCascade`, or `streamObject` (its `partial-object` snapshots are sent as events; format `openai` leaves them out).
  * @param options - format, OpenAI encoder options, extra headers, `heartbeatMs`, `retryMs` (format `events`).
  * @example
  * export async function POST(request: Request): Promise<Response> {
@@ -20,7 +20,7 @@ import { type SseResponseOptions, encodeFor, errorResponse, retryField, sseHeade
  *   return toSseResponse(streamCascade(agent, prompt, { abortSignal: request.signal }));
  * }
  */
-export async function toSseResponse(stream: CascadeStream, options: SseResponseOptions = {}): Promise<Response> {
+export async function toSseResponse(stream: SseSource, options: SseResponseOptions = {}): Promise<Response> {
   const settings = parseConfig(sseResponseOptionsSchema, options, 'toSseResponse options');
   const { first, all, stop } = await peekFirstEvent(stream);
   if (first?.type === 'error') {

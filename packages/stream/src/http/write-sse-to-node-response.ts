@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { parseConfig } from '@cascade/core';
-import type { CascadeStream } from '../cascade/cascade-stream';
+import type { SseSource } from '../events/sse-source';
 import { type Heartbeat, SSE_HEARTBEAT, startHeartbeat } from './heartbeat';
 import { peekFirstEvent } from './peek-first-event';
 import { type SseResponseOptions, encodeFor, errorResponse, retryField, sseHeaders, sseResponseOptionsSchema } from './sse-response-options';
@@ -16,7 +16,7 @@ import { type SseResponseOptions, encodeFor, errorResponse, retryField, sseHeade
  * draft, a slow first token), an SSE comment `: ping` keeps proxies from closing the idle connection.
  * Its timer is cleared on every end (finish, error, disconnect, abort): nothing is written after the end.
  *
- * @param stream - from `streamCascade`.
+ * @param stream - from `streamCascade`, or `streamObject` (its `partial-object` snapshots are sent as events; format `openai` leaves them out).
  * @param response - the `ServerResponse` to write; nothing must have been written yet.
  * @param options - format, OpenAI encoder options, extra headers, `heartbeatMs`, `retryMs` (format `events`).
  * @example
@@ -24,7 +24,7 @@ import { type SseResponseOptions, encodeFor, errorResponse, retryField, sseHeade
  *   await writeSseToNodeResponse(streamCascade(agent, await readPrompt(request), { streamMode: 'buffered' }), response, { format: 'openai' });
  * });
  */
-export async function writeSseToNodeResponse(stream: CascadeStream, response: ServerResponse, options: SseResponseOptions = {}): Promise<void> {
+export async function writeSseToNodeResponse(stream: SseSource, response: ServerResponse, options: SseResponseOptions = {}): Promise<void> {
   const settings = parseConfig(sseResponseOptionsSchema, options, 'writeSseToNodeResponse options');
   let closed = false;
   let heartbeat: Heartbeat | undefined;

@@ -5,19 +5,11 @@ import {
 import { z } from 'zod';
 import type { CascadeStream } from '../cascade/cascade-stream';
 import { streamCascade } from '../cascade/stream-cascade';
+import type { PartialObject, PartialObjectEvent } from '../events/partial-object-event';
 import type { CascadeStreamEvent } from '../events/stream-event';
 import { streamCascadeOptionsObjectSchema } from '../options/stream-options';
 
-/** A value still arriving: every property (deeply) may be missing yet. */
-export type PartialObject<T> = T extends readonly (infer Item)[] ? PartialObject<Item>[] : T extends object ? { [Key in keyof T]?: PartialObject<T[Key]> } : T;
-
-/** The object parsed so far from the answer's text, each time it grew. A whole snapshot: it replaces the previous one. */
-export interface PartialObjectEvent<T> {
-  type: 'partial-object';
-  object: PartialObject<T>;
-  modelId: string;
-  tier: number;
-}
+export type { PartialObject, PartialObjectEvent } from '../events/partial-object-event';
 
 /** The events of a {@link streamObject}: the cascade's events, with a `partial-object` after each text delta that grew the object. */
 export type ObjectStreamEvent<T> = CascadeStreamEvent | PartialObjectEvent<T>;

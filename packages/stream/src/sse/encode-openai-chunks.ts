@@ -1,6 +1,6 @@
 import { type FinishReason, type TokenUsage, parseConfig } from '@cascade/core';
 import { z } from 'zod';
-import type { CascadeStreamEvent } from '../events/stream-event';
+import type { SseStreamEvent } from '../events/sse-source';
 import { openAIErrorBody } from './openai-error';
 
 /** Options of {@link encodeOpenAIChunks}. */
@@ -54,7 +54,7 @@ function usageBody(usage: TokenUsage): Record<string, unknown> {
  * const stream = streamCascade(agent, messages, { streamMode: 'buffered' });
  * for await (const line of encodeOpenAIChunks(stream, { model: 'cascade', includeUsage: true })) response.write(line);
  */
-export async function* encodeOpenAIChunks(events: AsyncIterable<CascadeStreamEvent>, options: OpenAIChunkOptions = {}): AsyncGenerator<string, void> {
+export async function* encodeOpenAIChunks(events: AsyncIterable<SseStreamEvent>, options: OpenAIChunkOptions = {}): AsyncGenerator<string, void> {
   const settings = parseConfig(openAIChunkOptionsSchema, options, 'encodeOpenAIChunks options');
   const id = settings.id ?? `chatcmpl-${globalThis.crypto.randomUUID()}`;
   const created = settings.created ?? Math.floor(Date.now() / 1000);
