@@ -44,7 +44,10 @@ export interface MockCall {
 export interface MockChatModelOptions {
   modelId?: string;
   provider?: string;
-  /** Answers in call order (the last repeats), or a function of the request. @default [{ text: 'Hello!' }] */
+  /**
+   * Answers in call order (the last repeats), or a function of the request and the answer's index (calls
+   * and sampled choices counted). @default [{ text: 'Hello!' }]
+   */
   responses?: readonly MockResponse[] | ((request: ChatRequest, callIndex: number) => MockResponse);
   /** Default latency for every answer. @default 0 */
   latencyMs?: number;
@@ -55,6 +58,12 @@ export interface MockChatModelOptions {
    * finish reason `length` and usage to match. Off by default: the mock then plays a provider that ignores it.
    */
   honorMaxOutputTokens?: boolean;
+  /**
+   * Act like a provider that samples several answers in one call (OpenAI `n`): sets the model's
+   * `supportsChoiceCount`, and a `doGenerate` with `choiceCount: k` takes the next k scripted answers
+   * as its `choices` (the first is also the result's text), with their usage summed. Streaming ignores it.
+   */
+  supportsChoiceCount?: boolean;
 }
 
 /**
@@ -79,6 +88,11 @@ export class MockChatModel implements ChatModel {
   private readonly latencyMs: number;
   private readonly chunkSize: number;
   private readonly honorMaxOutputTokens: boolean;
+  private readonly answersChoices: boolean;
+  /** Scripted answers handed out so far (one per call, k per sampled call). */
+  private picked = 0;
+  /** Set only when the option is given, so wrappers that copy the capability see it as absent otherwise. */
+  declare readonly supportsChoiceCount?: boolean;
 
   constructor(options: MockChatModelOptions = {}) {
     this.modelId = options.modelId ?? 'mock-model';
@@ -87,6 +101,8 @@ export class MockChatModel implements ChatModel {
     this.latencyMs = options.latencyMs ?? 0;
     this.chunkSize = Math.max(1, options.chunkSize ?? 8);
     this.honorMaxOutputTokens = options.honorMaxOutputTokens ?? false;
+    this.answersChoices = options.supportsChoiceCount === true;
+    if (options.supportsChoiceCount !== undefined) Object.defineProperty(this, 'supportsChoiceCount', { value: options.supportsChoiceCount, enumerable: true });
   }
 
   /** Requests of every call, in order. */
@@ -98,16 +114,18 @@ export class MockChatModel implements ChatModel {
     const call = this.begin('generate', request, options);
     try {
       const response = this.pick(request);
+      const extra = this.answersChoices && (request.choiceCount ?? 1) > 1 ? Array.from({ length: request.choiceCount! - 1 }, () => this.pick(request)) : [];
       await this.wait(response.latencyMs ?? this.latencyMs, options?.abortSignal, call);
       if (response.error !== undefined) throw response.error;
-      const text = response.text ?? response.chunks?.join('') ?? '';
-      const toolCalls = toolCallsOf(response);
+      const first = this.answerOf(request, response);
+      if (extra.length === 0) return { ...first, responseModelId: this.modelId };
+      const choices = [first, ...extra.map((choice) => this.answerOf(request, choice))];
+      const { usage: _usage, ...firstChoice } = first;
       return {
-        text,
-        ...(toolCalls ? { toolCalls } : {}),
-        finishReason: response.finishReason ?? (toolCalls ? 'tool-calls' : 'stop'),
-        usage: this.usageOf(request, text, response),
-        ...(response.logprobs ? { logprobs: response.logprobs } : {}),
+        ...first,
+        // One prompt, k completions: the provider bills the input once and every output.
+        usage: { ...first.usage, outputTokens: choices.reduce((sum, choice) => sum + choice.usage.outputTokens, 0) },
+        choices: [firstChoice, ...choices.slice(1).map(({ usage: _unused, ...choice }) => choice)],
         responseModelId: this.modelId,
       };
     } finally {
@@ -153,6 +171,19 @@ export class MockChatModel implements ChatModel {
     }
   }
 
+  /** One scripted answer as a result (no response model id). */
+  private answerOf(request: ChatRequest, response: MockResponse): ChatResult {
+    const text = response.text ?? response.chunks?.join('') ?? '';
+    const toolCalls = toolCallsOf(response);
+    return {
+      text,
+      ...(toolCalls ? { toolCalls } : {}),
+      finishReason: response.finishReason ?? (toolCalls ? 'tool-calls' : 'stop'),
+      usage: this.usageOf(request, text, response),
+      ...(response.logprobs ? { logprobs: response.logprobs } : {}),
+    };
+  }
+
   private begin(kind: MockCall['kind'], request: ChatRequest, options: CallOptions | undefined): MockCall {
     const call: MockCall = { kind, request, options, aborted: false, settled: false };
     this.calls.push(call);
@@ -167,7 +198,7 @@ export class MockChatModel implements ChatModel {
   }
 
   private pick(request: ChatRequest): MockResponse {
-    const index = this.calls.length - 1;
+    const index = this.picked++;
     const responses = this.responses ?? [];
     const response = typeof responses === 'function' ? responses(request, index) : (responses[Math.min(index, responses.length - 1)] ?? {});
     return this.honorMaxOutputTokens ? limitResponse(response, request.maxOutputTokens) : response;
