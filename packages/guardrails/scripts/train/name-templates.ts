@@ -90,3 +90,17 @@ export const NEGATIVE_TEMPLATES: readonly string[] = [
   'The Christmas sale starts next Wednesday.',
   'Note: the API key expires in March.',
 ];
+
+/** {A}: a usaddress address string. */
+export const ADDRESS_TEMPLATES: readonly string[] = [
+  'I live at {A} with two cats.',
+  'Our new office is at {A}, second floor.',
+  'Send the package to {A} please.',
+  'The meeting is at {A}\nSee you there.',
+  'Address: {A}',
+  'We moved to {A} last year.',
+  'Deliver to: {A}\nThank you!',
+  'Is {A} the right address for the invoice?',
+  'Pick me up at {A} at noon.',
+  'The shop at {A} is closed on Sundays.',
+];

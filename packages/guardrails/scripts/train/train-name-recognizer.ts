@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { createPiiDetector } from '../../src/pii/pii-detector';
 import { commonWordBit, gazetteerBit, visitNameCandidates, type CommonWords, type GazetteerList } from '../../src/pii/names/name-candidates';
 import { NAME_CLASSES, nameModelChecksum, nameProbabilities, type NameClass, type NameModel } from '../../src/pii/names/name-model';
-import { NAME_TEMPLATES, NEGATIVE_TEMPLATES } from './name-templates';
+import { ADDRESS_TEMPLATES, NAME_TEMPLATES, NEGATIVE_TEMPLATES } from './name-templates';
 import { labeledCandidates, quantizeNameModel, trainNameModel, type LabeledCandidate, type NameTrainingSettings, type NameTrainingText } from '../../src/pii/names/train-name-model';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -38,6 +38,8 @@ const dryRun = process.argv.includes('--dry-run');
 export const NAME_SETTINGS: NameTrainingSettings = JSON.parse(process.env.NAME_SETTINGS ?? 'null') ?? { bucketBits: 16, epochs: 10, learningRate: 0.1, l2: 1e-6, seed: 20_261_206, entityWeight: 2 };
 const COMMON_BITS = 19;
 const GAZETTEER_BITS = 18;
+/** Largest share of a word's capitalized occurrences inside name spans for it to be a stop word. */
+const STOP_INSIDE_RATE = Number(process.env.NAME_STOP_RATE ?? 0.05);
 const useGazetteer = !process.argv.includes('--no-gazetteer');
 /** Sources the shipped model trains on (and rotates over for held-out figures). */
 const NAME_SOURCES = ['broad-twitter-corpus', 'wikigold', 'templated-a', 'templated-b'] as const;
@@ -130,6 +132,17 @@ function templatedRows(nameRows: readonly NerRow[], addressRows: readonly NerRow
   const templates = mine(NAME_TEMPLATES);
   const negatives = mine(NEGATIVE_TEMPLATES);
   const out: NerRow[] = [];
+  // Addresses: their street and building words are not names (ADDRESS makes every overlapping
+  // candidate NONE); their place, state and country names are left out (IGNORE).
+  const addressTemplates = mine(ADDRESS_TEMPLATES);
+  mine(addressRows).forEach((row, index) => {
+    const template = addressTemplates[index % addressTemplates.length]!;
+    const at = template.indexOf('{A}');
+    const spans: NerRow['spans'] = [{ start: at, end: at + row.text.length, type: 'ADDRESS' }];
+    for (const component of row.components ?? [])
+      if (['PlaceName', 'StateName', 'CountryName', 'Recipient'].includes(component.type)) spans.push({ start: at + component.start, end: at + component.end, type: 'IGNORE' });
+    out.push({ text: template.slice(0, at) + row.text + template.slice(at + 3), source: `templated/${half}`, spans, components: [] });
+  });
   const total = pools.P!.length + pools.O!.length + pools.L!.length;
   for (let index = 0; index < total; index++) {
     if (index % 6 === 5 && index < 6 * 3 * negatives.length) {
@@ -173,7 +186,10 @@ function buildGazetteer(rows: readonly NerRow[]): { bits: number; set: Uint8Arra
   for (const row of rows) {
     for (const match of row.text.matchAll(/\p{Lu}[\p{L}'’]*/gu)) {
       const word = match[0].toLowerCase();
-      const inside = row.spans.some((span) => NAME_CLASSES.includes(span.type as NameClass) && span.start <= match.index && match.index < span.end);
+      const spanOf = row.spans.find((span) => span.start <= match.index && match.index < span.end);
+      // Words of other kinds of spans (addresses, MISC) say nothing about how names are written.
+      if (spanOf !== undefined && !NAME_CLASSES.includes(spanOf.type as NameClass)) continue;
+      const inside = spanOf !== undefined;
       const entry = capitalized.get(word) ?? { count: 0, inside: 0 };
       entry.count++;
       if (inside) entry.inside++;
@@ -204,9 +220,11 @@ function buildGazetteer(rows: readonly NerRow[]): { bits: number; set: Uint8Arra
       else if (span.type === 'ORGANIZATION') add('organization', words);
     }
   }
-  for (const [word, { count, inside }] of capitalized) if (count >= 3 && inside <= 0.02 * count) lists.stop.add(word);
-  for (const word of almostAlwaysLower) if ((capitalized.get(word)?.inside ?? 0) <= 0.02 * (capitalized.get(word)?.count ?? 0)) lists.stop.add(word);
-  for (const word of [...lists.stop]) if (lists.given.has(word) || lists.surname.has(word) || lists.location.has(word)) lists.stop.delete(word);
+  const rarelyInName = (word: string): boolean => (capitalized.get(word)?.inside ?? 0) <= STOP_INSIDE_RATE * (capitalized.get(word)?.count ?? 0);
+  for (const [word, { count }] of capitalized) if (count >= 3 && rarelyInName(word)) lists.stop.add(word);
+  for (const word of almostAlwaysLower) if (rarelyInName(word)) lists.stop.add(word);
+  // A word of a name list stays a stop word only on strong evidence ("He" is a surname, but not here).
+  for (const word of [...lists.stop]) if ((lists.given.has(word) || lists.surname.has(word) || lists.location.has(word)) && (capitalized.get(word)?.count ?? 0) < 20) lists.stop.delete(word);
   const set = new Uint8Array(2 ** GAZETTEER_BITS / 8);
   for (const list of Object.keys(lists) as GazetteerList[]) {
     for (const word of [...lists[list]].sort()) {
@@ -269,6 +287,8 @@ function spanScores(model: NameModel, texts: readonly NameTrainingText[], debug?
       } else predictions.push(prediction);
     });
     for (const { klass: best, start, end } of predictions) {
+      // A place name inside an address is neither right nor wrong here (the address recognizer owns it).
+      if (example.spans.some((span) => span.type === 'IGNORE' && Math.min(end, span.end) > Math.max(start, span.start))) continue;
       const hit = example.spans.findIndex((span, index) => {
         if (used.has(index) || span.type !== NAME_CLASSES[best]) return false;
         const overlap = Math.min(end, span.end) - Math.max(start, span.start);

@@ -3,6 +3,8 @@ import { letterKindOf as slowLetterKind, letterTables, lowerCodeOf as slowLowerC
 // Local copies of the tables: a call into another module's export costs a getter in some loaders.
 let KIND: Uint8Array | undefined;
 let LOWER: Uint16Array | undefined;
+/** 1 for letters and ASCII digits below U+2000: the scanner's inner loops read only this. */
+let WORD: Uint8Array | undefined;
 const letterKindOf = (code: number): number => (code < 0x2000 ? KIND![code]! : slowLetterKind(code));
 const lowerCodeOf = (code: number): number => (code < 0x2000 ? LOWER![code]! : slowLowerCode(code));
 function ensureTables(): void {
@@ -10,6 +12,8 @@ function ensureTables(): void {
   const tables = letterTables();
   KIND = tables.kind;
   LOWER = tables.lower;
+  WORD = new Uint8Array(0x2000);
+  for (let code = 0; code < 0x2000; code++) WORD[code] = KIND[code] !== 0 || (code >= 48 && code <= 57) ? 1 : 0;
 }
 
 /**
@@ -131,7 +135,7 @@ export function commonWordBit(word: string, bits: number): number {
 }
 
 function isWordChar(code: number): boolean {
-  return letterKindOf(code) !== 0 || (code >= 48 && code <= 57);
+  return code < 0x2000 ? WORD![code] === 1 : slowLetterKind(code) !== 0;
 }
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
