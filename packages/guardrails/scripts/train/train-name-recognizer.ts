@@ -40,6 +40,8 @@ const COMMON_BITS = 19;
 const GAZETTEER_BITS = 18;
 /** Largest share of a word's capitalized occurrences inside name spans for it to be a stop word. */
 const STOP_INSIDE_RATE = Number(process.env.NAME_STOP_RATE ?? 0.05);
+/** How many times each bare name is placed in a sentence (in different templates). */
+const TEMPLATE_PASSES = Number(process.env.NAME_TEMPLATE_PASSES ?? 2);
 const useGazetteer = !process.argv.includes('--no-gazetteer');
 /** Sources the shipped model trains on (and rotates over for held-out figures). */
 const NAME_SOURCES = ['broad-twitter-corpus', 'wikigold', 'templated-a', 'templated-b'] as const;
@@ -143,7 +145,7 @@ function templatedRows(nameRows: readonly NerRow[], addressRows: readonly NerRow
       if (['PlaceName', 'StateName', 'CountryName', 'Recipient'].includes(component.type)) spans.push({ start: at + component.start, end: at + component.end, type: 'IGNORE' });
     out.push({ text: template.slice(0, at) + row.text + template.slice(at + 3), source: `templated/${half}`, spans, components: [] });
   });
-  const total = pools.P!.length + pools.O!.length + pools.L!.length;
+  const total = TEMPLATE_PASSES * (pools.P!.length + pools.O!.length + pools.L!.length);
   for (let index = 0; index < total; index++) {
     if (index % 6 === 5 && index < 6 * 3 * negatives.length) {
       out.push({ text: negatives[index % negatives.length]!, source: `templated/${half}`, spans: [], components: [] });

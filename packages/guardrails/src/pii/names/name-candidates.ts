@@ -82,6 +82,10 @@ const Template = {
   GazetteerList: 30,
   PreviousGazetteer: 31,
   NextGazetteer: 32,
+  Whole: 33,
+  PreviousSecond: 34,
+  NextSecond: 35,
+  ContextShape: 36,
 } as const;
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -357,6 +361,15 @@ function push(hash: number): void {
   features[size++] = hash & featureMask;
 }
 
+/** 0 none, 1 lower-case word, 2 capitalized word, 3 number, 4 + code of a punctuation character. */
+function contextShape(text: string, context: Context): number {
+  if (context.kind === 0) return 0;
+  const code = text.charCodeAt(context.start);
+  if (context.kind === 2) return 4 + code;
+  const kind = letterKindOf(code);
+  return kind === 1 ? 1 : kind === 2 ? 2 : 3;
+}
+
 /** Lower-cased hash of `[start, end)` plus its shape letter, in one pass (see {@link shapeOf}). */
 let lastShape = 0;
 function hashToken(text: string, start: number, end: number): number {
@@ -445,6 +458,12 @@ function emit(text: string, from: number, count: number, mask: number, common: C
   if (end - lastStart >= 3) push(affix(Template.SuffixLast, text, end - 3, 3));
   if (firstEnd - start >= 3) push(affix(Template.SuffixFirst, text, firstEnd - 3, 3));
   push(shape);
+  if (count - from > 1) {
+    // The whole multi-word name as one feature ("New York", "Bank of America").
+    let whole = mix(FNV_OFFSET, Template.Whole);
+    for (let token = from; token < count; token++) whole = mix(whole, tokenHashes[token]!);
+    push(whole);
+  }
   const words = Math.min(count - from, 6);
   push(mix(mix(FNV_OFFSET, Template.Count), words));
   const first = Math.max(0, gazetteerFirst);
@@ -466,7 +485,11 @@ function emit(text: string, from: number, count: number, mask: number, common: C
   push(mix(mix(mix(previousHash, Template.PreviousGazetteer), first), words > 1 ? 1 : 0));
   if (before.kind !== 0) {
     previousContext(text, before.start, beforeTwo);
-    if (beforeTwo.kind !== 0) push(mix(hashSlice(Template.PreviousTwo, text, beforeTwo.start, beforeTwo.end), previousHash));
+    if (beforeTwo.kind !== 0) {
+      const secondHash = hashSlice(0, text, beforeTwo.start, beforeTwo.end);
+      push(mix(mix(secondHash, Template.PreviousTwo), previousHash));
+      push(mix(secondHash, Template.PreviousSecond));
+    }
   }
   if (before.newline) push(mix(FNV_OFFSET, Template.LineBefore));
   if (before.kind === 1 && allDigits(text, before.start, before.end)) push(mix(mix(FNV_OFFSET, Template.PreviousNumber), Math.min(before.end - before.start, 6)));
@@ -477,11 +500,17 @@ function emit(text: string, from: number, count: number, mask: number, common: C
   push(mix(mix(nextHash, Template.NextGazetteer), gazetteerLast));
   if (after.kind !== 0) {
     nextContext(text, after.end, afterTwo);
-    if (afterTwo.kind !== 0) push(mix(mix(nextHash, Template.NextTwo), hashSlice(0, text, afterTwo.start, afterTwo.end)));
+    if (afterTwo.kind !== 0) {
+      const secondHash = hashSlice(0, text, afterTwo.start, afterTwo.end);
+      push(mix(mix(nextHash, Template.NextTwo), secondHash));
+      push(mix(secondHash, Template.NextSecond));
+    }
   }
   if (after.newline) push(mix(FNV_OFFSET, Template.LineAfter));
   if (after.kind === 1 && allDigits(text, after.start, after.end)) push(mix(mix(FNV_OFFSET, Template.NextNumber), Math.min(after.end - after.start, 6)));
 
+  // What surrounds the name: a lower-case word, a capitalized one, a number, punctuation or nothing.
+  push(mix(mix(mix(mix(FNV_OFFSET, Template.ContextShape), contextShape(text, before)), contextShape(text, after)), words > 1 ? 1 : 0));
   if (common !== undefined) {
     push(mix(mix(mix(FNV_OFFSET, Template.CommonFirst), firstCommon ? 1 : 0), sentenceStart ? 1 : 0));
     push(mix(mix(FNV_OFFSET, Template.CommonLast), lastCommon ? 1 : 0));
