@@ -158,6 +158,13 @@ function wordEnd(text: string, start: number): number {
   return index;
 }
 
+/** "St", "Mt" or "Ft" (followed by a dot they open a place name: "St. Louis", "Mt. Vernon"). */
+function isPlaceAbbreviation(text: string, start: number, end: number): boolean {
+  if (end - start !== 2 || text.charCodeAt(start + 1) !== 116) return false;
+  const first = text.charCodeAt(start);
+  return first === 83 || first === 77 || first === 70;
+}
+
 /** `text[start, end)` ends in "'s" / "’s" after at least one letter. */
 function isPossessive(text: string, start: number, end: number): boolean {
   if (end - start < 3 || text.charCodeAt(end - 1) !== 115) return false;
@@ -297,8 +304,8 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
   const length = text.length;
   let count = 0;
   let end = firstEnd;
-  // A single capital followed by '.' is an initial: keep the dot.
-  if (end - start === 1 && text.charCodeAt(end) === 46) end++;
+  // A single capital followed by '.' is an initial, "St." / "Mt." / "Ft." start a place: keep the dot.
+  if (text.charCodeAt(end) === 46 && (end - start === 1 || isPlaceAbbreviation(text, start, end))) end++;
   // A possessive ends the name and is not part of it ("Anna's car" → "Anna").
   let possessive = isPossessive(text, start, end);
   if (possessive) end -= 2;
@@ -323,7 +330,7 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
       next = after;
       nextEnd = wordEnd(text, next);
     }
-    if (nextEnd - next === 1 && text.charCodeAt(nextEnd) === 46) nextEnd++;
+    if (text.charCodeAt(nextEnd) === 46 && (nextEnd - next === 1 || isPlaceAbbreviation(text, next, nextEnd))) nextEnd++;
     if (connector < 0 && nextEnd === next) break;
     possessive = isPossessive(text, next, nextEnd);
     if (possessive) nextEnd -= 2;
