@@ -25,7 +25,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPiiDetector } from '../../src/pii/pii-detector';
-import { commonWordBit, gazetteerBit, visitNameCandidates, type CommonWords, type GazetteerList } from '../../src/pii/names/name-candidates';
+import { addToGazetteer, commonWordBit, visitNameCandidates, type CommonWords, type GazetteerList } from '../../src/pii/names/name-candidates';
 import { NAME_CLASSES, nameModelChecksum, nameProbabilities, type NameClass, type NameModel } from '../../src/pii/names/name-model';
 import { ADDRESS_TEMPLATES, NAME_TEMPLATES, NEGATIVE_TEMPLATES } from './name-templates';
 import { labeledCandidates, quantizeNameModel, trainNameModel, type LabeledCandidate, type NameTrainingSettings, type NameTrainingText } from '../../src/pii/names/train-name-model';
@@ -37,7 +37,7 @@ const dryRun = process.argv.includes('--dry-run');
 
 export const NAME_SETTINGS: NameTrainingSettings = JSON.parse(process.env.NAME_SETTINGS ?? 'null') ?? { bucketBits: 16, epochs: 10, learningRate: 0.1, l2: 1e-6, seed: 20_261_206, entityWeight: 2 };
 const COMMON_BITS = 19;
-const GAZETTEER_BITS = 18;
+const GAZETTEER_BITS = 16;
 /** Largest share of a word's capitalized occurrences inside name spans for it to be a stop word. */
 const STOP_INSIDE_RATE = Number(process.env.NAME_STOP_RATE ?? 0.05);
 /** How many times each bare name is placed in a sentence (in different templates). */
@@ -181,7 +181,7 @@ function nameWords(text: string, start: number, end: number): string[] {
 
 /** Gazetteer bitset from the name spans of `rows` (training sources only). */
 function buildGazetteer(rows: readonly NerRow[]): { bits: number; set: Uint8Array; words: Record<GazetteerList, number> } {
-  const lists: Record<GazetteerList, Set<string>> = { given: new Set(), surname: new Set(), location: new Set(), organization: new Set(), stop: new Set() };
+  const lists: Record<GazetteerList, Set<string>> = { given: new Set(), surname: new Set(), location: new Set(), organization: new Set(), stop: new Set(), alone: new Set() };
   // Stop words: capitalized words that are (almost) never part of a name in these rows, or that the
   // general corpora nearly always write lower-case; the scanner drops them before scoring.
   const capitalized = new Map<string, { count: number; inside: number }>();
@@ -196,6 +196,21 @@ function buildGazetteer(rows: readonly NerRow[]): { bits: number; set: Uint8Arra
       entry.count++;
       if (inside) entry.inside++;
       capitalized.set(word, entry);
+    }
+  }
+  // Alone words: capitalized words that, as a run of their own, are (almost) never a name ("My", "The").
+  const alone = new Map<string, { count: number; inside: number }>();
+  for (const row of rows) {
+    for (const match of row.text.matchAll(/\p{Lu}[\p{L}'’]*(?:[ \t]+\p{Lu}[\p{L}'’]*)*/gu)) {
+      if (/\s/u.test(match[0])) continue;
+      const word = match[0].replace(/['’]s$/u, '').toLowerCase();
+      const end = match.index + match[0].length;
+      const spanOf = row.spans.find((span) => span.start < end && match.index < span.end);
+      if (spanOf !== undefined && !NAME_CLASSES.includes(spanOf.type as NameClass)) continue;
+      const entry = alone.get(word) ?? { count: 0, inside: 0 };
+      entry.count++;
+      if (spanOf !== undefined) entry.inside++;
+      alone.set(word, entry);
     }
   }
   const add = (list: GazetteerList, words: readonly string[]): void => {
@@ -227,14 +242,11 @@ function buildGazetteer(rows: readonly NerRow[]): { bits: number; set: Uint8Arra
   for (const word of almostAlwaysLower) if (rarelyInName(word)) lists.stop.add(word);
   // A word of a name list stays a stop word only on strong evidence ("He" is a surname, but not here).
   for (const word of [...lists.stop]) if ((lists.given.has(word) || lists.surname.has(word) || lists.location.has(word)) && (capitalized.get(word)?.count ?? 0) < 20) lists.stop.delete(word);
-  const set = new Uint8Array(2 ** GAZETTEER_BITS / 8);
-  for (const list of Object.keys(lists) as GazetteerList[]) {
-    for (const word of [...lists[list]].sort()) {
-      const bit = gazetteerBit(list, word, GAZETTEER_BITS);
-      set[bit >>> 3]! |= 1 << (bit & 7);
-    }
-  }
-  return { bits: GAZETTEER_BITS, set, words: { given: lists.given.size, surname: lists.surname.size, location: lists.location.size, organization: lists.organization.size, stop: lists.stop.size } };
+  for (const [word, { count, inside }] of alone) if (count >= 3 && inside <= STOP_INSIDE_RATE * count) lists.alone.add(word);
+  for (const word of [...lists.alone]) if ((lists.given.has(word) || lists.surname.has(word) || lists.location.has(word)) && (alone.get(word)?.count ?? 0) < 20) lists.alone.delete(word);
+  const set = new Uint8Array(2 ** GAZETTEER_BITS);
+  for (const list of Object.keys(lists) as GazetteerList[]) for (const word of [...lists[list]].sort()) addToGazetteer(set, GAZETTEER_BITS, list, word);
+  return { bits: GAZETTEER_BITS, set, words: { given: lists.given.size, surname: lists.surname.size, location: lists.location.size, organization: lists.organization.size, stop: lists.stop.size, alone: lists.alone.size } };
 }
 
 function loadNameRows(): Map<string, NerRow[]> {
@@ -419,7 +431,7 @@ import type { EncodedNameModel } from '../name-model';
 
 /** Trained name model: classes ${NAME_CLASSES.join(', ')}; ${final.buckets} hash buckets; int8 weights; ${words} common words in a 2^${COMMON_BITS}-bit set. */
 export const NAME_WEIGHTS: EncodedNameModel = {
-  format: 1,
+  format: 2,
   classes: ${JSON.stringify(NAME_CLASSES)},
   buckets: ${final.buckets},
   scales: ${JSON.stringify(final.scales)},

@@ -29,16 +29,22 @@ export interface CommonWords {
   readonly bits: number;
   readonly set: Uint8Array;
   /**
-   * Gazetteers learned from the training corpora's name spans: one bit per (list, lower-case word)
-   * in a `2^bits` set; lists are {@link GAZETTEER_LISTS}. Absent in models trained without them.
+   * Word lists learned from the training corpora: a table of `2^bits` bytes indexed by a hash of
+   * the lower-case word, each byte the mask of the lists holding a word of that slot (bit i:
+   * {@link GAZETTEER_LISTS}[i]), so one read answers every list. Absent in models trained without them.
    */
   readonly gazetteer?: { readonly bits: number; readonly set: Uint8Array };
 }
 
 /** The gazetteer lists, in bit order of a word's gazetteer mask. */
-export const GAZETTEER_LISTS = ['given', 'surname', 'location', 'organization', 'stop'] as const;
-/** Bit of the `stop` list: capitalized words that are not names ("The", "Please", "Thanks"); dropped before scoring. */
-const STOP_BIT = 1 << 4;
+export const GAZETTEER_LISTS = ['given', 'surname', 'location', 'organization', 'stop', 'alone'] as const;
+/**
+ * `stop`: capitalized words that are (almost) never part of a name ("Please", "Thanks"); `alone`:
+ * words that are (almost) never a name by themselves ("The", "My", "I"). The scanner drops both
+ * before scoring: cheaper, and the model never has to learn them.
+ */
+const STOP_MASK = 1 << 4;
+const ALONE_MASK = 1 << 5;
 /** One gazetteer list. */
 export type GazetteerList = (typeof GAZETTEER_LISTS)[number];
 
@@ -109,7 +115,7 @@ function wordHash(text: string, start: number, end: number): number {
 }
 
 const commonBitOf = (hash: number, bits: number): number => mix(hash, 0x636f6d) >>> (32 - bits);
-const gazetteerBitOf = (hash: number, list: number, bits: number): number => mix(mix(hash, Template.GazetteerList), list + 1) >>> (32 - bits);
+const gazetteerSlotOf = (hash: number, bits: number): number => mix(hash, Template.GazetteerList) >>> (32 - bits);
 const inSet = (set: Uint8Array, bit: number): boolean => (set[bit >>> 3]! & (1 << (bit & 7))) !== 0;
 
 /** True when `text[start, end)` lower-cased is a common word of the shipped list. */
@@ -119,17 +125,13 @@ export function isCommonWord(common: CommonWords | undefined, text: string, star
   return inSet(common.set, commonBitOf(wordHash(text, start, end), common.bits));
 }
 
-/** Bit mask of the gazetteer lists holding the word of `hash` (bit i: {@link GAZETTEER_LISTS}[i]). */
-function gazetteerMask(gazetteer: NonNullable<CommonWords['gazetteer']>, hash: number): number {
-  let mask = 0;
-  for (let list = 0; list < GAZETTEER_LISTS.length; list++) if (inSet(gazetteer.set, gazetteerBitOf(hash, list, gazetteer.bits))) mask |= 1 << list;
-  return mask;
-}
+/** Mask of the gazetteer lists holding the word of `hash` (bit i: {@link GAZETTEER_LISTS}[i]). */
+const gazetteerMask = (gazetteer: NonNullable<CommonWords['gazetteer']>, hash: number): number => gazetteer.set[gazetteerSlotOf(hash, gazetteer.bits)]!;
 
-/** The bit a word of a gazetteer list sets (used by the training script). */
-export function gazetteerBit(list: GazetteerList, word: string, bits: number): number {
+/** Adds `word` to a gazetteer list in `set`, a table of `2^bits` bytes (used by the training script). */
+export function addToGazetteer(set: Uint8Array, bits: number, list: GazetteerList, word: string): void {
   ensureTables();
-  return gazetteerBitOf(wordHash(word, 0, word.length), GAZETTEER_LISTS.indexOf(list), bits);
+  set[gazetteerSlotOf(wordHash(word, 0, word.length), bits)]! |= 1 << GAZETTEER_LISTS.indexOf(list);
 }
 
 /** The bit a lower-case word sets in the common-word list (used by the training script). */
@@ -346,8 +348,9 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
     return resume;
   }
   const gazetteer = common?.gazetteer;
-  if (gazetteer !== undefined && inSet(gazetteer.set, gazetteerBitOf(wordHash(text, start, tokenEnds[0]!), 4, gazetteer.bits))) {
-    // A stop word ("The", "Thanks", "I") is never a name: drop it, and the whole run when it is alone.
+  const firstMask = gazetteer === undefined ? 0 : gazetteerMask(gazetteer, wordHash(text, start, tokenEnds[0]!));
+  if ((firstMask & STOP_MASK) !== 0 || (words === 1 && (firstMask & ALONE_MASK) !== 0)) {
+    // A stop word ("Thanks") is never part of a name: drop it, and the whole run when it is alone.
     const from = firstCapitalized(text, 1, count);
     if (from < count) emit(text, from, count, mask, common, visit);
     return end;

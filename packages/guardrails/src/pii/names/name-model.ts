@@ -9,7 +9,8 @@ export type NameClass = (typeof NAME_CLASSES)[number];
 
 /** The name model as shipped: int8 weights and the common-word bitset in base64. */
 export interface EncodedNameModel {
-  format: 1;
+  /** 2: gazetteer as a byte table of list masks (1 was one bitset per list). */
+  format: 2;
   classes: readonly NameClass[];
   buckets: number;
   scales: readonly number[];
@@ -17,7 +18,7 @@ export interface EncodedNameModel {
   /** Per class: probability at and above which a candidate counts (chosen on held-out training sources). */
   thresholds: readonly number[];
   commonBits: number;
-  /** log2 of the gazetteer bitset size (absent: a model trained without gazetteers). */
+  /** log2 of the gazetteer table size in bytes (absent: a model trained without gazetteers). */
   gazetteerBits?: number;
   /** FNV-1a 32 of the weight bytes followed by the common-word bytes and the gazetteer bytes. */
   checksum: number;
@@ -67,10 +68,10 @@ export function decodeNameModel(encoded: EncodedNameModel): NameModel {
   const common = base64Bytes(encoded.common);
   const gazetteer = encoded.gazetteer === undefined ? undefined : base64Bytes(encoded.gazetteer);
   if (
-    encoded.format !== 1 ||
+    encoded.format !== 2 ||
     weights.length !== encoded.buckets * encoded.classes.length ||
     common.length !== 2 ** encoded.commonBits / 8 ||
-    (gazetteer !== undefined && gazetteer.length !== 2 ** (encoded.gazetteerBits ?? 0) / 8) ||
+    (gazetteer !== undefined && gazetteer.length !== 2 ** (encoded.gazetteerBits ?? 0)) ||
     nameModelChecksum(weights, common, gazetteer) !== encoded.checksum
   ) {
     throw new CascadeError('INVALID_CONFIG', 'The name recognizer weights are corrupt (size or checksum mismatch): reinstall @cascade/guardrails or regenerate them with `pnpm --filter @cascade/guardrails train:names`.');

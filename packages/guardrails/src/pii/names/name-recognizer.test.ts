@@ -3,7 +3,7 @@ import { CascadeError } from '@cascade/core';
 import { describe, expect, it } from 'vitest';
 import { createPiiDetector } from '../pii-detector';
 import { PII_DEFAULT_ENTITY_TYPES, PII_ENTITY_TYPES, PII_NAME_ENTITY_TYPES } from '../pii-entity';
-import { commonWordBit, gazetteerBit, visitNameCandidates, type CommonWords } from './name-candidates';
+import { addToGazetteer, commonWordBit, visitNameCandidates, type CommonWords } from './name-candidates';
 import { decodeNameModel, nameModelChecksum } from './name-model';
 import { labeledCandidates, quantizeNameModel, trainNameModel, type NameTrainingText } from './train-name-model';
 import { NAME_WEIGHTS } from './weights/name-weights';
@@ -28,16 +28,18 @@ describe('name candidates', () => {
 
   it('drop stop words and also offer a run without its leading common word', () => {
     const bits = 12;
-    const set = new Uint8Array(2 ** bits / 8);
-    const stop = gazetteerBit('stop', 'thanks', bits);
-    set[stop >>> 3]! |= 1 << (stop & 7);
+    const set = new Uint8Array(2 ** bits);
+    addToGazetteer(set, bits, 'stop', 'thanks');
+    addToGazetteer(set, bits, 'alone', 'wrote');
+    addToGazetteer(set, bits, 'alone', 'my');
     const common = new Uint8Array(2 ** 10 / 8);
     const dear = commonWordBit('dear', 10);
     common[dear >>> 3]! |= 1 << (dear & 7);
     const spans: string[] = [];
-    const text = 'Thanks Anna. Thanks! Dear Lucero Diaz wrote.';
+    const text = 'Thanks Anna. Thanks! Dear Lucero Diaz Wrote. My Way. My bad.';
     visitNameCandidates(text, 0xff, { bits: 10, set: common, gazetteer: { bits, set } }, (start, end) => spans.push(text.slice(start, end)));
-    expect(spans).toEqual(['Anna', 'Dear Lucero Diaz', 'Lucero Diaz']);
+    // "Wrote" and "My" are dropped only when alone; "Thanks" always.
+    expect(spans).toEqual(['Anna', 'Dear Lucero Diaz Wrote', 'Lucero Diaz Wrote', 'My Way']);
   });
 
   it('skip headline-long runs of capitals without a candidate', () => {
@@ -115,7 +117,7 @@ describe('shipped name weights', () => {
     const model = decodeNameModel(NAME_WEIGHTS);
     expect(model.weights.length).toBe(NAME_WEIGHTS.buckets * 4);
     // Gazetteers learned from the training corpora ship with the model.
-    expect(model.common.gazetteer?.set.length).toBe(2 ** NAME_WEIGHTS.gazetteerBits! / 8);
+    expect(model.common.gazetteer?.set.length).toBe(2 ** NAME_WEIGHTS.gazetteerBits!);
     expect(NAME_WEIGHTS.weights.length + NAME_WEIGHTS.common.length + gazetteer.length).toBeLessThan(1_000_000);
   });
 
@@ -141,9 +143,8 @@ describe('shipped name weights', () => {
 describe('gazetteer features', () => {
   it('mark a candidate whose words are in a gazetteer list', () => {
     const bits = 12;
-    const set = new Uint8Array(2 ** bits / 8);
-    const bit = gazetteerBit('given', 'alice', bits);
-    set[bit >>> 3]! |= 1 << (bit & 7);
+    const set = new Uint8Array(2 ** bits);
+    addToGazetteer(set, bits, 'given', 'alice');
     const featuresOf = (common: CommonWords | undefined): number[] => {
       const out: number[] = [];
       visitNameCandidates('We met Alice yesterday.', 0xffff, common, (_start, _end, features, count) => out.push(...features.slice(0, count)));
