@@ -42,7 +42,7 @@ const trainDir = process.env.CASCADE_TRAIN_DIR ?? path.resolve(here, '../../../.
 const outDir = path.resolve(here, '../../src/pii/names/weights');
 const dryRun = process.argv.includes('--dry-run');
 
-export const NAME_SETTINGS: NameTrainingSettings = JSON.parse(process.env.NAME_SETTINGS ?? 'null') ?? { bucketBits: 16, epochs: 10, learningRate: 0.1, l2: 1e-6, seed: 20_261_206, entityWeight: 2 };
+export const NAME_SETTINGS: NameTrainingSettings = JSON.parse(process.env.NAME_SETTINGS ?? 'null') ?? { bucketBits: 16, epochs: 5, learningRate: 0.025, l2: 1e-6, seed: 20_261_206, entityWeight: 2 };
 const COMMON_BITS = 19;
 const GAZETTEER_BITS = 16;
 /** Largest share of a word's capitalized occurrences inside name spans for it to be a stop word. */

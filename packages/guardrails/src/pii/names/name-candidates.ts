@@ -347,6 +347,8 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
     while (resume < length && (isWordChar(text.charCodeAt(resume)) || isSpace(text.charCodeAt(resume)))) resume++;
     return resume;
   }
+  // A title on its own ("Mr." before a name) is context for the next run, not a name.
+  if (words === 1 && text.charCodeAt(end) === 46 && isTitleAbbreviation(text, end)) return end;
   const gazetteer = common?.gazetteer;
   const firstMask = gazetteer === undefined ? 0 : gazetteerMask(gazetteer, wordHash(text, start, tokenEnds[0]!));
   if ((firstMask & STOP_MASK) !== 0 || (words === 1 && (firstMask & ALONE_MASK) !== 0)) {
