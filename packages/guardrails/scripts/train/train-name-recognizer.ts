@@ -213,10 +213,11 @@ function buildGazetteer(rows: readonly NerRow[]): { bits: number; set: Uint8Arra
       const word = match[0].replace(/['’]s$/u, '').toLowerCase();
       const end = match.index + match[0].length;
       const spanOf = row.spans.find((span) => span.start < end && match.index < span.end);
-      if (spanOf !== undefined && !NAME_CLASSES.includes(spanOf.type as NameClass)) continue;
+      // Inside an address the word says nothing; a MISC word on its own ("German") is not a name of ours.
+      if (spanOf !== undefined && (spanOf.type === 'ADDRESS' || spanOf.type === 'IGNORE')) continue;
       const entry = alone.get(word) ?? { count: 0, inside: 0 };
       entry.count++;
-      if (spanOf !== undefined) entry.inside++;
+      if (spanOf !== undefined && NAME_CLASSES.includes(spanOf.type as NameClass)) entry.inside++;
       alone.set(word, entry);
     }
   }

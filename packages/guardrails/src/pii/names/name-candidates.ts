@@ -160,6 +160,13 @@ function wordEnd(text: string, start: number): number {
   return index;
 }
 
+/** Suffixes written after a comma that belong to the name before it. */
+const NAME_SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'inc', 'ltd', 'llc', 'llp', 'plc', 'co', 'corp', 'gmbh', 'ag', 'sa', 'pc']);
+
+function isNameSuffix(text: string, start: number, end: number): boolean {
+  return end - start >= 2 && end - start <= 4 && NAME_SUFFIXES.has(text.slice(start, end).toLowerCase());
+}
+
 /** "St", "Mt" or "Ft" (followed by a dot they open a place name: "St. Louis", "Mt. Vernon"). */
 function isPlaceAbbreviation(text: string, start: number, end: number): boolean {
   if (end - start !== 2 || text.charCodeAt(start + 1) !== 116) return false;
@@ -340,6 +347,17 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
     tokenEnds[count++] = nextEnd;
     end = nextEnd;
     words++;
+  }
+  if (!possessive && words < MAX_RUN_WORDS && text.charCodeAt(end) === 44 && text.charCodeAt(end + 1) === 32 && letterKindOf(text.charCodeAt(end + 2)) === 2) {
+    // ", Jr." / ", III" / ", Inc." / ", Ltd." belong to the name before the comma.
+    let suffixEnd = wordEnd(text, end + 2);
+    if (isNameSuffix(text, end + 2, suffixEnd)) {
+      if (text.charCodeAt(suffixEnd) === 46) suffixEnd++;
+      tokenStarts[count] = end + 2;
+      tokenEnds[count++] = suffixEnd;
+      end = suffixEnd;
+      words++;
+    }
   }
   if (words >= MAX_RUN_WORDS) {
     // A headline or shouting: skip the rest of the run of capitalized words without a candidate.

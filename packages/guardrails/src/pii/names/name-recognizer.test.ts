@@ -42,6 +42,13 @@ describe('name candidates', () => {
     expect(spans).toEqual(['Anna', 'Dear Lucero Diaz Wrote', 'Lucero Diaz Wrote', 'My Way']);
   });
 
+  it('take ", Jr." and ", Inc." into the name before the comma', () => {
+    const spans: string[] = [];
+    const text = 'Ask John Smith, Jr. about Acme Holdings, Inc. and Paris, France.';
+    visitNameCandidates(text, 0xff, undefined, (start, end) => spans.push(text.slice(start, end)));
+    expect(spans).toEqual(['Ask John Smith, Jr.', 'Acme Holdings, Inc.', 'Paris', 'France']);
+  });
+
   it('skip headline-long runs of capitals without a candidate', () => {
     const spans: string[] = [];
     visitNameCandidates('This Is A Very Long Title Case Headline Here', 0xff, undefined, (start, end) => spans.push(String(end - start)));
