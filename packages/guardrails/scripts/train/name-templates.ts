@@ -68,6 +68,30 @@ export const NAME_TEMPLATES: readonly string[] = [
   'Send the samples to {P} at {O}.',
   '{P} and {P} are moving to {L} next year.',
   'Hello, I am {P} from {L}.',
+  'Could you tell {P} that the car is ready?',
+  'My doctor, {P}, prescribed a new medication.',
+  'Booking reference for {P}: two nights in {L}.',
+  'The account holder is {P}.',
+  'I think {P} forgot the keys again.',
+  '{P} wrote: the build is broken, please revert.',
+  'Interview with {P} scheduled for 3 pm.',
+  'Our landlord {P} raised the rent.',
+  'Happy birthday, {P}!',
+  'Per my conversation with {P}, we will proceed.',
+  'He grew up in {L} before moving abroad.',
+  'Weather alert for {L} and the surrounding area.',
+  'The train from {L} arrives at noon.',
+  'Where in {L} do you live?',
+  'Her parents still live in {L}.',
+  'Our warehouse near {L} ships the orders.',
+  'I used to work at {O} before I retired.',
+  'Customer service at {O} never called back.',
+  'The grant was funded by {O}.',
+  'My cousin just got an offer from {O}!',
+  'Reported by {P} ({O}) from {L}.',
+  '{P}, a nurse at {O}, lives in {L}.',
+  'Tickets for {P} and {P} to {L} are booked.',
+  'Contact {P} at {O} for the quote.',
 ];
 
 export const NEGATIVE_TEMPLATES: readonly string[] = [
@@ -89,6 +113,12 @@ export const NEGATIVE_TEMPLATES: readonly string[] = [
   'Our Customer Support team is available on weekdays.',
   'The Christmas sale starts next Wednesday.',
   'Note: the API key expires in March.',
+  'Welcome Back! Your Order Has Shipped.',
+  'Re: Invoice Question',
+  'Great job on the Q3 numbers!',
+  'Dear Customer, your Password was reset.',
+  'Please Note: Office Closed on Labor Day.',
+  'Title: Senior Software Engineer',
 ];
 
 /** {A}: a usaddress address string. */
