@@ -376,11 +376,11 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
     return end;
   }
   emit(text, 0, count, mask, common, visit);
-  if (words > 1 && isCommonWord(common, text, start, tokenEnds[0]!)) {
+  if (words > 1 && letterKindOf(text.charCodeAt(tokenStarts[1]!)) === 2 && isCommonWord(common, text, start, tokenEnds[0]!)) {
     // "Dear Lucero", "Yesterday Margaret Thornton": a run led by a common word is also offered
-    // without it; the recognizer keeps the better of overlapping candidates.
-    const from = firstCapitalized(text, 1, count);
-    if (from < count) emit(text, from, count, mask, common, visit);
+    // without it; the recognizer keeps the better of overlapping candidates. Not across a joiner:
+    // "Bank of America" is one name.
+    emit(text, 1, count, mask, common, visit);
   }
   return end;
 }
