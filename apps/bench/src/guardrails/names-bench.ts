@@ -53,7 +53,7 @@ export function runNamesBench(rows: readonly PresidioRow[]): NamesBenchResult {
   const small = kilobyteTexts(rows);
   const here = path.dirname(fileURLToPath(import.meta.url));
   return {
-    note: 'Opt-in types (PII_NAME_ENTITY_TYPES) on presidio-synth-v2 (dev set; not used for training, thresholds or rules); presidio GPE scored as LOCATION; same matching as pii. heldOut: the training script (pnpm --filter @cascade/guardrails train:names) on ner.jsonl, each training source scored by a model trained without it, and the shipped model on wnut17, which it never trained on (see also validation.names); addressScanner: recall on usaddress (hand-written rules, the source trains nothing).',
+    note: 'Opt-in types (PII_NAME_ENTITY_TYPES) on presidio-synth-v2 (dev set; not used for training, thresholds or rules); presidio GPE scored as LOCATION; same matching as pii. heldOut: the training script (pnpm --filter @cascade/guardrails train:names) on ner.jsonl, each training source scored by a model trained without it, and the shipped model on wnut17, which it never trained on (see also validation.names); addressScanner: recall on usaddress (hand-written rules: they train on nothing; the name model does read usaddress strings).',
     firstCallMs,
     perEntity: prf(PII_NAME_ENTITY_TYPES),
     patternTypesWithNamesOn: prf(PII_DEFAULT_ENTITY_TYPES),

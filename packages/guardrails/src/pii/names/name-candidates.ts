@@ -3,6 +3,8 @@ import { letterKindOf as slowLetterKind, letterTables, lowerCodeOf as slowLowerC
 // Local copies of the tables: a call into another module's export costs a getter in some loaders.
 let KIND: Uint8Array | undefined;
 let LOWER: Uint16Array | undefined;
+/** 1 for letters and ASCII digits below U+2000: the scanner's inner loops read only this. */
+let WORD: Uint8Array | undefined;
 const letterKindOf = (code: number): number => (code < 0x2000 ? KIND![code]! : slowLetterKind(code));
 const lowerCodeOf = (code: number): number => (code < 0x2000 ? LOWER![code]! : slowLowerCode(code));
 function ensureTables(): void {
@@ -10,6 +12,8 @@ function ensureTables(): void {
   const tables = letterTables();
   KIND = tables.kind;
   LOWER = tables.lower;
+  WORD = new Uint8Array(0x2000);
+  for (let code = 0; code < 0x2000; code++) WORD[code] = KIND[code] !== 0 || (code >= 48 && code <= 57) ? 1 : 0;
 }
 
 /**
@@ -25,14 +29,22 @@ export interface CommonWords {
   readonly bits: number;
   readonly set: Uint8Array;
   /**
-   * Gazetteers learned from the training corpora's name spans: one bit per (list, lower-case word)
-   * in a `2^bits` set; lists are {@link GAZETTEER_LISTS}. Absent in models trained without them.
+   * Word lists learned from the training corpora: a table of `2^bits` bytes indexed by a hash of
+   * the lower-case word, each byte the mask of the lists holding a word of that slot (bit i:
+   * {@link GAZETTEER_LISTS}[i]), so one read answers every list. Absent in models trained without them.
    */
   readonly gazetteer?: { readonly bits: number; readonly set: Uint8Array };
 }
 
 /** The gazetteer lists, in bit order of a word's gazetteer mask. */
-export const GAZETTEER_LISTS = ['given', 'surname', 'location', 'organization'] as const;
+export const GAZETTEER_LISTS = ['given', 'surname', 'location', 'organization', 'stop', 'alone'] as const;
+/**
+ * `stop`: capitalized words that are (almost) never part of a name ("Please", "Thanks"); `alone`:
+ * words that are (almost) never a name by themselves ("The", "My", "I"). The scanner drops both
+ * before scoring: cheaper, and the model never has to learn them.
+ */
+const STOP_MASK = 1 << 4;
+const ALONE_MASK = 1 << 5;
 /** One gazetteer list. */
 export type GazetteerList = (typeof GAZETTEER_LISTS)[number];
 
@@ -74,6 +86,12 @@ const Template = {
   GazetteerPair: 29,
   /** Seed of the gazetteer word hash (each list remixes it with its index). */
   GazetteerList: 30,
+  PreviousGazetteer: 31,
+  NextGazetteer: 32,
+  Whole: 33,
+  PreviousSecond: 34,
+  NextSecond: 35,
+  ContextShape: 36,
 } as const;
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -88,41 +106,42 @@ function hashSlice(template: number, text: string, start: number, end: number): 
   return hash;
 }
 
+/**
+ * The one hash of a word the scanner computes (lower-cased, trailing dot dropped); every feature and
+ * word-list lookup of that word is a cheap remix of it, so each character is hashed once.
+ */
+function wordHash(text: string, start: number, end: number): number {
+  return hashSlice(0, text, start, end > start + 1 && text.charCodeAt(end - 1) === 46 ? end - 1 : end);
+}
+
+const commonBitOf = (hash: number, bits: number): number => mix(hash, 0x636f6d) >>> (32 - bits);
+const gazetteerSlotOf = (hash: number, bits: number): number => mix(hash, Template.GazetteerList) >>> (32 - bits);
+const inSet = (set: Uint8Array, bit: number): boolean => (set[bit >>> 3]! & (1 << (bit & 7))) !== 0;
+
 /** True when `text[start, end)` lower-cased is a common word of the shipped list. */
 export function isCommonWord(common: CommonWords | undefined, text: string, start: number, end: number): boolean {
   if (common === undefined) return false;
   ensureTables();
-  const bit = hashSlice(0, text, start, end) >>> (32 - common.bits);
-  return (common.set[bit >>> 3]! & (1 << (bit & 7))) !== 0;
+  return inSet(common.set, commonBitOf(wordHash(text, start, end), common.bits));
 }
 
-/** Bit mask of the gazetteer lists holding `text[start, end)` (bit i: {@link GAZETTEER_LISTS}[i]). */
-function gazetteerMask(gazetteer: NonNullable<CommonWords['gazetteer']>, text: string, start: number, end: number): number {
-  // One pass over the word; each list's bit is a cheap remix of that hash.
-  const word = hashSlice(Template.GazetteerList, text, start, end);
-  const shift = 32 - gazetteer.bits;
-  let mask = 0;
-  for (let list = 0; list < GAZETTEER_LISTS.length; list++) {
-    const bit = mix(word, list + 1) >>> shift;
-    if ((gazetteer.set[bit >>> 3]! & (1 << (bit & 7))) !== 0) mask |= 1 << list;
-  }
-  return mask;
-}
+/** Mask of the gazetteer lists holding the word of `hash` (bit i: {@link GAZETTEER_LISTS}[i]). */
+const gazetteerMask = (gazetteer: NonNullable<CommonWords['gazetteer']>, hash: number): number => gazetteer.set[gazetteerSlotOf(hash, gazetteer.bits)]!;
 
-/** The bit a word of a gazetteer list sets (used by the training script). */
-export function gazetteerBit(list: GazetteerList, word: string, bits: number): number {
+/** Adds `word` to a gazetteer list in `set`, a table of `2^bits` bytes (used by the training script). */
+export function addToGazetteer(set: Uint8Array, bits: number, list: GazetteerList, word: string): void {
   ensureTables();
-  return mix(hashSlice(Template.GazetteerList, word, 0, word.length), GAZETTEER_LISTS.indexOf(list) + 1) >>> (32 - bits);
+  set[gazetteerSlotOf(wordHash(word, 0, word.length), bits)]! |= 1 << GAZETTEER_LISTS.indexOf(list);
 }
 
 /** The bit a lower-case word sets in the common-word list (used by the training script). */
 export function commonWordBit(word: string, bits: number): number {
   ensureTables();
-  return hashSlice(0, word, 0, word.length) >>> (32 - bits);
+  return commonBitOf(wordHash(word, 0, word.length), bits);
 }
 
 function isWordChar(code: number): boolean {
-  return letterKindOf(code) !== 0 || (code >= 48 && code <= 57);
+  return code < 0x2000 ? WORD![code] === 1 : slowLetterKind(code) !== 0;
 }
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
@@ -141,6 +160,27 @@ function wordEnd(text: string, start: number): number {
   return index;
 }
 
+/** Suffixes written after a comma that belong to the name before it. */
+const NAME_SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'inc', 'ltd', 'llc', 'llp', 'plc', 'co', 'corp', 'gmbh', 'ag', 'sa', 'pc']);
+
+function isNameSuffix(text: string, start: number, end: number): boolean {
+  return end - start >= 2 && end - start <= 4 && NAME_SUFFIXES.has(text.slice(start, end).toLowerCase());
+}
+
+/** "St", "Mt" or "Ft" (followed by a dot they open a place name: "St. Louis", "Mt. Vernon"). */
+function isPlaceAbbreviation(text: string, start: number, end: number): boolean {
+  if (end - start !== 2 || text.charCodeAt(start + 1) !== 116) return false;
+  const first = text.charCodeAt(start);
+  return first === 83 || first === 77 || first === 70;
+}
+
+/** `text[start, end)` ends in "'s" / "’s" after at least one letter. */
+function isPossessive(text: string, start: number, end: number): boolean {
+  if (end - start < 3 || text.charCodeAt(end - 1) !== 115) return false;
+  const mark = text.charCodeAt(end - 2);
+  return mark === 39 || mark === 0x2019;
+}
+
 function isConnector(text: string, start: number, end: number): boolean {
   if (end - start > 5) return false;
   if (end - start === 1 && text.charCodeAt(start) === 38) return true;
@@ -153,22 +193,6 @@ function isConnector(text: string, start: number, end: number): boolean {
   return CONNECTORS.has(word);
 }
 
-/** The shape letter of one word: U capitalized, A all capitals, I initial, c connector, D digits. */
-function shapeOf(text: string, start: number, end: number): number {
-  const first = text.charCodeAt(start);
-  if (letterKindOf(first) !== 2) return 99; // 'c'
-  if (end - start === 2 && text.charCodeAt(start + 1) === 46) return 73; // 'I'
-  let upper = 0;
-  let digits = 0;
-  for (let index = start; index < end; index++) {
-    const code = text.charCodeAt(index);
-    if (letterKindOf(code) === 2) upper++;
-    else if (isDigit(code)) digits++;
-  }
-  if (digits > 0) return 68; // 'D'
-  return upper === end - start && upper > 1 ? 65 : 85; // 'A' : 'U'
-}
-
 /** Context word before `from` (exclusive): [start, end) of a word or one punctuation character, plus whether a line break or sentence end lies between. */
 interface Context {
   start: number;
@@ -177,6 +201,17 @@ interface Context {
   newline: boolean;
   /** Kind: 0 none (text edge), 1 word, 2 punctuation. */
   kind: number;
+}
+
+/** Abbreviated titles whose '.' does not end a sentence. */
+const TITLES = new Set(['mr', 'mrs', 'ms', 'mx', 'dr', 'prof', 'rev', 'hon', 'gen', 'col', 'capt', 'lt', 'sgt', 'st', 'mt', 'ft']);
+
+/** The '.' at `dot` ends an abbreviated title ("Mr.", "Dr.", "Prof.", "St."), not a sentence. */
+function isTitleAbbreviation(text: string, dot: number): boolean {
+  let index = dot;
+  while (index > 0 && dot - index < 5 && letterKindOf(text.charCodeAt(index - 1)) !== 0) index--;
+  if (dot - index < 2 || dot - index > 4 || letterKindOf(text.charCodeAt(index)) !== 2 || (index > 0 && isWordChar(text.charCodeAt(index - 1)))) return false;
+  return TITLES.has(text.slice(index, dot).toLowerCase());
 }
 
 function previousContext(text: string, from: number, out: Context): void {
@@ -192,7 +227,8 @@ function previousContext(text: string, from: number, out: Context): void {
     return;
   }
   const code = text.charCodeAt(index);
-  if (!isWordChar(code)) {
+  if (code === 46 && isTitleAbbreviation(text, index)) index--; // "Mr." / "Dr.": the word, not the dot, is the context
+  else if (!isWordChar(code)) {
     out.kind = 2;
     out.start = index;
     out.end = index + 1;
@@ -277,12 +313,15 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
   const length = text.length;
   let count = 0;
   let end = firstEnd;
-  // A single capital followed by '.' is an initial: keep the dot.
-  if (end - start === 1 && text.charCodeAt(end) === 46) end++;
+  // A single capital followed by '.' is an initial, "St." / "Mt." / "Ft." start a place: keep the dot.
+  if (text.charCodeAt(end) === 46 && (end - start === 1 || isPlaceAbbreviation(text, start, end))) end++;
+  // A possessive ends the name and is not part of it ("Anna's car" → "Anna").
+  let possessive = isPossessive(text, start, end);
+  if (possessive) end -= 2;
   tokenStarts[count] = start;
   tokenEnds[count++] = end;
   let words = 1;
-  while (words < MAX_RUN_WORDS) {
+  while (words < MAX_RUN_WORDS && !possessive) {
     if (end + 1 >= length || !isSpace(text.charCodeAt(end))) break;
     let next = end + 1;
     let nextEnd = wordEnd(text, next);
@@ -300,12 +339,25 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
       next = after;
       nextEnd = wordEnd(text, next);
     }
-    if (nextEnd - next === 1 && text.charCodeAt(nextEnd) === 46) nextEnd++;
+    if (text.charCodeAt(nextEnd) === 46 && (nextEnd - next === 1 || isPlaceAbbreviation(text, next, nextEnd))) nextEnd++;
     if (connector < 0 && nextEnd === next) break;
+    possessive = isPossessive(text, next, nextEnd);
+    if (possessive) nextEnd -= 2;
     tokenStarts[count] = next;
     tokenEnds[count++] = nextEnd;
     end = nextEnd;
     words++;
+  }
+  if (!possessive && words < MAX_RUN_WORDS && text.charCodeAt(end) === 44 && text.charCodeAt(end + 1) === 32 && letterKindOf(text.charCodeAt(end + 2)) === 2) {
+    // ", Jr." / ", III" / ", Inc." / ", Ltd." belong to the name before the comma.
+    let suffixEnd = wordEnd(text, end + 2);
+    if (isNameSuffix(text, end + 2, suffixEnd)) {
+      if (text.charCodeAt(suffixEnd) === 46) suffixEnd++;
+      tokenStarts[count] = end + 2;
+      tokenEnds[count++] = suffixEnd;
+      end = suffixEnd;
+      words++;
+    }
   }
   if (words >= MAX_RUN_WORDS) {
     // A headline or shouting: skip the rest of the run of capitalized words without a candidate.
@@ -313,7 +365,23 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
     while (resume < length && (isWordChar(text.charCodeAt(resume)) || isSpace(text.charCodeAt(resume)))) resume++;
     return resume;
   }
-  emit(text, start, end, count, mask, common, visit);
+  // A title on its own ("Mr." before a name) is context for the next run, not a name.
+  if (words === 1 && text.charCodeAt(end) === 46 && isTitleAbbreviation(text, end)) return end;
+  const gazetteer = common?.gazetteer;
+  const firstMask = gazetteer === undefined ? 0 : gazetteerMask(gazetteer, wordHash(text, start, tokenEnds[0]!));
+  if ((firstMask & STOP_MASK) !== 0 || (words === 1 && (firstMask & ALONE_MASK) !== 0)) {
+    // A stop word ("Thanks") is never part of a name: drop it, and the whole run when it is alone.
+    const from = firstCapitalized(text, 1, count);
+    if (from < count) emit(text, from, count, mask, common, visit);
+    return end;
+  }
+  emit(text, 0, count, mask, common, visit);
+  if (words > 1 && letterKindOf(text.charCodeAt(tokenStarts[1]!)) === 2 && isCommonWord(common, text, start, tokenEnds[0]!)) {
+    // "Dear Lucero", "Yesterday Margaret Thornton": a run led by a common word is also offered
+    // without it; the recognizer keeps the better of overlapping candidates. Not across a joiner:
+    // "Bank of America" is one name.
+    emit(text, 1, count, mask, common, visit);
+  }
   return end;
 }
 
@@ -323,7 +391,56 @@ function push(hash: number): void {
   features[size++] = hash & featureMask;
 }
 
-function emit(text: string, start: number, end: number, count: number, mask: number, common: CommonWords | undefined, visit: CandidateVisitor): void {
+/** 0 none, 1 lower-case word, 2 capitalized word, 3 number, 4 + code of a punctuation character. */
+function contextShape(text: string, context: Context): number {
+  if (context.kind === 0) return 0;
+  const code = text.charCodeAt(context.start);
+  if (context.kind === 2) return 4 + code;
+  const kind = letterKindOf(code);
+  return kind === 1 ? 1 : kind === 2 ? 2 : 3;
+}
+
+/** Lower-cased hash of `[start, end)` plus its shape letter, in one pass (see {@link shapeOf}). */
+let lastShape = 0;
+function hashToken(text: string, start: number, end: number): number {
+  const first = text.charCodeAt(start);
+  const core = end > start + 1 && text.charCodeAt(end - 1) === 46 ? end - 1 : end;
+  let hash = mix(FNV_OFFSET, 0);
+  let upper = 0;
+  let digits = 0;
+  for (let index = start; index < core; index++) {
+    const code = text.charCodeAt(index);
+    const kind = letterKindOf(code);
+    if (kind === 2) upper++;
+    else if (kind === 0 && isDigit(code)) digits++;
+    hash = mix(hash, code < 0x2000 ? LOWER![code]! : slowLowerCode(code));
+  }
+  if (letterKindOf(first) !== 2) lastShape = 99;
+  else if (end - start === 2 && core === start + 1) lastShape = 73;
+  else if (digits > 0) lastShape = 68;
+  else lastShape = upper === core - start && upper > 1 ? 65 : 85;
+  return hash;
+}
+
+/** Spelling hash of 2–3 characters (a suffix or prefix) without a loop. */
+function affix(template: number, text: string, start: number, length: number): number {
+  let hash = mix(mix(FNV_OFFSET, template), lowerCodeOf(text.charCodeAt(start)));
+  hash = mix(hash, lowerCodeOf(text.charCodeAt(start + 1)));
+  return length === 3 ? mix(hash, lowerCodeOf(text.charCodeAt(start + 2))) : hash;
+}
+
+const tokenHashes = new Int32Array(MAX_RUN_WORDS * 2 + 2);
+
+/** Index of the first token in `[from, count)` of the current run that is not a lower-case joiner. */
+function firstCapitalized(text: string, from: number, count: number): number {
+  while (from < count && letterKindOf(text.charCodeAt(tokenStarts[from]!)) !== 2) from++;
+  return from;
+}
+
+/** Visits the candidate made of tokens `[from, count)` of the current run. */
+function emit(text: string, from: number, count: number, mask: number, common: CommonWords | undefined, visit: CandidateVisitor): void {
+  const start = tokenStarts[from]!;
+  const end = tokenEnds[count - 1]!;
   size = 0;
   featureMask = mask;
   push(mix(FNV_OFFSET, Template.Bias));
@@ -335,43 +452,52 @@ function emit(text: string, start: number, end: number, count: number, mask: num
   let commonCount = 0;
   let firstCommon = false;
   let lastCommon = false;
-  for (let token = 0; token < count; token++) {
+  for (let token = from; token < count; token++) {
     const tokenStart = tokenStarts[token]!;
     const tokenEnd = tokenEnds[token]!;
-    push(hashSlice(Template.Token, text, tokenStart, tokenEnd));
-    const tokenShape = shapeOf(text, tokenStart, tokenEnd);
+    const hash = hashToken(text, tokenStart, tokenEnd);
+    const tokenShape = lastShape;
+    tokenHashes[token] = hash;
+    push(mix(mix(hash, Template.Token), tokenShape));
     if (tokenShape !== 99 && tokenEnd - tokenStart >= 4) {
       // Spelling of the word itself: endings and beginnings carry over to names never seen ("-ović", "-sson", "Mc-").
-      push(hashSlice(Template.TokenSuffix, text, tokenEnd - 3, tokenEnd));
-      push(hashSlice(Template.TokenSuffix + 100, text, tokenEnd - 2, tokenEnd));
-      push(hashSlice(Template.TokenPrefix, text, tokenStart, tokenStart + 3));
+      push(affix(Template.TokenSuffix, text, tokenEnd - 3, 3));
+      push(affix(Template.TokenSuffix + 100, text, tokenEnd - 2, 2));
+      push(affix(Template.TokenPrefix, text, tokenStart, 3));
       push(mix(mix(FNV_OFFSET, Template.TokenLength), Math.min(tokenEnd - tokenStart, 12)));
     }
     shape = mix(shape, tokenShape);
     if (tokenShape !== 99) {
       if (gazetteer !== undefined) {
         // Word lists learned from the training corpora: a shared weight for names the model has not seen as tokens.
-        gazetteerLast = gazetteerMask(gazetteer, text, tokenStart, text.charCodeAt(tokenEnd - 1) === 46 ? tokenEnd - 1 : tokenEnd);
+        gazetteerLast = gazetteerMask(gazetteer, hash);
         if (gazetteerFirst < 0) gazetteerFirst = gazetteerLast;
         gazetteerAny |= gazetteerLast;
       }
-      const isCommon = isCommonWord(common, text, tokenStart, tokenEnd);
+      const isCommon = common !== undefined && inSet(common.set, commonBitOf(hash, common.bits));
       if (isCommon) commonCount++;
-      if (token === 0) firstCommon = isCommon;
+      if (token === from) firstCommon = isCommon;
       lastCommon = isCommon;
     }
   }
-  const firstEnd = tokenEnds[0]!;
+  const firstEnd = tokenEnds[from]!;
   const lastStart = tokenStarts[count - 1]!;
-  push(hashSlice(Template.First, text, start, firstEnd));
-  push(hashSlice(Template.Last, text, lastStart, end));
-  push(hashSlice(Template.SuffixLast, text, Math.max(lastStart, end - 3), end));
-  push(hashSlice(Template.SuffixFirst, text, Math.max(start, firstEnd - 3), firstEnd));
+  const firstHash = tokenHashes[from]!;
+  push(mix(firstHash, Template.First));
+  push(mix(tokenHashes[count - 1]!, Template.Last));
+  if (end - lastStart >= 3) push(affix(Template.SuffixLast, text, end - 3, 3));
+  if (firstEnd - start >= 3) push(affix(Template.SuffixFirst, text, firstEnd - 3, 3));
   push(shape);
-  const words = Math.min(count, 6);
+  if (count - from > 1) {
+    // The whole multi-word name as one feature ("New York", "Bank of America").
+    let whole = mix(FNV_OFFSET, Template.Whole);
+    for (let token = from; token < count; token++) whole = mix(whole, tokenHashes[token]!);
+    push(whole);
+  }
+  const words = Math.min(count - from, 6);
   push(mix(mix(FNV_OFFSET, Template.Count), words));
+  const first = Math.max(0, gazetteerFirst);
   if (gazetteer !== undefined) {
-    const first = Math.max(0, gazetteerFirst);
     push(mix(mix(FNV_OFFSET, Template.GazetteerFirst), first));
     push(mix(mix(FNV_OFFSET, Template.GazetteerLast), gazetteerLast));
     push(mix(mix(mix(FNV_OFFSET, Template.GazetteerAny), gazetteerAny), words));
@@ -382,29 +508,44 @@ function emit(text: string, start: number, end: number, count: number, mask: num
   const previousChar = before.kind === 2 ? text.charCodeAt(before.start) : 0;
   const sentenceStart = before.kind === 0 || before.newline || previousChar === 46 || previousChar === 33 || previousChar === 63 || previousChar === 34 || previousChar === 58;
   push(mix(mix(mix(FNV_OFFSET, Template.StartCount), sentenceStart ? 1 : 0), words));
-  if (sentenceStart) push(hashSlice(Template.StartFirst, text, start, firstEnd));
-  push(before.kind === 0 ? mix(FNV_OFFSET, Template.Previous) : hashSlice(Template.Previous, text, before.start, before.end));
+  if (sentenceStart) push(mix(firstHash, Template.StartFirst));
+  const previousHash = before.kind === 0 ? 0 : hashSlice(0, text, before.start, before.end);
+  push(mix(previousHash, Template.Previous));
+  // The context word together with what the name looks like: "with" + a given name, "in" + a place word.
+  push(mix(mix(mix(previousHash, Template.PreviousGazetteer), first), words > 1 ? 1 : 0));
   if (before.kind !== 0) {
     previousContext(text, before.start, beforeTwo);
-    if (beforeTwo.kind !== 0) push(mix(hashSlice(Template.PreviousTwo, text, beforeTwo.start, beforeTwo.end), hashSlice(0, text, before.start, before.end)));
+    if (beforeTwo.kind !== 0) {
+      const secondHash = hashSlice(0, text, beforeTwo.start, beforeTwo.end);
+      push(mix(mix(secondHash, Template.PreviousTwo), previousHash));
+      push(mix(secondHash, Template.PreviousSecond));
+    }
   }
   if (before.newline) push(mix(FNV_OFFSET, Template.LineBefore));
   if (before.kind === 1 && allDigits(text, before.start, before.end)) push(mix(mix(FNV_OFFSET, Template.PreviousNumber), Math.min(before.end - before.start, 6)));
 
   nextContext(text, end, after);
-  push(after.kind === 0 ? mix(FNV_OFFSET, Template.Next) : hashSlice(Template.Next, text, after.start, after.end));
+  const nextHash = after.kind === 0 ? 0 : hashSlice(0, text, after.start, after.end);
+  push(mix(nextHash, Template.Next));
+  push(mix(mix(nextHash, Template.NextGazetteer), gazetteerLast));
   if (after.kind !== 0) {
     nextContext(text, after.end, afterTwo);
-    if (afterTwo.kind !== 0) push(mix(hashSlice(Template.NextTwo, text, after.start, after.end), hashSlice(0, text, afterTwo.start, afterTwo.end)));
+    if (afterTwo.kind !== 0) {
+      const secondHash = hashSlice(0, text, afterTwo.start, afterTwo.end);
+      push(mix(mix(nextHash, Template.NextTwo), secondHash));
+      push(mix(secondHash, Template.NextSecond));
+    }
   }
   if (after.newline) push(mix(FNV_OFFSET, Template.LineAfter));
   if (after.kind === 1 && allDigits(text, after.start, after.end)) push(mix(mix(FNV_OFFSET, Template.NextNumber), Math.min(after.end - after.start, 6)));
 
+  // What surrounds the name: a lower-case word, a capitalized one, a number, punctuation or nothing.
+  push(mix(mix(mix(mix(FNV_OFFSET, Template.ContextShape), contextShape(text, before)), contextShape(text, after)), words > 1 ? 1 : 0));
   if (common !== undefined) {
     push(mix(mix(mix(FNV_OFFSET, Template.CommonFirst), firstCommon ? 1 : 0), sentenceStart ? 1 : 0));
     push(mix(mix(FNV_OFFSET, Template.CommonLast), lastCommon ? 1 : 0));
     push(mix(mix(mix(FNV_OFFSET, Template.CommonAll), commonCount === 0 ? 0 : commonCount === words ? 2 : 1), words));
-    if (before.kind === 1) push(mix(mix(hashSlice(Template.PreviousCommonShape, text, before.start, before.end), firstCommon ? 1 : 0), words));
+    if (before.kind === 1) push(mix(mix(mix(previousHash, Template.PreviousCommonShape), firstCommon ? 1 : 0), words));
   }
   visit(start, end, features, size);
 }

@@ -3,7 +3,7 @@ import { CascadeError } from '@cascade/core';
 import { describe, expect, it } from 'vitest';
 import { createPiiDetector } from '../pii-detector';
 import { PII_DEFAULT_ENTITY_TYPES, PII_ENTITY_TYPES, PII_NAME_ENTITY_TYPES } from '../pii-entity';
-import { gazetteerBit, visitNameCandidates, type CommonWords } from './name-candidates';
+import { addToGazetteer, commonWordBit, visitNameCandidates, type CommonWords } from './name-candidates';
 import { decodeNameModel, nameModelChecksum } from './name-model';
 import { labeledCandidates, quantizeNameModel, trainNameModel, type NameTrainingText } from './train-name-model';
 import { NAME_WEIGHTS } from './weights/name-weights';
@@ -19,6 +19,36 @@ describe('name candidates', () => {
     expect(spans).toEqual(['Ken N. Fukuda', 'Bank of America', 'Jean-Luc van Damme', 'ESPOO']);
   });
 
+  it('leave out possessives and titles, and keep the dot of "St."', () => {
+    const spans: string[] = [];
+    const text = "Anna's friend met Dr. Ken Fukuda in St. Louis.";
+    visitNameCandidates(text, 0xff, undefined, (start, end) => spans.push(text.slice(start, end)));
+    expect(spans).toEqual(['Anna', 'Ken Fukuda', 'St. Louis']);
+  });
+
+  it('drop stop words and also offer a run without its leading common word', () => {
+    const bits = 12;
+    const set = new Uint8Array(2 ** bits);
+    addToGazetteer(set, bits, 'stop', 'thanks');
+    addToGazetteer(set, bits, 'alone', 'wrote');
+    addToGazetteer(set, bits, 'alone', 'my');
+    const common = new Uint8Array(2 ** 10 / 8);
+    const dear = commonWordBit('dear', 10);
+    common[dear >>> 3]! |= 1 << (dear & 7);
+    const spans: string[] = [];
+    const text = 'Thanks Anna. Thanks! Dear Lucero Diaz Wrote. My Way. My bad.';
+    visitNameCandidates(text, 0xff, { bits: 10, set: common, gazetteer: { bits, set } }, (start, end) => spans.push(text.slice(start, end)));
+    // "Wrote" and "My" are dropped only when alone; "Thanks" always.
+    expect(spans).toEqual(['Anna', 'Dear Lucero Diaz Wrote', 'Lucero Diaz Wrote', 'My Way']);
+  });
+
+  it('take ", Jr." and ", Inc." into the name before the comma', () => {
+    const spans: string[] = [];
+    const text = 'Ask John Smith, Jr. about Acme Holdings, Inc. and Paris, France.';
+    visitNameCandidates(text, 0xff, undefined, (start, end) => spans.push(text.slice(start, end)));
+    expect(spans).toEqual(['Ask John Smith, Jr.', 'Acme Holdings, Inc.', 'Paris', 'France']);
+  });
+
   it('skip headline-long runs of capitals without a candidate', () => {
     const spans: string[] = [];
     visitNameCandidates('This Is A Very Long Title Case Headline Here', 0xff, undefined, (start, end) => spans.push(String(end - start)));
@@ -30,6 +60,11 @@ describe('names, places and organizations', () => {
   it('are found in sentences of their own kind with exact offsets', () => {
     expect(found('Yesterday I had lunch with Margaret Thornton at the office.')).toContainEqual(['PERSON', 'Margaret Thornton']);
     expect(found('She moved to Toronto, Canada last spring.').map(([type]) => type)).toContain('LOCATION');
+  });
+
+  it('keep the better of overlapping candidates and leave out a possessive', () => {
+    expect(found('Yesterday Margaret Thornton called about the invoice.')).toEqual([['PERSON', 'Margaret Thornton']]);
+    expect(found("I borrowed Anna Kowalski's car.")).toEqual([['PERSON', 'Anna Kowalski']]);
   });
 
   it('are off by default: the default detector finds only the pattern types', () => {
@@ -89,7 +124,7 @@ describe('shipped name weights', () => {
     const model = decodeNameModel(NAME_WEIGHTS);
     expect(model.weights.length).toBe(NAME_WEIGHTS.buckets * 4);
     // Gazetteers learned from the training corpora ship with the model.
-    expect(model.common.gazetteer?.set.length).toBe(2 ** NAME_WEIGHTS.gazetteerBits! / 8);
+    expect(model.common.gazetteer?.set.length).toBe(2 ** NAME_WEIGHTS.gazetteerBits!);
     expect(NAME_WEIGHTS.weights.length + NAME_WEIGHTS.common.length + gazetteer.length).toBeLessThan(1_000_000);
   });
 
@@ -115,9 +150,8 @@ describe('shipped name weights', () => {
 describe('gazetteer features', () => {
   it('mark a candidate whose words are in a gazetteer list', () => {
     const bits = 12;
-    const set = new Uint8Array(2 ** bits / 8);
-    const bit = gazetteerBit('given', 'alice', bits);
-    set[bit >>> 3]! |= 1 << (bit & 7);
+    const set = new Uint8Array(2 ** bits);
+    addToGazetteer(set, bits, 'given', 'alice');
     const featuresOf = (common: CommonWords | undefined): number[] => {
       const out: number[] = [];
       visitNameCandidates('We met Alice yesterday.', 0xffff, common, (_start, _end, features, count) => out.push(...features.slice(0, count)));
@@ -144,6 +178,17 @@ describe('name model training', () => {
     const candidates = sample.flatMap((row) => labeledCandidates(row, 1023, common));
     return quantizeNameModel(trainNameModel(candidates, common, settings));
   };
+
+  it('labels words inside an address NONE and leaves out those touching an IGNORE span', () => {
+    const text = 'We moved to 12 Maple Grove, Springfield last year.';
+    const at = (value: string) => ({ start: text.indexOf(value), end: text.indexOf(value) + value.length });
+    const example = { text, spans: [{ ...at('12 Maple Grove, Springfield'), type: 'ADDRESS' }, { ...at('Springfield'), type: 'IGNORE' }] };
+    const labels = labeledCandidates(example, 1023, common).map((candidate) => [text.slice(candidate.start, candidate.end), candidate.label]);
+    expect(labels).toEqual([
+      ['We', 0],
+      ['Maple Grove', 0],
+    ]);
+  });
 
   it('labels candidates from gold spans and is deterministic: same data and seed, same weights', () => {
     const labels = labeledCandidates(sample[0]!, 1023, common).map((candidate) => candidate.label);

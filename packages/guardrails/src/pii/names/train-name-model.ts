@@ -28,21 +28,32 @@ export interface NameTrainingSettings {
 }
 
 /**
- * The candidates of `text` labeled against gold spans: a candidate overlapping a gold span with
- * IoU ≥ 2/3 takes its type, one overlapping none is `NONE`, the rest (partial overlaps) are left out.
+ * The candidates of `text` labeled against gold spans: a candidate overlapping a name span with
+ * IoU ≥ 2/3 takes its type; one overlapping an `ADDRESS` span (and no `IGNORE` span) or no span at
+ * all is `NONE`; the rest (partial overlaps, anything touching `IGNORE`) are left out.
  */
 export function labeledCandidates(example: NameTrainingText, mask: number, common: CommonWords | undefined): LabeledCandidate[] {
   const out: LabeledCandidate[] = [];
   visitNameCandidates(example.text, mask, common, (start, end, features, count) => {
     let label = 0;
+    let address = false;
     for (const span of example.spans) {
       const overlap = Math.min(end, span.end) - Math.max(start, span.start);
       if (overlap <= 0) continue;
+      if (span.type === 'IGNORE') {
+        label = -1;
+        break;
+      }
+      if (span.type === 'ADDRESS') {
+        address = true;
+        continue;
+      }
       const union = Math.max(end, span.end) - Math.min(start, span.start);
       const index = NAME_CLASSES.indexOf(span.type as NameClass);
       label = overlap / union >= 2 / 3 ? Math.max(0, index) : -1;
-      break;
+      if (!address) break;
     }
+    if (address && label > 0) label = -1;
     if (label >= 0) out.push({ features: features.slice(0, count), label, start, end });
   });
   return out;

@@ -27,6 +27,7 @@ export function probabilityToScore(probability: number, threshold: number): numb
  * and scripts without letter case, are not found.
  */
 export function recognizeNames(text: string, out: RawPiiMatch[], nameModel: NameModel = shippedNameModel()): void {
+  const first = out.length;
   visitNameCandidates(text, nameModel.buckets - 1, nameModel.common, (start, end, features, count) => {
     // Most candidates are not names: decide on the logits, and only then pay for the softmax.
     const best = nameLogits(nameModel, features, count, probabilities);
@@ -35,6 +36,12 @@ export function recognizeNames(text: string, out: RawPiiMatch[], nameModel: Name
     for (let klass = 0; klass < 4; klass++) total += Math.exp(probabilities[klass]! - probabilities[best]!);
     const score = probabilityToScore(1 / total, nameModel.thresholds[best]!);
     if (score < 0.15) return;
+    // Candidates of one run may overlap ("Dear Lucero" / "Lucero"): keep the better one.
+    const last = out.length > first ? out[out.length - 1]! : undefined;
+    if (last !== undefined && last.end > start) {
+      if (score > last.score) out[out.length - 1] = { type: TYPES[best]!, start, end, score };
+      return;
+    }
     out.push({ type: TYPES[best]!, start, end, score });
   });
 }
