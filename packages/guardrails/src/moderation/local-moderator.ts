@@ -1,7 +1,7 @@
 import { parseConfig } from '@cascade/core';
 import { z } from 'zod';
 import { normalizeForFeatures } from '../classifier/normalize-for-features';
-import { moderationClassifier, moderationProbabilities } from '../classifier/shipped-classifiers';
+import { moderationClassifier, moderationHeadProbability } from '../classifier/shipped-classifiers';
 import { normalizeForMatching } from '../util/normalize-text';
 import { createGatedPatterns, type PatternSource } from '../util/gated-patterns';
 import { requireText } from '../util/require-input';
@@ -330,8 +330,10 @@ export function moderateLocally(text: string, config: LocalModeratorConfig | Loc
   const settings = settingsOf(config);
   if (settings.mode === 'lexicon') return withThresholds(lexiconModeration(text), settings);
   const classifier = moderationClassifier();
-  const probabilities = moderationProbabilities(text);
-  const counter = isCounterSpeech(normalizeForFeatures(text));
+  // One normalization for the model and the counter-speech check, and only the heads that decide are scored.
+  const features = normalizeForFeatures(text);
+  const probabilities: Record<string, number> = {};
+  const counter = isCounterSpeech(features);
   const lexicon = settings.mode === 'model+lexicon' ? lexiconModeration(text) : undefined;
   const scores = {} as Record<ModerationCategory, number>;
   const categories = {} as Record<ModerationCategory, boolean>;
@@ -340,7 +342,7 @@ export function moderateLocally(text: string, config: LocalModeratorConfig | Loc
     const head = MODEL_HEADS[category];
     const threshold = thresholdOf(category, settings, classifier.heads, classifier.thresholds);
     const defaultThreshold = thresholdOf(category, DEFAULT_SETTINGS, classifier.heads, classifier.thresholds);
-    let model = head === undefined ? 0 : probabilities[head]!;
+    let model = head === undefined ? 0 : (probabilities[head] ??= moderationHeadProbability(head, features));
     if (counter && ABUSE.has(category) && model > 0) model = sigmoid(logit(model) - COUNTER_SPEECH_LOGITS);
     let rules = 0;
     if (lexicon) {
