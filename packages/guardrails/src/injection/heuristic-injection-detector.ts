@@ -1,9 +1,11 @@
 import { parseConfig } from '@cascade/core';
 import { z } from 'zod';
+import { createGatedPatterns, type PatternSource } from '../util/gated-patterns';
 import { countInvisible, normalizeForMatching } from '../util/normalize-text';
 import { checkInjectionInput } from './check-injection-input';
 import type { InjectionDetector, InjectionInput, InjectionSignal, InjectionVerdict } from './injection-detector';
 import { embeddedInstructionSignals } from './embedded-instructions';
+import { INJECTION_LITERALS } from './injection-literals';
 import { decodeObfuscated, englishScore } from './obfuscation-decoders';
 
 /** Verbs that direct a model; in decoded text they mark hidden instructions. */
@@ -13,10 +15,10 @@ import { policySignals } from './policy-signals';
 interface Pattern {
   name: string;
   weight: number;
-  pattern: RegExp;
+  source: string;
 }
 
-const p = (name: string, weight: number, source: string): Pattern => ({ name, weight, pattern: new RegExp(source, 'u') });
+const p = (name: string, weight: number, source: string): Pattern => ({ name, weight, source });
 
 // Bounded gaps ([^.\n]{0,N}) keep every pattern linear per start position.
 const PRIOR = String.raw`(?:previous|prior|above|earlier|preceding|foregoing|initial|original|system|developer|all|any|every|your|the|these|those|my|other)`;
@@ -78,6 +80,11 @@ const PATTERNS: readonly Pattern[] = [
   p('indirect-injection', 0.5, String.raw`\b(?:when (?:summari[sz]ing|translating|answering|asked)|if (?:you are|you're) (?:an? )?(?:ai|assistant|language model|llm))\b[^.\n]{0,60}?\b(?:say|respond|reply|output|state|mention|include|tell)\b`),
 ];
 
+/** The patterns as regex sources (for scripts/generate-lexicon-literals.ts and its freshness test). */
+export const INJECTION_PATTERN_SOURCES: readonly PatternSource[] = PATTERNS.map(({ source }) => ({ source, flags: 'u' }));
+/** Behind a literal prefilter: a pattern runs only on text holding its required literals (most text holds none). */
+const GATED = createGatedPatterns(INJECTION_PATTERN_SOURCES, INJECTION_LITERALS);
+
 /** Configuration of the heuristic detector. */
 export const heuristicInjectionConfigSchema = z.strictObject({
   /** Score at or above which a text counts as an injection. @default 0.5 */
@@ -128,8 +135,9 @@ export function createHeuristicInjectionDetector(config: HeuristicInjectionConfi
 function scan(text: string, minEncodedLength: number, depth: number, systemPrompt?: string): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
   const normalized = normalizeForMatching(text);
-  for (const { name, weight, pattern } of PATTERNS) {
-    if (pattern.test(normalized)) signals.push({ name, weight });
+  const candidates = GATED.candidates(normalized);
+  for (const [index, { name, weight }] of PATTERNS.entries()) {
+    if (candidates[index] === 1 && GATED.pattern(index).test(normalized)) signals.push({ name, weight });
   }
   unicodeSignals(text, signals);
   structureSignals(text, signals);

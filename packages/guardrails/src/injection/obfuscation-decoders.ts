@@ -18,7 +18,10 @@ function words(text: string): string[] {
 
 /** Share of words that are common English function words (0 when fewer than 3 words). */
 export function englishScore(text: string): number {
-  const list = words(text);
+  return scoreOfWords(words(text));
+}
+
+function scoreOfWords(list: readonly string[]): number {
   if (list.length < 4) return 0;
   let common = 0;
   for (const word of list) if (COMMON.has(word)) common++;
@@ -41,13 +44,41 @@ function shift(text: string, by: number): string {
   return out;
 }
 
+/** The longest common word: longer words never count, whatever the shift. */
+const LONGEST_COMMON = Math.max(...[...COMMON].map((word) => word.length));
+/** The only characters whose lower case holds an ASCII letter (`İ` → `i̇`, Kelvin `K` → `k`): a shift leaves them, so the words of the shifted text differ. */
+const LOWERS_TO_ASCII = /[İK]/u;
+
+/** Shifts a lower-case ASCII word (`'` stays). */
+function shiftWord(word: string, by: number): string {
+  let out = '';
+  for (let index = 0; index < word.length; index++) {
+    const code = word.charCodeAt(index);
+    out += code >= 97 && code <= 122 ? String.fromCharCode(((code - 97 + by) % 26) + 97) : word[index];
+  }
+  return out;
+}
+
 /** Caesar shifts (ROT13 included): the first shift that turns gibberish into English. */
 export function decodeCaesar(text: string): string | undefined {
   const sample = text.slice(0, MAX_DECODE_CHARS);
-  if (englishScore(sample) >= 0.12 || words(sample).length < 3) return undefined;
+  const list = words(sample);
+  if (scoreOfWords(list) >= 0.12 || list.length < 3) return undefined;
+  if (LOWERS_TO_ASCII.test(sample)) {
+    for (let by = 1; by < 26; by++) {
+      const decoded = shift(sample, by);
+      if (englishScore(decoded) >= 0.3) return decoded;
+    }
+    return undefined;
+  }
+  // A shift maps the words of the sample one to one onto the words of the shifted text (letters stay
+  // letters), so the shifted text's score is read from the sample's words without building it.
+  if (list.length < 4) return undefined;
+  const short = list.filter((word) => word.length <= LONGEST_COMMON && !word.includes("'"));
   for (let by = 1; by < 26; by++) {
-    const decoded = shift(sample, by);
-    if (englishScore(decoded) >= 0.3) return decoded;
+    let common = 0;
+    for (const word of short) if (COMMON.has(shiftWord(word, by))) common++;
+    if (common / list.length >= 0.3) return shift(sample, by);
   }
   return undefined;
 }
@@ -55,6 +86,8 @@ export function decodeCaesar(text: string): string | undefined {
 /** Text written backwards (by characters). */
 export function decodeReversed(text: string): string | undefined {
   const sample = text.slice(0, MAX_DECODE_CHARS);
+  // The input's score first: readable text is not reversed (and the reversal is not built).
+  if (englishScore(sample) >= 0.12) return undefined;
   const decoded = [...sample].reverse().join('');
   return readable(decoded, sample) ? decoded : undefined;
 }
@@ -110,11 +143,17 @@ export function decodeCandidates(text: string): string[] {
   return candidates;
 }
 
+/** Decoders of a candidate, tried only when the candidate does not read as English already. */
+const DECODERS = [decodeCaesar, decodeReversed, decodePigLatin] as const;
+
 /** Plain text hidden in `text` by a Caesar shift, reversal, pig latin or Morse code. */
 export function decodeObfuscated(text: string): string[] {
   const found: string[] = [];
   for (const candidate of decodeCandidates(text)) {
-    for (const decoder of [decodeCaesar, decodeReversed, decodePigLatin]) {
+    // Each decoder returns nothing for a candidate that already reads as English (score ≥ 0.12):
+    // one score per candidate spares the three decodings (most text is plain).
+    if (englishScore(candidate.slice(0, MAX_DECODE_CHARS)) >= 0.12) continue;
+    for (const decoder of DECODERS) {
       const decoded = decoder(candidate);
       if (decoded !== undefined) found.push(decoded);
     }
