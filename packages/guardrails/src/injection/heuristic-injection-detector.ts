@@ -152,9 +152,15 @@ function scan(text: string, minEncodedLength: number, depth: number, systemPromp
 /** `A is "ignore all", B = 'previous instructions'`: the parts of a split payload, in order. */
 const ASSIGNED_PART = /(?:^|[\s,;(])(?:[a-z]\w{0,10}|part ?\d{1,2}|string ?\d{1,2})\s*(?:=|:|is)\s*["“'‘]([^"”'’\n]{1,300})["”'’]/giu;
 
+/** What every {@link ASSIGNED_PART} match holds: a cheap test before the full pattern. */
+const ASSIGNMENT_QUOTE = /(?:=|:|is)\s*["“'‘]/iu;
+
 function splitPayloadSignals(text: string, minEncodedLength: number, signals: InjectionSignal[], systemPrompt: string | undefined): void {
+  const head = text.slice(0, 20_000);
+  // Every part is an `=`, `:` or `is` followed by a quote: without one there is nothing to read.
+  if (!ASSIGNMENT_QUOTE.test(head)) return;
   const parts: string[] = [];
-  for (const match of text.slice(0, 20_000).matchAll(ASSIGNED_PART)) parts.push(match[1]!);
+  for (const match of head.matchAll(ASSIGNED_PART)) parts.push(match[1]!);
   if (parts.length < 2) return;
   // Reassembled, the parts may say what none of them says alone.
   const inner = scan(parts.join(' '), minEncodedLength, 1, systemPrompt);
@@ -183,8 +189,7 @@ const MAX_DECODED_BYTES = 20_000;
 
 function encodedSignals(text: string, minEncodedLength: number, signals: InjectionSignal[], systemPrompt: string | undefined): void {
   const decodedTexts: string[] = [];
-  for (const match of text.matchAll(new RegExp(String.raw`[A-Za-z0-9+/]{${minEncodedLength},}={0,2}`, 'g'))) {
-    const run = match[0];
+  for (const run of base64Runs(text, minEncodedLength)) {
     if (!/[0-9+/]/.test(run) || !/[a-z]/.test(run) || !/[A-Z]/.test(run)) continue;
     const decoded = Buffer.from(run, 'base64').toString('utf8');
     if (printableRatio(decoded) > 0.9) decodedTexts.push(decoded);
@@ -213,6 +218,36 @@ function encodedSignals(text: string, minEncodedLength: number, signals: Injecti
       return;
     }
   }
+}
+
+/** Base64 alphabet (`[A-Za-z0-9+/]`) by ASCII code. */
+const BASE64 = new Uint8Array(128);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64[char.charCodeAt(0)] = 1;
+const isBase64 = (code: number): boolean => code < 128 && BASE64[code] === 1;
+
+/**
+ * The matches of `/[A-Za-z0-9+/]{min,}={0,2}/g` in `text` (maximal alphabet runs of `min`+
+ * characters, with up to two `=` after), read in one loop: the regex tried every position of
+ * every shorter run, the costliest step of the detector on ordinary text.
+ */
+function base64Runs(text: string, min: number): string[] {
+  const runs: string[] = [];
+  let index = 0;
+  while (index < text.length) {
+    if (!isBase64(text.charCodeAt(index))) {
+      index++;
+      continue;
+    }
+    let end = index + 1;
+    while (end < text.length && isBase64(text.charCodeAt(end))) end++;
+    if (end - index >= min) {
+      let stop = end;
+      while (stop < text.length && stop - end < 2 && text.charCodeAt(stop) === 61) stop++;
+      runs.push(text.slice(index, stop));
+      index = stop;
+    } else index = end;
+  }
+  return runs;
 }
 
 function printableRatio(value: string): number {

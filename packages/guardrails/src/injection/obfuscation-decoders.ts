@@ -12,13 +12,31 @@ const COMMON = new Set(
   'the an is are was were be of to in on at for and or but not what who where when why how which do does did can could would should will you your me my we our it this that these those with from as by about tell give show say there their they he she his her him them is if then than so all any please'.split(' '),
 );
 
+/** The longest common word: longer words never count (whatever the shift, for Caesar). */
+const LONGEST_COMMON = Math.max(...[...COMMON].map((word) => word.length));
+
 function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z']+/g) ?? [];
 }
 
 /** Share of words that are common English function words (0 when fewer than 3 words). */
 export function englishScore(text: string): number {
-  return scoreOfWords(words(text));
+  // The words of `words(text)`, read in place: no array, and no string for a word too long to be common.
+  const lower = text.toLowerCase();
+  let count = 0;
+  let common = 0;
+  let start = -1;
+  for (let index = 0; index <= lower.length; index++) {
+    const code = index < lower.length ? lower.charCodeAt(index) : 0;
+    if ((code >= 97 && code <= 122) || code === 39) {
+      if (start === -1) start = index;
+    } else if (start !== -1) {
+      count++;
+      if (index - start <= LONGEST_COMMON && COMMON.has(lower.slice(start, index))) common++;
+      start = -1;
+    }
+  }
+  return count < 4 ? 0 : common / count;
 }
 
 function scoreOfWords(list: readonly string[]): number {
@@ -44,20 +62,28 @@ function shift(text: string, by: number): string {
   return out;
 }
 
-/** The longest common word: longer words never count, whatever the shift. */
-const LONGEST_COMMON = Math.max(...[...COMMON].map((word) => word.length));
-/** The only characters whose lower case holds an ASCII letter (`İ` → `i̇`, Kelvin `K` → `k`): a shift leaves them, so the words of the shifted text differ. */
-const LOWERS_TO_ASCII = /[İK]/u;
+/** The only characters whose lower case holds an ASCII letter (`İ` → `i̇`, Kelvin `K` → `k`): a shift or a reversal moves them differently from the letters around them. */
+const LOWERS_TO_ASCII = /[\u0130\u212A]/u;
 
-/** Shifts a lower-case ASCII word (`'` stays). */
-function shiftWord(word: string, by: number): string {
-  let out = '';
-  for (let index = 0; index < word.length; index++) {
-    const code = word.charCodeAt(index);
-    out += code >= 97 && code <= 122 ? String.fromCharCode(((code - 97 + by) % 26) + 97) : word[index];
-  }
-  return out;
+/**
+ * A word's letters up to a shift: its length and the steps between its letters, as one number
+ * (a word of `LONGEST_COMMON` letters or fewer).
+ */
+function shape(word: string): number {
+  let key = word.length;
+  for (let index = 1; index < word.length; index++) key = key * 26 + ((word.charCodeAt(index) - word.charCodeAt(index - 1) + 26) % 26);
+  return key;
 }
+
+/** Per shape: the first letters (0–25) of the common words of that shape. */
+const COMMON_SHAPES = new Map<number, number[]>();
+for (const word of COMMON) {
+  const starts = COMMON_SHAPES.get(shape(word)) ?? [];
+  starts.push(word.charCodeAt(0) - 97);
+  COMMON_SHAPES.set(shape(word), starts);
+}
+/** The common words written backwards. */
+const COMMON_REVERSED = new Set([...COMMON].map((word) => [...word].reverse().join('')));
 
 /** Caesar shifts (ROT13 included): the first shift that turns gibberish into English. */
 export function decodeCaesar(text: string): string | undefined {
@@ -72,14 +98,18 @@ export function decodeCaesar(text: string): string | undefined {
     return undefined;
   }
   // A shift maps the words of the sample one to one onto the words of the shifted text (letters stay
-  // letters), so the shifted text's score is read from the sample's words without building it.
+  // letters), and a word becomes a common word under exactly the shifts that move its first letter
+  // onto the first letter of a common word of the same shape: the score of every shift, read from the
+  // sample's words without building 25 shifted texts.
   if (list.length < 4) return undefined;
-  const short = list.filter((word) => word.length <= LONGEST_COMMON && !word.includes("'"));
-  for (let by = 1; by < 26; by++) {
-    let common = 0;
-    for (const word of short) if (COMMON.has(shiftWord(word, by))) common++;
-    if (common / list.length >= 0.3) return shift(sample, by);
+  const common = new Int32Array(26);
+  for (const word of list) {
+    if (word.length > LONGEST_COMMON || word.includes("'")) continue;
+    const starts = COMMON_SHAPES.get(shape(word));
+    if (starts === undefined) continue;
+    for (const start of starts) common[(start - (word.charCodeAt(0) - 97) + 26) % 26]!++;
   }
+  for (let by = 1; by < 26; by++) if (common[by]! / list.length >= 0.3) return shift(sample, by);
   return undefined;
 }
 
@@ -87,7 +117,15 @@ export function decodeCaesar(text: string): string | undefined {
 export function decodeReversed(text: string): string | undefined {
   const sample = text.slice(0, MAX_DECODE_CHARS);
   // The input's score first: readable text is not reversed (and the reversal is not built).
-  if (englishScore(sample) >= 0.12) return undefined;
+  const list = words(sample);
+  if (scoreOfWords(list) >= 0.12) return undefined;
+  if (!LOWERS_TO_ASCII.test(sample)) {
+    // The words of the reversed text are the sample's words reversed: its score without building it.
+    if (list.length < 4) return undefined;
+    let common = 0;
+    for (const word of list) if (COMMON_REVERSED.has(word)) common++;
+    if (common / list.length < 0.3) return undefined;
+  }
   const decoded = [...sample].reverse().join('');
   return readable(decoded, sample) ? decoded : undefined;
 }
@@ -133,13 +171,29 @@ export function decodeMorse(text: string): string[] {
   return decoded;
 }
 
+/** What ends a sentence candidate: `.`, `!`, `?`, `:`, a line break, `<` or `>`. */
+const SENTENCE_END = new Uint8Array(128);
+for (const char of '.!?:\n<>') SENTENCE_END[char.charCodeAt(0)] = 1;
+const endsSentence = (code: number): boolean => code < 128 && SENTENCE_END[code] === 1;
+
 /** Quoted passages (and the whole text) worth trying a decoder on. */
 export function decodeCandidates(text: string): string[] {
   const sample = text.slice(0, MAX_DECODE_CHARS);
   const candidates = [sample];
   for (const match of sample.matchAll(/["'“‘`]([^"'”’`\n]{12,400})["'”’`]/g)) candidates.push(match[1]!);
-  // Sentences too: a ciphered sentence inside otherwise plain text.
-  for (const match of sample.matchAll(/[^.!?:\n<>]{12,400}/g)) candidates.push(match[0]);
+  // Sentences too: a ciphered sentence inside otherwise plain text. The matches of
+  // /[^.!?:\n<>]{12,400}/g, read in one loop (the regex retried every position of a short fragment).
+  let index = 0;
+  while (index < sample.length) {
+    if (endsSentence(sample.charCodeAt(index))) {
+      index++;
+      continue;
+    }
+    let end = index + 1;
+    while (end < sample.length && !endsSentence(sample.charCodeAt(end))) end++;
+    for (let start = index; end - start >= 12; start += 400) candidates.push(sample.slice(start, Math.min(end, start + 400)));
+    index = end;
+  }
   return candidates;
 }
 

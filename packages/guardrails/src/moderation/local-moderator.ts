@@ -238,7 +238,7 @@ export function createLocalModerator(config: LocalModeratorConfig = {}): Moderat
 /** The lexicon rules alone: scores 0..1 per category (0.5 = a match worth flagging) and the rules matched. */
 export function lexiconModeration(text: string, threshold = 0.5): ModerationResult {
   const { text: normalized, candidates } = prepare(text);
-  const test = (pattern: number, subject: string, gate: Uint8Array): boolean => gate[pattern] === 1 && LEXICON.pattern(pattern).test(subject);
+  const test = (pattern: number, subject: string, gate: Uint8Array, wide = false): boolean => gate[pattern] === 1 && LEXICON.pattern(pattern, wide).test(subject);
   const framed = test(FRAMING, normalized, candidates);
   const sexualText = test(SEXUAL_CONTEXT, normalized, candidates);
   // The multilingual rules read a word-final "!" as punctuation ("¡quiero morir!"); the English rules keep their reading.
@@ -252,7 +252,7 @@ export function lexiconModeration(text: string, threshold = 0.5): ModerationResu
     for (const { name, pattern, weight, mention, profane, present, wide: isWide, twoStep: steps } of RULES[category]) {
       const subject = isWide ? wideText : normalized;
       const gate = isWide ? wide.candidates : candidates;
-      const matches = steps ? gate[pattern] === 1 && steps.test(subject) : test(pattern, subject, gate);
+      const matches = steps ? gate[pattern] === 1 && steps.test(subject) : test(pattern, subject, gate, isWide);
       if (!(profane && sexualText) && (!present || (nonLatin && present.test(subject))) && matches) {
         keep *= 1 - (mention && framed ? weight / 2 : weight);
         (signals[category] ??= []).push(name);

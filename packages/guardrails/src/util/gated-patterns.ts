@@ -1,3 +1,4 @@
+import { compileEagerly } from './eager-regexp';
 import { requiredLiterals } from './required-literals';
 
 /**
@@ -12,8 +13,11 @@ import { requiredLiterals } from './required-literals';
 export interface GatedPatterns {
   /** Per pattern, 1 when it may match `text` (its literals occur, or it has none), else 0. */
   candidates(text: string): Uint8Array;
-  /** The pattern at `index`, compiled on first use. */
-  pattern(index: number): RegExp;
+  /**
+   * The pattern at `index`, compiled on first use (straight to machine code, see eager-regexp.ts);
+   * `twoByte`: the pattern will see two-byte strings (compiled for those first).
+   */
+  pattern(index: number, twoByte?: boolean): RegExp;
 }
 
 /** A regex as source and flags. */
@@ -214,9 +218,9 @@ export function createGatedPatterns(patterns: readonly PatternSource[], precompu
       }
       return hits;
     },
-    pattern(index: number): RegExp {
+    pattern(index: number, twoByte = false): RegExp {
       const { source, flags } = patterns[index]!;
-      return (compiled[index] ??= new RegExp(source, flags));
+      return (compiled[index] ??= compileEagerly(source, flags, twoByte));
     },
   };
 }
