@@ -194,6 +194,22 @@ function prepare(text: string): { text: string; candidates: Uint8Array } {
   return cleaned === normalized ? { text: normalized, candidates } : { text: cleaned, candidates: LEXICON.candidates(cleaned) };
 }
 
+/** A rule with every field present (one object shape, so reading rules in the hot loop stays fast). */
+interface UniformRule {
+  name: string;
+  pattern: number;
+  weight: number;
+  mention: boolean;
+  profane: boolean;
+  present: RegExp | undefined;
+  wide: boolean;
+  twoStep: TwoStepRule | undefined;
+}
+
+const uniform = ({ name, pattern, weight, mention = false, profane = false, present, wide = false, twoStep }: Rule): UniformRule => ({ name, pattern, weight, mention, profane, present, wide, twoStep });
+const UNIFORM_RULES = {} as Record<ModerationCategory, readonly UniformRule[]>;
+for (const category of MODERATION_CATEGORIES) UNIFORM_RULES[category] = RULES[category].map(uniform);
+
 /** Configuration of the local moderator. */
 export const localModeratorConfigSchema = z.strictObject({
   /**
@@ -249,10 +265,12 @@ export function lexiconModeration(text: string, threshold = 0.5): ModerationResu
   const signals: Partial<Record<ModerationCategory, string[]>> = {};
   for (const category of MODERATION_CATEGORIES) {
     let keep = 1;
-    for (const { name, pattern, weight, mention, profane, present, wide: isWide, twoStep: steps } of RULES[category]) {
-      const subject = isWide ? wideText : normalized;
+    for (const { name, pattern, weight, mention, profane, present, wide: isWide, twoStep: steps } of UNIFORM_RULES[category]) {
       const gate = isWide ? wide.candidates : candidates;
-      const matches = steps ? gate[pattern] === 1 && steps.test(subject) : test(pattern, subject, gate, isWide);
+      // A rule whose literals are absent cannot match: skipped before anything else is read.
+      if (gate[pattern] === 0) continue;
+      const subject = isWide ? wideText : normalized;
+      const matches = steps ? steps.test(subject) : test(pattern, subject, gate, isWide);
       if (!(profane && sexualText) && (!present || (nonLatin && present.test(subject))) && matches) {
         keep *= 1 - (mention && framed ? weight / 2 : weight);
         (signals[category] ??= []).push(name);
