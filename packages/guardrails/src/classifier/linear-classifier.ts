@@ -93,6 +93,8 @@ export function classifierProbabilities(classifier: LinearClassifier, text: stri
 const COLUMNS = new WeakMap<LinearClassifier, (Int8Array | Float32Array | undefined)[]>();
 
 function headColumn(classifier: LinearClassifier, head: number): Int8Array | Float32Array {
+  // One head: the weights are that column already.
+  if (classifier.heads.length === 1) return classifier.weights;
   let columns = COLUMNS.get(classifier);
   if (!columns) COLUMNS.set(classifier, (columns = []));
   let column = columns[head];

@@ -1,5 +1,6 @@
 import { CascadeError } from '@cascade/core';
 import { classifierProbabilities, headProbabilityOfNormalized } from './linear-classifier';
+import { normalizeForFeatures } from './normalize-for-features';
 import { lazyClassifier, type LoadedClassifier } from './weights-codec';
 import { INJECTION_WEIGHTS } from './weights/injection-weights';
 import { MODERATION_WEIGHTS } from './weights/moderation-weights';
@@ -20,7 +21,8 @@ export function moderationProbabilities(text: string): Record<string, number> {
 
 /** Calibrated probability that `text` is a prompt injection or jailbreak. */
 export function injectionProbability(text: string): number {
-  return classifierProbabilities(injectionClassifier(), text)[0]!;
+  // The one head, scored alone (the same value as `classifierProbabilities(…)[0]`, without the per-head arrays).
+  return headProbabilityOfNormalized(injectionClassifier(), 0, normalizeForFeatures(text));
 }
 
 /**
