@@ -6,6 +6,7 @@ import { checkInjectionInput } from './check-injection-input';
 import type { InjectionDetector, InjectionInput, InjectionSignal, InjectionVerdict } from './injection-detector';
 import { embeddedInstructionSignals } from './embedded-instructions';
 import { INJECTION_LITERALS } from './injection-literals';
+import { hasHexRun, hasRepeatedToken } from './text-runs';
 import { decodeObfuscated, englishScore } from './obfuscation-decoders';
 
 /** Verbs that direct a model; in decoded text they mark hidden instructions. */
@@ -181,7 +182,7 @@ function structureSignals(text: string, signals: InjectionSignal[]): void {
   const turns = text.match(/(?:^|\n|\s)(?:Q|A|User|Assistant|Human|AI)\s?:/g)?.length ?? 0;
   if (turns >= 8) signals.push({ name: 'many-shot', weight: 0.5 });
   // Repeated-token attack: one token repeated many times in a row.
-  if (/(\b\w{1,20}\b)(?:[\s,]+\1\b){19}/u.test(text.slice(0, 20_000))) signals.push({ name: 'repeated-token', weight: 0.55 });
+  if (hasRepeatedToken(text.slice(0, 20_000))) signals.push({ name: 'repeated-token', weight: 0.55 });
 }
 
 /** Bytes of one binary run worth decoding: the rescan of a longer one finds nothing more. */
@@ -200,7 +201,8 @@ function encodedSignals(text: string, minEncodedLength: number, signals: Injecti
     for (const bits of match[0].split(/[\s,]+/, MAX_DECODED_BYTES)) decoded += String.fromCharCode(Number.parseInt(bits, 2));
     decodedTexts.push(decoded);
   }
-  for (const match of text.matchAll(/\b(?:(?:0x)?[0-9a-fA-F]{2}[\s,]?){12,}\b/g)) {
+  // Twelve hex bytes are 24+ characters of digits, `x`, spaces and commas in a row: without such a run there is no match.
+  for (const match of hasHexRun(text, 24) ? text.matchAll(/\b(?:(?:0x)?[0-9a-fA-F]{2}[\s,]?){12,}\b/g) : []) {
     const hex = match[0].replace(/0x|[\s,]/g, '');
     if (!/[a-fA-F]/.test(hex) && !/^(?:[2-7][0-9a-f])+$/i.test(hex)) continue;
     const decoded = Buffer.from(hex, 'hex').toString('utf8');

@@ -23,20 +23,7 @@ function words(text: string): string[] {
 export function englishScore(text: string): number {
   // The words of `words(text)`, read in place: no array, and no string for a word too long to be common.
   const lower = text.toLowerCase();
-  let count = 0;
-  let common = 0;
-  let start = -1;
-  for (let index = 0; index <= lower.length; index++) {
-    const code = index < lower.length ? lower.charCodeAt(index) : 0;
-    if ((code >= 97 && code <= 122) || code === 39) {
-      if (start === -1) start = index;
-    } else if (start !== -1) {
-      count++;
-      if (index - start <= LONGEST_COMMON && COMMON.has(lower.slice(start, index))) common++;
-      start = -1;
-    }
-  }
-  return count < 4 ? 0 : common / count;
+  return scoreOfRange(lower, 0, lower.length);
 }
 
 function scoreOfWords(list: readonly string[]): number {
@@ -176,11 +163,11 @@ const SENTENCE_END = new Uint8Array(128);
 for (const char of '.!?:\n<>') SENTENCE_END[char.charCodeAt(0)] = 1;
 const endsSentence = (code: number): boolean => code < 128 && SENTENCE_END[code] === 1;
 
-/** Quoted passages (and the whole text) worth trying a decoder on. */
-export function decodeCandidates(text: string): string[] {
-  const sample = text.slice(0, MAX_DECODE_CHARS);
-  const candidates = [sample];
-  for (const match of sample.matchAll(/["'“‘`]([^"'”’`\n]{12,400})["'”’`]/g)) candidates.push(match[1]!);
+/** Where the candidates of `sample` lie: `[start, end)` pairs, in the order {@link decodeCandidates} lists them. */
+function candidateRanges(sample: string): number[] {
+  const ranges = [0, sample.length];
+  // The quote is one UTF-16 unit: the passage starts right after it.
+  for (const match of sample.matchAll(/["'“‘`]([^"'”’`\n]{12,400})["'”’`]/g)) ranges.push(match.index + 1, match.index + 1 + match[1]!.length);
   // Sentences too: a ciphered sentence inside otherwise plain text. The matches of
   // /[^.!?:\n<>]{12,400}/g, read in one loop (the regex retried every position of a short fragment).
   let index = 0;
@@ -191,10 +178,37 @@ export function decodeCandidates(text: string): string[] {
     }
     let end = index + 1;
     while (end < sample.length && !endsSentence(sample.charCodeAt(end))) end++;
-    for (let start = index; end - start >= 12; start += 400) candidates.push(sample.slice(start, Math.min(end, start + 400)));
+    for (let start = index; end - start >= 12; start += 400) ranges.push(start, Math.min(end, start + 400));
     index = end;
   }
+  return ranges;
+}
+
+/** Quoted passages (and the whole text) worth trying a decoder on. */
+export function decodeCandidates(text: string): string[] {
+  const sample = text.slice(0, MAX_DECODE_CHARS);
+  const ranges = candidateRanges(sample);
+  const candidates: string[] = [];
+  for (let at = 0; at < ranges.length; at += 2) candidates.push(sample.slice(ranges[at], ranges[at + 1]));
   return candidates;
+}
+
+/** `englishScore(lower.slice(start, end))` where `lower` is already lower case, without the slice. */
+function scoreOfRange(lower: string, start: number, end: number): number {
+  let count = 0;
+  let common = 0;
+  let wordStart = -1;
+  for (let index = start; index <= end; index++) {
+    const code = index < end ? lower.charCodeAt(index) : 0;
+    if ((code >= 97 && code <= 122) || code === 39) {
+      if (wordStart === -1) wordStart = index;
+    } else if (wordStart !== -1) {
+      count++;
+      if (index - wordStart <= LONGEST_COMMON && COMMON.has(lower.slice(wordStart, index))) common++;
+      wordStart = -1;
+    }
+  }
+  return count < 4 ? 0 : common / count;
 }
 
 /** Decoders of a candidate, tried only when the candidate does not read as English already. */
@@ -203,10 +217,20 @@ const DECODERS = [decodeCaesar, decodeReversed, decodePigLatin] as const;
 /** Plain text hidden in `text` by a Caesar shift, reversal, pig latin or Morse code. */
 export function decodeObfuscated(text: string): string[] {
   const found: string[] = [];
-  for (const candidate of decodeCandidates(text)) {
+  const sample = text.slice(0, MAX_DECODE_CHARS);
+  const ranges = candidateRanges(sample);
+  // One lower-case copy serves every candidate: lower case maps each unit to one unit (and looks at no
+  // neighbour that could change an ASCII letter), except `İ`, which becomes two.
+  const lower = sample.toLowerCase();
+  const aligned = lower.length === sample.length;
+  for (let at = 0; at < ranges.length; at += 2) {
+    const start = ranges[at]!;
+    const end = ranges[at + 1]!;
     // Each decoder returns nothing for a candidate that already reads as English (score ≥ 0.12):
     // one score per candidate spares the three decodings (most text is plain).
-    if (englishScore(candidate.slice(0, MAX_DECODE_CHARS)) >= 0.12) continue;
+    const score = aligned ? scoreOfRange(lower, start, end) : englishScore(sample.slice(start, end));
+    if (score >= 0.12) continue;
+    const candidate = sample.slice(start, end);
     for (const decoder of DECODERS) {
       const decoded = decoder(candidate);
       if (decoded !== undefined) found.push(decoded);
