@@ -193,6 +193,9 @@ export function decodeCandidates(text: string): string[] {
   return candidates;
 }
 
+/** Words (`[a-z']+` runs) of the last {@link scoreOfRange} call: read by {@link decodeObfuscated}. */
+let lastWordCount = 0;
+
 /** `englishScore(lower.slice(start, end))` where `lower` is already lower case, without the slice. */
 function scoreOfRange(lower: string, start: number, end: number): number {
   let count = 0;
@@ -208,11 +211,19 @@ function scoreOfRange(lower: string, start: number, end: number): number {
       wordStart = -1;
     }
   }
+  lastWordCount = count;
   return count < 4 ? 0 : common / count;
 }
 
 /** Decoders of a candidate, tried only when the candidate does not read as English already. */
 const DECODERS = [decodeCaesar, decodeReversed, decodePigLatin] as const;
+
+function tryDecoders(candidate: string, found: string[]): void {
+  for (const decoder of DECODERS) {
+    const decoded = decoder(candidate);
+    if (decoded !== undefined) found.push(decoded);
+  }
+}
 
 /** Plain text hidden in `text` by a Caesar shift, reversal, pig latin or Morse code. */
 export function decodeObfuscated(text: string): string[] {
@@ -223,18 +234,30 @@ export function decodeObfuscated(text: string): string[] {
   // neighbour that could change an ASCII letter), except `İ`, which becomes two.
   const lower = sample.toLowerCase();
   const aligned = lower.length === sample.length;
+  const hasLowersToAscii = LOWERS_TO_ASCII.test(sample);
   for (let at = 0; at < ranges.length; at += 2) {
     const start = ranges[at]!;
     const end = ranges[at + 1]!;
     // Each decoder returns nothing for a candidate that already reads as English (score ≥ 0.12):
     // one score per candidate spares the three decodings (most text is plain).
-    const score = aligned ? scoreOfRange(lower, start, end) : englishScore(sample.slice(start, end));
-    if (score >= 0.12) continue;
-    const candidate = sample.slice(start, end);
-    for (const decoder of DECODERS) {
-      const decoded = decoder(candidate);
-      if (decoded !== undefined) found.push(decoded);
+    if (!aligned) {
+      const candidate = sample.slice(start, end);
+      if (englishScore(candidate) < 0.12) tryDecoders(candidate, found);
+      continue;
     }
+    if (scoreOfRange(lower, start, end) >= 0.12) continue;
+    // Under four words, no shift or reversal can reach four words (the words map one to one, barring
+    // the `İ`/Kelvin-sign case), and pig latin needs words ending in "ay": most short fragments of
+    // plain text need no decoding at all.
+    if (lastWordCount < 4 && !hasLowersToAscii) {
+      const pigLatin = lower.indexOf('ay', start);
+      if (pigLatin !== -1 && pigLatin + 2 <= end) {
+        const decoded = decodePigLatin(sample.slice(start, end));
+        if (decoded !== undefined) found.push(decoded);
+      }
+      continue;
+    }
+    tryDecoders(sample.slice(start, end), found);
   }
   found.push(...decodeMorse(text));
   return found;
