@@ -1,5 +1,6 @@
 import { parseConfig } from '@cascade/core';
 import { z } from 'zod';
+import { asTwoByte } from '../util/eager-regexp';
 import { createGatedPatterns, type PatternSource } from '../util/gated-patterns';
 import { countInvisible, normalizeForMatching } from '../util/normalize-text';
 import { checkInjectionInput } from './check-injection-input';
@@ -135,10 +136,11 @@ export function createHeuristicInjectionDetector(config: HeuristicInjectionConfi
 
 function scan(text: string, minEncodedLength: number, depth: number, systemPrompt?: string): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
-  const normalized = normalizeForMatching(text);
+  // Two-byte, so each pattern is compiled once whatever the text (eager-regexp.ts).
+  const normalized = asTwoByte(normalizeForMatching(text));
   const candidates = GATED.candidates(normalized);
   for (const [index, { name, weight }] of PATTERNS.entries()) {
-    if (candidates[index] === 1 && GATED.pattern(index).test(normalized)) signals.push({ name, weight });
+    if (candidates[index] === 1 && GATED.pattern(index, true).test(normalized)) signals.push({ name, weight });
   }
   unicodeSignals(text, signals);
   structureSignals(text, signals);

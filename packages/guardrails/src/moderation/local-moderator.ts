@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { normalizeForFeatures } from '../classifier/normalize-for-features';
 import { moderationClassifier, moderationHeadProbability } from '../classifier/shipped-classifiers';
 import { normalizeForMatching } from '../util/normalize-text';
+import { asTwoByte } from '../util/eager-regexp';
 import { createGatedPatterns, type PatternSource } from '../util/gated-patterns';
 import { requireText } from '../util/require-input';
 import { GROUPS, GROUPS_NEAR, GROUP_DEGRADING, HOSTILE_WORDS, IDENTITIES, INSULT_ADJECTIVES, INSULT_FILLER, INSULT_NOUNS, INSULT_NOUNS_ADDRESS, SLURS, VICTIM, VIOLENCE_WORDS, VIOLENT_VERBS } from './abuse-lexicon';
@@ -173,7 +174,7 @@ const VOCABULARY_MIN = 3;
 function violentVocabulary(text: string, candidates: Uint8Array): number {
   if (candidates[VOCABULARY] === 0) return 0;
   const seen = new Set<string>();
-  for (const match of text.matchAll(LEXICON.pattern(VOCABULARY))) seen.add(match[1]!);
+  for (const match of text.matchAll(LEXICON.pattern(VOCABULARY, true))) seen.add(match[1]!);
   return seen.size;
 }
 
@@ -186,10 +187,10 @@ const spaceWordFinalBangs = (text: string): string => text.replace(BANGS, (bangs
 
 /** Normalized text for matching, benign idioms removed, with the lexicon patterns that may match it. */
 function prepare(text: string): { text: string; candidates: Uint8Array } {
-  const normalized = normalizeForMatching(text).replace(APOSTROPHES, "'");
+  const normalized = asTwoByte(normalizeForMatching(text).replace(APOSTROPHES, "'"));
   const candidates = LEXICON.candidates(normalized);
   if (candidates[BENIGN] === 0) return { text: normalized, candidates };
-  const cleaned = normalized.replace(LEXICON.pattern(BENIGN), ' ');
+  const cleaned = asTwoByte(normalized.replace(LEXICON.pattern(BENIGN, true), ' '));
   // Removing an idiom can join words into a new phrase: the literals are looked up again.
   return cleaned === normalized ? { text: normalized, candidates } : { text: cleaned, candidates: LEXICON.candidates(cleaned) };
 }
@@ -254,7 +255,8 @@ export function createLocalModerator(config: LocalModeratorConfig = {}): Moderat
 /** The lexicon rules alone: scores 0..1 per category (0.5 = a match worth flagging) and the rules matched. */
 export function lexiconModeration(text: string, threshold = 0.5): ModerationResult {
   const { text: normalized, candidates } = prepare(text);
-  const test = (pattern: number, subject: string, gate: Uint8Array, wide = false): boolean => gate[pattern] === 1 && LEXICON.pattern(pattern, wide).test(subject);
+  // Every subject is two-byte (`asTwoByte` in `prepare`, and the wide copy), so each pattern is compiled once, for that.
+  const test = (pattern: number, subject: string, gate: Uint8Array): boolean => gate[pattern] === 1 && LEXICON.pattern(pattern, true).test(subject);
   const framed = test(FRAMING, normalized, candidates);
   const sexualText = test(SEXUAL_CONTEXT, normalized, candidates);
   // The multilingual rules read a word-final "!" as punctuation ("¡quiero morir!"); the English rules keep their reading.
@@ -270,7 +272,7 @@ export function lexiconModeration(text: string, threshold = 0.5): ModerationResu
       // A rule whose literals are absent cannot match: skipped before anything else is read.
       if (gate[pattern] === 0) continue;
       const subject = isWide ? wideText : normalized;
-      const matches = steps ? steps.test(subject) : test(pattern, subject, gate, isWide);
+      const matches = steps ? steps.test(subject) : test(pattern, subject, gate);
       if (!(profane && sexualText) && (!present || (nonLatin && present.test(subject))) && matches) {
         keep *= 1 - (mention && framed ? weight / 2 : weight);
         (signals[category] ??= []).push(name);

@@ -30,8 +30,9 @@ export function twoStepRule(verbs: string, prefixes: readonly string[], object: 
   return {
     source: String.raw`\b${verbs} ${prefixes.length > 0 ? `(?:${prefixes.join('|')})?` : ''}${object}\b`,
     test(text: string): boolean {
-      head ??= compileEagerly(String.raw`\b${verbs} `, 'gu');
-      tail ??= compileEagerly(String.raw`${object}\b`, 'uy');
+      // The lexicon tests two-byte text (local-moderator.ts, `asTwoByte`): compiled for that.
+      head ??= compileEagerly(String.raw`\b${verbs} `, 'gu', true);
+      tail ??= compileEagerly(String.raw`${object}\b`, 'uy', true);
       for (const match of text.matchAll(head)) {
         const end = match.index + match[0].length;
         // The optional prefix is greedy in the one regex, but any way through it counts as a match.
