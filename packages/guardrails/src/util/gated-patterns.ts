@@ -102,13 +102,6 @@ interface LiteralIndex {
   readonly patternStart: Int32Array;
   readonly conjunctionStart: Int32Array;
   readonly conjunctionSets: Int32Array;
-  /**
-   * Scratch per call (found sets, seen literals), cleared at the start of each: typed arrays this
-   * size live outside the JavaScript heap, and allocating two per call cost more than the scan of a
-   * short text. The scan calls nothing, so one pair per index is enough.
-   */
-  readonly found: Uint8Array;
-  readonly seen: Uint8Array;
 }
 
 function buildIndex(requirements: CompactRequirements): LiteralIndex {
@@ -161,8 +154,7 @@ function buildIndex(requirements: CompactRequirements): LiteralIndex {
     patternStart[pattern + 1] = conjunctionStart.length - 1;
   }
   const flat = { always, patternStart, conjunctionStart: Int32Array.from(conjunctionStart), conjunctionSets: Int32Array.from(conjunctionSets) };
-  const scratch = { found: new Uint8Array(requirements.sets.length), seen: new Uint8Array(literal.length) };
-  return { heads, used, oneMin, next, unitStart, units, setStart, sets: Int32Array.from(sets), requirements, ...flat, ...scratch };
+  return { heads, used, oneMin, next, unitStart, units, setStart, sets: Int32Array.from(sets), requirements, ...flat };
 }
 
 /** Marks the sets of every not yet seen literal of the chain at `entry` that occurs in `text` at `position`. */
@@ -180,11 +172,10 @@ function matchChain(text: string, position: number, entry: number, index: Litera
   }
 }
 
-/** Per literal set, 1 when one of its literals occurs in `text` (in the index's scratch array, valid until the next call). One pass over the text. */
+/** Per literal set, 1 when one of its literals occurs in `text`. One pass over the text. */
 function foundSets(index: LiteralIndex, text: string): Uint8Array {
-  const { found, seen } = index;
-  found.fill(0);
-  seen.fill(0);
+  const found = new Uint8Array(index.requirements.sets.length);
+  const seen = new Uint8Array(index.next.length);
   const [one, two, three] = index.heads;
   const [, twoUsed, threeUsed] = index.used;
   const { oneMin } = index;
