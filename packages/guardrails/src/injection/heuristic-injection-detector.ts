@@ -7,7 +7,7 @@ import { checkInjectionInput } from './check-injection-input';
 import type { InjectionDetector, InjectionInput, InjectionSignal, InjectionVerdict } from './injection-detector';
 import { embeddedInstructionSignals } from './embedded-instructions';
 import { INJECTION_LITERALS } from './injection-literals';
-import { hasHexRun, hasRepeatedToken } from './text-runs';
+import { hasBinaryByte, hasHexRun, hasRepeatedToken } from './text-runs';
 import { decodeObfuscated, englishScore } from './obfuscation-decoders';
 
 /** Verbs that direct a model; in decoded text they mark hidden instructions. */
@@ -170,13 +170,17 @@ function splitPayloadSignals(text: string, minEncodedLength: number, signals: In
   if (inner.some((signal) => signal.weight >= 0.5)) signals.push({ name: 'payload-splitting', weight: 0.7 });
 }
 
+/** Any Greek or Cyrillic letter (what a homoglyph match needs). */
+const GREEK_OR_CYRILLIC = /[\u0370-\u04FF]/;
+
 function unicodeSignals(text: string, signals: InjectionSignal[]): void {
   const invisible = countInvisible(text);
   if (invisible > 0) signals.push({ name: 'invisible-unicode', weight: invisible >= 3 ? 0.7 : 0.4 });
   // Tag characters (U+E0000–E007F) carry hidden ASCII: always suspicious.
   if (/\uDB40[\uDC00-\uDC7F]/.test(text)) signals.push({ name: 'invisible-unicode', weight: 0.9 });
   // Latin words with Cyrillic/Greek look-alikes inside (homoglyph obfuscation).
-  if (/\b[a-zA-Z]+[\u0400-\u04FF\u0370-\u03FF]+[a-zA-Z]+/u.test(text)) signals.push({ name: 'homoglyphs', weight: 0.4 });
+  // (Only text with a Greek or Cyrillic letter can match: most text has none, and the test is skipped.)
+  if (GREEK_OR_CYRILLIC.test(text) && /\b[a-zA-Z]+[\u0400-\u04FF\u0370-\u03FF]+[a-zA-Z]+/u.test(text)) signals.push({ name: 'homoglyphs', weight: 0.4 });
 }
 
 function structureSignals(text: string, signals: InjectionSignal[]): void {
@@ -197,7 +201,8 @@ function encodedSignals(text: string, minEncodedLength: number, signals: Injecti
     const decoded = Buffer.from(run, 'base64').toString('utf8');
     if (printableRatio(decoded) > 0.9) decodedTexts.push(decoded);
   }
-  for (const match of text.matchAll(/\b(?:[01]{8}[\s,]+){6,}[01]{8}\b/g)) {
+  // Seven bytes of 0s and 1s need eight in a row somewhere: without that the pattern is not run.
+  for (const match of hasBinaryByte(text) ? text.matchAll(/\b(?:[01]{8}[\s,]+){6,}[01]{8}\b/g) : []) {
     // No spread into fromCharCode: a run of 200 k bytes overflowed the call stack (RangeError).
     let decoded = '';
     for (const bits of match[0].split(/[\s,]+/, MAX_DECODED_BYTES)) decoded += String.fromCharCode(Number.parseInt(bits, 2));

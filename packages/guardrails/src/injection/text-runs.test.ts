@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasHexRun, hasRepeatedToken, isRegexSpace } from './text-runs';
+import { hasBinaryByte, hasHexRun, hasRepeatedToken, isRegexSpace } from './text-runs';
 
 const REPEATED = /(\b\w{1,20}\b)(?:[\s,]+\1\b){19}/u;
+const BINARY = /\b(?:[01]{8}[\s,]+){6,}[01]{8}\b/;
 const HEX = /\b(?:(?:0x)?[0-9a-fA-F]{2}[\s,]?){12,}\b/;
 
 /** Texts made of a few words and separators, often repeated, so the patterns' edge cases come up. */
@@ -42,5 +43,17 @@ describe('hasHexRun', () => {
     );
     expect(hasHexRun('69 67 6e 6f 72 65 20 61 6c 6c 20 70', 24)).toBe(true);
     expect(hasHexRun('what is the capital of france?', 24)).toBe(false);
+  });
+});
+
+describe('hasBinaryByte', () => {
+  it('holds whenever the binary-bytes pattern matches', () => {
+    fc.assert(
+      fc.property(tokens(['01100001 ', '0110000', '1', '0', ' ', ',', 'a', '01010101,']), (text) => {
+        if (BINARY.test(text)) expect(hasBinaryByte(text)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(hasBinaryByte('the answer is 10110')).toBe(false);
   });
 });

@@ -65,3 +65,14 @@ export function hasHexRun(text: string, min: number): boolean {
   }
   return false;
 }
+
+/** Whether `text` holds eight `0`/`1` characters in a row (what `/\b(?:[01]{8}[\s,]+){6,}[01]{8}\b/` needs first). */
+export function hasBinaryByte(text: string): boolean {
+  let run = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code !== 48 && code !== 49) run = 0;
+    else if (++run >= 8) return true;
+  }
+  return false;
+}
