@@ -1,15 +1,13 @@
 /**
- * Writes src/moderation/lexicon-literals.ts, src/moderation/counter-speech-literals.ts and
- * src/injection/injection-literals.ts: the required literals of every local-moderator lexicon,
- * counter-speech and heuristic injection pattern, so the first call builds its prefilter without
- * reading the regex sources (~100 KB for the lexicon; reading the injection patterns took ~50 ms of
- * CPU, the counter-speech ones ~10 ms). Run after changing a rule:
+ * Writes src/moderation/lexicon-literals.ts and src/injection/injection-literals.ts: the required
+ * literals of every local-moderator lexicon pattern and every heuristic injection pattern, so the
+ * first call builds its prefilter without reading the regex sources (~100 KB for the lexicon;
+ * reading the injection patterns took ~50 ms of CPU). Run after changing a rule:
  * `pnpm --filter @cascade/guardrails generate:lexicon` (a test fails while a file is stale).
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { INJECTION_PATTERN_SOURCES } from '../src/injection/heuristic-injection-detector';
-import { COUNTER_SPEECH_SOURCES } from '../src/moderation/counter-speech';
 import { LEXICON_SOURCES } from '../src/moderation/local-moderator';
 import { compactRequirements, type PatternSource } from '../src/util/gated-patterns';
 
@@ -28,4 +26,3 @@ function write(sources: readonly PatternSource[], name: string, file: string, co
 
 write(LEXICON_SOURCES, 'LEXICON_SOURCES', 'moderation/lexicon-literals.ts', 'LEXICON_LITERALS', 'lexicon', "the local moderator's lexicon patterns");
 write(INJECTION_PATTERN_SOURCES, 'INJECTION_PATTERN_SOURCES', 'injection/injection-literals.ts', 'INJECTION_LITERALS', 'heuristic injection', 'the heuristic injection patterns');
-write(COUNTER_SPEECH_SOURCES, 'COUNTER_SPEECH_SOURCES', 'moderation/counter-speech-literals.ts', 'COUNTER_SPEECH_LITERALS', 'counter-speech', 'the counter-speech patterns');
