@@ -84,3 +84,47 @@ export function classifierProbabilities(classifier: LinearClassifier, text: stri
   }
   return logits;
 }
+
+/**
+ * One head's weights, contiguous: scoring one head of a multi-head classifier reads 1 byte per
+ * feature from a `buckets`-byte table instead of striding through `buckets × heads` bytes, which
+ * no longer fits the CPU caches (a cache miss per feature made the moderation model ~2× slower).
+ */
+const COLUMNS = new WeakMap<LinearClassifier, (Int8Array | Float32Array | undefined)[]>();
+
+function headColumn(classifier: LinearClassifier, head: number): Int8Array | Float32Array {
+  // One head: the weights are that column already.
+  if (classifier.heads.length === 1) return classifier.weights;
+  let columns = COLUMNS.get(classifier);
+  if (!columns) COLUMNS.set(classifier, (columns = []));
+  let column = columns[head];
+  if (!column) {
+    const heads = classifier.heads.length;
+    const { weights, buckets } = classifier;
+    column = weights instanceof Int8Array ? new Int8Array(buckets) : new Float32Array(buckets);
+    for (let bucket = 0; bucket < buckets; bucket++) column[bucket] = weights[bucket * heads + head]!;
+    columns[head] = column;
+  }
+  return column;
+}
+
+/**
+ * Calibrated probability of one head for an already normalized text (`normalizeForFeatures`):
+ * the same value as `classifierProbabilities(classifier, text)[head]` (same features, same sums in
+ * the same order), for callers that need one head and have the normalized text already.
+ */
+export function headProbabilityOfNormalized(classifier: LinearClassifier, head: number, normalized: string): number {
+  const column = headColumn(classifier, head);
+  let best = Number.NEGATIVE_INFINITY;
+  for (const slice of textWindows(normalized)) {
+    let sum = 0;
+    const count = visitFeatures(slice, classifier.buckets - 1, (bucket) => {
+      sum += column[bucket]!;
+    });
+    const norm = count === 0 ? 0 : 1 / Math.sqrt(count);
+    const logit = classifier.bias[head]! + sum * classifier.scales[head]! * norm;
+    if (logit > best) best = logit;
+  }
+  const [a, b] = classifier.calibration[head]!;
+  return sigmoid(a * best + b);
+}

@@ -1,4 +1,6 @@
-import { classifierProbabilities } from './linear-classifier';
+import { CascadeError } from '@cascade/core';
+import { classifierProbabilities, headProbabilityOfNormalized } from './linear-classifier';
+import { normalizeForFeatures } from './normalize-for-features';
 import { lazyClassifier, type LoadedClassifier } from './weights-codec';
 import { INJECTION_WEIGHTS } from './weights/injection-weights';
 import { MODERATION_WEIGHTS } from './weights/moderation-weights';
@@ -19,5 +21,17 @@ export function moderationProbabilities(text: string): Record<string, number> {
 
 /** Calibrated probability that `text` is a prompt injection or jailbreak. */
 export function injectionProbability(text: string): number {
-  return classifierProbabilities(injectionClassifier(), text)[0]!;
+  // The one head, scored alone (the same value as `classifierProbabilities(…)[0]`, without the per-head arrays).
+  return headProbabilityOfNormalized(injectionClassifier(), 0, normalizeForFeatures(text));
+}
+
+/**
+ * Calibrated probability of one moderation head for text already passed through
+ * `normalizeForFeatures` (equal to `moderationProbabilities(text)[head]`, without scoring the other heads).
+ */
+export function moderationHeadProbability(head: string, normalized: string): number {
+  const classifier = moderationClassifier();
+  const index = classifier.heads.indexOf(head);
+  if (index === -1) throw new CascadeError('INVALID_CONFIG', `The moderation classifier has no head "${head}": use one of ${classifier.heads.join(', ')}.`);
+  return headProbabilityOfNormalized(classifier, index, normalized);
 }

@@ -68,11 +68,16 @@ export function embeddedSegments(text: string, wholeTextIsData: boolean): string
     budget -= segment.length;
     return budget > 0;
   };
-  for (const match of scanned.matchAll(INTRODUCER)) {
-    if (!add(scanned.slice(match.index + match[0].length, match.index + match[0].length + MAX_SEGMENT_CHARS))) return segments;
+  // Each pattern needs a character most text lacks (an introducer ends with ":", markup starts with
+  // "<", a comment with "#" or "/"): testing for it first skips the costly scans.
+  if (scanned.includes(':')) {
+    for (const match of scanned.matchAll(INTRODUCER)) {
+      if (!add(scanned.slice(match.index + match[0].length, match.index + match[0].length + MAX_SEGMENT_CHARS))) return segments;
+    }
   }
-  const patterns = LOOKS_LIKE_CODE.test(scanned) ? [...MARKUP_PARTS, ...CODE_COMMENTS] : MARKUP_PARTS;
-  for (const pattern of patterns) for (const match of scanned.matchAll(pattern)) if (match[1] && !add(match[1])) return segments;
+  const markup = scanned.includes('<') ? MARKUP_PARTS : [];
+  const comments = (scanned.includes('#') || scanned.includes('/')) && LOOKS_LIKE_CODE.test(scanned) ? CODE_COMMENTS : [];
+  for (const pattern of [...markup, ...comments]) for (const match of scanned.matchAll(pattern)) if (match[1] && !add(match[1])) return segments;
   return segments;
 }
 

@@ -1,9 +1,13 @@
 import { parseConfig } from '@cascade/core';
 import { z } from 'zod';
+import { asTwoByte } from '../util/eager-regexp';
+import { createGatedPatterns, type PatternSource } from '../util/gated-patterns';
 import { countInvisible, normalizeForMatching } from '../util/normalize-text';
 import { checkInjectionInput } from './check-injection-input';
 import type { InjectionDetector, InjectionInput, InjectionSignal, InjectionVerdict } from './injection-detector';
 import { embeddedInstructionSignals } from './embedded-instructions';
+import { INJECTION_LITERALS } from './injection-literals';
+import { hasBinaryByte, hasHexRun, hasRepeatedToken } from './text-runs';
 import { decodeObfuscated, englishScore } from './obfuscation-decoders';
 
 /** Verbs that direct a model; in decoded text they mark hidden instructions. */
@@ -13,10 +17,10 @@ import { policySignals } from './policy-signals';
 interface Pattern {
   name: string;
   weight: number;
-  pattern: RegExp;
+  source: string;
 }
 
-const p = (name: string, weight: number, source: string): Pattern => ({ name, weight, pattern: new RegExp(source, 'u') });
+const p = (name: string, weight: number, source: string): Pattern => ({ name, weight, source });
 
 // Bounded gaps ([^.\n]{0,N}) keep every pattern linear per start position.
 const PRIOR = String.raw`(?:previous|prior|above|earlier|preceding|foregoing|initial|original|system|developer|all|any|every|your|the|these|those|my|other)`;
@@ -78,6 +82,11 @@ const PATTERNS: readonly Pattern[] = [
   p('indirect-injection', 0.5, String.raw`\b(?:when (?:summari[sz]ing|translating|answering|asked)|if (?:you are|you're) (?:an? )?(?:ai|assistant|language model|llm))\b[^.\n]{0,60}?\b(?:say|respond|reply|output|state|mention|include|tell)\b`),
 ];
 
+/** The patterns as regex sources (for scripts/generate-lexicon-literals.ts and its freshness test). */
+export const INJECTION_PATTERN_SOURCES: readonly PatternSource[] = PATTERNS.map(({ source }) => ({ source, flags: 'u' }));
+/** Behind a literal prefilter: a pattern runs only on text holding its required literals (most text holds none). */
+const GATED = createGatedPatterns(INJECTION_PATTERN_SOURCES, INJECTION_LITERALS);
+
 /** Configuration of the heuristic detector. */
 export const heuristicInjectionConfigSchema = z.strictObject({
   /** Score at or above which a text counts as an injection. @default 0.5 */
@@ -127,9 +136,11 @@ export function createHeuristicInjectionDetector(config: HeuristicInjectionConfi
 
 function scan(text: string, minEncodedLength: number, depth: number, systemPrompt?: string): InjectionSignal[] {
   const signals: InjectionSignal[] = [];
-  const normalized = normalizeForMatching(text);
-  for (const { name, weight, pattern } of PATTERNS) {
-    if (pattern.test(normalized)) signals.push({ name, weight });
+  // Two-byte, so each pattern is compiled once whatever the text (eager-regexp.ts).
+  const normalized = asTwoByte(normalizeForMatching(text));
+  const candidates = GATED.candidates(normalized);
+  for (const [index, { name, weight }] of PATTERNS.entries()) {
+    if (candidates[index] === 1 && GATED.pattern(index, true).test(normalized)) signals.push({ name, weight });
   }
   unicodeSignals(text, signals);
   structureSignals(text, signals);
@@ -144,14 +155,23 @@ function scan(text: string, minEncodedLength: number, depth: number, systemPromp
 /** `A is "ignore all", B = 'previous instructions'`: the parts of a split payload, in order. */
 const ASSIGNED_PART = /(?:^|[\s,;(])(?:[a-z]\w{0,10}|part ?\d{1,2}|string ?\d{1,2})\s*(?:=|:|is)\s*["“'‘]([^"”'’\n]{1,300})["”'’]/giu;
 
+/** What every {@link ASSIGNED_PART} match holds: a cheap test before the full pattern. */
+const ASSIGNMENT_QUOTE = /(?:=|:|is)\s*["“'‘]/iu;
+
 function splitPayloadSignals(text: string, minEncodedLength: number, signals: InjectionSignal[], systemPrompt: string | undefined): void {
+  const head = text.slice(0, 20_000);
+  // Every part is an `=`, `:` or `is` followed by a quote: without one there is nothing to read.
+  if (!ASSIGNMENT_QUOTE.test(head)) return;
   const parts: string[] = [];
-  for (const match of text.slice(0, 20_000).matchAll(ASSIGNED_PART)) parts.push(match[1]!);
+  for (const match of head.matchAll(ASSIGNED_PART)) parts.push(match[1]!);
   if (parts.length < 2) return;
   // Reassembled, the parts may say what none of them says alone.
   const inner = scan(parts.join(' '), minEncodedLength, 1, systemPrompt);
   if (inner.some((signal) => signal.weight >= 0.5)) signals.push({ name: 'payload-splitting', weight: 0.7 });
 }
+
+/** Any Greek or Cyrillic letter (what a homoglyph match needs). */
+const GREEK_OR_CYRILLIC = /[\u0370-\u04FF]/;
 
 function unicodeSignals(text: string, signals: InjectionSignal[]): void {
   const invisible = countInvisible(text);
@@ -159,7 +179,8 @@ function unicodeSignals(text: string, signals: InjectionSignal[]): void {
   // Tag characters (U+E0000–E007F) carry hidden ASCII: always suspicious.
   if (/\uDB40[\uDC00-\uDC7F]/.test(text)) signals.push({ name: 'invisible-unicode', weight: 0.9 });
   // Latin words with Cyrillic/Greek look-alikes inside (homoglyph obfuscation).
-  if (/\b[a-zA-Z]+[\u0400-\u04FF\u0370-\u03FF]+[a-zA-Z]+/u.test(text)) signals.push({ name: 'homoglyphs', weight: 0.4 });
+  // (Only text with a Greek or Cyrillic letter can match: most text has none, and the test is skipped.)
+  if (GREEK_OR_CYRILLIC.test(text) && /\b[a-zA-Z]+[\u0400-\u04FF\u0370-\u03FF]+[a-zA-Z]+/u.test(text)) signals.push({ name: 'homoglyphs', weight: 0.4 });
 }
 
 function structureSignals(text: string, signals: InjectionSignal[]): void {
@@ -167,7 +188,7 @@ function structureSignals(text: string, signals: InjectionSignal[]): void {
   const turns = text.match(/(?:^|\n|\s)(?:Q|A|User|Assistant|Human|AI)\s?:/g)?.length ?? 0;
   if (turns >= 8) signals.push({ name: 'many-shot', weight: 0.5 });
   // Repeated-token attack: one token repeated many times in a row.
-  if (/(\b\w{1,20}\b)(?:[\s,]+\1\b){19}/u.test(text.slice(0, 20_000))) signals.push({ name: 'repeated-token', weight: 0.55 });
+  if (hasRepeatedToken(text.slice(0, 20_000))) signals.push({ name: 'repeated-token', weight: 0.55 });
 }
 
 /** Bytes of one binary run worth decoding: the rescan of a longer one finds nothing more. */
@@ -175,19 +196,20 @@ const MAX_DECODED_BYTES = 20_000;
 
 function encodedSignals(text: string, minEncodedLength: number, signals: InjectionSignal[], systemPrompt: string | undefined): void {
   const decodedTexts: string[] = [];
-  for (const match of text.matchAll(new RegExp(String.raw`[A-Za-z0-9+/]{${minEncodedLength},}={0,2}`, 'g'))) {
-    const run = match[0];
+  for (const run of base64Runs(text, minEncodedLength)) {
     if (!/[0-9+/]/.test(run) || !/[a-z]/.test(run) || !/[A-Z]/.test(run)) continue;
     const decoded = Buffer.from(run, 'base64').toString('utf8');
     if (printableRatio(decoded) > 0.9) decodedTexts.push(decoded);
   }
-  for (const match of text.matchAll(/\b(?:[01]{8}[\s,]+){6,}[01]{8}\b/g)) {
+  // Seven bytes of 0s and 1s need eight in a row somewhere: without that the pattern is not run.
+  for (const match of hasBinaryByte(text) ? text.matchAll(/\b(?:[01]{8}[\s,]+){6,}[01]{8}\b/g) : []) {
     // No spread into fromCharCode: a run of 200 k bytes overflowed the call stack (RangeError).
     let decoded = '';
     for (const bits of match[0].split(/[\s,]+/, MAX_DECODED_BYTES)) decoded += String.fromCharCode(Number.parseInt(bits, 2));
     decodedTexts.push(decoded);
   }
-  for (const match of text.matchAll(/\b(?:(?:0x)?[0-9a-fA-F]{2}[\s,]?){12,}\b/g)) {
+  // Twelve hex bytes are 24+ characters of digits, `x`, spaces and commas in a row: without such a run there is no match.
+  for (const match of hasHexRun(text, 24) ? text.matchAll(/\b(?:(?:0x)?[0-9a-fA-F]{2}[\s,]?){12,}\b/g) : []) {
     const hex = match[0].replace(/0x|[\s,]/g, '');
     if (!/[a-fA-F]/.test(hex) && !/^(?:[2-7][0-9a-f])+$/i.test(hex)) continue;
     const decoded = Buffer.from(hex, 'hex').toString('utf8');
@@ -205,6 +227,36 @@ function encodedSignals(text: string, minEncodedLength: number, signals: Injecti
       return;
     }
   }
+}
+
+/** Base64 alphabet (`[A-Za-z0-9+/]`) by ASCII code. */
+const BASE64 = new Uint8Array(128);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64[char.charCodeAt(0)] = 1;
+const isBase64 = (code: number): boolean => code < 128 && BASE64[code] === 1;
+
+/**
+ * The matches of `/[A-Za-z0-9+/]{min,}={0,2}/g` in `text` (maximal alphabet runs of `min`+
+ * characters, with up to two `=` after), read in one loop: the regex tried every position of
+ * every shorter run, the costliest step of the detector on ordinary text.
+ */
+function base64Runs(text: string, min: number): string[] {
+  const runs: string[] = [];
+  let index = 0;
+  while (index < text.length) {
+    if (!isBase64(text.charCodeAt(index))) {
+      index++;
+      continue;
+    }
+    let end = index + 1;
+    while (end < text.length && isBase64(text.charCodeAt(end))) end++;
+    if (end - index >= min) {
+      let stop = end;
+      while (stop < text.length && stop - end < 2 && text.charCodeAt(stop) === 61) stop++;
+      runs.push(text.slice(index, stop));
+      index = stop;
+    } else index = end;
+  }
+  return runs;
 }
 
 function printableRatio(value: string): number {

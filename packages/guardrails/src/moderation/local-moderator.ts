@@ -1,8 +1,9 @@
 import { parseConfig } from '@cascade/core';
 import { z } from 'zod';
 import { normalizeForFeatures } from '../classifier/normalize-for-features';
-import { moderationClassifier, moderationProbabilities } from '../classifier/shipped-classifiers';
+import { moderationClassifier, moderationHeadProbability } from '../classifier/shipped-classifiers';
 import { normalizeForMatching } from '../util/normalize-text';
+import { asTwoByte } from '../util/eager-regexp';
 import { createGatedPatterns, type PatternSource } from '../util/gated-patterns';
 import { requireText } from '../util/require-input';
 import { GROUPS, GROUPS_NEAR, GROUP_DEGRADING, HOSTILE_WORDS, IDENTITIES, INSULT_ADJECTIVES, INSULT_FILLER, INSULT_NOUNS, INSULT_NOUNS_ADDRESS, SLURS, VICTIM, VIOLENCE_WORDS, VIOLENT_VERBS } from './abuse-lexicon';
@@ -173,7 +174,7 @@ const VOCABULARY_MIN = 3;
 function violentVocabulary(text: string, candidates: Uint8Array): number {
   if (candidates[VOCABULARY] === 0) return 0;
   const seen = new Set<string>();
-  for (const match of text.matchAll(LEXICON.pattern(VOCABULARY))) seen.add(match[1]!);
+  for (const match of text.matchAll(LEXICON.pattern(VOCABULARY, true))) seen.add(match[1]!);
   return seen.size;
 }
 
@@ -186,13 +187,29 @@ const spaceWordFinalBangs = (text: string): string => text.replace(BANGS, (bangs
 
 /** Normalized text for matching, benign idioms removed, with the lexicon patterns that may match it. */
 function prepare(text: string): { text: string; candidates: Uint8Array } {
-  const normalized = normalizeForMatching(text).replace(APOSTROPHES, "'");
+  const normalized = asTwoByte(normalizeForMatching(text).replace(APOSTROPHES, "'"));
   const candidates = LEXICON.candidates(normalized);
   if (candidates[BENIGN] === 0) return { text: normalized, candidates };
-  const cleaned = normalized.replace(LEXICON.pattern(BENIGN), ' ');
+  const cleaned = asTwoByte(normalized.replace(LEXICON.pattern(BENIGN, true), ' '));
   // Removing an idiom can join words into a new phrase: the literals are looked up again.
   return cleaned === normalized ? { text: normalized, candidates } : { text: cleaned, candidates: LEXICON.candidates(cleaned) };
 }
+
+/** A rule with every field present (one object shape, so reading rules in the hot loop stays fast). */
+interface UniformRule {
+  name: string;
+  pattern: number;
+  weight: number;
+  mention: boolean;
+  profane: boolean;
+  present: RegExp | undefined;
+  wide: boolean;
+  twoStep: TwoStepRule | undefined;
+}
+
+const uniform = ({ name, pattern, weight, mention = false, profane = false, present, wide = false, twoStep }: Rule): UniformRule => ({ name, pattern, weight, mention, profane, present, wide, twoStep });
+const UNIFORM_RULES = {} as Record<ModerationCategory, readonly UniformRule[]>;
+for (const category of MODERATION_CATEGORIES) UNIFORM_RULES[category] = RULES[category].map(uniform);
 
 /** Configuration of the local moderator. */
 export const localModeratorConfigSchema = z.strictObject({
@@ -238,7 +255,8 @@ export function createLocalModerator(config: LocalModeratorConfig = {}): Moderat
 /** The lexicon rules alone: scores 0..1 per category (0.5 = a match worth flagging) and the rules matched. */
 export function lexiconModeration(text: string, threshold = 0.5): ModerationResult {
   const { text: normalized, candidates } = prepare(text);
-  const test = (pattern: number, subject: string, gate: Uint8Array): boolean => gate[pattern] === 1 && LEXICON.pattern(pattern).test(subject);
+  // Every subject is two-byte (`asTwoByte` in `prepare`, and the wide copy), so each pattern is compiled once, for that.
+  const test = (pattern: number, subject: string, gate: Uint8Array): boolean => gate[pattern] === 1 && LEXICON.pattern(pattern, true).test(subject);
   const framed = test(FRAMING, normalized, candidates);
   const sexualText = test(SEXUAL_CONTEXT, normalized, candidates);
   // The multilingual rules read a word-final "!" as punctuation ("¡quiero morir!"); the English rules keep their reading.
@@ -249,11 +267,14 @@ export function lexiconModeration(text: string, threshold = 0.5): ModerationResu
   const signals: Partial<Record<ModerationCategory, string[]>> = {};
   for (const category of MODERATION_CATEGORIES) {
     let keep = 1;
-    for (const { name, pattern, weight, mention, profane, present, wide: isWide, twoStep: steps } of RULES[category]) {
-      const subject = isWide ? wideText : normalized;
+    for (const { name, pattern, weight, mention, profane, present, wide: isWide, twoStep: steps } of UNIFORM_RULES[category]) {
       const gate = isWide ? wide.candidates : candidates;
-      const matches = steps ? gate[pattern] === 1 && steps.test(subject) : test(pattern, subject, gate);
-      if (!(profane && sexualText) && (!present || (nonLatin && present.test(subject))) && matches) {
+      // A rule whose literals are absent cannot match: skipped before anything else is read.
+      if (gate[pattern] === 0) continue;
+      const subject = isWide ? wideText : normalized;
+      // The cheap conditions first: a rule they rule out is neither compiled nor run.
+      if ((profane && sexualText) || (present && !(nonLatin && present.test(subject)))) continue;
+      if (steps ? steps.test(subject) : test(pattern, subject, gate)) {
         keep *= 1 - (mention && framed ? weight / 2 : weight);
         (signals[category] ??= []).push(name);
       }
@@ -330,8 +351,10 @@ export function moderateLocally(text: string, config: LocalModeratorConfig | Loc
   const settings = settingsOf(config);
   if (settings.mode === 'lexicon') return withThresholds(lexiconModeration(text), settings);
   const classifier = moderationClassifier();
-  const probabilities = moderationProbabilities(text);
-  const counter = isCounterSpeech(normalizeForFeatures(text));
+  // One normalization for the model and the counter-speech check, and only the heads that decide are scored.
+  const features = normalizeForFeatures(text);
+  const probabilities: Record<string, number> = {};
+  const counter = isCounterSpeech(features);
   const lexicon = settings.mode === 'model+lexicon' ? lexiconModeration(text) : undefined;
   const scores = {} as Record<ModerationCategory, number>;
   const categories = {} as Record<ModerationCategory, boolean>;
@@ -340,7 +363,7 @@ export function moderateLocally(text: string, config: LocalModeratorConfig | Loc
     const head = MODEL_HEADS[category];
     const threshold = thresholdOf(category, settings, classifier.heads, classifier.thresholds);
     const defaultThreshold = thresholdOf(category, DEFAULT_SETTINGS, classifier.heads, classifier.thresholds);
-    let model = head === undefined ? 0 : probabilities[head]!;
+    let model = head === undefined ? 0 : (probabilities[head] ??= moderationHeadProbability(head, features));
     if (counter && ABUSE.has(category) && model > 0) model = sigmoid(logit(model) - COUNTER_SPEECH_LOGITS);
     let rules = 0;
     if (lexicon) {

@@ -1,3 +1,5 @@
+import { compileEagerly } from '../util/eager-regexp';
+
 /**
  * A lexicon rule of the form `\b(?:VERBS) (?:PREFIXES)?OBJECT\b`, tested in two steps with the
  * same result as the one regex. V8 compiles a concatenation of two large alternations into code
@@ -28,8 +30,9 @@ export function twoStepRule(verbs: string, prefixes: readonly string[], object: 
   return {
     source: String.raw`\b${verbs} ${prefixes.length > 0 ? `(?:${prefixes.join('|')})?` : ''}${object}\b`,
     test(text: string): boolean {
-      head ??= new RegExp(String.raw`\b${verbs} `, 'gu');
-      tail ??= new RegExp(String.raw`${object}\b`, 'uy');
+      // The lexicon tests two-byte text (local-moderator.ts, `asTwoByte`): compiled for that.
+      head ??= compileEagerly(String.raw`\b${verbs} `, 'gu', true);
+      tail ??= compileEagerly(String.raw`${object}\b`, 'uy', true);
       for (const match of text.matchAll(head)) {
         const end = match.index + match[0].length;
         // The optional prefix is greedy in the one regex, but any way through it counts as a match.

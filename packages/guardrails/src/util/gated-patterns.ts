@@ -1,3 +1,4 @@
+import { compileEagerly } from './eager-regexp';
 import { requiredLiterals } from './required-literals';
 
 /**
@@ -12,8 +13,11 @@ import { requiredLiterals } from './required-literals';
 export interface GatedPatterns {
   /** Per pattern, 1 when it may match `text` (its literals occur, or it has none), else 0. */
   candidates(text: string): Uint8Array;
-  /** The pattern at `index`, compiled on first use. */
-  pattern(index: number): RegExp;
+  /**
+   * The pattern at `index`, compiled on first use (straight to machine code, see eager-regexp.ts);
+   * `twoByte`: the pattern will see two-byte strings (compiled for those first).
+   */
+  pattern(index: number, twoByte?: boolean): RegExp;
 }
 
 /** A regex as source and flags. */
@@ -31,11 +35,25 @@ export interface CompactRequirements {
   readonly patterns: readonly (readonly (readonly number[])[] | null)[];
 }
 
+/**
+ * A literal set without the literals that contain a shorter literal of the set: a text holding the
+ * longer one holds the shorter, so the set is found in the same texts, and the prefilter compares
+ * fewer literals (`the jews` goes when `jews` is in the set).
+ */
+function withoutRedundant(set: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (const literal of [...set].sort((a, b) => a.length - b.length)) {
+    if (literal === '' || !kept.some((shorter) => shorter !== '' && literal.includes(shorter))) kept.push(literal);
+  }
+  return kept;
+}
+
 /** Reads the requirements of every pattern and numbers the distinct sets. */
 export function compactRequirements(patterns: readonly PatternSource[]): CompactRequirements {
   const sets: (readonly string[])[] = [];
   const ids = new Map<string, number>();
-  const setId = (set: readonly string[]): number => {
+  const setId = (literals: readonly string[]): number => {
+    const set = withoutRedundant(literals);
     const key = [...set].sort().join('\u0000');
     let id = ids.get(key);
     if (id === undefined) {
@@ -54,33 +72,65 @@ const hash2 = (c0: number, c1: number): number => (Math.imul(c0, 0x9e3779b1) ^ M
 const hash3 = (c0: number, c1: number, c2: number): number => (Math.imul(c0, 0x9e3779b1) ^ Math.imul(c1, 0x85ebca77) ^ Math.imul(c2, 0xc2b2ae3d)) >>> 18;
 
 /**
- * The literals indexed by their first one, two or three UTF-16 units: one hash probe per
- * position and prefix length, then a `startsWith` per literal in the bucket. Built in a few
- * milliseconds (an Aho–Corasick trie of the same literals took ~40 ms to build on the first call).
+ * The distinct literals indexed by their first one, two or three UTF-16 units: one hash probe per
+ * position and prefix length, then a comparison per literal in the bucket against its UTF-16 units
+ * in a typed array (comparing against the literal strings themselves, or with `startsWith`, ran
+ * several times slower), skipping literals already found. Built in a few milliseconds (an Aho–Corasick trie of the
+ * same literals took ~40 ms to build on the first call).
  */
 interface LiteralIndex {
-  /** Per bucket: first entry (−1: none); `next` chains entries of one bucket. */
+  /** Per bucket: first literal (−1: none); `next` chains the literals of one bucket. */
   readonly heads: readonly [Int32Array, Int32Array, Int32Array];
+  /** Per table: one bit per bucket, set when the bucket holds a literal. */
+  readonly used: readonly [Uint32Array, Uint32Array, Uint32Array];
+  /** The smallest code unit of a one-unit literal (the one-unit table is read only from there). */
+  readonly oneMin: number;
   readonly next: Int32Array;
-  readonly literal: readonly string[];
-  /** Per entry: the literal set it belongs to. */
-  readonly set: Int32Array;
+  /** Per literal: its UTF-16 units are `units[unitStart[literal] .. unitStart[literal + 1])`. */
+  readonly unitStart: Int32Array;
+  readonly units: Uint16Array;
+  /** Per literal: its sets are `sets[setStart[literal] .. setStart[literal + 1])` (a literal may be in several). */
+  readonly setStart: Int32Array;
+  readonly sets: Int32Array;
   readonly requirements: CompactRequirements;
+  /**
+   * The requirements flattened into arrays: pattern p's conjunctions are `patternStart[p] ..
+   * patternStart[p + 1]`, conjunction c's sets are `conjunctionSets[conjunctionStart[c] ..
+   * conjunctionStart[c + 1]]`; `always[p]` is 1 when p has no known literals (it always runs).
+   */
+  readonly always: Uint8Array;
+  readonly patternStart: Int32Array;
+  readonly conjunctionStart: Int32Array;
+  readonly conjunctionSets: Int32Array;
 }
 
 function buildIndex(requirements: CompactRequirements): LiteralIndex {
-  const literal: string[] = [];
-  const sets: number[] = [];
+  const setsOf = new Map<string, number[]>();
   for (const [id, set] of requirements.sets.entries()) {
     for (const value of set) {
       if (value === '') continue;
-      literal.push(value);
-      sets.push(id);
+      const ids = setsOf.get(value);
+      if (ids === undefined) setsOf.set(value, [id]);
+      else if (!ids.includes(id)) ids.push(id);
     }
   }
+  const literal = [...setsOf.keys()];
+  const setStart = new Int32Array(literal.length + 1);
+  const unitStart = new Int32Array(literal.length + 1);
+  const sets: number[] = [];
+  for (const [entry, value] of literal.entries()) {
+    sets.push(...setsOf.get(value)!);
+    setStart[entry + 1] = sets.length;
+    unitStart[entry + 1] = unitStart[entry]! + value.length;
+  }
+  const units = new Uint16Array(unitStart[literal.length]!);
+  for (const [entry, value] of literal.entries()) for (let at = 0; at < value.length; at++) units[unitStart[entry]! + at] = value.charCodeAt(at);
   const heads: [Int32Array, Int32Array, Int32Array] = [new Int32Array(BUCKETS).fill(-1), new Int32Array(BUCKETS).fill(-1), new Int32Array(BUCKETS).fill(-1)];
+  const used: [Uint32Array, Uint32Array, Uint32Array] = [new Uint32Array(BUCKETS / 32), new Uint32Array(BUCKETS / 32), new Uint32Array(BUCKETS / 32)];
+  let oneMin = Number.POSITIVE_INFINITY;
   const next = new Int32Array(literal.length);
-  for (let entry = 0; entry < literal.length; entry++) {
+  // Chained in reverse so that each bucket lists its literals in their original order.
+  for (let entry = literal.length - 1; entry >= 0; entry--) {
     const value = literal[entry]!;
     const length = Math.min(3, value.length);
     const c0 = value.charCodeAt(0);
@@ -88,8 +138,68 @@ function buildIndex(requirements: CompactRequirements): LiteralIndex {
     const table = heads[length - 1]!;
     next[entry] = table[bucket]!;
     table[bucket] = entry;
+    used[length - 1]![bucket >>> 5]! |= 1 << (bucket & 31);
+    if (length === 1) oneMin = Math.min(oneMin, c0);
   }
-  return { heads, next, literal, set: Int32Array.from(sets), requirements };
+  const always = new Uint8Array(requirements.patterns.length);
+  const patternStart = new Int32Array(requirements.patterns.length + 1);
+  const conjunctionStart: number[] = [0];
+  const conjunctionSets: number[] = [];
+  for (const [pattern, conjunctions] of requirements.patterns.entries()) {
+    if (conjunctions === null) always[pattern] = 1;
+    for (const conjunction of conjunctions ?? []) {
+      conjunctionSets.push(...conjunction);
+      conjunctionStart.push(conjunctionSets.length);
+    }
+    patternStart[pattern + 1] = conjunctionStart.length - 1;
+  }
+  const flat = { always, patternStart, conjunctionStart: Int32Array.from(conjunctionStart), conjunctionSets: Int32Array.from(conjunctionSets) };
+  return { heads, used, oneMin, next, unitStart, units, setStart, sets: Int32Array.from(sets), requirements, ...flat };
+}
+
+/** Marks the sets of every not yet seen literal of the chain at `entry` that occurs in `text` at `position`. */
+function matchChain(text: string, position: number, entry: number, index: LiteralIndex, seen: Uint8Array, found: Uint8Array): void {
+  const { next, unitStart, units, setStart, sets } = index;
+  for (; entry !== -1; entry = next[entry]!) {
+    if (seen[entry] === 1) continue;
+    const end = unitStart[entry + 1]!;
+    let at = unitStart[entry]!;
+    if (position + end - at > text.length) continue;
+    for (let offset = position; at < end && text.charCodeAt(offset) === units[at]; offset++) at++;
+    if (at < end) continue;
+    seen[entry] = 1;
+    for (let set = setStart[entry]!; set < setStart[entry + 1]!; set++) found[sets[set]!] = 1;
+  }
+}
+
+/** Per literal set, 1 when one of its literals occurs in `text`. One pass over the text. */
+function foundSets(index: LiteralIndex, text: string): Uint8Array {
+  const found = new Uint8Array(index.requirements.sets.length);
+  const seen = new Uint8Array(index.next.length);
+  const [one, two, three] = index.heads;
+  const [, twoUsed, threeUsed] = index.used;
+  const { oneMin } = index;
+  const length = text.length;
+  let c1 = length > 0 ? text.charCodeAt(0) : 0;
+  let c2 = length > 1 ? text.charCodeAt(1) : 0;
+  for (let position = 0; position < length; position++) {
+    const c0 = c1;
+    c1 = c2;
+    // Bitsets of the used buckets (a few kB, so they stay in the CPU cache) spare most table reads.
+    if (c0 >= oneMin) {
+      const entry = one[c0 & MASK]!;
+      if (entry !== -1) matchChain(text, position, entry, index, seen, found);
+    }
+    if (position + 1 >= length) break;
+    const bucket2 = hash2(c0, c1);
+    if ((twoUsed[bucket2 >>> 5]! & (1 << (bucket2 & 31))) !== 0) matchChain(text, position, two[bucket2]!, index, seen, found);
+    if (position + 2 < length) {
+      c2 = text.charCodeAt(position + 2);
+      const bucket3 = hash3(c0, c1, c2);
+      if ((threeUsed[bucket3 >>> 5]! & (1 << (bucket3 & 31))) !== 0) matchChain(text, position, three[bucket3]!, index, seen, found);
+    }
+  }
+  return found;
 }
 
 /**
@@ -109,30 +219,22 @@ export function createGatedPatterns(patterns: readonly PatternSource[], precompu
   return {
     candidates(text: string): Uint8Array {
       index ??= buildIndex(precomputed?.patterns.length === patterns.length ? precomputed : compactRequirements(patterns));
-      const { heads, next, literal, set, requirements } = index;
-      const found = new Uint8Array(requirements.sets.length);
-      const visit = (entryHead: number, position: number): void => {
-        for (let entry = entryHead; entry !== -1; entry = next[entry]!) {
-          if (found[set[entry]!] === 0 && text.startsWith(literal[entry]!, position)) found[set[entry]!] = 1;
-        }
-      };
-      for (let position = 0; position < text.length; position++) {
-        const c0 = text.charCodeAt(position);
-        visit(heads[0][c0 & MASK]!, position);
-        if (position + 1 >= text.length) break;
-        const c1 = text.charCodeAt(position + 1);
-        visit(heads[1][hash2(c0, c1)]!, position);
-        if (position + 2 < text.length) visit(heads[2][hash3(c0, c1, text.charCodeAt(position + 2))]!, position);
-      }
+      const found = foundSets(index, text);
+      const { always, patternStart, conjunctionStart, conjunctionSets } = index;
       const hits = new Uint8Array(patterns.length);
-      for (const [pattern, conjunctions] of requirements.patterns.entries()) {
-        hits[pattern] = conjunctions === null || conjunctions.some((conjunction) => conjunction.every((id) => found[id] === 1)) ? 1 : 0;
+      for (let pattern = 0; pattern < hits.length; pattern++) {
+        hits[pattern] = always[pattern]!;
+        for (let conjunction = patternStart[pattern]!; conjunction < patternStart[pattern + 1]! && hits[pattern] === 0; conjunction++) {
+          let all = 1;
+          for (let at = conjunctionStart[conjunction]!; at < conjunctionStart[conjunction + 1]! && all === 1; at++) all = found[conjunctionSets[at]!]!;
+          hits[pattern] = all;
+        }
       }
       return hits;
     },
-    pattern(index: number): RegExp {
+    pattern(index: number, twoByte = false): RegExp {
       const { source, flags } = patterns[index]!;
-      return (compiled[index] ??= new RegExp(source, flags));
+      return (compiled[index] ??= compileEagerly(source, flags, twoByte));
     },
   };
 }

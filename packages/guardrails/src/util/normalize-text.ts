@@ -52,6 +52,22 @@ function replaceLeet(value: string): string {
 }
 
 /**
+ * Whether some character repeats three times in a row (`aaa`, or a surrogate pair three times): the
+ * runs the letter-run rule shortens need one, and most text has none, so the regex is skipped.
+ */
+function hasTripledUnit(value: string): boolean {
+  for (let index = 0; index + 2 < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code === value.charCodeAt(index + 1) && code === value.charCodeAt(index + 2)) return true;
+    if (code >= 0xd800 && code <= 0xdbff && index + 5 < value.length && code === value.charCodeAt(index + 2) && code === value.charCodeAt(index + 4)) {
+      const low = value.charCodeAt(index + 1);
+      if (low === value.charCodeAt(index + 3) && low === value.charCodeAt(index + 5)) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * Normalizes text for lexicon matching against obfuscation: NFKC (full-width, ligatures), lower
  * case, invisible characters removed, leetspeak inside words (`k1ll` → `kill`), letters spaced out
  * (`k i l l`, `k.i.l.l` → `kill`) joined, and runs of 3+ identical letters shortened to 2. Linear.
@@ -63,7 +79,8 @@ export function normalizeForMatching(text: string): string {
   value = replaceLeet(value);
   // Spaced-out letters: 3+ single letters separated by one space, dot, dash or underscore.
   value = value.replace(/(?<![\p{L}])\p{L}(?:[ ._-]\p{L}(?![\p{L}])){2,}/gu, (run) => run.replace(/[ ._-]/g, ''));
-  value = value.replace(/(\p{L})\1{2,}/gu, '$1$1').replace(/[ \t]{2,}/g, ' ');
+  if (hasTripledUnit(value)) value = value.replace(/(\p{L})\1{2,}/gu, '$1$1');
+  value = value.replace(/[ \t]{2,}/g, ' ');
   return value;
 }
 
