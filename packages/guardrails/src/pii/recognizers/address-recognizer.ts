@@ -145,13 +145,21 @@ function streetAfterNumber(text: string, number: Word): number {
   if (!word) return -1;
   if (isPrefixType(word) || isCompoundStreet(word)) {
     if (!isPrefixType(word)) return word.end;
+    const type = word;
     let end = word.end;
     let names = 0;
+    let last: Word = word;
     for (let next = wordAfter(text, end); next && names < MAX_NAME_WORDS; next = wordAfter(text, end)) {
       if (CONNECTORS.has(next.lower) || isNameWord(next)) {
         end = next.end;
+        last = next;
         if (!CONNECTORS.has(next.lower)) names++;
       } else break;
+    }
+    // "Highway 179", "Avenue H", "Al Highway 157".
+    if (names === 0 || (last.capital && SUFFIX_TYPES.has(last.lower))) {
+      const numbered = afterType(text, end, names === 0 ? ROUTE : last);
+      if (numbered > end) return numbered;
     }
     return names > 0 ? end : -1;
   }
@@ -182,6 +190,8 @@ function streetAfterNumber(text: string, number: Word): number {
   return long && names <= 3 ? -last : -1;
 }
 
+const ROUTE: Word = { start: 0, end: 0, capital: true, digits: false, number: false, digitCount: 0, lower: 'route' };
+
 /** After a street type: a route number ("Highway 763", "Route # A") and a post-direction ("Avenue NW"). */
 function afterType(text: string, end: number, type: Word | undefined): number {
   if (type && NUMBERED_TYPES.has(type.lower)) {
@@ -198,7 +208,8 @@ function afterType(text: string, end: number, type: Word | undefined): number {
 
 /**
  * The street part ending with the house number `number`: "Friedhofstrasse 33", "Via Roma 12",
- * "Rue de Virton 38", "Iroon Polytechniou Avenue 175". Returns its start or -1.
+ * "Rue de Virton 38". Returns its start, or -2 - start for a name with a street type before the
+ * number ("Iroon Polytechniou Avenue 175") that needs a postcode or city after it, or -1.
  */
 function streetBeforeNumber(text: string, number: Word): number {
   const first = wordBefore(text, number.start);
@@ -212,7 +223,7 @@ function streetBeforeNumber(text: string, number: Word): number {
       start = word.start;
       word = wordBefore(text, word.start);
     }
-    if (start >= 0) return start;
+    if (start >= 0) return -2 - start;
   }
   // "Via Roma 12", "Rue de Virton 38": a prefix type a few name words back.
   let word: Word | undefined = first;
@@ -487,68 +498,104 @@ export function recognizeAddresses(text: string, out: RawPiiMatch[]): void {
     const word = readWord(text, runStart);
     if (!word || !word.number) continue;
     index = Math.max(index, word.end);
-    let start = -1;
-    let end = -1;
-    let score = 0.85;
-    const before = wordBefore(text, word.start);
-    if (before && BOX_WORDS.has(before.lower)) {
-      // "P.O. Box 123", "PSC 3294", "Box # 63".
-      start = before.start;
-      let lead = before.start;
-      while (lead > 0 && isBlank(text.charCodeAt(lead - 1))) lead--;
-      const po = wordEndingAt(text, lead);
-      if (po && (po.lower === 'po' || po.lower === 'p.o' || po.lower === 'o' || po.lower === 'rr' || po.lower === 'hc')) {
-        start = po.lower === 'o' && text.charCodeAt(po.start - 1) === 46 && lowerCodeOf(text.charCodeAt(po.start - 2)) === 112 ? po.start - 2 : po.start;
-      }
-      end = word.end;
-      score = 0.8;
-    } else if (before && STANDALONE_UNITS.has(before.lower) && before.capital && before.start >= covered) {
-      // A secondary address line on its own: "Apt. 4B", "Suite 1500".
-      start = before.start;
-      end = word.end;
-      score = 0.6;
-    } else {
-      const streetEnd = streetAfterNumber(text, word);
-      if (streetEnd > 0) {
-        start = word.start;
-        end = streetEnd;
-      } else if (streetEnd < -1) {
-        const tail = extend(text, -streetEnd);
-        if (!strongTail) {
-          const streetStart = streetBeforeNumber(text, word);
-          if (streetStart < 0 || streetStart < covered) continue;
-          start = streetStart;
-          end = word.end;
-          score = 0.8;
-        } else {
-          out.push({ type: 'STREET_ADDRESS', start: word.start, end: tail, score: 0.75 });
-          covered = tail;
-          index = Math.max(index, tail);
-          continue;
-        }
-      } else if (isZip(word) && !hashBefore(text, word.start)) {
-        const cityStart = cityStateBeforeZip(text, word, covered);
-        if (cityStart >= 0) {
-          start = cityStart;
-          end = word.end;
-          score = 0.75;
-        }
-      }
-      if (start < 0) {
-        const streetStart = streetBeforeNumber(text, word);
-        if (streetStart >= 0 && streetStart >= covered) {
-          start = streetStart;
-          end = word.end;
-          score = 0.8;
-        }
+    if (!addressAt(text, word, covered)) continue;
+    // A tail found on its own right after an address ("…Monroe, 12C, Chicago, IL 60603") joins it.
+    const last = out.length > 0 ? out[out.length - 1]! : undefined;
+    if (last && last.type === 'STREET_ADDRESS' && last.end === covered && joinable(text, last.end, foundStart)) {
+      last.end = foundEnd;
+      last.score = Math.max(last.score, foundScore);
+    } else out.push({ type: 'STREET_ADDRESS', start: foundStart, end: foundEnd, score: foundScore });
+    covered = foundEnd;
+    index = Math.max(index, foundEnd);
+  }
+}
+
+/** Whether only blanks, commas, line breaks (two at most) and at most one short unit token ("12C", "M-9") lie in [from, to). */
+function joinable(text: string, from: number, to: number): boolean {
+  if (to - from > 12) return false;
+  let tokens = 0;
+  let newlines = 0;
+  let separator = true;
+  for (let at = from; at < to; at++) {
+    const code = text.charCodeAt(at);
+    const isSeparator = isBlank(code) || code === 44 || code === 13 || code === 10;
+    if (code === 10) newlines++;
+    if (!isSeparator && separator) tokens++;
+    separator = isSeparator;
+  }
+  return tokens <= 1 && newlines <= 2;
+}
+
+let foundStart = 0;
+let foundEnd = 0;
+let foundScore = 0;
+
+/** The address around the house number `word`, into foundStart/foundEnd/foundScore; false if none. */
+function addressAt(text: string, word: Word, covered: number): boolean {
+  let start = -1;
+  let end = -1;
+  let score = 0.85;
+  const before = wordBefore(text, word.start);
+  if (before && BOX_WORDS.has(before.lower)) {
+    // "P.O. Box 123", "PSC 3294", "Box # 63".
+    start = before.start;
+    let lead = before.start;
+    while (lead > 0 && isBlank(text.charCodeAt(lead - 1))) lead--;
+    const po = wordEndingAt(text, lead);
+    if (po && (po.lower === 'po' || po.lower === 'p.o' || po.lower === 'o' || po.lower === 'rr' || po.lower === 'hc')) {
+      start = po.lower === 'o' && text.charCodeAt(po.start - 1) === 46 && lowerCodeOf(text.charCodeAt(po.start - 2)) === 112 ? po.start - 2 : po.start;
+    }
+    end = word.end;
+    score = 0.8;
+  } else if (before && STANDALONE_UNITS.has(before.lower) && before.capital && before.start >= covered) {
+    // A secondary address line on its own: "Apt. 4B", "Suite 1500".
+    start = before.start;
+    end = word.end;
+    score = 0.6;
+  } else {
+    const streetEnd = streetAfterNumber(text, word);
+    if (streetEnd > 0) {
+      start = word.start;
+      end = streetEnd;
+    } else if (streetEnd < -1) {
+      // A typeless street name stands only with a strong tail.
+      const tail = extend(text, -streetEnd);
+      if (strongTail) {
+        foundStart = word.start;
+        foundEnd = tail;
+        foundScore = 0.75;
+        return true;
       }
     }
-    if (start < 0) continue;
-    end = extend(text, end);
-    out.push({ type: 'STREET_ADDRESS', start, end, score });
-    covered = end;
-    index = Math.max(index, end);
+    if (start < 0 && isZip(word) && !hashBefore(text, word.start)) {
+      const cityStart = cityStateBeforeZip(text, word, covered);
+      if (cityStart >= 0) {
+        start = cityStart;
+        end = word.end;
+        score = 0.75;
+      }
+    }
+    if (start < 0) {
+      const streetStart = streetBeforeNumber(text, word);
+      if (streetStart >= 0 && streetStart >= covered) {
+        start = streetStart;
+        end = word.end;
+        score = 0.8;
+      } else if (streetStart < -1 && -2 - streetStart >= covered) {
+        const tail = extend(text, word.end);
+        if (!strongTail) return false;
+        foundStart = -2 - streetStart;
+        foundEnd = tail;
+        foundScore = 0.75;
+        return true;
+      }
+    }
   }
+  if (start < 0) return false;
+  foundStart = start;
+  foundEnd = extend(text, end);
+  foundScore = score;
+  return true;
 }
 
 function hashBefore(text: string, start: number): boolean {
