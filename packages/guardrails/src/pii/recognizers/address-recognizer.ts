@@ -1,9 +1,10 @@
 import type { RawPiiMatch } from '../pii-entity';
 import { letterKindOf as slowLetterKind, letterTables, lowerCodeOf as slowLowerCode } from '../names/letter-case';
-import {
-  BOX_WORDS, CALENDAR_WORDS, COMPASS, COMPOUND_SUFFIXES, CONNECTORS, DIRECTIONS, ENGLISH_PREFIX_TYPES, NUMBERED_TYPES, PREFIX_TYPES, REGION_CODES, STANDALONE_UNITS,
-  STATE_NAMES, SUFFIX_TYPES, UNIT_WORDS,
-} from './address-words';
+import * as words from './address-words';
+
+// Module-local bindings: reading another module's export goes through a getter in some loaders.
+const { BOX_WORDS, CALENDAR_WORDS, COMPASS, COMPOUND_SUFFIXES, CONNECTORS, DIRECTIONS, ENGLISH_PREFIX_TYPES, NUMBERED_TYPES, PREFIX_TYPES, REGION_CODES } = words;
+const { STANDALONE_UNITS, STATE_NAMES, SUFFIX_TYPES, UNIT_WORDS } = words;
 
 // Local copies of the tables: a call into another module's export costs a getter in some loaders.
 let KIND: Uint8Array | undefined;
@@ -68,11 +69,8 @@ function readWord(text: string, start: number): Word | undefined {
   if (index === start) return undefined;
   // An abbreviation keeps its dot ("St.", "Apt.", "S.").
   if (index < length && text.charCodeAt(index) === 46 && letters > 0 && letters <= 4 && digits === 0) index++;
-  let lower = '';
-  if (index - start <= 24) {
-    for (let at = start; at < index; at++) lower += String.fromCharCode(lowerCodeOf(text.charCodeAt(at)));
-    if (lower.endsWith('.')) lower = lower.slice(0, -1);
-  }
+  // Keywords are short: longer words get no lower-case form (and match no list).
+  const lower = index - start <= 24 ? text.slice(start, text.charCodeAt(index - 1) === 46 ? index - 1 : index).toLowerCase() : '';
   const first = text.charCodeAt(start);
   return {
     start,
@@ -211,8 +209,7 @@ function afterType(text: string, end: number, type: Word | undefined): number {
  * "Rue de Virton 38". Returns its start, or -2 - start for a name with a street type before the
  * number ("Iroon Polytechniou Avenue 175") that needs a postcode or city after it, or -1.
  */
-function streetBeforeNumber(text: string, number: Word): number {
-  const first = wordBefore(text, number.start);
+function streetBeforeNumber(text: string, first: Word | undefined): number {
   if (!first || first.number || CALENDAR_WORDS.has(first.lower)) return -1;
   if (isCompoundStreet(first)) return first.start;
   // "Iroon Polytechniou Avenue 175": a capitalized type right before the number, names before it.
@@ -408,8 +405,8 @@ function postcodeAt(text: string, start: number): number {
  * before it: the start of the city, or of the named place before it ("Union Station, Washington,
  * DC 20001"), or -1.
  */
-function cityStateBeforeZip(text: string, zip: Word, covered: number): number {
-  let state = wordBefore(text, zip.start);
+function cityStateBeforeZip(text: string, stateWord: Word | undefined, covered: number): number {
+  let state = stateWord;
   if (!state) return -1;
   if (!isRegionCode(text, state)) {
     if (!(state.capital && STATE_NAMES.has(state.lower))) return -1;
@@ -464,6 +461,55 @@ function plausibleRun(text: string, start: number, end: number): boolean {
   return true;
 }
 
+/**
+ * Whether the run [start, end) has a neighbour an address rule could use, judged from a few
+ * characters: after it (same line) a capitalized word, a digit ordinal ("5th"), '#', or a
+ * lower-case street word ("rue", "via", "n."); before it a capitalized word, an abbreviation dot,
+ * '#', or "box". Rejects most numbers (amounts, phone groups, counts) before any word is read.
+ */
+function wordBesideRun(text: string, start: number, end: number): boolean {
+  const length = text.length;
+  let before = start;
+  while (before > 0 && isBlank(text.charCodeAt(before - 1))) before--;
+  if (before > 0) {
+    const code = text.charCodeAt(before - 1);
+    if (code === 35 || (code === 46 && before < start)) return true;
+    if (before < start && isLetter(code)) {
+      let wordStart = before - 1;
+      while (wordStart > 0 && isLetter(text.charCodeAt(wordStart - 1))) wordStart--;
+      if (isUpper(text.charCodeAt(wordStart))) return true;
+      // "po box 6814".
+      if (before - wordStart === 3 && (text.charCodeAt(wordStart) | 32) === 98 && (text.charCodeAt(wordStart + 2) | 32) === 120) return true;
+    }
+  }
+  let after = end;
+  // A one-letter suffix ("6257A"), a range or fraction ("9208-9214", "123 1/2").
+  if (after < length && isLetter(text.charCodeAt(after)) && !isAlnum(text.charCodeAt(after + 1))) after++;
+  else if (after < length && (text.charCodeAt(after) === 45 || text.charCodeAt(after) === 47)) {
+    after++;
+    while (after < length && isAlnum(text.charCodeAt(after))) after++;
+  }
+  if (after >= length || !isBlank(text.charCodeAt(after))) return false;
+  while (after < length && isBlank(text.charCodeAt(after))) after++;
+  if (after >= length) return false;
+  const code = text.charCodeAt(after);
+  if (code === 35 || isUpper(code)) return true;
+  if (isDigit(code)) {
+    // An ordinal ("5th Ave") or a fraction ("1/2"), not a second number group.
+    let at = after;
+    while (at < length && isDigit(text.charCodeAt(at))) at++;
+    return at < length && (isLetter(text.charCodeAt(at)) || text.charCodeAt(at) === 47);
+  }
+  if (!isLetter(code)) return false;
+  let wordEnd = after + 1;
+  while (wordEnd < length && isLetter(text.charCodeAt(wordEnd))) wordEnd++;
+  if (wordEnd - after > 10) return false;
+  const lower = text.slice(after, wordEnd);
+  return PREFIX_TYPES.has(lower) || DIRECTIONS.has(lower);
+}
+
+const DIGIT = /[0-9]/g;
+
 /** Finds street addresses (type `STREET_ADDRESS`). */
 export function recognizeAddresses(text: string, out: RawPiiMatch[]): void {
   ensureTables();
@@ -471,12 +517,11 @@ export function recognizeAddresses(text: string, out: RawPiiMatch[]): void {
   let covered = 0;
   let index = 0;
   while (index < length) {
-    const code = text.charCodeAt(index);
-    if (code > 57 || code < 48) {
-      index++;
-      continue;
-    }
-    const runStart = index;
+    // The regex engine finds the next digit faster than a loop over charCodeAt.
+    DIGIT.lastIndex = index;
+    if (!DIGIT.test(text)) return;
+    const runStart = DIGIT.lastIndex - 1;
+    index = runStart;
     while (index < length && isDigit(text.charCodeAt(index))) index++;
     const previous = runStart > 0 ? text.charCodeAt(runStart - 1) : 32;
     if (isLetter(previous)) {
@@ -495,6 +540,9 @@ export function recognizeAddresses(text: string, out: RawPiiMatch[]): void {
     }
     if (isDigit(previous) || previous === 46 || previous === 45 || previous === 43 || previous === 47 || previous === 58 || runStart < covered) continue;
     if (!plausibleRun(text, runStart, index)) continue;
+    // Most numbers (amounts, phone groups, counts before a lower-case word) have no word beside
+    // them that an address could start with: reject them before reading any word.
+    if (!wordBesideRun(text, runStart, index)) continue;
     const word = readWord(text, runStart);
     if (!word || !word.number) continue;
     index = Math.max(index, word.end);
@@ -547,7 +595,7 @@ function addressAt(text: string, word: Word, covered: number): boolean {
     }
     end = word.end;
     score = 0.8;
-  } else if (before && STANDALONE_UNITS.has(before.lower) && before.capital && before.start >= covered) {
+  } else if (before && before.capital && STANDALONE_UNITS.has(before.lower) && before.capital && before.start >= covered) {
     // A secondary address line on its own: "Apt. 4B", "Suite 1500".
     start = before.start;
     end = word.end;
@@ -568,7 +616,7 @@ function addressAt(text: string, word: Word, covered: number): boolean {
       }
     }
     if (start < 0 && isZip(word) && !hashBefore(text, word.start)) {
-      const cityStart = cityStateBeforeZip(text, word, covered);
+      const cityStart = cityStateBeforeZip(text, before, covered);
       if (cityStart >= 0) {
         start = cityStart;
         end = word.end;
@@ -576,7 +624,7 @@ function addressAt(text: string, word: Word, covered: number): boolean {
       }
     }
     if (start < 0) {
-      const streetStart = streetBeforeNumber(text, word);
+      const streetStart = streetBeforeNumber(text, before);
       if (streetStart >= 0 && streetStart >= covered) {
         start = streetStart;
         end = word.end;
