@@ -235,6 +235,8 @@ function streetBeforeNumber(text: string, first: Word | undefined): number {
 /** Extends an address over units, postcodes, cities and states that follow it; sets strongTail. */
 function extend(text: string, end: number): number {
   strongTail = false;
+  // After a state or postcode only units may follow: the next capitalized line is not a city.
+  let closed = false;
   for (let round = 0; round < MAX_EXTENSIONS; round++) {
     let index = end;
     let comma = false;
@@ -289,6 +291,7 @@ function extend(text: string, end: number): number {
       // A four-digit number alone may be a year ("IST 2015"); with its city it is a postcode.
       if (foreign > 0 || word.digitCount !== 4 || city > 0) strongTail = true;
       if (city > 0 && lineEndsAt(text, city)) end = city;
+      closed = true;
       continue;
     }
     // A suite number right after the street: "101 W. Grand Ave. 600, Chicago", "111 W. Monroe, 12C,".
@@ -302,13 +305,14 @@ function extend(text: string, end: number): number {
     }
     // A city (and state, postcode): only when a state or postcode follows, or (after a comma or a
     // line break) the line ends there.
-    if (word.capital && !word.digits) {
+    if (word.capital && !word.digits && !closed) {
       const cityEnd = cityAfter(text, index - 1, word);
       if (cityEnd < 0) return end;
       const tail = stateOrPostcode(text, cityEnd, comma || newline);
       if (tail > 0) {
         end = tail;
         strongTail = true;
+        closed = true;
         continue;
       }
       if ((comma || newline) && lineEndsAt(text, cityEnd)) {
@@ -549,7 +553,7 @@ export function recognizeAddresses(text: string, out: RawPiiMatch[]): void {
     if (!addressAt(text, word, covered)) continue;
     // A tail found on its own right after an address ("…Monroe, 12C, Chicago, IL 60603") joins it.
     const last = out.length > 0 ? out[out.length - 1]! : undefined;
-    if (last && last.type === 'STREET_ADDRESS' && last.end === covered && joinable(text, last.end, foundStart)) {
+    if (foundTail && last && last.type === 'STREET_ADDRESS' && last.end === covered && joinable(text, last.end, foundStart)) {
       last.end = foundEnd;
       last.score = Math.max(last.score, foundScore);
     } else out.push({ type: 'STREET_ADDRESS', start: foundStart, end: foundEnd, score: foundScore });
@@ -577,12 +581,15 @@ function joinable(text: string, from: number, to: number): boolean {
 let foundStart = 0;
 let foundEnd = 0;
 let foundScore = 0;
+/** The address found is a tail (a "City, ST ZIP" without a street): it may join the address before it. */
+let foundTail = false;
 
 /** The address around the house number `word`, into foundStart/foundEnd/foundScore; false if none. */
 function addressAt(text: string, word: Word, covered: number): boolean {
   let start = -1;
   let end = -1;
   let score = 0.85;
+  foundTail = false;
   const before = wordBefore(text, word.start);
   if (before && BOX_WORDS.has(before.lower)) {
     // "P.O. Box 123", "PSC 3294", "Box # 63".
@@ -621,6 +628,7 @@ function addressAt(text: string, word: Word, covered: number): boolean {
         start = cityStart;
         end = word.end;
         score = 0.75;
+        foundTail = true;
       }
     }
     if (start < 0) {

@@ -183,6 +183,14 @@ function afterMonth(text: string, end: number): number {
   return yearAt(text, at);
 }
 
+/** "Monday.com", "March-Hare", "May_1": a word joined to more by '.', '-', '_' or '@' is a name, not a date. */
+function partOfName(text: string, end: number): boolean {
+  const code = text.charCodeAt(end);
+  if (code !== 46 && code !== 45 && code !== 95 && code !== 64) return false;
+  const next = text.charCodeAt(end + 1);
+  return isLetter(next) || (code !== 46 && isDigit(next));
+}
+
 /** Digits or an upper-case letter: where a date can start (lower-case month names are found from the digits after them). */
 const DATE_START = /[0-9A-ZÀ-ÖØ-Þ]/g;
 
@@ -257,7 +265,7 @@ export function recognizeDates(text: string, out: RawPiiMatch[]): void {
     }
     // An upper-case letter: a month or weekday name starts here, or nothing does.
     const end = wordEnd(text, index);
-    if (isLetter(previous) || isDigit(previous) || !calendarCandidate(text, index, end)) {
+    if (isLetter(previous) || isDigit(previous) || previous === 46 || previous === 64 || !calendarCandidate(text, index, end) || partOfName(text, end)) {
       index = end;
       continue;
     }
