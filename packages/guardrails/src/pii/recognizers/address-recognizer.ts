@@ -261,6 +261,12 @@ function extend(text: string, end: number): number {
     }
     const word = readWord(text, index);
     if (!word) return end;
+    // A post-direction: ", NE", " N.W.".
+    if (round === 0 && !newline && word.capital && word.end - word.start <= 3 && COMPASS.has(word.lower) && !isPostcode(wordAfter(text, word.end) ?? word)) {
+      end = word.end;
+      if (text.charCodeAt(end - 1) === 46 && isUpper(text.charCodeAt(end)) && text.charCodeAt(end + 1) === 46) end += 2;
+      continue;
+    }
     // A unit: "Apt. 4", "Suite 510".
     if (UNIT_WORDS.has(word.lower)) {
       let at = word.end;
@@ -520,6 +526,7 @@ export function recognizeAddresses(text: string, out: RawPiiMatch[]): void {
   const length = text.length;
   let covered = 0;
   let index = 0;
+  let joins = 0;
   while (index < length) {
     // The regex engine finds the next digit faster than a loop over charCodeAt.
     DIGIT.lastIndex = index;
@@ -553,10 +560,15 @@ export function recognizeAddresses(text: string, out: RawPiiMatch[]): void {
     if (!addressAt(text, word, covered)) continue;
     // A tail found on its own right after an address ("…Monroe, 12C, Chicago, IL 60603") joins it.
     const last = out.length > 0 ? out[out.length - 1]! : undefined;
-    if (foundTail && last && last.type === 'STREET_ADDRESS' && last.end === covered && joinable(text, last.end, foundStart)) {
+    // At most two tails join one address (a unit, then "City, ST ZIP"): a run of boxes stays apart.
+    if (foundTail && joins < 2 && last && last.type === 'STREET_ADDRESS' && last.end === covered && joinable(text, last.end, foundStart)) {
       last.end = foundEnd;
       last.score = Math.max(last.score, foundScore);
-    } else out.push({ type: 'STREET_ADDRESS', start: foundStart, end: foundEnd, score: foundScore });
+      joins++;
+    } else {
+      out.push({ type: 'STREET_ADDRESS', start: foundStart, end: foundEnd, score: foundScore });
+      joins = 0;
+    }
     covered = foundEnd;
     index = Math.max(index, foundEnd);
   }
@@ -581,7 +593,7 @@ function joinable(text: string, from: number, to: number): boolean {
 let foundStart = 0;
 let foundEnd = 0;
 let foundScore = 0;
-/** The address found is a tail (a "City, ST ZIP" without a street): it may join the address before it. */
+/** The address found is a tail (a "City, ST ZIP" without a street, a unit, a box): it may join the address before it. */
 let foundTail = false;
 
 /** The address around the house number `word`, into foundStart/foundEnd/foundScore; false if none. */
@@ -602,11 +614,13 @@ function addressAt(text: string, word: Word, covered: number): boolean {
     }
     end = word.end;
     score = 0.8;
-  } else if (before && before.capital && STANDALONE_UNITS.has(before.lower) && before.capital && before.start >= covered) {
+    foundTail = true;
+  } else if (before && before.capital && STANDALONE_UNITS.has(before.lower) && before.start >= covered) {
     // A secondary address line on its own: "Apt. 4B", "Suite 1500".
     start = before.start;
     end = word.end;
     score = 0.6;
+    foundTail = true;
   } else {
     const streetEnd = streetAfterNumber(text, word);
     if (streetEnd > 0) {
