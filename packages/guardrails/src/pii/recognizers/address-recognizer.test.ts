@@ -18,6 +18,9 @@ describe('street addresses', () => {
     ['Meine Adresse: Friedhofstrasse 33 in Wien.', 'Friedhofstrasse 33'],
     ['Please ship it to 12 rue de la Paix, 75002 Paris\nthanks', '12 rue de la Paix, 75002 Paris'],
     ['Recapiti: Via Garibaldi 7, 00184 Roma', 'Via Garibaldi 7, 00184 Roma'],
+    // A comma between the number and the street, as French, Spanish and Portuguese write it.
+    ['Chez nous: 12, rue de la Paix, 75002 Paris', '12, rue de la Paix, 75002 Paris'],
+    ['Vivo en Calle Mayor, 5, 28013 Madrid.', 'Calle Mayor, 5, 28013 Madrid'],
     // A numbered route and a post-direction after the street type.
     ['Drop it at 6500 Highway 179, Sedona, AZ 86351 tomorrow.', '6500 Highway 179, Sedona, AZ 86351'],
     ['We met at 500 Marquette Avenue NW yesterday.', '500 Marquette Avenue NW'],
@@ -54,6 +57,7 @@ describe('street addresses', () => {
     ['Windows 2000 and Office 365 were released.'],
     ['Colleague watching Death Row Dogs on BBC 1 tonight.'],
     ['sent it 2 via DHL, and al 3 more'],
+    ['In 2019, 5 people and Mayor, 5 votes'],
   ])('are not found in %s', (text) => {
     expect(addresses(text)).toEqual([]);
   });

@@ -140,6 +140,11 @@ let strongTail = false;
  */
 function streetAfterNumber(text: string, number: Word): number {
   let word = wordAfter(text, number.end);
+  // "12, rue de la Paix": French and Belgian write a comma after the number.
+  if (!word && text.charCodeAt(number.end) === 44 && isBlank(text.charCodeAt(number.end + 1))) {
+    word = wordAfter(text, number.end + 1);
+    if (!word || !PREFIX_TYPES.has(word.lower)) return -1;
+  }
   if (!word) return -1;
   if (isPrefixType(word) || isCompoundStreet(word)) {
     if (!isPrefixType(word)) return word.end;
@@ -481,6 +486,8 @@ function wordBesideRun(text: string, start: number, end: number): boolean {
   const length = text.length;
   let before = start;
   while (before > 0 && isBlank(text.charCodeAt(before - 1))) before--;
+  // "Calle Mayor, 5".
+  if (before < start && before > 1 && text.charCodeAt(before - 1) === 44 && isLetter(text.charCodeAt(before - 2))) before--;
   if (before > 0) {
     const code = text.charCodeAt(before - 1);
     if (code === 35 || (code === 46 && before < start)) return true;
@@ -499,6 +506,8 @@ function wordBesideRun(text: string, start: number, end: number): boolean {
     after++;
     while (after < length && isAlnum(text.charCodeAt(after))) after++;
   }
+  // "12, rue de la Paix".
+  if (text.charCodeAt(after) === 44 && after + 1 < length && isBlank(text.charCodeAt(after + 1))) after++;
   if (after >= length || !isBlank(text.charCodeAt(after))) return false;
   while (after < length && isBlank(text.charCodeAt(after))) after++;
   if (after >= length) return false;
@@ -651,6 +660,15 @@ function addressAt(text: string, word: Word, covered: number): boolean {
         start = streetStart;
         end = word.end;
         score = 0.8;
+      } else if (!before && word.digitCount <= 4 && text.charCodeAt(word.start - 1) === 32 && text.charCodeAt(word.start - 2) === 44) {
+        // "Calle Mayor, 5", "Rua Augusta, 100": a comma between a prefix-type street and its number.
+        const name = wordBefore(text, word.start - 2) ?? wordEndingAt(text, word.start - 2);
+        const nameStart = name && name.capital ? streetBeforeNumber(text, name) : -1;
+        if (nameStart >= 0 && nameStart >= covered && isPrefixType(readWord(text, nameStart)!)) {
+          start = nameStart;
+          end = word.end;
+          score = 0.8;
+        }
       } else if (streetStart < -1 && -2 - streetStart >= covered) {
         const tail = extend(text, word.end);
         if (!strongTail) return false;
