@@ -16,6 +16,7 @@ describe('street addresses', () => {
     ['The office is at 908 W. Madison, Chicago, IL 60607.', '908 W. Madison, Chicago, IL 60607'],
     ['Write to P.O. Box 1234 for the forms.', 'P.O. Box 1234'],
     ['Meine Adresse: Friedhofstrasse 33 in Wien.', 'Friedhofstrasse 33'],
+    ['Bitte an Hauptstr. 5, 10115 Berlin schicken.', 'Hauptstr. 5, 10115 Berlin'],
     ['Please ship it to 12 rue de la Paix, 75002 Paris\nthanks', '12 rue de la Paix, 75002 Paris'],
     ['Recapiti: Via Garibaldi 7, 00184 Roma', 'Via Garibaldi 7, 00184 Roma'],
     // A comma between the number and the street, as French, Spanish and Portuguese write it.

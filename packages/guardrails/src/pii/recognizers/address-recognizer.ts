@@ -110,16 +110,25 @@ function wordEndingAt(text: string, index: number): Word | undefined {
   }
   if (start === index) return undefined;
   const word = readWord(text, start);
+  if (word && word.end === index - 1 && text.charCodeAt(word.end) === 46) {
+    // A long abbreviation with its dot ("Hauptstr. 5").
+    word.end = index;
+    return word;
+  }
   return word && word.end === index ? word : undefined;
 }
 
 /** "Friedhofstrasse", "Mannerheimintie": a short ending needs a long word ("Katie", "Brigade", "Spring" are not streets). */
-const isCompoundStreet = (word: Word): boolean =>
-  word.capital &&
-  word.lower.length >= 5 &&
-  !word.digits &&
-  COMPOUND_SUFFIXES.some((suffix) => word.lower.endsWith(suffix) && word.lower.length >= suffix.length + (suffix.length <= 4 ? 6 : 2)) &&
-  !word.lower.endsWith('ing');
+const endKey = (word: string): number => word.charCodeAt(word.length - 2) * 65536 + word.charCodeAt(word.length - 1);
+/** Last two letters of every compound ending: most words are rejected by one set lookup. */
+const COMPOUND_ENDS: ReadonlySet<number> = new Set(COMPOUND_SUFFIXES.map(endKey));
+function isCompoundStreet(word: Word): boolean {
+  const lower = word.lower;
+  if (!word.capital || lower.length < 5 || word.digits || !COMPOUND_ENDS.has(endKey(lower)) || lower.endsWith('ing')) return false;
+  // "Hauptstr." is written abbreviated: 'str' needs fewer letters before it than other short endings.
+  for (const suffix of COMPOUND_SUFFIXES) if (lower.endsWith(suffix) && lower.length >= suffix.length + (suffix === 'str' ? 4 : suffix.length <= 4 ? 6 : 2)) return true;
+  return false;
+}
 /** A prefix street type ("rue", "Via"); English words among them only capitalized. */
 const isPrefixType = (word: Word): boolean => PREFIX_TYPES.has(word.lower) && (word.capital || !ENGLISH_PREFIX_TYPES.has(word.lower));
 const isOrdinal = (word: Word): boolean => word.digits && /^\d+(st|nd|rd|th|e|er|ème|º|ª)$/.test(word.lower);
@@ -301,7 +310,7 @@ function extend(text: string, end: number): number {
       const city = cityAfter(text, end);
       // A four-digit number alone may be a year ("IST 2015"); with its city it is a postcode.
       if (foreign > 0 || word.digitCount !== 4 || city > 0) strongTail = true;
-      if (city > 0 && lineEndsAt(text, city)) end = city;
+      if (city > 0 && (lineEndsAt(text, city) || cityEndsAt(text, city))) end = city;
       closed = true;
       continue;
     }
@@ -380,6 +389,15 @@ function stateOrPostcode(text: string, from: number, loose: boolean): number {
     return isRegionCode(text, word) && (comma || loose) ? word.end : -1;
   }
   return -1;
+}
+
+/** After "10115 Berlin": punctuation or a lower-case word ends the city there ("10115 Berlin schicken"). */
+function cityEndsAt(text: string, index: number): boolean {
+  let at = index;
+  while (at < text.length && isBlank(text.charCodeAt(at))) at++;
+  if (at >= text.length) return true;
+  const code = text.charCodeAt(at);
+  return code === 44 || code === 46 || code === 59 || code === 41 || code === 33 || code === 63 || (isLetter(code) && !isUpper(code));
 }
 
 function lineEndsAt(text: string, index: number): boolean {

@@ -27,7 +27,7 @@ export const PREFIX_TYPES: ReadonlySet<string> = new Set([
 export const NUMBERED_TYPES: ReadonlySet<string> = new Set(['highway', 'hwy', 'route', 'rte', 'road', 'rd', 'sr', 'fm', 'interstate', 'freeway', 'fwy', 'expressway', 'turnpike', 'pike', 'rr', 'hc', 'cr', 'box']);
 /** Endings of one-word street names ("Friedhofstrasse", "Gesterbyntie", "Storgatan"). */
 export const COMPOUND_SUFFIXES: readonly string[] = [
-  'strasse', 'straße', 'str.', 'gasse', 'weg', 'allee', 'platz', 'ring', 'damm', 'ufer', 'steig', 'vej', 'gade', 'gata', 'gatan', 'vägen',
+  'strasse', 'straße', 'str', 'gasse', 'weg', 'allee', 'platz', 'ring', 'damm', 'ufer', 'steig', 'vej', 'gade', 'gata', 'gatan', 'vägen',
   'väg', 'veien', 'vei', 'gate', 'tie', 'katu', 'kuja', 'polku', 'laan', 'straat', 'plein', 'gracht', 'kade', 'dreef', 'utca', 'stræde',
   'stig', 'torg', 'torget', 'bakken', 'steeg', 'singel', 'chaussee', 'zeile', 'graben', 'stieg',
 ];
