@@ -140,6 +140,15 @@ const isZip = (word: Word): boolean => isPostcode(word) && word.digitCount !== 4
 
 /** Set by extend(): whether it took in a unit, a state code or a postcode (not just a city line). */
 let strongTail = false;
+/** Set by extend(): where the first token that made the tail strong starts. */
+let strongAt = -1;
+
+/**
+ * How far before the token that decides it an address may start. Stream redaction holds back the
+ * last token and 24 characters before it (`minHoldChars`): a rule that looked further back could see
+ * its first words released before the token that confirms them arrives.
+ */
+export const ADDRESS_REACH = 24;
 
 /**
  * The street part starting with the house number `number`: number, then up to six name words,
@@ -183,10 +192,11 @@ function streetAfterNumber(text: string, number: Word): number {
   let long = false;
   // The last street type within reach wins ("8128 S. DR MARTIN LUTHER KING JR Drive").
   for (; word && names <= MAX_NAME_WORDS; word = wordAfter(text, word.end)) {
-    if (names > 0 && SUFFIX_TYPES.has(word.lower) && word.capital) {
+    // A type first seen beyond ADDRESS_REACH would decide the start too late for a stream.
+    if (names > 0 && SUFFIX_TYPES.has(word.lower) && word.capital && (typed > 0 || word.start - number.start <= ADDRESS_REACH)) {
       typed = word.end;
       typeWord = word;
-    } else if (isCompoundStreet(word)) {
+    } else if (isCompoundStreet(word) && (typed > 0 || word.start - number.start <= ADDRESS_REACH)) {
       typed = word.end;
       typeWord = undefined;
     } else if (UNIT_WORDS.has(word.lower) || !isNameWord(word)) break;
@@ -223,14 +233,14 @@ function afterType(text: string, end: number, type: Word | undefined): number {
  * "Rue de Virton 38". Returns its start, or -2 - start for a name with a street type before the
  * number ("Iroon Polytechniou Avenue 175") that needs a postcode or city after it, or -1.
  */
-function streetBeforeNumber(text: string, first: Word | undefined): number {
-  if (!first || first.number || CALENDAR_WORDS.has(first.lower)) return -1;
+function streetBeforeNumber(text: string, first: Word | undefined, limit: number): number {
+  if (!first || first.number || CALENDAR_WORDS.has(first.lower) || first.start < limit) return -1;
   if (isCompoundStreet(first)) return first.start;
   // "Iroon Polytechniou Avenue 175": a capitalized type right before the number, names before it.
   if (first.capital && SUFFIX_TYPES.has(first.lower) && first.lower.length > 2) {
     let start = -1;
     let word = wordBefore(text, first.start);
-    for (let steps = 0; word && steps < 3 && word.capital && !word.digits && !CALENDAR_WORDS.has(word.lower); steps++) {
+    for (let steps = 0; word && steps < 3 && word.start >= limit && word.capital && !word.digits && !CALENDAR_WORDS.has(word.lower); steps++) {
       start = word.start;
       word = wordBefore(text, word.start);
     }
@@ -238,7 +248,7 @@ function streetBeforeNumber(text: string, first: Word | undefined): number {
   }
   // "Via Roma 12", "Rue de Virton 38": a prefix type a few name words back.
   let word: Word | undefined = first;
-  for (let steps = 0; word && steps <= MAX_NAME_WORDS; steps++) {
+  for (let steps = 0; word && word.start >= limit && steps <= MAX_NAME_WORDS; steps++) {
     if (isPrefixType(word) && (word.capital || steps > 0)) return steps > 0 ? word.start : -1;
     if (!(word.capital || CONNECTORS.has(word.lower)) || word.digits || CALENDAR_WORDS.has(word.lower)) break;
     word = wordBefore(text, word.start);
@@ -246,9 +256,15 @@ function streetBeforeNumber(text: string, first: Word | undefined): number {
   return -1;
 }
 
+function markStrong(at: number): void {
+  if (!strongTail) strongAt = at;
+  strongTail = true;
+}
+
 /** Extends an address over units, postcodes, cities and states that follow it; sets strongTail. */
 function extend(text: string, end: number): number {
   strongTail = false;
+  strongAt = -1;
   // After a state or postcode only units may follow: the next capitalized line is not a city.
   let closed = false;
   for (let round = 0; round < MAX_EXTENSIONS; round++) {
@@ -268,7 +284,7 @@ function extend(text: string, end: number): number {
       const number = wordAfter(text, index + 1) ?? readWord(text, index + 1);
       if (number && (number.number || (number.end - number.start === 1 && number.capital))) {
         end = number.end;
-        strongTail = true;
+        markStrong(index);
         continue;
       }
       return end;
@@ -289,7 +305,7 @@ function extend(text: string, end: number): number {
       const number = wordAfter(text, at) ?? readWord(text, at);
       if (number && (number.digits || (number.end - number.start === 1 && number.capital))) {
         end = number.end;
-        strongTail = true;
+        markStrong(index);
         continue;
       }
       return end;
@@ -299,7 +315,7 @@ function extend(text: string, end: number): number {
       const unit = wordAfter(text, word.end);
       if (unit && UNIT_WORDS.has(unit.lower)) {
         end = unit.end;
-        strongTail = true;
+        markStrong(index);
         continue;
       }
     }
@@ -309,7 +325,7 @@ function extend(text: string, end: number): number {
       end = foreign > 0 ? foreign : word.end;
       const city = cityAfter(text, end);
       // A four-digit number alone may be a year ("IST 2015"); with its city it is a postcode.
-      if (foreign > 0 || word.digitCount !== 4 || city > 0) strongTail = true;
+      if (foreign > 0 || word.digitCount !== 4 || city > 0) markStrong(index);
       if (city > 0 && (lineEndsAt(text, city) || cityEndsAt(text, city))) end = city;
       closed = true;
       continue;
@@ -331,7 +347,7 @@ function extend(text: string, end: number): number {
       const tail = stateOrPostcode(text, cityEnd, comma || newline);
       if (tail > 0) {
         end = tail;
-        strongTail = true;
+        markStrong(index);
         closed = true;
         continue;
       }
@@ -588,7 +604,7 @@ export function recognizeAddresses(text: string, out: RawPiiMatch[]): void {
     // A tail found on its own right after an address ("…Monroe, 12C, Chicago, IL 60603") joins it.
     const last = out.length > 0 ? out[out.length - 1]! : undefined;
     // At most two tails join one address (a unit, then "City, ST ZIP"): a run of boxes stays apart.
-    if (foundTail && joins < 2 && last && last.type === 'STREET_ADDRESS' && last.end === covered && joinable(text, last.end, foundStart)) {
+    if (foundTail && joins < 2 && last && last.type === 'STREET_ADDRESS' && last.end === covered && foundDecisive - last.end <= ADDRESS_REACH && joinable(text, last.end, foundStart)) {
       last.end = foundEnd;
       last.score = Math.max(last.score, foundScore);
       joins++;
@@ -622,6 +638,8 @@ let foundEnd = 0;
 let foundScore = 0;
 /** The address found is a tail (a "City, ST ZIP" without a street, a unit, a box): it may join the address before it. */
 let foundTail = false;
+/** Start of the token that decided the address found (its number or ZIP). */
+let foundDecisive = 0;
 
 /** The address around the house number `word`, into foundStart/foundEnd/foundScore; false if none. */
 function addressAt(text: string, word: Word, covered: number): boolean {
@@ -629,6 +647,7 @@ function addressAt(text: string, word: Word, covered: number): boolean {
   let end = -1;
   let score = 0.85;
   foundTail = false;
+  foundDecisive = word.start;
   const before = wordBefore(text, word.start);
   if (before && BOX_WORDS.has(before.lower)) {
     // "P.O. Box 123", "PSC 3294", "Box # 63".
@@ -656,7 +675,7 @@ function addressAt(text: string, word: Word, covered: number): boolean {
     } else if (streetEnd < -1) {
       // A typeless street name stands only with a strong tail.
       const tail = extend(text, -streetEnd);
-      if (strongTail) {
+      if (strongTail && strongAt - word.start <= ADDRESS_REACH) {
         foundStart = word.start;
         foundEnd = tail;
         foundScore = 0.75;
@@ -664,7 +683,7 @@ function addressAt(text: string, word: Word, covered: number): boolean {
       }
     }
     if (start < 0 && isZip(word) && !hashBefore(text, word.start)) {
-      const cityStart = cityStateBeforeZip(text, before, covered);
+      const cityStart = cityStateBeforeZip(text, before, Math.max(covered, word.start - ADDRESS_REACH));
       if (cityStart >= 0) {
         start = cityStart;
         end = word.end;
@@ -673,7 +692,7 @@ function addressAt(text: string, word: Word, covered: number): boolean {
       }
     }
     if (start < 0) {
-      const streetStart = streetBeforeNumber(text, before);
+      const streetStart = streetBeforeNumber(text, before, word.start - ADDRESS_REACH);
       if (streetStart >= 0 && streetStart >= covered) {
         start = streetStart;
         end = word.end;
@@ -681,7 +700,7 @@ function addressAt(text: string, word: Word, covered: number): boolean {
       } else if (!before && word.digitCount <= 4 && text.charCodeAt(word.start - 1) === 32 && text.charCodeAt(word.start - 2) === 44) {
         // "Calle Mayor, 5", "Rua Augusta, 100": a comma between a prefix-type street and its number.
         const name = wordBefore(text, word.start - 2) ?? wordEndingAt(text, word.start - 2);
-        const nameStart = name && name.capital ? streetBeforeNumber(text, name) : -1;
+        const nameStart = name && name.capital ? streetBeforeNumber(text, name, word.start - ADDRESS_REACH) : -1;
         if (nameStart >= 0 && nameStart >= covered && isPrefixType(readWord(text, nameStart)!)) {
           start = nameStart;
           end = word.end;
@@ -689,7 +708,7 @@ function addressAt(text: string, word: Word, covered: number): boolean {
         }
       } else if (streetStart < -1 && -2 - streetStart >= covered) {
         const tail = extend(text, word.end);
-        if (!strongTail) return false;
+        if (!strongTail || strongAt + streetStart + 2 > ADDRESS_REACH) return false;
         foundStart = -2 - streetStart;
         foundEnd = tail;
         foundScore = 0.75;
