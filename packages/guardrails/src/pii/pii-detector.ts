@@ -51,19 +51,49 @@ const CONTEXTUAL_TYPES: ReadonlySet<PiiEntityType> = new Set(PII_NAME_ENTITY_TYP
 function applyPrecedence(matches: PiiMatch[]): PiiMatch[] {
   let exact = false;
   let addresses = false;
+  let contextual = false;
   for (const match of matches) {
     if (!CONTEXTUAL_TYPES.has(match.type)) exact = true;
-    else if (match.type === 'STREET_ADDRESS') addresses = true;
+    else {
+      contextual = true;
+      if (match.type === 'STREET_ADDRESS') addresses = true;
+    }
   }
-  if (!exact && !addresses) return matches;
-  const strong = matches.filter((match) => !CONTEXTUAL_TYPES.has(match.type));
-  const streets = matches.filter((match) => match.type === 'STREET_ADDRESS');
-  const overlaps = (match: PiiMatch, others: readonly PiiMatch[]): boolean => others.some((other) => match.start < other.end && match.end > other.start);
-  return matches.filter((match) => {
-    if (!CONTEXTUAL_TYPES.has(match.type)) return true;
-    if (overlaps(match, strong)) return false;
-    return !(NAME_TYPES.has(match.type) && overlaps(match, streets));
-  });
+  if (!contextual || (!exact && !addresses)) return matches;
+  // Both lists in start order; a pointer skips the spans that end before a candidate starts (they
+  // cannot overlap any later candidate either), so this is O(k log k) plus the overlaps themselves.
+  matches.sort(byStart);
+  const strong: PiiMatch[] = [];
+  const streets: PiiMatch[] = [];
+  for (const match of matches) {
+    if (!CONTEXTUAL_TYPES.has(match.type)) strong.push(match);
+    else if (match.type === 'STREET_ADDRESS') streets.push(match);
+  }
+  const kept: PiiMatch[] = [];
+  let strongFrom = 0;
+  let streetFrom = 0;
+  for (const match of matches) {
+    if (!CONTEXTUAL_TYPES.has(match.type)) {
+      kept.push(match);
+      continue;
+    }
+    while (strongFrom < strong.length && strong[strongFrom]!.end <= match.start) strongFrom++;
+    if (overlapsFrom(strong, strongFrom, match)) continue;
+    if (NAME_TYPES.has(match.type)) {
+      while (streetFrom < streets.length && streets[streetFrom]!.end <= match.start) streetFrom++;
+      if (overlapsFrom(streets, streetFrom, match)) continue;
+    }
+    kept.push(match);
+  }
+  return kept;
+}
+
+const byStart = (left: PiiMatch, right: PiiMatch): number => left.start - right.start || right.end - left.end;
+
+/** Whether a span of `spans` (sorted by start) from `from` on overlaps `match`. */
+function overlapsFrom(spans: readonly PiiMatch[], from: number, match: PiiMatch): boolean {
+  for (let at = from; at < spans.length && spans[at]!.start < match.end; at++) if (spans[at]!.end > match.start) return true;
+  return false;
 }
 
 /**
