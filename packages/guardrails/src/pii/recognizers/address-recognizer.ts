@@ -166,7 +166,6 @@ function streetAfterNumber(text: string, number: Word): number {
   if (!word) return -1;
   if (isPrefixType(word) || isCompoundStreet(word)) {
     if (!isPrefixType(word)) return word.end;
-    const type = word;
     let end = word.end;
     let names = 0;
     let last: Word = word;
