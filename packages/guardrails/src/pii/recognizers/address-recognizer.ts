@@ -119,7 +119,8 @@ function wordEndingAt(text: string, index: number): Word | undefined {
 }
 
 /** "Friedhofstrasse", "Mannerheimintie": a short ending needs a long word ("Katie", "Brigade", "Spring" are not streets). */
-const endKey = (word: string): number => word.charCodeAt(word.length - 2) * 65536 + word.charCodeAt(word.length - 1);
+/** Last two characters as one small integer (15 bits each: no heap number per lookup). */
+const endKey = (word: string): number => ((word.charCodeAt(word.length - 2) & 0x7fff) << 15) | (word.charCodeAt(word.length - 1) & 0x7fff);
 /** Last two letters of every compound ending: most words are rejected by one set lookup. */
 const COMPOUND_ENDS: ReadonlySet<number> = new Set(COMPOUND_SUFFIXES.map(endKey));
 function isCompoundStreet(word: Word): boolean {

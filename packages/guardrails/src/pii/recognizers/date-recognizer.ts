@@ -149,8 +149,12 @@ function yearAt(text: string, start: number): number {
   return year >= 1000 && year <= 2199 ? start + 4 : -1;
 }
 
-/** Key of a word's first three lower-case letters, for a check against the calendar words without building a string. */
-const key3 = (a: number, b: number, c: number): number => (a * 65536 + b) * 65536 + c;
+/**
+ * Key of a word's first three lower-case letters, for a check against the calendar words without
+ * building a string: 10 bits each, so it stays a small integer (no heap number per lookup); the rare
+ * collision is settled by the full-word check after it.
+ */
+const key3 = (a: number, b: number, c: number): number => ((a & 0x3ff) << 20) | ((b & 0x3ff) << 10) | (c & 0x3ff);
 const CALENDAR_KEYS: ReadonlySet<number> = new Set([...MONTHS, ...WEEKDAYS].map((word) => key3(word.charCodeAt(0), word.charCodeAt(1), word.charCodeAt(2))));
 const YEAR_CONTEXT_KEYS: ReadonlySet<number> = new Set([...YEAR_CONTEXT].map((word) => key3(word.charCodeAt(0), word.charCodeAt(1) || 0, word.charCodeAt(2) || 0)));
 
@@ -191,8 +195,11 @@ function partOfName(text: string, end: number): boolean {
   return isLetter(next) || (code !== 46 && isDigit(next));
 }
 
-/** Digits or an upper-case letter: where a date can start (lower-case month names are found from the digits after them). */
-const DATE_START = /[0-9A-ZÀ-ÖØ-Þ]/g;
+/**
+ * Digits or an upper-case letter that begins a month or weekday name: where a date can start
+ * (lower-case month names are found from the digits after them). Built from the word lists.
+ */
+const DATE_START = new RegExp(`[0-9${[...new Set([...MONTHS, ...WEEKDAYS].map((word) => word[0]!.toUpperCase()))].join('')}]`, 'g');
 
 /** Finds dates and times (type `DATE_TIME`). */
 export function recognizeDates(text: string, out: RawPiiMatch[]): void {
