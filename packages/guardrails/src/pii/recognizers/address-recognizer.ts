@@ -52,7 +52,24 @@ interface Word {
   lower: string;
 }
 
+// The rules around one number read the same few words again (street, then tail, then the street
+// before it): the last words read are kept by start, and forgotten when a scan begins (comparing
+// texts instead could cost a full comparison per word).
+const CACHE_SIZE = 8;
+const cachedStarts = new Int32Array(CACHE_SIZE).fill(-1);
+const cachedWords: (Word | undefined)[] = new Array<Word | undefined>(CACHE_SIZE);
+let cacheNext = 0;
+
 function readWord(text: string, start: number): Word | undefined {
+  for (let slot = 0; slot < CACHE_SIZE; slot++) if (cachedStarts[slot] === start) return cachedWords[slot];
+  const word = scanWord(text, start);
+  cachedStarts[cacheNext] = start;
+  cachedWords[cacheNext] = word;
+  cacheNext = (cacheNext + 1) % CACHE_SIZE;
+  return word;
+}
+
+function scanWord(text: string, start: number): Word | undefined {
   const length = text.length;
   let index = start;
   let digits = 0;
@@ -110,11 +127,8 @@ function wordEndingAt(text: string, index: number): Word | undefined {
   }
   if (start === index) return undefined;
   const word = readWord(text, start);
-  if (word && word.end === index - 1 && text.charCodeAt(word.end) === 46) {
-    // A long abbreviation with its dot ("Hauptstr. 5").
-    word.end = index;
-    return word;
-  }
+  // A long abbreviation with its dot ("Hauptstr. 5"); a copy, the read word may be cached.
+  if (word && word.end === index - 1 && text.charCodeAt(word.end) === 46) return { ...word, end: index };
   return word && word.end === index ? word : undefined;
 }
 
@@ -566,6 +580,7 @@ const DIGIT = /[0-9]/g;
 /** Finds street addresses (type `STREET_ADDRESS`). */
 export function recognizeAddresses(text: string, out: RawPiiMatch[]): void {
   ensureTables();
+  cachedStarts.fill(-1);
   const length = text.length;
   let covered = 0;
   let index = 0;
