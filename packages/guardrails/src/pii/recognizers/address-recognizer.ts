@@ -4,7 +4,7 @@ import * as words from './address-words';
 
 // Module-local bindings: reading another module's export goes through a getter in some loaders.
 const { BOX_WORDS, CALENDAR_WORDS, COMPASS, COMPOUND_SUFFIXES, CONNECTORS, DIRECTIONS, ENGLISH_PREFIX_TYPES, NUMBERED_TYPES, PREFIX_TYPES, REGION_CODES } = words;
-const { STANDALONE_UNITS, STATE_NAMES, SUFFIX_TYPES, UNIT_WORDS } = words;
+const { LOWER_CASE_STOPS, LOWER_CASE_TYPES, STANDALONE_UNITS, STATE_NAMES, SUFFIX_TYPES, UNIT_WORDS } = words;
 
 // Local copies of the tables: a call into another module's export costs a getter in some loaders.
 let KIND: Uint8Array | undefined;
@@ -226,6 +226,27 @@ function streetAfterNumber(text: string, number: Word): number {
   return long && names <= 3 ? -last : -1;
 }
 
+/**
+ * A street written in lower case: "430 webster st", "317 conniston road" — one to three lower-case
+ * name words and a street type. An abbreviated type ends it; a full one ("road") needs a unit, state
+ * or postcode after it. Returns the end, or -1.
+ */
+function lowerCaseStreet(text: string, number: Word): number {
+  let names = 0;
+  for (let word = wordAfter(text, number.end); word && names <= 3; word = wordAfter(text, word.end)) {
+    if (word.capital || word.start - number.start > ADDRESS_REACH) return -1;
+    if (names > 0 && (LOWER_CASE_TYPES.has(word.lower) || SUFFIX_TYPES.has(word.lower))) {
+      const end = afterType(text, word.end, word);
+      if (LOWER_CASE_TYPES.has(word.lower)) return end;
+      const tail = extend(text, end);
+      return strongTail && strongAt - number.start <= ADDRESS_REACH + 16 && tail > end ? end : -1;
+    }
+    if (word.digits ? !isOrdinal(word) : LOWER_CASE_STOPS.has(word.lower) || word.lower.length < 2 && !COMPASS.has(word.lower)) return -1;
+    names++;
+  }
+  return -1;
+}
+
 const ROUTE: Word = { start: 0, end: 0, capital: true, digits: false, number: false, digitCount: 0, lower: 'route' };
 
 /** After a street type: a route number ("Highway 763", "Route # A") and a post-direction ("Avenue NW"). */
@@ -353,6 +374,17 @@ function extend(text: string, end: number): number {
       }
       return end;
     }
+    // A lower-case city, state and ZIP ("boca raton fl 33498-6903"): only with the ZIP.
+    if (!word.capital && !word.digits && !closed) {
+      const tail = lowerCaseTail(text, word);
+      if (tail > 0) {
+        end = tail;
+        markStrong(index);
+        closed = true;
+        continue;
+      }
+      return end;
+    }
     // A city (and state, postcode): only when a state or postcode follows, or (after a comma or a
     // line break) the line ends there.
     if (word.capital && !word.digits && !closed) {
@@ -374,6 +406,20 @@ function extend(text: string, end: number): number {
     return end;
   }
   return end;
+}
+
+/** "palo alto, ca 94301", "dallas tx 75312": up to three lower-case words, a region code or not, then a ZIP; its end or -1. */
+function lowerCaseTail(text: string, first: Word): number {
+  let word: Word | undefined = first;
+  for (let count = 0; word && count < 5; count++) {
+    // A ZIP, not a four-digit number: "tablets of 2014" is a year.
+    if (isZip(word)) return count > 0 ? word.end : -1;
+    if (word.capital || word.digits || (count >= 3 && !(word.end - word.start === 2 && REGION_CODES.has(word.lower)))) return -1;
+    let at = word.end;
+    if (text.charCodeAt(at) === 44) at++;
+    word = wordAfter(text, at);
+  }
+  return -1;
 }
 
 /** End of a run of up to three capitalized words starting after `from` (or at `first`), or -1. */
@@ -567,12 +613,8 @@ function wordBesideRun(text: string, start: number, end: number): boolean {
     while (at < length && isDigit(text.charCodeAt(at))) at++;
     return at < length && (isLetter(text.charCodeAt(at)) || text.charCodeAt(at) === 47);
   }
-  if (!isLetter(code)) return false;
-  let wordEnd = after + 1;
-  while (wordEnd < length && isLetter(text.charCodeAt(wordEnd))) wordEnd++;
-  if (wordEnd - after > 10) return false;
-  const lower = text.slice(after, wordEnd);
-  return PREFIX_TYPES.has(lower) || DIRECTIONS.has(lower);
+  // A lower-case word: a prefix type, a direction, or the name of a lower-case street.
+  return isLetter(code);
 }
 
 const DIGIT = /[0-9]/g;
@@ -683,7 +725,11 @@ function addressAt(text: string, word: Word, covered: number): boolean {
     score = 0.6;
     foundTail = true;
   } else {
-    const streetEnd = streetAfterNumber(text, word);
+    let streetEnd = streetAfterNumber(text, word);
+    if (streetEnd === -1) {
+      const lower = lowerCaseStreet(text, word);
+      if (lower > 0) streetEnd = lower;
+    }
     if (streetEnd > 0) {
       start = word.start;
       end = streetEnd;

@@ -81,3 +81,11 @@ export const CALENDAR_WORDS: ReadonlySet<string> = new Set([
   'diciembre', 'mei', 'agustus', 'desember', 'januari', 'februari', 'maret', 'juni', 'juli', 'oktober', 'today', 'tonight', 'tomorrow',
   'yesterday', 'am', 'pm', 'hrs', 'hours', 'mins', 'minutes', 'years', 'days', 'weeks', 'months',
 ]);
+/** Street types that end a street written in lower case ("430 webster st"): abbreviations English prose does not use after a number. */
+export const LOWER_CASE_TYPES: ReadonlySet<string> = new Set(['st', 'ave', 'av', 'rd', 'blvd', 'dr', 'ln', 'ct', 'pl', 'hwy', 'pkwy', 'cir', 'ter', 'trl', 'sq', 'expy', 'fwy']);
+/** Words that do not name a street in lower case: "3 more st", "a 10 minute dr". */
+export const LOWER_CASE_STOPS: ReadonlySet<string> = new Set([
+  'a', 'an', 'the', 'of', 'and', 'or', 'to', 'in', 'on', 'at', 'for', 'by', 'with', 'from', 'my', 'your', 'our', 'their', 'his', 'her',
+  'its', 'this', 'that', 'these', 'those', 'min', 'mins', 'minute', 'minutes', 'mile', 'miles', 'km', 'hour', 'hours', 'more', 'other',
+  'is', 'are', 'was', 'were', 'be', 'it', 'i', 'you', 'we', 'they', 'he', 'she', 'times', 'years', 'days', 'people',
+]);
