@@ -570,6 +570,13 @@ function plausibleRun(text: string, start: number, end: number): boolean {
   return true;
 }
 
+const alternation = (list: Iterable<string>): string => [...list].sort((a, b) => b.length - a.length).map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+/** At a lower-case word after a number: a prefix type or direction, or up to three words and a street type. */
+const LOWER_STREET_AHEAD = new RegExp(
+  `(?:${alternation(new Set([...PREFIX_TYPES, ...DIRECTIONS]))})(?![\\p{L}\\p{N}])|(?:[\\p{Ll}\\p{N}]+[ \\t]+){1,3}(?:${alternation(new Set([...LOWER_CASE_TYPES, ...SUFFIX_TYPES]))})(?![\\p{L}\\p{N}])`,
+  'iuy',
+);
+
 /**
  * Whether the run [start, end) has a neighbour an address rule could use, judged from a few
  * characters: after it (same line) a capitalized word, a digit ordinal ("5th"), '#', or a
@@ -613,8 +620,11 @@ function wordBesideRun(text: string, start: number, end: number): boolean {
     while (at < length && isDigit(text.charCodeAt(at))) at++;
     return at < length && (isLetter(text.charCodeAt(at)) || text.charCodeAt(at) === 47);
   }
-  // A lower-case word: a prefix type, a direction, or the name of a lower-case street.
-  return isLetter(code);
+  // A lower-case word: a prefix type or direction right after the number, or one to three words
+  // and a street type ("430 webster st"); one sticky regex decides without reading words.
+  if (!isLetter(code)) return false;
+  LOWER_STREET_AHEAD.lastIndex = after;
+  return LOWER_STREET_AHEAD.test(text);
 }
 
 const DIGIT = /[0-9]/g;
