@@ -239,7 +239,7 @@ function lowerCaseStreet(text: string, number: Word): number {
       const end = afterType(text, word.end, word);
       if (LOWER_CASE_TYPES.has(word.lower)) return end;
       const tail = extend(text, end);
-      return strongTail && strongAt - number.start <= ADDRESS_REACH + 16 && tail > end ? end : -1;
+      return strongTail && strongAt - number.start <= ADDRESS_REACH && tail > end ? end : -1;
     }
     if (word.digits ? !isOrdinal(word) : LOWER_CASE_STOPS.has(word.lower) || word.lower.length < 2 && !COMPASS.has(word.lower)) return -1;
     names++;
@@ -291,8 +291,13 @@ function streetBeforeNumber(text: string, first: Word | undefined, limit: number
   return -1;
 }
 
-function markStrong(at: number): void {
-  if (!strongTail) strongAt = at;
+/** Marks the tail strong, decided by the token ending at `decidedEnd` (strongAt: where that token starts). */
+function markStrong(text: string, decidedEnd: number): void {
+  if (!strongTail) {
+    let at = decidedEnd;
+    while (at > 0 && decidedEnd - at < 40 && !isBlank(text.charCodeAt(at - 1)) && text.charCodeAt(at - 1) !== 10 && text.charCodeAt(at - 1) !== 44) at--;
+    strongAt = at;
+  }
   strongTail = true;
 }
 
@@ -319,7 +324,7 @@ function extend(text: string, end: number): number {
       const number = wordAfter(text, index + 1) ?? readWord(text, index + 1);
       if (number && (number.number || (number.end - number.start === 1 && number.capital))) {
         end = number.end;
-        markStrong(index);
+        markStrong(text, end);
         continue;
       }
       return end;
@@ -340,7 +345,7 @@ function extend(text: string, end: number): number {
       const number = wordAfter(text, at) ?? readWord(text, at);
       if (number && (number.digits || (number.end - number.start === 1 && number.capital))) {
         end = number.end;
-        markStrong(index);
+        markStrong(text, end);
         continue;
       }
       return end;
@@ -350,7 +355,7 @@ function extend(text: string, end: number): number {
       const unit = wordAfter(text, word.end);
       if (unit && UNIT_WORDS.has(unit.lower)) {
         end = unit.end;
-        markStrong(index);
+        markStrong(text, end);
         continue;
       }
     }
@@ -360,7 +365,8 @@ function extend(text: string, end: number): number {
       end = foreign > 0 ? foreign : word.end;
       const city = cityAfter(text, end);
       // A four-digit number alone may be a year ("IST 2015"); with its city it is a postcode.
-      if (foreign > 0 || word.digitCount !== 4 || city > 0) markStrong(index);
+      if (foreign > 0 || word.digitCount !== 4) markStrong(text, end);
+      else if (city > 0) markStrong(text, city);
       if (city > 0 && (lineEndsAt(text, city) || cityEndsAt(text, city))) end = city;
       closed = true;
       continue;
@@ -379,7 +385,7 @@ function extend(text: string, end: number): number {
       const tail = lowerCaseTail(text, word);
       if (tail > 0) {
         end = tail;
-        markStrong(index);
+        markStrong(text, end);
         closed = true;
         continue;
       }
@@ -393,7 +399,7 @@ function extend(text: string, end: number): number {
       const tail = stateOrPostcode(text, cityEnd, comma || newline);
       if (tail > 0) {
         end = tail;
-        markStrong(index);
+        markStrong(text, end);
         closed = true;
         continue;
       }
