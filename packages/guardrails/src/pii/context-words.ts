@@ -49,6 +49,9 @@ const POSITIVE_PATTERN = compile(POSITIVE, startsWord);
 const NEGATIVE_PATTERN = compile(NEGATIVE, startsWord);
 const NEGATIVE_AFTER_PATTERN = compile(NEGATIVE_AFTER, wholeWord);
 
+/** Types with context words: the others keep their score without a window being read. */
+export const CONTEXT_TYPES: ReadonlySet<PiiEntityType> = new Set([...Object.keys(POSITIVE_PATTERN), ...Object.keys(NEGATIVE_PATTERN)] as PiiEntityType[]);
+
 /**
  * Adjusts a raw match's score by the words around it: `before` characters to the left and `after`
  * to the right, in any case. Bounded windows keep it O(1) per match.

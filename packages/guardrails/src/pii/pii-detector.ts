@@ -1,6 +1,6 @@
 import { parseConfig } from '@cascade/core';
-import { applyContext, CONTEXT_BOOST } from './context-words';
-import { mergeMatches } from './merge-matches';
+import { applyContext, CONTEXT_BOOST, CONTEXT_TYPES } from './context-words';
+import { mergeCheckedMatches } from './merge-matches';
 import { piiConfigSchema, type PiiConfig, type ResolvedPiiConfig } from './pii-config';
 import { PII_DEFAULT_ENTITY_TYPES, PII_NAME_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
 import { recognizeAddresses } from './recognizers/address-recognizer';
@@ -129,13 +129,13 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
         if (!wanted.has(match.type)) continue;
         // Context can add at most CONTEXT_BOOST: hopeless candidates skip the context lookup.
         if (match.score + CONTEXT_BOOST < resolved.minScore) continue;
-        const score = applyContext(text, match, before, after);
+        const score = CONTEXT_TYPES.has(match.type) ? applyContext(text, match, before, after) : match.score;
         if (score < resolved.minScore) continue;
         // Raw matches are fresh objects owned by this call: adjust in place.
         match.score = Math.round(score * 100) / 100;
         kept.push(match);
       }
-      const merged = mergeMatches(applyPrecedence(kept));
+      const merged = mergeCheckedMatches(applyPrecedence(kept));
       if (resolved.includeValues) for (const match of merged) match.value = text.slice(match.start, match.end);
       return merged;
     },
