@@ -38,9 +38,10 @@ const PENALTY = 0.3;
 
 const escape = (word: string): string => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** One regex per word list: a word starting at a word boundary (no letter before it). */
-const startsWord = (words: readonly string[]): RegExp => new RegExp(`(?<![a-z])(?:${words.map(escape).join('|')})`);
+// Case-insensitive: the windows are tested as written, without a lower-cased copy per match.
+const startsWord = (words: readonly string[]): RegExp => new RegExp(`(?<![a-z])(?:${words.map(escape).join('|')})`, 'i');
 /** A whole word: no letter before or after. */
-const wholeWord = (words: readonly string[]): RegExp => new RegExp(`(?<![a-z])(?:${words.map(escape).join('|')})(?![a-z])`);
+const wholeWord = (words: readonly string[]): RegExp => new RegExp(`(?<![a-z])(?:${words.map(escape).join('|')})(?![a-z])`, 'i');
 const compile = (table: Partial<Record<PiiEntityType, readonly string[]>>, build: (words: readonly string[]) => RegExp): Partial<Record<PiiEntityType, RegExp>> =>
   Object.fromEntries(Object.entries(table).map(([type, words]) => [type, build(words!)]));
 
@@ -48,17 +49,20 @@ const POSITIVE_PATTERN = compile(POSITIVE, startsWord);
 const NEGATIVE_PATTERN = compile(NEGATIVE, startsWord);
 const NEGATIVE_AFTER_PATTERN = compile(NEGATIVE_AFTER, wholeWord);
 
+/** Types with context words: the others keep their score without a window being read. */
+export const CONTEXT_TYPES: ReadonlySet<PiiEntityType> = new Set([...Object.keys(POSITIVE_PATTERN), ...Object.keys(NEGATIVE_PATTERN)] as PiiEntityType[]);
+
 /**
  * Adjusts a raw match's score by the words around it: `before` characters to the left and `after`
- * to the right, lower-cased. Bounded windows keep it O(1) per match.
+ * to the right, in any case. Bounded windows keep it O(1) per match.
  */
 export function applyContext(text: string, match: RawPiiMatch, before: number, after: number): number {
   const positive = POSITIVE_PATTERN[match.type];
   const negative = NEGATIVE_PATTERN[match.type];
   const negativeAfter = NEGATIVE_AFTER_PATTERN[match.type];
   if (!positive && !negative) return match.score;
-  const left = text.slice(Math.max(0, match.start - before), match.start).toLowerCase();
-  const right = text.slice(match.end, Math.min(text.length, match.end + after)).toLowerCase();
+  const left = text.slice(Math.max(0, match.start - before), match.start);
+  const right = text.slice(match.end, Math.min(text.length, match.end + after));
   let score = match.score;
   if (positive && (positive.test(left) || positive.test(right))) score += BOOST;
   // Only the nearest words on the same line count against: "order no. 555 1234", "1200 5th Street".

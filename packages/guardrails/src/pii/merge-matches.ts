@@ -12,6 +12,11 @@ export const ACTION_SEVERITY: Readonly<Record<GuardAction, number>> = { allow: 0
  */
 export function mergeMatches(matches: readonly PiiMatch[]): PiiMatch[] {
   requireArray(matches, 'mergeMatches', 'the matches');
+  return mergeCheckedMatches(matches);
+}
+
+/** {@link mergeMatches} for the detector, whose matches are known to be an array (no check per call). */
+export function mergeCheckedMatches(matches: readonly PiiMatch[]): PiiMatch[] {
   if (matches.length < 2) return [...matches];
   // Common case: recognizers found disjoint spans; only sort.
   const sorted = [...matches].sort((left, right) => left.start - right.start || right.end - left.end);

@@ -1,6 +1,6 @@
 import { parseConfig } from '@cascade/core';
-import { applyContext, CONTEXT_BOOST } from './context-words';
-import { mergeMatches } from './merge-matches';
+import { applyContext, CONTEXT_BOOST, CONTEXT_TYPES } from './context-words';
+import { mergeCheckedMatches } from './merge-matches';
 import { piiConfigSchema, type PiiConfig, type ResolvedPiiConfig } from './pii-config';
 import { PII_DEFAULT_ENTITY_TYPES, PII_NAME_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
 import { recognizeAddresses } from './recognizers/address-recognizer';
@@ -51,19 +51,49 @@ const CONTEXTUAL_TYPES: ReadonlySet<PiiEntityType> = new Set(PII_NAME_ENTITY_TYP
 function applyPrecedence(matches: PiiMatch[]): PiiMatch[] {
   let exact = false;
   let addresses = false;
+  let contextual = false;
   for (const match of matches) {
     if (!CONTEXTUAL_TYPES.has(match.type)) exact = true;
-    else if (match.type === 'STREET_ADDRESS') addresses = true;
+    else {
+      contextual = true;
+      if (match.type === 'STREET_ADDRESS') addresses = true;
+    }
   }
-  if (!exact && !addresses) return matches;
-  const strong = matches.filter((match) => !CONTEXTUAL_TYPES.has(match.type));
-  const streets = matches.filter((match) => match.type === 'STREET_ADDRESS');
-  const overlaps = (match: PiiMatch, others: readonly PiiMatch[]): boolean => others.some((other) => match.start < other.end && match.end > other.start);
-  return matches.filter((match) => {
-    if (!CONTEXTUAL_TYPES.has(match.type)) return true;
-    if (overlaps(match, strong)) return false;
-    return !(NAME_TYPES.has(match.type) && overlaps(match, streets));
-  });
+  if (!contextual || (!exact && !addresses)) return matches;
+  // Both lists in start order; a pointer skips the spans that end before a candidate starts (they
+  // cannot overlap any later candidate either), so this is O(k log k) plus the overlaps themselves.
+  matches.sort(byStart);
+  const strong: PiiMatch[] = [];
+  const streets: PiiMatch[] = [];
+  for (const match of matches) {
+    if (!CONTEXTUAL_TYPES.has(match.type)) strong.push(match);
+    else if (match.type === 'STREET_ADDRESS') streets.push(match);
+  }
+  const kept: PiiMatch[] = [];
+  let strongFrom = 0;
+  let streetFrom = 0;
+  for (const match of matches) {
+    if (!CONTEXTUAL_TYPES.has(match.type)) {
+      kept.push(match);
+      continue;
+    }
+    while (strongFrom < strong.length && strong[strongFrom]!.end <= match.start) strongFrom++;
+    if (overlapsFrom(strong, strongFrom, match)) continue;
+    if (NAME_TYPES.has(match.type)) {
+      while (streetFrom < streets.length && streets[streetFrom]!.end <= match.start) streetFrom++;
+      if (overlapsFrom(streets, streetFrom, match)) continue;
+    }
+    kept.push(match);
+  }
+  return kept;
+}
+
+const byStart = (left: PiiMatch, right: PiiMatch): number => left.start - right.start || right.end - left.end;
+
+/** Whether a span of `spans` (sorted by start) from `from` on overlaps `match`. */
+function overlapsFrom(spans: readonly PiiMatch[], from: number, match: PiiMatch): boolean {
+  for (let at = from; at < spans.length && spans[at]!.start < match.end; at++) if (spans[at]!.end > match.start) return true;
+  return false;
 }
 
 /**
@@ -99,13 +129,13 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
         if (!wanted.has(match.type)) continue;
         // Context can add at most CONTEXT_BOOST: hopeless candidates skip the context lookup.
         if (match.score + CONTEXT_BOOST < resolved.minScore) continue;
-        const score = applyContext(text, match, before, after);
+        const score = CONTEXT_TYPES.has(match.type) ? applyContext(text, match, before, after) : match.score;
         if (score < resolved.minScore) continue;
         // Raw matches are fresh objects owned by this call: adjust in place.
         match.score = Math.round(score * 100) / 100;
         kept.push(match);
       }
-      const merged = mergeMatches(applyPrecedence(kept));
+      const merged = mergeCheckedMatches(applyPrecedence(kept));
       if (resolved.includeValues) for (const match of merged) match.value = text.slice(match.start, match.end);
       return merged;
     },

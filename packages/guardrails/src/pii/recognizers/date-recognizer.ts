@@ -129,15 +129,16 @@ function skipJoin(text: string, index: number): number {
   return at;
 }
 
-/** A day (1–31, optional st/nd/rd/th or '.') at `start`: its end, or -1. */
+/** A day (1–31, optional st/nd/rd/th) at `start`: its end, or -1. */
 function dayAt(text: string, start: number): number {
   const count = digitsAt(text, start, 2);
   if (count < 1 || count > 2) return -1;
   const day = numberAt(text, start, count);
   if (day < 1 || day > 31) return -1;
   let end = start + count;
-  const suffix = lowerWord(text, end, Math.min(text.length, end + 2));
-  if (suffix === 'st' || suffix === 'nd' || suffix === 'rd' || suffix === 'th') end += 2;
+  const a = text.charCodeAt(end) | 32;
+  const b = text.charCodeAt(end + 1) | 32;
+  if ((a === 115 && b === 116) || (a === 110 && b === 100) || (a === 114 && b === 100) || (a === 116 && b === 104)) end += 2;
   return boundaryAfter(text, end) ? end : -1;
 }
 
@@ -148,24 +149,70 @@ function yearAt(text: string, start: number): number {
   return year >= 1000 && year <= 2199 ? start + 4 : -1;
 }
 
+/**
+ * Key of a word's first three lower-case letters, for a check against the calendar words without
+ * building a string: 10 bits each, so it stays a small integer (no heap number per lookup); the rare
+ * collision is settled by the full-word check after it.
+ */
+const key3 = (a: number, b: number, c: number): number => ((a & 0x3ff) << 20) | ((b & 0x3ff) << 10) | (c & 0x3ff);
+const CALENDAR_KEYS: ReadonlySet<number> = new Set([...MONTHS, ...WEEKDAYS].map((word) => key3(word.charCodeAt(0), word.charCodeAt(1), word.charCodeAt(2))));
+const YEAR_CONTEXT_KEYS: ReadonlySet<number> = new Set([...YEAR_CONTEXT].map((word) => key3(word.charCodeAt(0), word.charCodeAt(1) || 0, word.charCodeAt(2) || 0)));
+
+/** Whether the letters at [start, end) may spell a month or weekday (3–10 letters, known first three). */
+function calendarCandidate(text: string, start: number, end: number): boolean {
+  if (end - start < 3 || end - start > 10) return false;
+  return CALENDAR_KEYS.has(key3(lowerCodeOf(text.charCodeAt(start)), lowerCodeOf(text.charCodeAt(start + 1)), lowerCodeOf(text.charCodeAt(start + 2))));
+}
+
+/** Start of the letter word ending at `end` (after at most two blanks before `digitStart`), or -1. */
+function letterWordBefore(text: string, digitStart: number): number {
+  let end = digitStart;
+  while (end > 0 && digitStart - end < 2 && isBlank(text.charCodeAt(end - 1))) end--;
+  if (end === digitStart || end === 0 || !isLetter(text.charCodeAt(end - 1))) return -1;
+  let start = end - 1;
+  while (start > 0 && end - start < 11 && isLetter(text.charCodeAt(start - 1))) start--;
+  return start > 0 && isLetter(text.charCodeAt(start - 1)) ? -1 : start;
+}
+
+/** "June 5, 2020", "June 2020", "Sept. 5" from the month word at [start, end): the end, or -1. */
+function afterMonth(text: string, end: number): number {
+  let at = end;
+  if (text.charCodeAt(at) === 46) at++;
+  at = skipJoin(text, at);
+  const day = dayAt(text, at);
+  if (day > 0) {
+    const year = yearAt(text, skipJoin(text, day));
+    return year > 0 ? year : day;
+  }
+  return yearAt(text, at);
+}
+
+/** "Monday.com", "March-Hare", "May_1": a word joined to more by '.', '-', '_' or '@' is a name, not a date. */
+function partOfName(text: string, end: number): boolean {
+  const code = text.charCodeAt(end);
+  if (code !== 46 && code !== 45 && code !== 95 && code !== 64) return false;
+  const next = text.charCodeAt(end + 1);
+  return isLetter(next) || (code !== 46 && isDigit(next));
+}
+
+/**
+ * Digits or an upper-case letter that begins a month or weekday name: where a date can start
+ * (lower-case month names are found from the digits after them). Built from the word lists.
+ */
+const DATE_START = new RegExp(`[0-9${[...new Set([...MONTHS, ...WEEKDAYS].map((word) => word[0]!.toUpperCase()))].join('')}]`, 'g');
+
 /** Finds dates and times (type `DATE_TIME`). */
 export function recognizeDates(text: string, out: RawPiiMatch[]): void {
   ensureTables();
   const length = text.length;
   let index = 0;
-  let previousWord = '';
-  let previousEnd = -1;
-  let previousStart = -1;
-  /** Reads the word that ended right before a year (one blank between), into previousWord. */
-  const previousWordBefore = (source: string, at: number, wordEndAt: number): boolean => {
-    if (wordEndAt < at - 2 || wordEndAt < 0) return false;
-    previousWord = lowerWord(source, previousStart, wordEndAt);
-    return true;
-  };
   while (index < length) {
+    DATE_START.lastIndex = index;
+    if (!DATE_START.test(text)) return;
+    index = DATE_START.lastIndex - 1;
     const code = text.charCodeAt(index);
+    const previous = index > 0 ? text.charCodeAt(index - 1) : 32;
     if (isDigit(code)) {
-      const previous = index > 0 ? text.charCodeAt(index - 1) : 32;
       if (isLetter(previous) || isDigit(previous) || previous === 46 || previous === 45 || previous === 47 || previous === 43 || previous === 58) {
         while (index < length && isDigit(text.charCodeAt(index))) index++;
         continue;
@@ -186,69 +233,61 @@ export function recognizeDates(text: string, out: RawPiiMatch[]): void {
       const day = dayAt(text, index);
       if (day > 0) {
         let at = skipJoin(text, day);
-        if (lowerWord(text, at, at + 2) === 'of' && isBlank(text.charCodeAt(at + 2))) at = skipJoin(text, at + 2);
+        if ((text.charCodeAt(at) | 32) === 111 && (text.charCodeAt(at + 1) | 32) === 102 && isBlank(text.charCodeAt(at + 2))) at = skipJoin(text, at + 2);
         const monthEnd = wordEnd(text, at);
-        if (monthEnd > at && MONTHS.has(lowerWord(text, at, monthEnd))) {
+        if (monthEnd > at && calendarCandidate(text, at, monthEnd) && MONTHS.has(lowerWord(text, at, monthEnd))) {
           let end = monthEnd;
           if (text.charCodeAt(end) === 46) end++;
-          const yearStart = skipJoin(text, end);
-          const year = yearAt(text, yearStart);
+          const year = yearAt(text, skipJoin(text, end));
           if (year > 0) end = year;
           out.push({ type: 'DATE_TIME', start: index, end, score: 0.85 });
           index = end;
           continue;
         }
       }
-      const year = yearAt(text, index);
-      if (year > 0 && previousWordBefore(text, index, previousEnd) && YEAR_CONTEXT.has(previousWord)) {
-        out.push({ type: 'DATE_TIME', start: index, end: year, score: 0.7 });
+      const wordStart = letterWordBefore(text, index);
+      if (wordStart >= 0) {
+        const wordEndAt = wordEnd(text, wordStart);
+        // "june 5, 2020" in lower case (capitalized months are read from their first letter).
+        if (calendarCandidate(text, wordStart, wordEndAt) && MONTHS.has(lowerWord(text, wordStart, wordEndAt))) {
+          const end = afterMonth(text, wordEndAt);
+          if (end > 0) {
+            out.push({ type: 'DATE_TIME', start: wordStart, end, score: 0.85 });
+            index = end;
+            continue;
+          }
+        }
+        // A bare year after a word that introduces one: "born in 1977", "since 1990".
+        const year = yearAt(text, index);
+        if (
+          year > 0 &&
+          YEAR_CONTEXT_KEYS.has(key3(lowerCodeOf(text.charCodeAt(wordStart)), wordEndAt - wordStart > 1 ? lowerCodeOf(text.charCodeAt(wordStart + 1)) : 0, wordEndAt - wordStart > 2 ? lowerCodeOf(text.charCodeAt(wordStart + 2)) : 0)) &&
+          YEAR_CONTEXT.has(lowerWord(text, wordStart, wordEndAt))
+        ) {
+          out.push({ type: 'DATE_TIME', start: index, end: year, score: 0.7 });
+        }
       }
       while (index < length && isDigit(text.charCodeAt(index))) index++;
       continue;
     }
-    if (!isLetter(code)) {
-      index++;
-      continue;
-    }
+    // An upper-case letter: a month or weekday name starts here, or nothing does.
     const end = wordEnd(text, index);
-    const previous = index > 0 ? text.charCodeAt(index - 1) : 32;
-    if (isDigit(previous)) {
+    if (isLetter(previous) || isDigit(previous) || previous === 46 || previous === 64 || !calendarCandidate(text, index, end) || partOfName(text, end)) {
       index = end;
       continue;
     }
-    // Only words that can start a date are read: before a digit ("June 5"), or capitalized (weekdays, months).
-    let next = end;
-    if (text.charCodeAt(next) === 46) next++;
-    while (next < length && isBlank(text.charCodeAt(next))) next++;
-    const candidate = end - index >= 3 && end - index <= 10 && (letterKindOf(code) === 2 || isDigit(text.charCodeAt(next)));
-    const word = candidate ? lowerWord(text, index, end) : '';
-    if (word.length > 0 && MONTHS.has(word)) {
-      // "June 5, 2020", "June 2020", "Sept. 5".
-      let at = end;
-      if (text.charCodeAt(at) === 46) at++;
-      at = skipJoin(text, at);
-      let stop = -1;
-      const day = dayAt(text, at);
-      if (day > 0) {
-        stop = day;
-        const year = yearAt(text, skipJoin(text, day));
-        if (year > 0) stop = year;
-      } else {
-        const year = yearAt(text, at);
-        if (year > 0) stop = year;
-      }
+    const word = lowerWord(text, index, end);
+    if (MONTHS.has(word)) {
+      const stop = afterMonth(text, end);
       if (stop > 0) {
         out.push({ type: 'DATE_TIME', start: index, end: stop, score: 0.85 });
         index = stop;
-        previousEnd = -1;
         continue;
       }
-      if (!AMBIGUOUS_MONTHS.has(word) && letterKindOf(code) === 2) out.push({ type: 'DATE_TIME', start: index, end, score: 0.6 });
-    } else if (word.length > 0 && WEEKDAYS.has(word)) {
+      if (!AMBIGUOUS_MONTHS.has(word)) out.push({ type: 'DATE_TIME', start: index, end, score: 0.6 });
+    } else if (WEEKDAYS.has(word)) {
       out.push({ type: 'DATE_TIME', start: index, end, score: 0.7 });
     }
-    previousEnd = end;
-    previousStart = index;
     index = end;
   }
 }
