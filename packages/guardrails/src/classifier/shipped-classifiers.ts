@@ -1,4 +1,4 @@
-import { classifierProbabilities } from './linear-classifier';
+import { classifierLogits, classifierProbabilities } from './linear-classifier';
 import { lazyClassifier, type LoadedClassifier } from './weights-codec';
 import { INJECTION_WEIGHTS } from './weights/injection-weights';
 import { MODERATION_WEIGHTS } from './weights/moderation-weights';
@@ -15,6 +15,32 @@ export function moderationProbabilities(text: string): Record<string, number> {
   const result: Record<string, number> = {};
   for (const [index, head] of classifier.heads.entries()) result[head] = probabilities[index]!;
   return result;
+}
+
+/** The moderation model's probability per head and per stacked category score of one text (one feature pass). */
+export interface ModerationModelScores {
+  /** Calibrated probability per head, by head name. */
+  heads: Record<string, number>;
+  /** Probability per category that has a stacked score in the shipped weights (e.g. `hate` from the `toxic` and `hate` logits). */
+  categories: Record<string, number>;
+}
+
+/** {@link moderationProbabilities} and the stacked category scores from one pass over `text`. */
+export function moderationModelScores(text: string): ModerationModelScores {
+  const classifier = moderationClassifier();
+  const logits = classifierLogits(classifier, text);
+  const heads: Record<string, number> = {};
+  for (const [index, head] of classifier.heads.entries()) {
+    const [a, b] = classifier.calibration[index]!;
+    heads[head] = 1 / (1 + Math.exp(-(a * logits[index]! + b)));
+  }
+  const categories: Record<string, number> = {};
+  for (const [category, score] of Object.entries(classifier.categories)) {
+    let sum = score.bias;
+    for (let index = 0; index < logits.length; index++) sum += (score.weights[index] ?? 0) * logits[index]!;
+    categories[category] = 1 / (1 + Math.exp(-sum));
+  }
+  return { heads, categories };
 }
 
 /** Calibrated probability that `text` is a prompt injection or jailbreak. */
