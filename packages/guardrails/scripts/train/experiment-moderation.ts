@@ -1,12 +1,14 @@
 /**
  * Iteration harness for the moderation training (not part of the shipped script): extracts features
- * once, runs the by-source rotation for a few variants and prints held-out AUC per source and head.
- *   tsx --conditions=source scripts/train/experiment-moderation.ts <variant>...
+ * once, runs the by-source rotation for a few variants and prints held-out AUC per source and head
+ * (own head / `toxic` logit / their sum), plus every source's positives against the held-out benign
+ * prompts. A variant is `balance:epochs:learningRate`, e.g. `source:3:0.1`.
+ *   tsx --conditions=source scripts/train/experiment-moderation.ts source:3:0.1 sqrt:3:0.1
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logitsOfFeatures, trainingFeatures, trainOnFeatures, type TrainingSettings } from '../../src/classifier/train-linear-classifier';
-import { balanceWeights, loadModerationExamples, MODERATION_HEADS, type SourcedExample } from './training-data';
+import { balanceBySource, balanceWeights, loadModerationExamples, MODERATION_HEADS, type SourcedExample } from './training-data';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const trainDir = process.env.CASCADE_TRAIN_DIR ?? path.resolve(here, '../../../../../shared/data/train');
@@ -27,48 +29,13 @@ function auc(positives: number[], negatives: number[]): number {
 
 type Balance = (examples: SourcedExample[]) => void;
 const balances: Record<string, Balance> = {
+  /** (source, label) groups weighted by 1/√size, classes balanced (the old moderation weighting; injection keeps it). */
   sqrt: (examples) => balanceWeights(examples, MODERATION_HEADS.length),
-  /** Each source with both classes: equal total weight, half positives, half negatives; one-class sources `lone` of that. */
-  source: (examples) => sourceBalance(examples, 0.25),
-  source0: (examples) => sourceBalance(examples, 0),
+  /** Each source's classes balanced, one-class sources at a quarter (the shipped moderation weighting). */
+  source: (examples) => balanceBySource(examples, MODERATION_HEADS.length),
+  /** One-class sources left out of that head. */
+  source0: (examples) => balanceBySource(examples, MODERATION_HEADS.length, 0),
 };
-
-function sourceBalance(examples: SourcedExample[], lone: number): void {
-  const heads = MODERATION_HEADS.length;
-  for (const example of examples) example.weights = new Array<number>(heads).fill(0);
-  for (let head = 0; head < heads; head++) {
-    const counts = new Map<string, [number, number]>();
-    for (const example of examples) {
-      const value = example.labels[head];
-      if (value === null || value === undefined) continue;
-      const entry = counts.get(example.source) ?? [0, 0];
-      entry[value]++;
-      counts.set(example.source, entry);
-    }
-    const totals = [0, 0];
-    const raw = (example: SourcedExample): number => {
-      const value = example.labels[head];
-      if (value === null || value === undefined) return 0;
-      const entry = counts.get(example.source)!;
-      const both = entry[0] > 0 && entry[1] > 0;
-      // Source weight ∝ √size, split evenly between its classes.
-      const size = entry[0] + entry[1];
-      return (Math.sqrt(size) * (both ? 0.5 : lone)) / entry[value];
-    };
-    for (const example of examples) {
-      const value = example.labels[head];
-      if (value === null || value === undefined) continue;
-      totals[value]! += raw(example);
-    }
-    let all = 0;
-    for (const entry of counts.values()) all += entry[0] + entry[1];
-    for (const example of examples) {
-      const value = example.labels[head];
-      if (value === null || value === undefined || totals[value] === 0) continue;
-      (example.weights as number[])[head] = ((all / 2) * raw(example)) / totals[value]!;
-    }
-  }
-}
 
 const started = Date.now();
 const examples = loadModerationExamples(trainDir);

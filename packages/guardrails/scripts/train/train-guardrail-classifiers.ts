@@ -25,17 +25,13 @@ import { balanceBySource, balanceWeights, INJECTION_HEADS, loadInjectionExamples
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const trainDir = process.env.CASCADE_TRAIN_DIR ?? path.resolve(here, '../../../../../shared/data/train');
-const argumentAt = (name: string): string | undefined => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-};
-const weightsDir = path.resolve(argumentAt('--weights-dir') ?? path.resolve(here, '../../src/classifier/weights'));
-const epochsOverride = argumentAt('--epochs');
-const balanceOverride = argumentAt('--balance');
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(name);
   return index >= 0 ? process.argv[index + 1] : undefined;
 };
+const weightsDir = path.resolve(argument('--weights-dir') ?? path.resolve(here, '../../src/classifier/weights'));
+const epochsOverride = argument('--epochs');
+const balanceOverride = argument('--balance');
 const only = argument('--only');
 const dryRun = process.argv.includes('--dry-run');
 const skipFolds = process.argv.includes('--no-folds');
@@ -49,9 +45,15 @@ interface ModelPlan {
   balance: (examples: SourcedExample[]) => void;
   /** Held-out false-positive rate the default threshold of each head aims at. */
   targetFpr: number;
+  /**
+   * Datasets of plainly benign text: besides the pooled target, the default threshold keeps each
+   * one's held-out FPR at most `benignFpr` (most real traffic is benign; a moderator that flags 9 %
+   * of ordinary prompts is not usable).
+   */
+  benign?: { datasets: readonly string[]; fpr: number };
   /** Heads whose only source is also scored by a row split inside it (no other source to hold out). */
   split?: { heads: readonly string[]; sources: readonly string[] };
-  /** How held-out rows are weighed for calibration and thresholds: classes balanced, or each source's classes too. */
+  /** How held-out rows are weighed for calibration and thresholds: classes balanced, or each dataset's classes too. */
   pool: 'class' | 'source';
   /** Category scores stacked from head logits: category → the heads it reads. */
   categories?: Readonly<Record<string, readonly string[]>>;
@@ -61,11 +63,13 @@ const PLANS: ModelPlan[] = [
   {
     name: 'moderation',
     heads: MODERATION_HEADS,
-    settings: { heads: MODERATION_HEADS, bucketBits: 18, epochs: epochsOverride ? Number(epochsOverride) : 3, learningRate: 0.1, l2: 1e-6, seed: 20_261_206 },
+    settings: { heads: MODERATION_HEADS, bucketBits: 18, epochs: epochsOverride ? Number(epochsOverride) : 2, learningRate: 0.1, l2: 1e-6, seed: 20_261_206 },
     load: () => loadModerationExamples(trainDir),
-    balance: (examples) => (balanceOverride === 'sqrt' ? balanceWeights(examples, MODERATION_HEADS.length) : balanceBySource(examples, MODERATION_HEADS.length)),
+    // (source, label) groups by 1/√size: per-source class balance (`--balance source`) measured no better held out.
+    balance: (examples) => (balanceOverride === 'source' ? balanceBySource(examples, MODERATION_HEADS.length) : balanceWeights(examples, MODERATION_HEADS.length)),
     targetFpr: 0.05,
     pool: 'source',
+    benign: { datasets: ['benign-prompts', 'benign-sentences'], fpr: 0.01 },
     split: { heads: ['violence', 'sexual'], sources: ['toxic-spans', 'convabuse'] },
     // Every category reads the generic `toxic` head (most data, contrastive negatives) and its own head.
     categories: { harassment: ['toxic', 'harassment'], hate: ['toxic', 'hate'], violence: ['toxic', 'violence'], sexual: ['toxic', 'sexual'] },
@@ -157,8 +161,9 @@ function classWeights(labels: (0 | 1)[]): number[] {
 }
 
 /**
- * Per row, a weight so that every source's negatives count as much as any other source's, and so
- * do its positives: a pooled threshold or fit is not decided by the biggest source.
+ * Per row, a weight so that every dataset's negatives count as much as any other dataset's, and so
+ * do its positives: a pooled threshold or fit is not decided by the biggest dataset (nor by the
+ * benign collections, which would outnumber the abusive sources if counted by source id).
  */
 function sourceWeights(sources: string[], labels: (0 | 1)[]): number[] {
   const counts = new Map<string, number>();
@@ -183,6 +188,16 @@ function thresholdAt(probabilities: number[], labels: (0 | 1)[], weights: number
     above += weight;
   }
   return Math.min(0.99, Math.max(0.05, Math.round(threshold * 1000) / 1000));
+}
+
+/** {@link thresholdAt} on all held-out rows, raised until each benign dataset's FPR is at most `plan.benign.fpr`. */
+function defaultThreshold(plan: ModelPlan, rows: HeldRow[], probabilities: number[], labels: (0 | 1)[], weights: number[]): number {
+  let threshold = thresholdAt(probabilities, labels, weights, plan.targetFpr);
+  for (const dataset of plan.benign?.datasets ?? []) {
+    const own = rows.flatMap((row, index) => (row.dataset === dataset && labels[index] === 0 ? [probabilities[index]!] : []));
+    if (own.length > 0) threshold = Math.max(threshold, thresholdAt(own, own.map(() => 0), own.map(() => 1), plan.benign!.fpr));
+  }
+  return threshold;
 }
 
 interface Scored {
@@ -283,13 +298,13 @@ function main(): void {
       const positives = labels.filter((value) => value === 1).length;
       pooledAuc[name] = round(auc(logits.filter((_, index) => labels[index] === 1), logits.filter((_, index) => labels[index] === 0)));
       // Classes (and for moderation sources) balanced: the probability is calibrated to an even prior.
-      const weights = plan.pool === 'source' ? sourceWeights(rows.map((row) => row.source), labels) : classWeights(labels);
+      const weights = plan.pool === 'source' ? sourceWeights(rows.map((row) => row.dataset), labels) : classWeights(labels);
       let platt = positives > 0 && positives < labels.length ? fitPlatt(logits, labels, weights) : ([1, 0] as [number, number]);
       // A negative slope means the head ranks held-out sources backwards: keep the raw logit's direction, flat.
       if (!(platt[0] > 0)) platt = [0, platt[1]];
       calibration.push([round(platt[0] * 1000) / 1000, round(platt[1] * 1000) / 1000]);
       const probabilities = logits.map((logit) => sigmoid(platt[0] * logit + platt[1]));
-      thresholds.push(positives > 0 ? thresholdAt(probabilities, labels, weights, plan.targetFpr) : 0.5);
+      thresholds.push(positives > 0 ? defaultThreshold(plan, rows, probabilities, labels, weights) : 0.5);
       const scored = rows.map((row, index) => ({ source: row.source, dataset: row.dataset, score: probabilities[index]!, label: labels[index]! }));
       macro[name] = macroAuc(scored);
       for (const [dataset, entry] of Object.entries(bySource(scored, thresholds[head]!))) (heldOutBySource[dataset] ??= {})[name] = entry;
@@ -304,10 +319,10 @@ function main(): void {
       const rows = held.filter((row) => row.labels[labelHead] === 0 || row.labels[labelHead] === 1);
       const inputs = rows.map((row) => indices.map((index) => logitsFor(plan, row, category)[index]!));
       const labels = rows.map((row) => row.labels[labelHead] as 0 | 1);
-      const weights = sourceWeights(rows.map((row) => row.source), labels);
+      const weights = sourceWeights(rows.map((row) => row.dataset), labels);
       const { coefficients, bias } = stackCategory(inputs, labels, weights, names);
       const probabilities = inputs.map((row) => sigmoid(bias + row.reduce((sum, value, index) => sum + value * coefficients[index]!, 0)));
-      const threshold = thresholdAt(probabilities, labels, weights, plan.targetFpr);
+      const threshold = defaultThreshold(plan, rows, probabilities, labels, weights);
       const scored = rows.map((row, index) => ({ source: row.source, dataset: row.dataset, score: probabilities[index]!, label: labels[index]! }));
       const full = plan.heads.map((name) => {
         const position = names.indexOf(name);
@@ -328,7 +343,7 @@ function main(): void {
       examples: examples.length,
       calibration,
       thresholds: Object.fromEntries(plan.heads.map((head, index) => [head, thresholds[index]])),
-      thresholdRule: `lowest threshold with held-out false-positive rate <= ${plan.targetFpr} on the pooled held-out sources${plan.pool === 'source' ? " (each source's negatives weighted equally)" : ''}`,
+      thresholdRule: `lowest threshold with held-out false-positive rate <= ${plan.targetFpr} on the pooled held-out sources${plan.pool === 'source' ? " (each dataset's negatives weighted equally)" : ''}${plan.benign ? ` and <= ${plan.benign.fpr} on each of ${plan.benign.datasets.join(', ')}` : ''}`,
       ...(plan.split ? { split: `heads ${plan.split.heads.join(', ')} have one source each (${plan.split.sources.join(', ')}): their figures on those sources come from a row split inside the source (two halves by text hash), which overstates transfer` } : {}),
       /** AUC of the pooled held-out predictions per head (each row scored by the model trained without its source). */
       pooledHeldOutAuc: pooledAuc,
