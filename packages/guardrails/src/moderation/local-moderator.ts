@@ -301,9 +301,9 @@ const DEFAULT_SETTINGS: LocalModeratorSettings = { mode: 'model+lexicon' };
  * Categories the model decides, each by its stacked score (the `toxic` logit and the category's own
  * head, fitted on held-out training sources; validation-report.json → moderation.categories). Only
  * categories whose score held up when whole sources were held out: harassment (mean held-out AUC
- * 0.69 over convabuse, germeval, toxic-spans) and hate (0.69 over six sources). Not violence (one
- * source; 0.52 even on a row split of it) nor sexual (its only source's negatives are non-abusive
- * turns, so the head learned "abusive" and calls any insult sexual).
+ * 0.69 over convabuse, germeval, toxic-spans) and hate (0.70 over six sources). Not violence (one
+ * source: only a row split inside it can score it, which shows no transfer) nor sexual (its only
+ * source's negatives are non-abusive turns, so the head learned "abusive" and calls insults sexual).
  */
 const MODEL_CATEGORIES: readonly ModerationCategory[] = ['harassment', 'hate'];
 /** Categories that counter-speech, negation and reported speech lower. */
