@@ -31,7 +31,7 @@ export {
   combineInjectionDetectors, combineInjectionConfigSchema, DETECTOR_UNAVAILABLE_SIGNAL, type CombineInjectionConfig, type CombinedInjectionDetector,
 } from './injection/combine-detectors';
 // Trained classifiers (weights shipped in the package, decoded on first use)
-export { moderationProbabilities, injectionProbability } from './classifier/shipped-classifiers';
+export { moderationProbabilities, moderationModelScores, injectionProbability, type ModerationModelScores } from './classifier/shipped-classifiers';
 // Middleware
 export {
   createGuardrailsMiddleware, guardrailsMiddlewareConfigSchema, type GuardrailsMiddlewareConfig, type GuardrailsMiddlewareDependencies,

@@ -77,7 +77,15 @@ export function runValidationBench(trainDir: string): Record<string, unknown> {
         .map((line) => JSON.parse(line) as NerRow)
     : [];
   const validationSource = names.validation?.source ?? 'wnut17';
-  const rotation = (report: Record<string, unknown>) => ({ thresholds: report['thresholds'], thresholdRule: report['thresholdRule'], pooledHeldOutAuc: report['pooledHeldOutAuc'], bySource: report['heldOutBySource'] });
+  const rotation = (report: Record<string, unknown>) => ({
+    thresholds: report['thresholds'],
+    thresholdRule: report['thresholdRule'],
+    pooledHeldOutAuc: report['pooledHeldOutAuc'],
+    ...(report['macroHeldOutAuc'] ? { macroHeldOutAuc: report['macroHeldOutAuc'] } : {}),
+    // Moderation: the per-category scores stacked from head logits (what the moderator decides with).
+    ...(report['categories'] ? { categories: report['categories'] } : {}),
+    bySource: report['heldOutBySource'],
+  });
   return {
     note: 'Sources of ../shared/data/train the scored model was not trained on, by source. "rotation": each source scored by a model trained without it (the shipped model was trained on all of them; thresholds/calibration were chosen on these pooled predictions). "shippedModel": the shipped model on a source it never read, computed in this run.',
     moderation: { method: 'rotation (pnpm --filter @cascade/guardrails train)', ...rotation(classifiers.moderation) },

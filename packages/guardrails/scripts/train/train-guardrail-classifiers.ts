@@ -2,9 +2,14 @@
  * Trains the shipped guardrail classifiers from ../shared/data/train (or CASCADE_TRAIN_DIR):
  *
  *   pnpm --filter @cascade/guardrails train [--only moderation|injection] [--dry-run]
+ *     [--weights-dir DIR] [--epochs N] [--balance source|sqrt]   (the last three for experiments)
  *
  * 1. Rotation by source: for every dataset, train without it and score it (held-out predictions).
- * 2. Platt calibration and default thresholds per head on the pooled held-out predictions.
+ *    Heads with a single source (moderation `violence`, `sexual`) are also scored by a row split
+ *    inside that source (two extra folds), the only held-out signal their data allows.
+ * 2. Platt calibration and default thresholds per head on the pooled held-out predictions; for
+ *    moderation also one score per OpenAI category, stacked from head logits (e.g. `toxic` and
+ *    `hate`) on the held-out predictions, with its own threshold.
  * 3. Train on everything with the same settings and seed, quantize to int8, write the weights
  *    modules and the validation report into src/classifier/weights/.
  * Deterministic: same data + same settings → byte-identical weights.
@@ -14,17 +19,19 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifierLogits, type LinearClassifier } from '../../src/classifier/linear-classifier';
-import { fitPlatt, quantize, trainLinearClassifier, type TrainingSettings } from '../../src/classifier/train-linear-classifier';
-import { encodeWeights } from '../../src/classifier/weights-codec';
-import { balanceWeights, INJECTION_HEADS, loadInjectionExamples, loadModerationExamples, MODERATION_HEADS, type SourcedExample } from './training-data';
+import { fitLogistic, fitPlatt, quantize, trainingFeatures, trainOnFeatures, type TrainedWeights, type TrainingSettings } from '../../src/classifier/train-linear-classifier';
+import { encodeWeights, type CategoryScore } from '../../src/classifier/weights-codec';
+import { balanceBySource, balanceWeights, INJECTION_HEADS, loadInjectionExamples, loadModerationExamples, MODERATION_HEADS, type SourcedExample } from './training-data';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const trainDir = process.env.CASCADE_TRAIN_DIR ?? path.resolve(here, '../../../../../shared/data/train');
-const weightsDir = path.resolve(here, '../../src/classifier/weights');
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(name);
   return index >= 0 ? process.argv[index + 1] : undefined;
 };
+const weightsDir = path.resolve(argument('--weights-dir') ?? path.resolve(here, '../../src/classifier/weights'));
+const epochsOverride = argument('--epochs');
+const balanceOverride = argument('--balance');
 const only = argument('--only');
 const dryRun = process.argv.includes('--dry-run');
 const skipFolds = process.argv.includes('--no-folds');
@@ -34,30 +41,54 @@ interface ModelPlan {
   heads: readonly string[];
   settings: TrainingSettings;
   load: () => SourcedExample[];
+  /** Sets the per-head example weights of a training set. */
+  balance: (examples: SourcedExample[]) => void;
   /** Held-out false-positive rate the default threshold of each head aims at. */
   targetFpr: number;
+  /**
+   * Datasets of plainly benign text: besides the pooled target, the default threshold keeps each
+   * one's held-out FPR at most `benignFpr` (most real traffic is benign; a moderator that flags 9 %
+   * of ordinary prompts is not usable).
+   */
+  benign?: { datasets: readonly string[]; fpr: number };
+  /** Heads whose only source is also scored by a row split inside it (no other source to hold out). */
+  split?: { heads: readonly string[]; sources: readonly string[] };
+  /** How held-out rows are weighed for calibration and thresholds: classes balanced, or each dataset's classes too. */
+  pool: 'class' | 'source';
+  /** Category scores stacked from head logits: category → the heads it reads. */
+  categories?: Readonly<Record<string, readonly string[]>>;
 }
 
 const PLANS: ModelPlan[] = [
   {
     name: 'moderation',
     heads: MODERATION_HEADS,
-    settings: { heads: MODERATION_HEADS, bucketBits: 18, epochs: 3, learningRate: 0.1, l2: 1e-6, seed: 20_261_206 },
+    settings: { heads: MODERATION_HEADS, bucketBits: 18, epochs: epochsOverride ? Number(epochsOverride) : 2, learningRate: 0.1, l2: 1e-6, seed: 20_261_206 },
     load: () => loadModerationExamples(trainDir),
+    // (source, label) groups by 1/√size: per-source class balance (`--balance source`) measured no better held out.
+    balance: (examples) => (balanceOverride === 'source' ? balanceBySource(examples, MODERATION_HEADS.length) : balanceWeights(examples, MODERATION_HEADS.length)),
     targetFpr: 0.05,
+    pool: 'source',
+    benign: { datasets: ['benign-prompts', 'benign-sentences'], fpr: 0.01 },
+    split: { heads: ['violence', 'sexual'], sources: ['toxic-spans', 'convabuse'] },
+    // Every category reads the generic `toxic` head (most data, contrastive negatives) and its own head.
+    categories: { harassment: ['toxic', 'harassment'], hate: ['toxic', 'hate'], violence: ['toxic', 'violence'], sexual: ['toxic', 'sexual'] },
   },
   {
     name: 'injection',
     heads: INJECTION_HEADS,
     settings: { heads: INJECTION_HEADS, bucketBits: 18, epochs: 3, learningRate: 0.1, l2: 1e-6, seed: 20_261_206 },
     load: () => loadInjectionExamples(trainDir),
+    balance: (examples) => balanceWeights(examples, INJECTION_HEADS.length),
     targetFpr: 0.01,
+    pool: 'class',
   },
 ];
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
+const sigmoid = (value: number): number => 1 / (1 + Math.exp(-value));
 
-function toClassifier(trained: ReturnType<typeof trainLinearClassifier>): LinearClassifier {
+function toClassifier(trained: TrainedWeights): LinearClassifier {
   return { heads: trained.heads, buckets: trained.buckets, weights: trained.weights, scales: trained.heads.map(() => 1), bias: [...trained.bias], calibration: trained.heads.map(() => [1, 0] as const) };
 }
 
@@ -76,64 +107,149 @@ function auc(positives: number[], negatives: number[]): number {
   return (rankSum - (positives.length * (positives.length + 1)) / 2) / (positives.length * negatives.length);
 }
 
-interface HeldOut {
+/** One held-out row: its logits from the model trained without its dataset (and, for split sources, without its half). */
+interface HeldRow {
   dataset: string;
-  logits: number[][];
-  labels: (0 | 1 | null)[][];
-  sources: string[];
+  source: string;
+  text: string;
+  labels: (0 | 1 | null)[];
+  logits: number[];
+  splitLogits?: number[];
 }
 
-function rotate(plan: ModelPlan, examples: SourcedExample[]): HeldOut[] {
+/** Which half of a split source a row falls in: a hash of its text, so it does not depend on file order. */
+const half = (text: string): number => createHash('sha256').update(text).digest()[0]! & 1;
+
+function trainOn(plan: ModelPlan, examples: SourcedExample[], features: Int32Array[], keep: (index: number) => boolean): LinearClassifier {
+  const indices = examples.flatMap((_, index) => (keep(index) ? [index] : []));
+  const train = indices.map((index) => ({ ...examples[index]! }));
+  plan.balance(train);
+  return toClassifier(trainOnFeatures(indices.map((index) => features[index]!), train, plan.settings));
+}
+
+function rotate(plan: ModelPlan, examples: SourcedExample[], features: Int32Array[]): HeldRow[] {
+  const rows: HeldRow[] = examples.map((example) => ({ dataset: example.dataset, source: example.source, text: example.text, labels: [...example.labels], logits: [] }));
   const datasets = [...new Set(examples.map((example) => example.dataset))].sort();
-  const held: HeldOut[] = [];
   for (const dataset of datasets) {
     const started = Date.now();
-    const train = examples.filter((example) => example.dataset !== dataset).map((example) => ({ ...example }));
-    const test = examples.filter((example) => example.dataset === dataset);
-    balanceWeights(train, plan.heads.length);
-    const classifier = toClassifier(trainLinearClassifier(train, plan.settings));
-    held.push({ dataset, logits: test.map((example) => [...classifierLogits(classifier, example.text)]), labels: test.map((example) => [...example.labels]), sources: test.map((example) => example.source) });
-    console.error(`  ${plan.name}: held out ${dataset} (${test.length} rows) in ${Date.now() - started} ms`);
+    const classifier = trainOn(plan, examples, features, (index) => examples[index]!.dataset !== dataset);
+    for (const [index, example] of examples.entries()) if (example.dataset === dataset) rows[index]!.logits = [...classifierLogits(classifier, example.text)];
+    console.error(`  ${plan.name}: held out ${dataset} in ${Date.now() - started} ms`);
   }
-  return held;
+  const split = plan.split;
+  if (split) {
+    const inSplit = (index: number): boolean => split.sources.includes(examples[index]!.source);
+    for (const side of [0, 1]) {
+      const started = Date.now();
+      const classifier = trainOn(plan, examples, features, (index) => !inSplit(index) || half(examples[index]!.text) !== side);
+      for (const [index, example] of examples.entries()) if (inSplit(index) && half(example.text) === side) rows[index]!.splitLogits = [...classifierLogits(classifier, example.text)];
+      console.error(`  ${plan.name}: held out half ${side} of ${split.sources.join(', ')} in ${Date.now() - started} ms`);
+    }
+  }
+  return rows;
 }
 
-/** Lowest probability threshold whose false-positive rate on the pooled negatives is at most `target`. */
-function thresholdAt(probabilities: number[], labels: (0 | 1)[], target: number): number {
-  const negatives = probabilities.filter((_, index) => labels[index] === 0).sort((a, b) => b - a);
-  const allowed = Math.floor(negatives.length * target);
-  const threshold = negatives.length === 0 ? 0.5 : (negatives[allowed] ?? 0) + 1e-6;
+/** The held-out logits a head is judged on: the row split's for the split heads on split sources, else the dataset fold's. */
+function logitsFor(plan: ModelPlan, row: HeldRow, head: string): number[] {
+  return plan.split?.heads.includes(head) && row.splitLogits ? row.splitLogits : row.logits;
+}
+
+/** Per row, a weight that gives positives and negatives equal totals. */
+function classWeights(labels: (0 | 1)[]): number[] {
+  const positives = labels.filter((value) => value === 1).length;
+  return labels.map((value) => (value === 1 ? labels.length / (2 * Math.max(1, positives)) : labels.length / (2 * Math.max(1, labels.length - positives))));
+}
+
+/**
+ * Per row, a weight so that every dataset's negatives count as much as any other dataset's, and so
+ * do its positives: a pooled threshold or fit is not decided by the biggest dataset (nor by the
+ * benign collections, which would outnumber the abusive sources if counted by source id).
+ */
+function sourceWeights(sources: string[], labels: (0 | 1)[]): number[] {
+  const counts = new Map<string, number>();
+  sources.forEach((source, index) => counts.set(`${source}\u0000${labels[index]}`, (counts.get(`${source}\u0000${labels[index]}`) ?? 0) + 1));
+  const groups = [0, 0];
+  for (const key of counts.keys()) groups[Number(key.endsWith('1'))]!++;
+  return sources.map((source, index) => 1 / counts.get(`${source}\u0000${labels[index]}`)! / groups[labels[index]!]!);
+}
+
+/** Lowest probability threshold whose weighted false-positive rate on the held-out negatives is at most `target`. */
+function thresholdAt(probabilities: number[], labels: (0 | 1)[], weights: number[], target: number): number {
+  const negatives = probabilities.flatMap((probability, index) => (labels[index] === 0 ? [[probability, weights[index]!] as const] : [])).sort((a, b) => b[0] - a[0]);
+  if (negatives.length === 0) return 0.5;
+  const total = negatives.reduce((sum, [, weight]) => sum + weight, 0);
+  let above = 0;
+  let threshold = 0;
+  for (const [probability, weight] of negatives) {
+    if ((above + weight) / total > target) {
+      threshold = probability + 1e-6;
+      break;
+    }
+    above += weight;
+  }
   return Math.min(0.99, Math.max(0.05, Math.round(threshold * 1000) / 1000));
 }
 
-function report(plan: ModelPlan, held: HeldOut[], calibration: (readonly [number, number])[], thresholds: number[]) {
-  const perSource: Record<string, Record<string, object>> = {};
-  for (const fold of held) {
-    for (const [head, name] of plan.heads.entries()) {
-      const positives: number[] = [];
-      const negatives: number[] = [];
-      for (const [row, labels] of fold.labels.entries()) {
-        const value = labels[head];
-        if (value === null || value === undefined) continue;
-        const [a, b] = calibration[head]!;
-        const probability = 1 / (1 + Math.exp(-(a * fold.logits[row]![head]! + b)));
-        (value === 1 ? positives : negatives).push(probability);
-      }
-      if (positives.length + negatives.length === 0) continue;
-      const threshold = thresholds[head]!;
-      (perSource[fold.dataset] ??= {})[name] = {
-        positives: positives.length,
-        negatives: negatives.length,
-        ...(positives.length > 0 ? { recall: round(positives.filter((p) => p >= threshold).length / positives.length) } : {}),
-        ...(negatives.length > 0 ? { fpr: round(negatives.filter((p) => p >= threshold).length / negatives.length) } : {}),
-        ...(positives.length > 0 && negatives.length > 0 ? { auc: round(auc(positives, negatives)) } : {}),
-      };
-    }
+/** {@link thresholdAt} on all held-out rows, raised until each benign dataset's FPR is at most `plan.benign.fpr`. */
+function defaultThreshold(plan: ModelPlan, rows: HeldRow[], probabilities: number[], labels: (0 | 1)[], weights: number[]): number {
+  let threshold = thresholdAt(probabilities, labels, weights, plan.targetFpr);
+  for (const dataset of plan.benign?.datasets ?? []) {
+    const own = rows.flatMap((row, index) => (row.dataset === dataset && labels[index] === 0 ? [probabilities[index]!] : []));
+    if (own.length > 0) threshold = Math.max(threshold, thresholdAt(own, own.map(() => 0), own.map(() => 1), plan.benign!.fpr));
   }
-  return perSource;
+  return threshold;
 }
 
-function writeModule(plan: ModelPlan, classifier: LinearClassifier & { weights: Int8Array }, thresholds: number[]): { bytes: number; sha256: string } {
+interface Scored {
+  source: string;
+  dataset: string;
+  score: number;
+  label: 0 | 1;
+}
+
+/** Recall, FPR and AUC per held-out dataset of one score. */
+function bySource(scored: Scored[], threshold: number): Record<string, object> {
+  const result: Record<string, object> = {};
+  for (const dataset of [...new Set(scored.map((row) => row.dataset))].sort()) {
+    const positives = scored.filter((row) => row.dataset === dataset && row.label === 1).map((row) => row.score);
+    const negatives = scored.filter((row) => row.dataset === dataset && row.label === 0).map((row) => row.score);
+    result[dataset] = {
+      positives: positives.length,
+      negatives: negatives.length,
+      ...(positives.length > 0 ? { recall: round(positives.filter((p) => p >= threshold).length / positives.length) } : {}),
+      ...(negatives.length > 0 ? { fpr: round(negatives.filter((p) => p >= threshold).length / negatives.length) } : {}),
+      ...(positives.length > 0 && negatives.length > 0 ? { auc: round(auc(positives, negatives)) } : {}),
+    };
+  }
+  return result;
+}
+
+/** Mean of the per-dataset AUCs (datasets with both classes). */
+function macroAuc(scored: Scored[]): number {
+  const values = Object.values(bySource(scored, 0.5)).flatMap((entry) => ('auc' in entry ? [entry.auc as number] : []));
+  return values.length === 0 ? Number.NaN : round(values.reduce((sum, value) => sum + value, 0) / values.length);
+}
+
+/**
+ * One category score from the logits of a few heads: a weighted logistic regression on the held-out
+ * predictions (sources and classes balanced). A head whose coefficient comes out negative does not
+ * transfer across sources and is dropped (refit without it), so no head counts against its label.
+ */
+function stackCategory(inputs: number[][], labels: (0 | 1)[], weights: number[], names: readonly string[]): { coefficients: number[]; bias: number } {
+  let used = names.map((_, index) => index);
+  for (;;) {
+    const theta = fitLogistic(inputs.map((row) => used.map((index) => row[index]!)), labels, weights);
+    const negative = used.filter((_, position) => theta[position + 1]! <= 0);
+    if (negative.length === 0 || used.length === 1) {
+      const coefficients = names.map(() => 0);
+      used.forEach((index, position) => (coefficients[index] = Math.max(0, theta[position + 1]!)));
+      return { coefficients, bias: theta[0]! };
+    }
+    used = used.filter((index) => !negative.includes(index));
+  }
+}
+
+function writeModule(plan: ModelPlan, classifier: LinearClassifier & { weights: Int8Array }, thresholds: number[], categories: Record<string, CategoryScore> | undefined): { bytes: number; sha256: string } {
   const encoded = encodeWeights(classifier.weights);
   const sha256 = createHash('sha256').update(encoded.base64).digest('hex');
   const constant = `${plan.name.toUpperCase()}_WEIGHTS`;
@@ -149,7 +265,7 @@ export const ${constant}: EncodedClassifier = {
   bias: ${JSON.stringify(classifier.bias)},
   calibration: ${JSON.stringify(classifier.calibration)},
   thresholds: ${JSON.stringify(thresholds)},
-  checksum: ${encoded.checksum},
+${categories ? `  categories: ${JSON.stringify(categories)},\n` : ''}  checksum: ${encoded.checksum},
   sha256: '${sha256}',
   data: '${encoded.base64}',
 };
@@ -164,51 +280,77 @@ function main(): void {
     if (only && only !== plan.name) continue;
     const started = Date.now();
     const examples = plan.load();
+    const features = examples.map((example) => trainingFeatures(example.text, plan.settings.bucketBits));
     console.error(`${plan.name}: ${examples.length} examples`);
-    const held = skipFolds ? [] : rotate(plan, examples);
+    const held = skipFolds ? [] : rotate(plan, examples, features);
     // For analysis (e.g. how the lexicon adds to the model on held-out rows): never committed.
     const heldOutFile = argument('--save-held-out');
-    if (heldOutFile) writeFileSync(`${heldOutFile}.${plan.name}.json`, JSON.stringify(held.map((fold) => ({ ...fold, texts: examples.filter((example) => example.dataset === fold.dataset).map((example) => example.text) }))));
+    if (heldOutFile) writeFileSync(`${heldOutFile}.${plan.name}.json`, JSON.stringify(held));
     const calibration: (readonly [number, number])[] = [];
     const thresholds: number[] = [];
     const pooledAuc: Record<string, number> = {};
-    for (const head of plan.heads.keys()) {
-      const logits: number[] = [];
-      const labels: (0 | 1)[] = [];
-      for (const fold of held) {
-        for (const [row, values] of fold.labels.entries()) {
-          const value = values[head];
-          if (value === 0 || value === 1) {
-            logits.push(fold.logits[row]![head]!);
-            labels.push(value);
-          }
-        }
-      }
+    const macro: Record<string, number> = {};
+    const heldOutBySource: Record<string, Record<string, object>> = {};
+    for (const [head, name] of plan.heads.entries()) {
+      const rows = held.filter((row) => row.labels[head] === 0 || row.labels[head] === 1);
+      const logits = rows.map((row) => logitsFor(plan, row, name)[head]!);
+      const labels = rows.map((row) => row.labels[head] as 0 | 1);
       const positives = labels.filter((value) => value === 1).length;
-      pooledAuc[plan.heads[head]!] = round(auc(logits.filter((_, index) => labels[index] === 1), logits.filter((_, index) => labels[index] === 0)));
-      // Balanced sample weights: the probability is calibrated to an even prior.
-      const weights = labels.map((value) => (value === 1 ? labels.length / (2 * Math.max(1, positives)) : labels.length / (2 * Math.max(1, labels.length - positives))));
-      const platt = positives > 0 && positives < labels.length ? fitPlatt(logits, labels, weights) : ([1, 0] as [number, number]);
+      pooledAuc[name] = round(auc(logits.filter((_, index) => labels[index] === 1), logits.filter((_, index) => labels[index] === 0)));
+      // Classes (and for moderation sources) balanced: the probability is calibrated to an even prior.
+      const weights = plan.pool === 'source' ? sourceWeights(rows.map((row) => row.dataset), labels) : classWeights(labels);
+      let platt = positives > 0 && positives < labels.length ? fitPlatt(logits, labels, weights) : ([1, 0] as [number, number]);
+      // A negative slope means the head ranks held-out sources backwards: keep the raw logit's direction, flat.
+      if (!(platt[0] > 0)) platt = [0, platt[1]];
       calibration.push([round(platt[0] * 1000) / 1000, round(platt[1] * 1000) / 1000]);
-      const probabilities = logits.map((logit) => 1 / (1 + Math.exp(-(platt[0] * logit + platt[1]))));
-      thresholds.push(positives > 0 ? thresholdAt(probabilities, labels, plan.targetFpr) : 0.5);
+      const probabilities = logits.map((logit) => sigmoid(platt[0] * logit + platt[1]));
+      thresholds.push(positives > 0 ? defaultThreshold(plan, rows, probabilities, labels, weights) : 0.5);
+      const scored = rows.map((row, index) => ({ source: row.source, dataset: row.dataset, score: probabilities[index]!, label: labels[index]! }));
+      macro[name] = macroAuc(scored);
+      for (const [dataset, entry] of Object.entries(bySource(scored, thresholds[head]!))) (heldOutBySource[dataset] ??= {})[name] = entry;
+    }
+    // Category scores stacked from head logits, fitted and thresholded on the held-out predictions.
+    const categories: Record<string, CategoryScore> = {};
+    const categoryReport: Record<string, unknown> = {};
+    for (const [category, names] of Object.entries(plan.categories ?? {})) {
+      if (held.length === 0) break;
+      const labelHead = plan.heads.indexOf(category);
+      const indices = names.map((name) => plan.heads.indexOf(name));
+      const rows = held.filter((row) => row.labels[labelHead] === 0 || row.labels[labelHead] === 1);
+      const inputs = rows.map((row) => indices.map((index) => logitsFor(plan, row, category)[index]!));
+      const labels = rows.map((row) => row.labels[labelHead] as 0 | 1);
+      const weights = sourceWeights(rows.map((row) => row.dataset), labels);
+      const { coefficients, bias } = stackCategory(inputs, labels, weights, names);
+      const probabilities = inputs.map((row) => sigmoid(bias + row.reduce((sum, value, index) => sum + value * coefficients[index]!, 0)));
+      const threshold = defaultThreshold(plan, rows, probabilities, labels, weights);
+      const scored = rows.map((row, index) => ({ source: row.source, dataset: row.dataset, score: probabilities[index]!, label: labels[index]! }));
+      const full = plan.heads.map((name) => {
+        const position = names.indexOf(name);
+        return position < 0 ? 0 : Math.round(coefficients[position]! * 1e6) / 1e6;
+      });
+      categories[category] = { weights: full, bias: Math.round(bias * 1e6) / 1e6, threshold };
+      categoryReport[category] = { heads: Object.fromEntries(names.map((name, index) => [name, round(coefficients[index]!)])), bias: round(bias), threshold, macroHeldOutAuc: macroAuc(scored), bySource: bySource(scored, threshold) };
     }
     const examplesAll = examples.map((example) => ({ ...example }));
-    balanceWeights(examplesAll, plan.heads.length);
-    const trained = trainLinearClassifier(examplesAll, plan.settings);
+    plan.balance(examplesAll);
+    const trained = trainOnFeatures(features, examplesAll, plan.settings);
     const { weights, scales } = quantize(trained);
     const classifier = { heads: plan.heads, buckets: trained.buckets, weights, scales, bias: [...trained.bias].map((value) => Math.round(value * 1e6) / 1e6), calibration };
-    const written = writeModule(plan, classifier, thresholds);
+    const written = writeModule(plan, classifier, thresholds, plan.categories && held.length > 0 ? categories : undefined);
     summary[plan.name] = {
       heads: plan.heads,
       settings: { ...plan.settings, heads: undefined },
       examples: examples.length,
       calibration,
       thresholds: Object.fromEntries(plan.heads.map((head, index) => [head, thresholds[index]])),
-      thresholdRule: `lowest threshold with held-out false-positive rate <= ${plan.targetFpr} on the pooled held-out sources`,
-      /** AUC of the pooled held-out predictions per head (each row scored by the model trained without its source); below 0.5 means the head does not transfer across sources. */
+      thresholdRule: `lowest threshold with held-out false-positive rate <= ${plan.targetFpr} on the pooled held-out sources${plan.pool === 'source' ? " (each dataset's negatives weighted equally)" : ''}${plan.benign ? ` and <= ${plan.benign.fpr} on each of ${plan.benign.datasets.join(', ')}` : ''}`,
+      ...(plan.split ? { split: `heads ${plan.split.heads.join(', ')} have one source each (${plan.split.sources.join(', ')}): their figures on those sources come from a row split inside the source (two halves by text hash), which overstates transfer` } : {}),
+      /** AUC of the pooled held-out predictions per head (each row scored by the model trained without its source). */
       pooledHeldOutAuc: pooledAuc,
-      heldOutBySource: report(plan, held, calibration, thresholds),
+      /** Mean of the per-source held-out AUCs per head. */
+      macroHeldOutAuc: macro,
+      ...(plan.categories ? { categories: categoryReport } : {}),
+      heldOutBySource,
       moduleBytes: written.bytes,
       sha256: written.sha256,
       trainingSeconds: Math.round((Date.now() - started) / 1000),

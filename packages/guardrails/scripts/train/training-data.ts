@@ -33,14 +33,25 @@ export function loadModerationExamples(directory: string): SourcedExample[] {
   });
   // The moderation sources are all short social-media text: without other benign text, long
   // answers, documents and instructions (math, code, tables) land anywhere on the toxic scale.
-  // Plainly benign prompts and documents of injection.jsonl are toxic/harassment/hate 0, held out
-  // together as one dataset.
+  // Plainly benign prompts and documents of injection.jsonl are 0 on every head (nothing abusive,
+  // violent or sexual in them), held out together as one dataset.
   type InjectionRow = { text: string; source: string; label: 0 | 1 };
   const benign = readJsonl<InjectionRow>(path.join(directory, 'injection.jsonl'))
     .filter((row) => row.label === 0 && BENIGN_SOURCES.has(row.source))
-    .map((row) => ({ text: row.text, labels: [0, 0, 0, null, null] as (0 | 1 | null)[], source: `benign/${row.source}`, dataset: 'benign-prompts' }));
-  return [...moderation, ...benign];
+    .map((row) => ({ text: row.text, labels: [0, 0, 0, 0, 0] as (0 | 1 | null)[], source: `benign/${row.source}`, dataset: 'benign-prompts' }));
+  // Sentences of the NER corpora (Wikipedia, tweets, comments) are not annotated for abuse: used as
+  // weak toxic/harassment/hate 0 (another benign register beside the prompts), minus those with a
+  // profanity or slur, one dataset of their own so the rotation also holds them out.
+  const sentences = readJsonl<{ text: string; source: string }>(path.join(directory, 'ner.jsonl'))
+    .filter((row) => NER_SENTENCE_SOURCES.has(row.source) && !PROFANITY.test(row.text))
+    .map((row) => ({ text: row.text, labels: [0, 0, 0, null, null] as (0 | 1 | null)[], source: `sentences/${row.source}`, dataset: 'benign-sentences' }));
+  return [...moderation, ...benign, ...sentences];
 }
+
+/** NER sources made of real sentences (not bare names or addresses). */
+const NER_SENTENCE_SOURCES: ReadonlySet<string> = new Set(['wikigold', 'broad-twitter-corpus', 'wnut17']);
+/** Words that make an unannotated sentence unsafe as a "not toxic" example. */
+const PROFANITY = /\b(?:fuck|shit|bitch|nigg|cunt|whore|slut|fag|retard|asshole|dick|pussy|bastard|damn|hoe|twat|wanker|idiot|stupid|moron|dumb|hate|kill)/iu;
 
 /** Benign sources of injection.jsonl with nothing edgy in them (not the "benign-hard" ones). */
 const BENIGN_SOURCES: ReadonlySet<string> = new Set(['ultrachat', 'self-instruct', 'bipia', 'awesome-chatgpt-prompts']);
@@ -92,6 +103,45 @@ export function balanceWeights(examples: SourcedExample[], heads: number): void 
       if (value === null || value === undefined || totals[value] === 0) weights[head] = 0;
       else weights[head] = (all / 2) * (1 / Math.sqrt(groups.get(`${example.source}\u0000${value}`)!)) / totals[value]!;
       example.weights = weights;
+    }
+  }
+}
+
+/**
+ * Per head, every source that has both classes gets a total weight ∝ √size split evenly between its
+ * positives and negatives; a source with one class only (toxic-spans for `toxic`, stormfront's
+ * hate-only `toxic`) gets `lone` of that. Then positives and negatives are scaled to equal totals.
+ * Within-source balance removes "which source is this" as a shortcut to the label: a source that is
+ * mostly positive (mlma) no longer teaches its style as toxic.
+ */
+export function balanceBySource(examples: SourcedExample[], heads: number, lone = 0.25): void {
+  for (const example of examples) example.weights = new Array<number>(heads).fill(0);
+  for (let head = 0; head < heads; head++) {
+    const counts = new Map<string, [number, number]>();
+    for (const example of examples) {
+      const value = example.labels[head];
+      if (value === null || value === undefined) continue;
+      const entry = counts.get(example.source) ?? [0, 0];
+      entry[value]++;
+      counts.set(example.source, entry);
+    }
+    const raw = (source: string, value: 0 | 1): number => {
+      const entry = counts.get(source)!;
+      const share = entry[0] > 0 && entry[1] > 0 ? 0.5 : lone;
+      return (Math.sqrt(entry[0] + entry[1]) * share) / entry[value];
+    };
+    const totals = [0, 0];
+    let all = 0;
+    for (const example of examples) {
+      const value = example.labels[head];
+      if (value === null || value === undefined) continue;
+      totals[value]! += raw(example.source, value);
+      all++;
+    }
+    for (const example of examples) {
+      const value = example.labels[head];
+      if (value === null || value === undefined || totals[value] === 0) continue;
+      (example.weights as number[])[head] = ((all / 2) * raw(example.source, value)) / totals[value]!;
     }
   }
 }

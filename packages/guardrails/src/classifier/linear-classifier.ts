@@ -65,10 +65,15 @@ export function textWindows(normalized: string): string[] {
 
 /** Uncalibrated logits per head of `text`: the maximum over its windows. */
 export function classifierLogits(classifier: LinearClassifier, text: string): Float64Array {
+  return classifierLogitsOfNormalized(classifier, normalizeForFeatures(text));
+}
+
+/** {@link classifierLogits} of a text already passed through `normalizeForFeatures`. */
+export function classifierLogitsOfNormalized(classifier: LinearClassifier, normalized: string): Float64Array {
   const heads = classifier.heads.length;
   const best = new Float64Array(heads).fill(Number.NEGATIVE_INFINITY);
   const window = new Float64Array(heads);
-  for (const slice of textWindows(normalizeForFeatures(text))) {
+  for (const slice of textWindows(normalized)) {
     logitsOfNormalized(classifier, slice, window);
     for (let head = 0; head < heads; head++) if (window[head]! > best[head]!) best[head] = window[head]!;
   }

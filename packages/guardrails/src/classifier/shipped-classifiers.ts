@@ -1,5 +1,5 @@
 import { CascadeError } from '@cascade/core';
-import { classifierProbabilities, headProbabilityOfNormalized } from './linear-classifier';
+import { classifierLogitsOfNormalized, classifierProbabilities, headProbabilityOfNormalized } from './linear-classifier';
 import { normalizeForFeatures } from './normalize-for-features';
 import { lazyClassifier, type LoadedClassifier } from './weights-codec';
 import { INJECTION_WEIGHTS } from './weights/injection-weights';
@@ -19,19 +19,37 @@ export function moderationProbabilities(text: string): Record<string, number> {
   return result;
 }
 
+/** The moderation model's probability per head and per stacked category score of one text (one feature pass). */
+export interface ModerationModelScores {
+  /** Calibrated probability per head, by head name. */
+  heads: Record<string, number>;
+  /** Probability per category that has a stacked score in the shipped weights (e.g. `hate` from the `toxic` and `hate` logits). */
+  categories: Record<string, number>;
+}
+
+/**
+ * {@link moderationProbabilities} and the stacked category scores from one pass over `text`
+ * (`normalized`: `normalizeForFeatures(text)`, when the caller has it already).
+ */
+export function moderationModelScores(text: string, normalized: string = normalizeForFeatures(text)): ModerationModelScores {
+  const classifier = moderationClassifier();
+  const logits = classifierLogitsOfNormalized(classifier, normalized);
+  const heads: Record<string, number> = {};
+  for (const [index, head] of classifier.heads.entries()) {
+    const [a, b] = classifier.calibration[index]!;
+    heads[head] = 1 / (1 + Math.exp(-(a * logits[index]! + b)));
+  }
+  const categories: Record<string, number> = {};
+  for (const [category, score] of Object.entries(classifier.categories)) {
+    let sum = score.bias;
+    for (let index = 0; index < logits.length; index++) sum += (score.weights[index] ?? 0) * logits[index]!;
+    categories[category] = 1 / (1 + Math.exp(-sum));
+  }
+  return { heads, categories };
+}
+
 /** Calibrated probability that `text` is a prompt injection or jailbreak. */
 export function injectionProbability(text: string): number {
   // The one head, scored alone (the same value as `classifierProbabilities(…)[0]`, without the per-head arrays).
   return headProbabilityOfNormalized(injectionClassifier(), 0, normalizeForFeatures(text));
-}
-
-/**
- * Calibrated probability of one moderation head for text already passed through
- * `normalizeForFeatures` (equal to `moderationProbabilities(text)[head]`, without scoring the other heads).
- */
-export function moderationHeadProbability(head: string, normalized: string): number {
-  const classifier = moderationClassifier();
-  const index = classifier.heads.indexOf(head);
-  if (index === -1) throw new CascadeError('INVALID_CONFIG', `The moderation classifier has no head "${head}": use one of ${classifier.heads.join(', ')}.`);
-  return headProbabilityOfNormalized(classifier, index, normalized);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifierProbabilities, type LinearClassifier } from './linear-classifier';
-import { fitPlatt, quantize, trainLinearClassifier, type TrainingExample, type TrainingSettings } from './train-linear-classifier';
+import { fitLogistic, fitPlatt, quantize, trainLinearClassifier, type TrainingExample, type TrainingSettings } from './train-linear-classifier';
 import { fnv1a } from './weights-codec';
 
 // A tiny in-test sample (the real training data is never read by `pnpm test`).
@@ -54,5 +54,26 @@ describe('fitPlatt', () => {
     const [a, b] = fitPlatt(logits, [...labels]);
     expect(Number.isFinite(a) && Number.isFinite(b)).toBe(true);
     expect(a).toBeGreaterThan(0);
+  });
+});
+
+describe('fitLogistic', () => {
+  it('weights the informative input up and leaves the noise input near 0', () => {
+    // Input 0 separates the labels (with overlap); input 1 takes ±1 equally often in both classes.
+    const negatives = [-2, -1, -0.5, 0.3].flatMap((x) => [[x, 1], [x, -1]]);
+    const positives = [2, 1, 0.5, -0.3].flatMap((x) => [[x, 1], [x, -1]]);
+    const labels = [...negatives.map(() => 0 as const), ...positives.map(() => 1 as const)];
+    const inputs = [...negatives, ...positives];
+    const [bias, informative, noise] = fitLogistic(inputs, labels, inputs.map(() => 1));
+    expect(Math.abs(bias!)).toBeLessThan(1e-6);
+    expect(informative!).toBeGreaterThan(1);
+    expect(Math.abs(noise!)).toBeLessThan(1e-6);
+  });
+
+  it('honours sample weights', () => {
+    const inputs = [[0], [0], [1], [1]];
+    const light = fitLogistic(inputs, [0, 1, 0, 1], [1, 1, 1, 1]);
+    const heavy = fitLogistic(inputs, [0, 1, 0, 1], [1, 1, 1, 9]);
+    expect(heavy[1]!).toBeGreaterThan(light[1]! + 0.5);
   });
 });

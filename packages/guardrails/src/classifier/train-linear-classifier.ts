@@ -35,25 +35,48 @@ export interface TrainedWeights {
 }
 
 
+/** Hashed feature buckets of one training text (its first window, as scored at inference for short texts). */
+export function trainingFeatures(text: string, bucketBits: number): Int32Array {
+  const normalized = normalizeForFeatures(text);
+  const window = normalized.length > WINDOW_CHARS ? normalized.slice(0, WINDOW_CHARS) : normalized;
+  let features = new Int32Array(1_024);
+  let count = 0;
+  visitFeatures(window, 2 ** bucketBits - 1, (bucket) => {
+    if (count === features.length) {
+      const grown = new Int32Array(features.length * 2);
+      grown.set(features);
+      features = grown;
+    }
+    features[count++] = bucket;
+  });
+  return features.slice(0, count);
+}
+
 /**
  * Trains a multi-head logistic regression with Adagrad over hashed features, masking `null` labels.
  * Deterministic: examples are visited in an order drawn from `seed`, arithmetic is sequential.
  */
 export function trainLinearClassifier(examples: readonly TrainingExample[], settings: TrainingSettings): TrainedWeights {
+  return trainOnFeatures(
+    examples.map((example) => trainingFeatures(example.text, settings.bucketBits)),
+    examples,
+    settings,
+  );
+}
+
+/**
+ * {@link trainLinearClassifier} over precomputed feature buckets (`features[i]` belongs to
+ * `examples[i]`): the rotation by source extracts features once and trains many models on them.
+ */
+export function trainOnFeatures(features: readonly Int32Array[], examples: readonly Pick<TrainingExample, 'labels' | 'weights'>[], settings: TrainingSettings): TrainedWeights {
   const heads = settings.heads.length;
   const buckets = 2 ** settings.bucketBits;
-  const mask = buckets - 1;
   const weights = new Float32Array(buckets * heads);
   const squares = new Float32Array(buckets * heads);
   const bias = new Float64Array(heads);
   const biasSquares = new Float64Array(heads);
-  const texts = examples.map((example) => {
-    const normalized = normalizeForFeatures(example.text);
-    return normalized.length > WINDOW_CHARS ? normalized.slice(0, WINDOW_CHARS) : normalized;
-  });
   const random = seededRandom(settings.seed);
   const order = examples.map((_, index) => index);
-  let features = new Int32Array(4_096);
   const sums = new Float64Array(heads);
   const gradients = new Float64Array(heads);
   const { learningRate, l2 } = settings;
@@ -65,30 +88,24 @@ export function trainLinearClassifier(examples: readonly TrainingExample[], sett
     }
     for (const position of order) {
       const example = examples[position]!;
-      let count = 0;
-      visitFeatures(texts[position]!, mask, (bucket) => {
-        if (count === features.length) {
-          const grown = new Int32Array(features.length * 2);
-          grown.set(features);
-          features = grown;
-        }
-        features[count++] = bucket;
-      });
+      const own = features[position]!;
+      const count = own.length;
       const norm = count === 0 ? 0 : 1 / Math.sqrt(count);
       sums.fill(0);
       for (let feature = 0; feature < count; feature++) {
-        const base = features[feature]! * heads;
+        const base = own[feature]! * heads;
         for (let head = 0; head < heads; head++) sums[head]! += weights[base + head]!;
       }
       let any = false;
       for (let head = 0; head < heads; head++) {
         const label = example.labels[head];
-        if (label === null || label === undefined) {
+        const weight = example.weights?.[head] ?? 1;
+        if (label === null || label === undefined || weight === 0) {
           gradients[head] = 0;
           continue;
         }
         const probability = 1 / (1 + Math.exp(-(bias[head]! + sums[head]! * norm)));
-        gradients[head] = (probability - label) * (example.weights?.[head] ?? 1);
+        gradients[head] = (probability - label) * weight;
         any = true;
         const biasGradient = gradients[head]!;
         biasSquares[head]! += biasGradient * biasGradient;
@@ -96,7 +113,7 @@ export function trainLinearClassifier(examples: readonly TrainingExample[], sett
       }
       if (!any) continue;
       for (let feature = 0; feature < count; feature++) {
-        const base = features[feature]! * heads;
+        const base = own[feature]! * heads;
         for (let head = 0; head < heads; head++) {
           const gradient = gradients[head]!;
           if (gradient === 0) continue;
@@ -109,6 +126,15 @@ export function trainLinearClassifier(examples: readonly TrainingExample[], sett
     }
   }
   return { heads: [...settings.heads], buckets, weights, bias };
+}
+
+/** Logits per head of precomputed features under float weights (the rotation's held-out scoring). */
+export function logitsOfFeatures(trained: TrainedWeights, own: Int32Array): number[] {
+  const heads = trained.heads.length;
+  const sums = new Array<number>(heads).fill(0);
+  for (const bucket of own) for (let head = 0; head < heads; head++) sums[head]! += trained.weights[bucket * heads + head]!;
+  const norm = own.length === 0 ? 0 : 1 / Math.sqrt(own.length);
+  return sums.map((sum, head) => trained.bias[head]! + sum * norm);
 }
 
 /** Platt scaling `[a, b]` for one head: fits `sigmoid(a · logit + b)` to labels (damped Newton steps). */
@@ -176,4 +202,76 @@ export function quantize(trained: TrainedWeights): { weights: Int8Array; scales:
   const weights = new Int8Array(trained.weights.length);
   for (let slot = 0; slot < weights.length; slot++) weights[slot] = Math.round(trained.weights[slot]! / scales[slot % heads]!);
   return { weights, scales };
+}
+
+/**
+ * Weighted logistic regression over a few dense inputs (Newton steps with backtracking): the
+ * stacking of head logits into one category score. Returns `[bias, ...coefficients]`.
+ */
+export function fitLogistic(inputs: readonly (readonly number[])[], labels: readonly (0 | 1)[], sampleWeights: readonly number[], ridge = 1e-3): number[] {
+  const width = (inputs[0]?.length ?? 0) + 1;
+  const row = (index: number): number[] => [1, ...inputs[index]!];
+  const loss = (theta: readonly number[]): number => {
+    let total = 0;
+    for (let index = 0; index < inputs.length; index++) {
+      const x = row(index);
+      const z = x.reduce((sum, value, k) => sum + value * theta[k]!, 0);
+      total += ((z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - labels[index]! * z) * sampleWeights[index]!;
+    }
+    for (let k = 1; k < width; k++) total += (ridge * theta[k]! * theta[k]!) / 2;
+    return total;
+  };
+  let theta = new Array<number>(width).fill(0);
+  let current = loss(theta);
+  for (let iteration = 0; iteration < 100; iteration++) {
+    const gradient = new Array<number>(width).fill(0);
+    const hessian = Array.from({ length: width }, () => new Array<number>(width).fill(0));
+    for (let index = 0; index < inputs.length; index++) {
+      const x = row(index);
+      const p = 1 / (1 + Math.exp(-x.reduce((sum, value, k) => sum + value * theta[k]!, 0)));
+      const weight = sampleWeights[index]!;
+      for (let i = 0; i < width; i++) {
+        gradient[i]! += (p - labels[index]!) * weight * x[i]!;
+        for (let j = 0; j < width; j++) hessian[i]![j]! += p * (1 - p) * weight * x[i]! * x[j]!;
+      }
+    }
+    for (let k = 0; k < width; k++) {
+      hessian[k]![k]! += k === 0 ? 1e-9 : ridge;
+      if (k > 0) gradient[k]! += ridge * theta[k]!;
+    }
+    const step = solve(hessian, gradient);
+    if (!step) break;
+    let scale = 1;
+    let next = theta.map((value, k) => value - step[k]!);
+    let nextLoss = loss(next);
+    while (nextLoss > current && scale > 1e-4) {
+      scale /= 2;
+      next = theta.map((value, k) => value - scale * step[k]!);
+      nextLoss = loss(next);
+    }
+    if (nextLoss > current) break;
+    const improvement = current - nextLoss;
+    theta = next;
+    current = nextLoss;
+    if (improvement < 1e-9 * Math.max(1, Math.abs(current))) break;
+  }
+  return theta;
+}
+
+/** Gaussian elimination with partial pivoting; undefined when singular. */
+function solve(matrix: number[][], vector: number[]): number[] | undefined {
+  const size = vector.length;
+  const a = matrix.map((line, index) => [...line, vector[index]!]);
+  for (let column = 0; column < size; column++) {
+    let pivot = column;
+    for (let r = column + 1; r < size; r++) if (Math.abs(a[r]![column]!) > Math.abs(a[pivot]![column]!)) pivot = r;
+    if (Math.abs(a[pivot]![column]!) < 1e-12) return undefined;
+    [a[column], a[pivot]] = [a[pivot]!, a[column]!];
+    for (let r = 0; r < size; r++) {
+      if (r === column) continue;
+      const factor = a[r]![column]! / a[column]![column]!;
+      for (let c = column; c <= size; c++) a[r]![c]! -= factor * a[column]![c]!;
+    }
+  }
+  return a.map((line, index) => line[size]! / line[index]!);
 }

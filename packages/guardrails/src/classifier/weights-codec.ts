@@ -1,6 +1,17 @@
 import { CascadeError } from '@cascade/core';
 import type { LinearClassifier } from './linear-classifier';
 
+/**
+ * A category score stacked from head logits: `p = sigmoid(bias + Σ weights[i] · logit[i])`, fitted
+ * on held-out training sources, with its default threshold.
+ */
+export interface CategoryScore {
+  /** One coefficient per head (0 = head not read). */
+  weights: readonly number[];
+  bias: number;
+  threshold: number;
+}
+
 /** A trained classifier as shipped: int8 weights in base64 plus what is needed to score and decide. */
 export interface EncodedClassifier {
   format: 1;
@@ -11,6 +22,8 @@ export interface EncodedClassifier {
   calibration: readonly (readonly [number, number])[];
   /** Default probability threshold per head, chosen on held-out training sources. */
   thresholds: readonly number[];
+  /** Scores of categories that combine heads (moderation), by category name. */
+  categories?: Readonly<Record<string, CategoryScore>>;
   /** FNV-1a 32 of the weight bytes, checked when the weights are decoded. */
   checksum: number;
   /** SHA-256 of `data` (hex), for audits; the tests recompute it. */
@@ -22,6 +35,7 @@ export interface EncodedClassifier {
 export interface LoadedClassifier extends LinearClassifier {
   readonly weights: Int8Array;
   readonly thresholds: readonly number[];
+  readonly categories: Readonly<Record<string, CategoryScore>>;
 }
 
 /** FNV-1a 32-bit hash of bytes: a cheap integrity check of decoded weights. */
@@ -66,6 +80,7 @@ export function decodeClassifier(encoded: EncodedClassifier, name: string): Load
     bias: encoded.bias,
     calibration: encoded.calibration,
     thresholds: encoded.thresholds,
+    categories: encoded.categories ?? {},
   };
 }
 

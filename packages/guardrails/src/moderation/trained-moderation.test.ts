@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeForFeatures } from '../classifier/normalize-for-features';
+import { moderationModelScores } from '../classifier/shipped-classifiers';
 import { cpuMs } from '../classifier/__fixtures__/cpu-time';
 import { normalizeForMatching } from '../util/normalize-text';
 import { isCounterSpeech } from './counter-speech';
@@ -46,6 +47,26 @@ describe('counter-speech, negation and reported speech', () => {
 
   it('still flags abuse that only mentions a condemnation word', () => {
     expect(moderateLocally("you're a worthless idiot and that's the truth").categories.harassment).toBe(true);
+  });
+});
+
+describe('hate from the stacked model score (toxic + hate heads)', () => {
+  it('scores a degrading statement about a group above a neutral one about the same group', () => {
+    const hostile = moderationModelScores('immigrants are parasites who ruin everything').categories.hate!;
+    const neutral = moderationModelScores('immigrants are welcome in our town').categories.hate!;
+    expect(hostile).toBeGreaterThan(neutral);
+  });
+
+  it('decides hate with the model alone', () => {
+    expect(moderateLocally('women are too stupid to vote', { mode: 'model' }).categories.hate).toBe(true);
+    expect(moderateLocally('women are talented engineers', { mode: 'model' }).flagged).toBe(false);
+  });
+
+  it('leaves violence and sexual to the rules (their heads are not validated: one source each)', () => {
+    const result = moderateLocally('you are a stupid idoit', { mode: 'model' });
+    expect(result.categories.harassment).toBe(true);
+    expect(result.categories.sexual).toBe(false);
+    expect(result.categories.violence).toBe(false);
   });
 });
 
