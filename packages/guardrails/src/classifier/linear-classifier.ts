@@ -133,3 +133,49 @@ export function headProbabilityOfNormalized(classifier: LinearClassifier, head: 
   const [a, b] = classifier.calibration[head]!;
   return sigmoid(a * best + b);
 }
+
+/** Interleaved weights of a few heads (`buckets × heads.length`), for scoring only those heads. */
+const HEAD_TABLES = new WeakMap<LinearClassifier, Map<string, Int8Array | Float32Array>>();
+
+function headsTable(classifier: LinearClassifier, heads: readonly number[]): Int8Array | Float32Array {
+  if (heads.length === 1) return headColumn(classifier, heads[0]!);
+  let tables = HEAD_TABLES.get(classifier);
+  if (!tables) HEAD_TABLES.set(classifier, (tables = new Map()));
+  const key = heads.join(',');
+  let table = tables.get(key);
+  if (!table) {
+    const all = classifier.heads.length;
+    const { weights, buckets } = classifier;
+    const width = heads.length;
+    table = weights instanceof Int8Array ? new Int8Array(buckets * width) : new Float32Array(buckets * width);
+    for (let bucket = 0; bucket < buckets; bucket++) for (let index = 0; index < width; index++) table[bucket * width + index] = weights[bucket * all + heads[index]!]!;
+    tables.set(key, table);
+  }
+  return table;
+}
+
+/**
+ * Raw logits (the maximum over windows) of the heads `heads` only, for an already normalized text:
+ * the same values as `classifierLogits` gives for those heads (same features, same sums in the same
+ * order), reading a compact table of just those heads (see `headColumn` on why that matters).
+ */
+export function headLogitsOfNormalized(classifier: LinearClassifier, heads: readonly number[], normalized: string): Float64Array {
+  const width = heads.length;
+  const table = headsTable(classifier, heads);
+  const best = new Float64Array(width).fill(Number.NEGATIVE_INFINITY);
+  const sums = new Float64Array(width);
+  for (const slice of textWindows(normalized)) {
+    sums.fill(0);
+    const count = visitFeatures(slice, classifier.buckets - 1, (bucket) => {
+      const base = bucket * width;
+      for (let index = 0; index < width; index++) sums[index]! += table[base + index]!;
+    });
+    const norm = count === 0 ? 0 : 1 / Math.sqrt(count);
+    for (let index = 0; index < width; index++) {
+      const head = heads[index]!;
+      const logit = classifier.bias[head]! + sums[index]! * classifier.scales[head]! * norm;
+      if (logit > best[index]!) best[index] = logit;
+    }
+  }
+  return best;
+}

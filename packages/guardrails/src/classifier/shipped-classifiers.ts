@@ -1,5 +1,5 @@
 import { CascadeError } from '@cascade/core';
-import { classifierLogitsOfNormalized, classifierProbabilities, headProbabilityOfNormalized } from './linear-classifier';
+import { classifierLogitsOfNormalized, classifierProbabilities, headLogitsOfNormalized, headProbabilityOfNormalized } from './linear-classifier';
 import { normalizeForFeatures } from './normalize-for-features';
 import { lazyClassifier, type LoadedClassifier } from './weights-codec';
 import { INJECTION_WEIGHTS } from './weights/injection-weights';
@@ -46,6 +46,26 @@ export function moderationModelScores(text: string, normalized: string = normali
     categories[category] = 1 / (1 + Math.exp(-sum));
   }
   return { heads, categories };
+}
+
+/**
+ * The stacked scores of `categories` (those the shipped weights score) for a text already passed
+ * through `normalizeForFeatures`: equal to `moderationModelScores(…).categories`, scoring only the
+ * heads those categories read (the moderator's hot path).
+ */
+export function moderationCategoryProbabilities(normalized: string, categories: readonly string[]): Record<string, number> {
+  const classifier = moderationClassifier();
+  const scored = categories.filter((category) => classifier.categories[category] !== undefined);
+  const heads = classifier.heads.map((_, index) => index).filter((index) => scored.some((category) => (classifier.categories[category]!.weights[index] ?? 0) !== 0));
+  const logits = heads.length === 0 ? new Float64Array(0) : headLogitsOfNormalized(classifier, heads, normalized);
+  const result: Record<string, number> = {};
+  for (const category of scored) {
+    const score = classifier.categories[category]!;
+    let sum = score.bias;
+    for (const [position, head] of heads.entries()) sum += (score.weights[head] ?? 0) * logits[position]!;
+    result[category] = 1 / (1 + Math.exp(-sum));
+  }
+  return result;
 }
 
 /** Calibrated probability that `text` is a prompt injection or jailbreak. */

@@ -2,7 +2,7 @@ import { parseConfig } from '@cascade/core';
 import { z } from 'zod';
 import { normalizeForFeatures } from '../classifier/normalize-for-features';
 import type { LoadedClassifier } from '../classifier/weights-codec';
-import { moderationClassifier, moderationModelScores } from '../classifier/shipped-classifiers';
+import { moderationCategoryProbabilities, moderationClassifier } from '../classifier/shipped-classifiers';
 import { normalizeForMatching } from '../util/normalize-text';
 import { asTwoByte } from '../util/eager-regexp';
 import { createGatedPatterns, type PatternSource } from '../util/gated-patterns';
@@ -354,7 +354,7 @@ export function moderateLocally(text: string, config: LocalModeratorConfig | Loc
   const classifier = moderationClassifier();
   // One normalization for the model and the counter-speech check.
   const features = normalizeForFeatures(text);
-  const model = moderationModelScores(text, features).categories;
+  const model = moderationCategoryProbabilities(features, MODEL_CATEGORIES);
   const counter = isCounterSpeech(features);
   const lexicon = settings.mode === 'model+lexicon' ? lexiconModeration(text) : undefined;
   const scores = {} as Record<ModerationCategory, number>;
