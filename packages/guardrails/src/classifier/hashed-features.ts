@@ -1,8 +1,8 @@
 /**
  * Hashed sparse features of normalized text (the hashing trick): word unigrams, word bigrams and
  * character 3-, 4- and 5-grams over the whole normalized string (so grams cross word boundaries and
- * "ihate" still shares most grams with "i hate"). One pass, no allocation per feature: each feature
- * is handed to `visit` as a bucket index. Linear in the text length.
+ * "ihate" still shares most grams with "i hate"), as bucket indices. No allocation per feature or
+ * per call. Linear in the text length.
  */
 
 const FNV_PRIME = 16_777_619;
@@ -21,32 +21,45 @@ function mix(hash: number): number {
   return value >>> 0;
 }
 
+/** Reused output of {@link collectFeatures} (grown on demand): scoring allocates nothing per call. */
+let buffer = new Int32Array(16_384);
+/** `" normalized "` as UTF-16 codes, reused like `buffer`. */
+let padded = new Uint16Array(4_096);
+
 /**
- * Calls `visit(bucket)` once per feature occurrence of `normalized` (the output of
- * `normalizeForFeatures`) and returns how many features it visited.
+ * The feature buckets of `normalized` (the output of `normalizeForFeatures`), in a fixed order:
+ * words and their bigrams, then the character 3-, 4- and 5-grams. One pass each, written straight
+ * into a reused array — no callback per feature, so the hot loop stays monomorphic.
  *
- * @param normalized text from `normalizeForFeatures`
+ * @returns a view of a shared buffer, valid until the next call: copy it to keep it.
  * @param mask buckets − 1 (buckets a power of two)
- * @param visit called with each feature's bucket
  */
-export function visitFeatures(normalized: string, mask: number, visit: (bucket: number) => void): number {
+export function collectFeatures(normalized: string, mask: number): Int32Array {
+  const length = normalized.length;
+  // At most: one unigram and one bigram per word (≤ length/2 + 1 words), three grams per position.
+  const most = length + 2 + 3 * (length + 2);
+  // Scoring windows are ≤ 4,096 characters; a longer text gets arrays of its own rather than pinning
+  // megabytes in the module for good.
+  const own = most > 1 << 18;
+  if (!own && buffer.length < most) buffer = new Int32Array(Math.max(most, buffer.length * 2));
+  if (!own && padded.length < length + 2) padded = new Uint16Array(Math.max(length + 2, padded.length * 2));
+  const out = own ? new Int32Array(most) : buffer;
+  const codes = own ? new Uint16Array(length + 2) : padded;
   let count = 0;
   // Words and bigrams.
   let previous = 0;
   let hasPrevious = false;
   let hash = UNIGRAM_SEED;
   let inWord = false;
-  for (let index = 0; index <= normalized.length; index++) {
-    const code = index < normalized.length ? normalized.charCodeAt(index) : 32;
+  codes[0] = 32;
+  for (let index = 0; index <= length; index++) {
+    const code = index < length ? normalized.charCodeAt(index) : 32;
+    codes[index + 1] = code;
     if (code === 32) {
       if (inWord) {
         const word = mix(hash);
-        visit(word & mask);
-        count++;
-        if (hasPrevious) {
-          visit(mix(Math.imul(previous ^ BIGRAM_SEED, FNV_PRIME) ^ word) & mask);
-          count++;
-        }
+        out[count++] = word & mask;
+        if (hasPrevious) out[count++] = mix(Math.imul(previous ^ BIGRAM_SEED, FNV_PRIME) ^ word) & mask;
         previous = word;
         hasPrevious = true;
       }
@@ -58,25 +71,35 @@ export function visitFeatures(normalized: string, mask: number, visit: (bucket: 
     }
   }
   // Character 3..5-grams over " text ", so word starts and ends are grams of their own.
-  const length = normalized.length + 2;
-  const at = (index: number): number => (index === 0 || index === length - 1 ? 32 : normalized.charCodeAt(index - 1));
-  for (let start = 0; start + 3 <= length; start++) {
-    let gram = CHAR_SEED;
-    gram = Math.imul(gram ^ at(start), FNV_PRIME);
-    gram = Math.imul(gram ^ at(start + 1), FNV_PRIME);
-    gram = Math.imul(gram ^ at(start + 2), FNV_PRIME);
-    visit(mix(gram) & mask);
-    count++;
-    if (start + 4 <= length) {
-      gram = Math.imul(gram ^ at(start + 3), FNV_PRIME);
-      visit(mix(gram ^ 4) & mask);
-      count++;
-      if (start + 5 <= length) {
-        gram = Math.imul(gram ^ at(start + 4), FNV_PRIME);
-        visit(mix(gram ^ 5) & mask);
-        count++;
+  const total = length + 2;
+  for (let start = 0; start + 3 <= total; start++) {
+    let gram = Math.imul(CHAR_SEED ^ codes[start]!, FNV_PRIME);
+    gram = Math.imul(gram ^ codes[start + 1]!, FNV_PRIME);
+    gram = Math.imul(gram ^ codes[start + 2]!, FNV_PRIME);
+    out[count++] = mix(gram) & mask;
+    if (start + 4 <= total) {
+      gram = Math.imul(gram ^ codes[start + 3]!, FNV_PRIME);
+      out[count++] = mix(gram ^ 4) & mask;
+      if (start + 5 <= total) {
+        gram = Math.imul(gram ^ codes[start + 4]!, FNV_PRIME);
+        out[count++] = mix(gram ^ 5) & mask;
       }
     }
   }
+  return out.subarray(0, count);
+}
+
+/**
+ * Calls `visit(bucket)` once per feature of `normalized` (the output of `normalizeForFeatures`), in
+ * the order of {@link collectFeatures}, and returns how many features it visited.
+ *
+ * @param normalized text from `normalizeForFeatures`
+ * @param mask buckets − 1 (buckets a power of two)
+ * @param visit called with each feature's bucket
+ */
+export function visitFeatures(normalized: string, mask: number, visit: (bucket: number) => void): number {
+  const features = collectFeatures(normalized, mask);
+  const count = features.length;
+  for (let index = 0; index < count; index++) visit(features[index]!);
   return count;
 }

@@ -1,4 +1,4 @@
-import { visitFeatures } from './hashed-features';
+import { collectFeatures } from './hashed-features';
 import { normalizeForFeatures } from './normalize-for-features';
 
 /**
@@ -33,10 +33,12 @@ export function logitsOfNormalized(classifier: LinearClassifier, normalized: str
   const sums = out;
   sums.fill(0);
   const { weights } = classifier;
-  const count = visitFeatures(normalized, classifier.buckets - 1, (bucket) => {
-    const base = bucket * heads;
+  const features = collectFeatures(normalized, classifier.buckets - 1);
+  const count = features.length;
+  for (let feature = 0; feature < count; feature++) {
+    const base = features[feature]! * heads;
     for (let head = 0; head < heads; head++) sums[head]! += weights[base + head]!;
-  });
+  }
   const norm = count === 0 ? 0 : 1 / Math.sqrt(count);
   for (let head = 0; head < heads; head++) sums[head] = classifier.bias[head]! + sums[head]! * classifier.scales[head]! * norm;
 }
@@ -123,9 +125,9 @@ export function headProbabilityOfNormalized(classifier: LinearClassifier, head: 
   let best = Number.NEGATIVE_INFINITY;
   for (const slice of textWindows(normalized)) {
     let sum = 0;
-    const count = visitFeatures(slice, classifier.buckets - 1, (bucket) => {
-      sum += column[bucket]!;
-    });
+    const features = collectFeatures(slice, classifier.buckets - 1);
+    const count = features.length;
+    for (let feature = 0; feature < count; feature++) sum += column[features[feature]!]!;
     const norm = count === 0 ? 0 : 1 / Math.sqrt(count);
     const logit = classifier.bias[head]! + sum * classifier.scales[head]! * norm;
     if (logit > best) best = logit;
@@ -166,10 +168,25 @@ export function headLogitsOfNormalized(classifier: LinearClassifier, heads: read
   const sums = new Float64Array(width);
   for (const slice of textWindows(normalized)) {
     sums.fill(0);
-    const count = visitFeatures(slice, classifier.buckets - 1, (bucket) => {
-      const base = bucket * width;
-      for (let index = 0; index < width; index++) sums[index]! += table[base + index]!;
-    });
+    const features = collectFeatures(slice, classifier.buckets - 1);
+    const count = features.length;
+    if (width === 2) {
+      // The moderator's case (two heads): two running sums the compiler keeps in registers.
+      let first = 0;
+      let second = 0;
+      for (let feature = 0; feature < count; feature++) {
+        const base = features[feature]! * 2;
+        first += table[base]!;
+        second += table[base + 1]!;
+      }
+      sums[0] = first;
+      sums[1] = second;
+    } else {
+      for (let feature = 0; feature < count; feature++) {
+        const base = features[feature]! * width;
+        for (let index = 0; index < width; index++) sums[index]! += table[base + index]!;
+      }
+    }
     const norm = count === 0 ? 0 : 1 / Math.sqrt(count);
     for (let index = 0; index < width; index++) {
       const head = heads[index]!;

@@ -1,5 +1,5 @@
 import { seededRandom } from '@cascade/core';
-import { visitFeatures } from './hashed-features';
+import { collectFeatures } from './hashed-features';
 import { WINDOW_CHARS } from './linear-classifier';
 import { normalizeForFeatures } from './normalize-for-features';
 
@@ -39,17 +39,7 @@ export interface TrainedWeights {
 export function trainingFeatures(text: string, bucketBits: number): Int32Array {
   const normalized = normalizeForFeatures(text);
   const window = normalized.length > WINDOW_CHARS ? normalized.slice(0, WINDOW_CHARS) : normalized;
-  let features = new Int32Array(1_024);
-  let count = 0;
-  visitFeatures(window, 2 ** bucketBits - 1, (bucket) => {
-    if (count === features.length) {
-      const grown = new Int32Array(features.length * 2);
-      grown.set(features);
-      features = grown;
-    }
-    features[count++] = bucket;
-  });
-  return features.slice(0, count);
+  return collectFeatures(window, 2 ** bucketBits - 1).slice();
 }
 
 /**
