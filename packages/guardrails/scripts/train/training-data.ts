@@ -166,6 +166,6 @@ export function balanceByKind(examples: SourcedExample[]): void {
   examples.forEach((example, index) => kinds.set(kindKey(example), (kinds.get(kindKey(example)) ?? 0) + raw[index]!));
   examples.forEach((example, index) => (raw[index] = raw[index]! / kinds.get(kindKey(example))!));
   const totals = [0, 0];
-  examples.forEach((example, index) => (totals[example.labels[0] as 0 | 1] += raw[index]!));
+  examples.forEach((example, index) => (totals[example.labels[0] as 0 | 1]! += raw[index]!));
   examples.forEach((example, index) => (example.weights = [((examples.length / 2) * raw[index]!) / totals[example.labels[0] as 0 | 1]!]));
 }
