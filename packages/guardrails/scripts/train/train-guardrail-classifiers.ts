@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { classifierLogits, type LinearClassifier } from '../../src/classifier/linear-classifier';
 import { fitLogistic, fitPlatt, quantize, trainingFeatures, trainOnFeatures, type TrainedWeights, type TrainingSettings } from '../../src/classifier/train-linear-classifier';
 import { encodeWeights, type CategoryScore } from '../../src/classifier/weights-codec';
-import { balanceBySource, balanceWeights, INJECTION_HEADS, loadInjectionExamples, loadModerationExamples, MODERATION_HEADS, type SourcedExample } from './training-data';
+import { balanceByKind, balanceBySource, balanceWeights, INJECTION_HEADS, loadInjectionExamples, loadModerationExamples, MODERATION_HEADS, type SourcedExample } from './training-data';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const trainDir = process.env.CASCADE_TRAIN_DIR ?? path.resolve(here, '../../../../../shared/data/train');
@@ -79,7 +79,9 @@ const PLANS: ModelPlan[] = [
     heads: INJECTION_HEADS,
     settings: { heads: INJECTION_HEADS, bucketBits: 18, epochs: 3, learningRate: 0.1, l2: 1e-6, seed: 20_261_206 },
     load: () => loadInjectionExamples(trainDir),
-    balance: (examples) => balanceWeights(examples, INJECTION_HEADS.length),
+    // Kinds (direct, indirect, jailbreak; benign, benign-hard, harmful) weigh the same, sources within
+    // them too; `--balance sqrt` is the former (source, label) 1/√size weighting, for comparison.
+    balance: (examples) => (balanceOverride === 'sqrt' ? balanceWeights(examples, INJECTION_HEADS.length) : balanceByKind(examples)),
     targetFpr: 0.01,
     pool: 'class',
   },
