@@ -1,4 +1,3 @@
-import { CascadeError } from '@cascade/core';
 import { classifierLogitsOfNormalized, classifierProbabilities, headLogitsOfNormalized, headProbabilityOfNormalized } from './linear-classifier';
 import { normalizeForFeatures } from './normalize-for-features';
 import { lazyClassifier, type LoadedClassifier } from './weights-codec';
