@@ -8,24 +8,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logitsOfFeatures, trainingFeatures, trainOnFeatures, type TrainingSettings } from '../../src/classifier/train-linear-classifier';
+import { auc } from './roc-auc';
 import { balanceBySource, balanceWeights, loadModerationExamples, MODERATION_HEADS, type SourcedExample } from './training-data';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const trainDir = process.env.CASCADE_TRAIN_DIR ?? path.resolve(here, '../../../../../shared/data/train');
-
-function auc(positives: number[], negatives: number[]): number {
-  if (positives.length === 0 || negatives.length === 0) return Number.NaN;
-  const all = [...positives.map((score) => [score, 1] as const), ...negatives.map((score) => [score, 0] as const)].sort((a, b) => a[0] - b[0]);
-  let rankSum = 0;
-  for (let index = 0; index < all.length; ) {
-    let end = index;
-    while (end < all.length && all[end]![0] === all[index]![0]) end++;
-    const rank = (index + end + 1) / 2;
-    for (let tie = index; tie < end; tie++) if (all[tie]![1] === 1) rankSum += rank;
-    index = end;
-  }
-  return (rankSum - (positives.length * (positives.length + 1)) / 2) / (positives.length * negatives.length);
-}
 
 type Balance = (examples: SourcedExample[]) => void;
 const balances: Record<string, Balance> = {

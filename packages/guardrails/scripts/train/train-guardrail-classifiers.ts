@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifierLogits, type LinearClassifier } from '../../src/classifier/linear-classifier';
 import { fitLogistic, fitPlatt, quantize, trainingFeatures, trainOnFeatures, type TrainedWeights, type TrainingSettings } from '../../src/classifier/train-linear-classifier';
+import { auc } from './roc-auc';
 import { encodeWeights, type CategoryScore } from '../../src/classifier/weights-codec';
 import { balanceByKind, balanceBySource, balanceWeights, INJECTION_HEADS, loadInjectionExamples, loadModerationExamples, MODERATION_HEADS, type SourcedExample } from './training-data';
 
@@ -92,21 +93,6 @@ const sigmoid = (value: number): number => 1 / (1 + Math.exp(-value));
 
 function toClassifier(trained: TrainedWeights): LinearClassifier {
   return { heads: trained.heads, buckets: trained.buckets, weights: trained.weights, scales: trained.heads.map(() => 1), bias: [...trained.bias], calibration: trained.heads.map(() => [1, 0] as const) };
-}
-
-/** Area under the ROC curve (ties counted half). */
-function auc(positives: number[], negatives: number[]): number {
-  if (positives.length === 0 || negatives.length === 0) return Number.NaN;
-  const all = [...positives.map((score) => [score, 1] as const), ...negatives.map((score) => [score, 0] as const)].sort((a, b) => a[0] - b[0]);
-  let rankSum = 0;
-  for (let index = 0; index < all.length; ) {
-    let end = index;
-    while (end < all.length && all[end]![0] === all[index]![0]) end++;
-    const rank = (index + end + 1) / 2;
-    for (let tie = index; tie < end; tie++) if (all[tie]![1] === 1) rankSum += rank;
-    index = end;
-  }
-  return (rankSum - (positives.length * (positives.length + 1)) / 2) / (positives.length * negatives.length);
 }
 
 /** One held-out row: its logits from the model trained without its dataset (and, for split sources, without its half). */
