@@ -19,6 +19,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifierLogits, type LinearClassifier } from '../../src/classifier/linear-classifier';
+import { normalizeForFeatures } from '../../src/classifier/normalize-for-features';
+import { segmentLogitsOfNormalized } from '../../src/classifier/segment-scores';
+import { segmentExamples } from './segment-examples';
 import { fitLogistic, fitPlatt, quantize, trainingFeatures, trainOnFeatures, type TrainedWeights, type TrainingSettings } from '../../src/classifier/train-linear-classifier';
 import { auc } from './roc-auc';
 import { encodeWeights, type CategoryScore } from '../../src/classifier/weights-codec';
@@ -58,7 +61,16 @@ interface ModelPlan {
   pool: 'class' | 'source';
   /** Category scores stacked from head logits: category → the heads it reads. */
   categories?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Segment-level scoring (single head): also train on segments of `chars` characters and score a
+   * text as max(whole logit, best segment logit − `offset`). The offset discounts segments (short
+   * spans are noisier) and was chosen on held-out training sources (scripts/train/experiment-segments.ts).
+   */
+  segments?: { chars: number; offset: number };
 }
+
+const segmentChars = argument('--segment-chars');
+const SEGMENTS = segmentChars === '0' ? undefined : { chars: Number(segmentChars ?? 320), offset: Number(argument('--segment-offset') ?? 0.5) };
 
 const PLANS: ModelPlan[] = [
   {
@@ -85,6 +97,7 @@ const PLANS: ModelPlan[] = [
     balance: (examples) => (balanceOverride === 'sqrt' ? balanceWeights(examples, INJECTION_HEADS.length) : balanceByKind(examples)),
     targetFpr: 0.01,
     pool: 'class',
+    segments: SEGMENTS,
   },
 ];
 
@@ -115,13 +128,21 @@ function trainOn(plan: ModelPlan, examples: SourcedExample[], features: Int32Arr
   return toClassifier(trainOnFeatures(indices.map((index) => features[index]!), train, plan.settings));
 }
 
-function rotate(plan: ModelPlan, examples: SourcedExample[], features: Int32Array[]): HeldRow[] {
-  const rows: HeldRow[] = examples.map((example) => ({ dataset: example.dataset, source: example.source, text: example.text, labels: [...example.labels], logits: [] }));
+/** Held-out logits of a text: the window maximum, or with segments max(whole, best segment − offset). */
+function heldLogits(plan: ModelPlan, classifier: LinearClassifier, text: string): number[] {
+  if (!plan.segments) return [...classifierLogits(classifier, text)];
+  const { whole, segment } = segmentLogitsOfNormalized(classifier, 0, normalizeForFeatures(text), plan.segments.chars, classifier.weights);
+  return [Math.max(whole, segment - plan.segments.offset)];
+}
+
+/** `examples[0 .. scored)` are the texts held out and scored; later ones (segments) only train. */
+function rotate(plan: ModelPlan, examples: SourcedExample[], features: Int32Array[], scored = examples.length): HeldRow[] {
+  const rows: HeldRow[] = examples.slice(0, scored).map((example) => ({ dataset: example.dataset, source: example.source, text: example.text, labels: [...example.labels], logits: [] }));
   const datasets = [...new Set(examples.map((example) => example.dataset))].sort();
   for (const dataset of datasets) {
     const started = Date.now();
     const classifier = trainOn(plan, examples, features, (index) => examples[index]!.dataset !== dataset);
-    for (const [index, example] of examples.entries()) if (example.dataset === dataset) rows[index]!.logits = [...classifierLogits(classifier, example.text)];
+    for (const [index, example] of examples.entries()) if (index < scored && example.dataset === dataset) rows[index]!.logits = heldLogits(plan, classifier, example.text);
     console.error(`  ${plan.name}: held out ${dataset} in ${Date.now() - started} ms`);
   }
   const split = plan.split;
@@ -253,7 +274,7 @@ export const ${constant}: EncodedClassifier = {
   bias: ${JSON.stringify(classifier.bias)},
   calibration: ${JSON.stringify(classifier.calibration)},
   thresholds: ${JSON.stringify(thresholds)},
-${categories ? `  categories: ${JSON.stringify(categories)},\n` : ''}  checksum: ${encoded.checksum},
+${categories ? `  categories: ${JSON.stringify(categories)},\n` : ''}${plan.segments ? `  segments: ${JSON.stringify({ chars: plan.segments.chars, offset: plan.segments.offset })},\n` : ''}  checksum: ${encoded.checksum},
   sha256: '${sha256}',
   data: '${encoded.base64}',
 };
@@ -267,10 +288,12 @@ function main(): void {
   for (const plan of PLANS) {
     if (only && only !== plan.name) continue;
     const started = Date.now();
-    const examples = plan.load();
-    const features = examples.map((example) => trainingFeatures(example.text, plan.settings.bucketBits));
-    console.error(`${plan.name}: ${examples.length} examples`);
-    const held = skipFolds ? [] : rotate(plan, examples, features);
+    const texts = plan.load();
+    const segmentRows = plan.segments ? segmentExamples(texts, plan.segments.chars, plan.settings.bucketBits) : { examples: [], features: [] };
+    const examples = [...texts, ...segmentRows.examples];
+    const features = [...texts.map((example) => trainingFeatures(example.text, plan.settings.bucketBits)), ...segmentRows.features];
+    console.error(`${plan.name}: ${texts.length} examples${plan.segments ? ` + ${segmentRows.examples.length} segments` : ''}`);
+    const held = skipFolds ? [] : rotate(plan, examples, features, texts.length);
     // For analysis (e.g. how the lexicon adds to the model on held-out rows): never committed.
     const heldOutFile = argument('--save-held-out');
     if (heldOutFile) writeFileSync(`${heldOutFile}.${plan.name}.json`, JSON.stringify(held));
@@ -328,7 +351,8 @@ function main(): void {
     summary[plan.name] = {
       heads: plan.heads,
       settings: { ...plan.settings, heads: undefined },
-      examples: examples.length,
+      examples: texts.length,
+      ...(plan.segments ? { segments: { ...plan.segments, trainingSegments: segmentRows.examples.length } } : {}),
       calibration,
       thresholds: Object.fromEntries(plan.heads.map((head, index) => [head, thresholds[index]])),
       thresholdRule: `lowest threshold with held-out false-positive rate <= ${plan.targetFpr} on the pooled held-out sources${plan.pool === 'source' ? " (each dataset's negatives weighted equally)" : ''}${plan.benign ? ` and <= ${plan.benign.fpr} on each of ${plan.benign.datasets.join(', ')}` : ''}`,

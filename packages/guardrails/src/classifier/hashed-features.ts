@@ -103,3 +103,79 @@ export function visitFeatures(normalized: string, mask: number, visit: (bucket: 
   for (let index = 0; index < count; index++) visit(features[index]!);
   return count;
 }
+
+/** Reused outputs of {@link collectPositionedFeatures}. */
+let positionedBuffer = new Int32Array(16_384);
+let positionBuffer = new Int32Array(16_384);
+let positionedCodes = new Uint16Array(4_096);
+
+/**
+ * The features of {@link collectFeatures} (same buckets, same order) plus, per feature, where it
+ * sits: `position` is an index into `normalized` (a word and its bigram at the word's last
+ * character, a character gram at its first), so the features of any slice can be summed from one
+ * pass (segment scoring) instead of hashing the slice again.
+ *
+ * @returns views of shared buffers, valid until the next call
+ */
+export function collectPositionedFeatures(normalized: string, mask: number): { features: Int32Array; positions: Int32Array } {
+  const length = normalized.length;
+  const most = length + 2 + 3 * (length + 2);
+  const own = most > 1 << 18;
+  if (!own && positionedBuffer.length < most) {
+    positionedBuffer = new Int32Array(Math.max(most, positionedBuffer.length * 2));
+    positionBuffer = new Int32Array(positionedBuffer.length);
+  }
+  if (!own && positionedCodes.length < length + 2) positionedCodes = new Uint16Array(Math.max(length + 2, positionedCodes.length * 2));
+  const out = own ? new Int32Array(most) : positionedBuffer;
+  const at = own ? new Int32Array(most) : positionBuffer;
+  const codes = own ? new Uint16Array(length + 2) : positionedCodes;
+  let count = 0;
+  let previous = 0;
+  let hasPrevious = false;
+  let hash = UNIGRAM_SEED;
+  let inWord = false;
+  codes[0] = 32;
+  for (let index = 0; index <= length; index++) {
+    const code = index < length ? normalized.charCodeAt(index) : 32;
+    codes[index + 1] = code;
+    if (code === 32) {
+      if (inWord) {
+        const word = mix(hash);
+        at[count] = index - 1;
+        out[count++] = word & mask;
+        if (hasPrevious) {
+          at[count] = index - 1;
+          out[count++] = mix(Math.imul(previous ^ BIGRAM_SEED, FNV_PRIME) ^ word) & mask;
+        }
+        previous = word;
+        hasPrevious = true;
+      }
+      hash = UNIGRAM_SEED;
+      inWord = false;
+    } else {
+      hash = Math.imul(hash ^ code, FNV_PRIME);
+      inWord = true;
+    }
+  }
+  const total = length + 2;
+  for (let start = 0; start + 3 <= total; start++) {
+    // Padded index `start` is normalized index `start - 1` (the leading space counts as index 0).
+    const position = start === 0 ? 0 : start - 1;
+    let gram = Math.imul(CHAR_SEED ^ codes[start]!, FNV_PRIME);
+    gram = Math.imul(gram ^ codes[start + 1]!, FNV_PRIME);
+    gram = Math.imul(gram ^ codes[start + 2]!, FNV_PRIME);
+    at[count] = position;
+    out[count++] = mix(gram) & mask;
+    if (start + 4 <= total) {
+      gram = Math.imul(gram ^ codes[start + 3]!, FNV_PRIME);
+      at[count] = position;
+      out[count++] = mix(gram ^ 4) & mask;
+      if (start + 5 <= total) {
+        gram = Math.imul(gram ^ codes[start + 4]!, FNV_PRIME);
+        at[count] = position;
+        out[count++] = mix(gram ^ 5) & mask;
+      }
+    }
+  }
+  return { features: out.subarray(0, count), positions: at.subarray(0, count) };
+}

@@ -1,5 +1,6 @@
 import { classifierLogitsOfNormalized, classifierProbabilities, headLogitsOfNormalized, headProbabilityOfNormalized } from './linear-classifier';
 import { normalizeForFeatures } from './normalize-for-features';
+import { segmentLogitsOfNormalized } from './segment-scores';
 import { lazyClassifier, type LoadedClassifier } from './weights-codec';
 import { INJECTION_WEIGHTS } from './weights/injection-weights';
 import { MODERATION_WEIGHTS } from './weights/moderation-weights';
@@ -70,5 +71,13 @@ export function moderationCategoryProbabilities(normalized: string, categories: 
 /** Calibrated probability that `text` is a prompt injection or jailbreak. */
 export function injectionProbability(text: string): number {
   // The one head, scored alone (the same value as `classifierProbabilities(…)[0]`, without the per-head arrays).
-  return headProbabilityOfNormalized(injectionClassifier(), 0, normalizeForFeatures(text));
+  const classifier = injectionClassifier();
+  const normalized = normalizeForFeatures(text);
+  if (!classifier.segments) return headProbabilityOfNormalized(classifier, 0, normalized);
+  // Whole text and its segments from one feature pass: an instruction hidden in a long document
+  // scores on its own segment instead of being diluted by the document around it.
+  const { chars, offset } = classifier.segments;
+  const { whole, segment } = segmentLogitsOfNormalized(classifier, 0, normalized, chars, classifier.weights);
+  const [a, b] = classifier.calibration[0]!;
+  return 1 / (1 + Math.exp(-(a * Math.max(whole, segment - offset) + b)));
 }

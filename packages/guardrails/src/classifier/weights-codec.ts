@@ -5,6 +5,12 @@ import type { LinearClassifier } from './linear-classifier';
  * A category score stacked from head logits: `p = sigmoid(bias + Σ weights[i] · logit[i])`, fitted
  * on held-out training sources, with its default threshold.
  */
+/** Segment-level scoring settings, chosen on held-out training sources. */
+export interface SegmentSettings {
+  chars: number;
+  offset: number;
+}
+
 export interface CategoryScore {
   /** One coefficient per head (0 = head not read). */
   weights: readonly number[];
@@ -24,6 +30,8 @@ export interface EncodedClassifier {
   thresholds: readonly number[];
   /** Scores of categories that combine heads (moderation), by category name. */
   categories?: Readonly<Record<string, CategoryScore>>;
+  /** Segment-level scoring of a single-head model: segment length and the logit discount of a segment (see segment-scores.ts). */
+  segments?: SegmentSettings;
   /** FNV-1a 32 of the weight bytes, checked when the weights are decoded. */
   checksum: number;
   /** SHA-256 of `data` (hex), for audits; the tests recompute it. */
@@ -36,6 +44,7 @@ export interface LoadedClassifier extends LinearClassifier {
   readonly weights: Int8Array;
   readonly thresholds: readonly number[];
   readonly categories: Readonly<Record<string, CategoryScore>>;
+  readonly segments?: SegmentSettings;
 }
 
 /** FNV-1a 32-bit hash of bytes: a cheap integrity check of decoded weights. */
@@ -81,6 +90,7 @@ export function decodeClassifier(encoded: EncodedClassifier, name: string): Load
     calibration: encoded.calibration,
     thresholds: encoded.thresholds,
     categories: encoded.categories ?? {},
+    ...(encoded.segments ? { segments: encoded.segments } : {}),
   };
 }
 
