@@ -30,10 +30,12 @@ export function attackSpan(positive: string, twins: readonly string[]): { from: 
 const TWINNED = new Set(['bipia']);
 
 /**
- * Segment rows (source `<source>#segment`, kind `<kind>-segment`, so balancing by kind weighs
- * them as kinds of their own) and their features, in input order (deterministic).
+ * Segment rows (source `<source>#segment`, so balancing weighs them as a source of their own
+ * within the parent's kind) and their features, in input order (deterministic). `ownKind` makes
+ * them kinds of their own instead: measured held out, that took weight from the direct attacks
+ * (gandalf recall 0.775 vs 0.812, hackaprompt 0.205 vs 0.236, protectai-validation 0.438 vs 0.464).
  */
-export function segmentExamples(examples: readonly SourcedExample[], chars: number, bucketBits: number): { examples: SourcedExample[]; features: Int32Array[] } {
+export function segmentExamples(examples: readonly SourcedExample[], chars: number, bucketBits: number, ownKind = false): { examples: SourcedExample[]; features: Int32Array[] } {
   const mask = 2 ** bucketBits - 1;
   const normalized = examples.map((example) => normalizeForFeatures(example.text));
   const twins = new Map<string, string[]>();
@@ -64,7 +66,7 @@ export function segmentExamples(examples: readonly SourcedExample[], chars: numb
         }
         const own: number[] = [];
         for (let feature = 0; feature < all.length; feature++) if (positions[feature]! >= from && positions[feature]! < to) own.push(all[feature]!);
-        out.push({ text: '', labels: [...example.labels], source: `${example.source}#segment`, dataset: example.dataset, kind: `${example.kind ?? 'benign'}-segment` });
+        out.push({ text: '', labels: [...example.labels], source: `${example.source}#segment`, dataset: example.dataset, kind: ownKind ? `${example.kind ?? 'benign'}-segment` : example.kind });
         features.push(Int32Array.from(own));
       }
     }
