@@ -68,11 +68,14 @@ export function moderationCategoryProbabilities(normalized: string, categories: 
   return result;
 }
 
-/** Calibrated probability that `text` is a prompt injection or jailbreak. */
+/**
+ * Calibrated probability that `text` is a prompt injection or jailbreak: of the whole text, or of
+ * its most suspicious segment (discounted) when the weights carry segment settings.
+ */
 export function injectionProbability(text: string): number {
-  // The one head, scored alone (the same value as `classifierProbabilities(…)[0]`, without the per-head arrays).
   const classifier = injectionClassifier();
   const normalized = normalizeForFeatures(text);
+  // Without segments: the one head, scored alone (the same value as `classifierProbabilities(…)[0]`).
   if (!classifier.segments) return headProbabilityOfNormalized(classifier, 0, normalized);
   // Whole text and its segments from one feature pass: an instruction hidden in a long document
   // scores on its own segment instead of being diluted by the document around it.
