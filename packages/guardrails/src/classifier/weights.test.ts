@@ -19,6 +19,9 @@ describe.each([
     expect(classifier.weights.length).toBe(encoded.buckets * encoded.heads.length);
     expect(classifier.calibration).toHaveLength(encoded.heads.length);
     expect(classifier.thresholds).toHaveLength(encoded.heads.length);
+    // Segment settings reach the decoded classifier (injection is scored per segment too).
+    expect(classifier.segments).toEqual(encoded.segments);
+    if (name === 'injection') expect(classifier.segments?.chars).toBeGreaterThan(0);
     // A few MB at most.
     expect(encoded.data.length).toBeLessThan(4_000_000);
   });
