@@ -67,6 +67,33 @@ function hasTripledUnit(value: string): boolean {
   return false;
 }
 
+/** 3+ single letters separated by one space, dot, dash or underscore (module-level; `replace` resets `lastIndex`). */
+const SPACED_LETTERS = /(?<![\p{L}])\p{L}(?:[ ._-]\p{L}(?![\p{L}])){2,}/gu;
+
+const isSeparator = (code: number): boolean => code === 32 || code === 46 || code === 45 || code === 95;
+const isAsciiLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+/** Might be (part of) a letter: an ASCII letter or any non-ASCII unit (decided by the regex itself). */
+const mayBeLetter = (code: number): boolean => code >= 128 || isAsciiLetter(code);
+
+/**
+ * Whether `SPACED_LETTERS` may match: somewhere a letter, a separator, a single letter, a separator
+ * and a letter, the first one not after an ASCII letter ("a b c", "k.i.l.l"). Non-ASCII units
+ * count as possible letters and non-letters, so a text that fails this cannot match the regex
+ * (which costs ~25 % of this normalization on ordinary text, where such runs are rare).
+ */
+function mayHaveSpacedLetters(value: string): boolean {
+  for (let index = 1; index + 3 < value.length; index++) {
+    if (!isSeparator(value.charCodeAt(index)) || !mayBeLetter(value.charCodeAt(index - 1))) continue;
+    if (index >= 2 && isAsciiLetter(value.charCodeAt(index - 2))) continue;
+    const second = value.charCodeAt(index + 1);
+    // A non-ASCII second letter may be a surrogate pair (two units): left to the regex.
+    if (second >= 128) return true;
+    if (!isAsciiLetter(second) || !isSeparator(value.charCodeAt(index + 2)) || !mayBeLetter(value.charCodeAt(index + 3))) continue;
+    return true;
+  }
+  return false;
+}
+
 /**
  * Normalizes text for lexicon matching against obfuscation: NFKC (full-width, ligatures), lower
  * case, invisible characters removed, leetspeak inside words (`k1ll` → `kill`), letters spaced out
@@ -78,7 +105,7 @@ export function normalizeForMatching(text: string): string {
   let value = text.normalize('NFKC').toLowerCase().replace(INVISIBLE, '');
   value = replaceLeet(value);
   // Spaced-out letters: 3+ single letters separated by one space, dot, dash or underscore.
-  value = value.replace(/(?<![\p{L}])\p{L}(?:[ ._-]\p{L}(?![\p{L}])){2,}/gu, (run) => run.replace(/[ ._-]/g, ''));
+  if (mayHaveSpacedLetters(value)) value = value.replace(SPACED_LETTERS, (run) => run.replace(/[ ._-]/g, ''));
   if (hasTripledUnit(value)) value = value.replace(/(\p{L})\1{2,}/gu, '$1$1');
   value = value.replace(/[ \t]{2,}/g, ' ');
   return value;
