@@ -104,14 +104,16 @@ interface LiteralIndex {
   readonly sets: Int32Array;
   readonly requirements: CompactRequirements;
   /**
-   * The requirements flattened into arrays: pattern p's conjunctions are `patternStart[p] ..
-   * patternStart[p + 1]`, conjunction c's sets are `conjunctionSets[conjunctionStart[c] ..
-   * conjunctionStart[c + 1]]`; `always[p]` is 1 when p has no known literals (it always runs).
+   * The requirements inverted, so that only the sets a text holds are visited: `always[p]` is 1
+   * when pattern p has no known literals (it always runs) or an empty conjunction; set s is in the
+   * conjunctions `setConjunctions[setConjunctionStart[s] .. setConjunctionStart[s + 1]]`;
+   * conjunction c needs `conjunctionSize[c]` distinct sets and belongs to pattern `conjunctionPattern[c]`.
    */
   readonly always: Uint8Array;
-  readonly patternStart: Int32Array;
-  readonly conjunctionStart: Int32Array;
-  readonly conjunctionSets: Int32Array;
+  readonly setConjunctionStart: Int32Array;
+  readonly setConjunctions: Int32Array;
+  readonly conjunctionSize: Int32Array;
+  readonly conjunctionPattern: Int32Array;
 }
 
 /** The bucket of the first `length` (1–4) units of `value`. */
@@ -168,23 +170,27 @@ function buildIndex(requirements: CompactRequirements): LiteralIndex {
     if (length === 4) setBit(longer[1], bucketOf(value, 3));
   }
   const always = new Uint8Array(requirements.patterns.length);
-  const patternStart = new Int32Array(requirements.patterns.length + 1);
-  const conjunctionStart: number[] = [0];
-  const conjunctionSets: number[] = [];
+  const conjunctionsOf: number[][] = requirements.sets.map(() => []);
+  const conjunctionSize: number[] = [];
+  const conjunctionPattern: number[] = [];
   for (const [pattern, conjunctions] of requirements.patterns.entries()) {
     if (conjunctions === null) always[pattern] = 1;
     for (const conjunction of conjunctions ?? []) {
-      conjunctionSets.push(...conjunction);
-      conjunctionStart.push(conjunctionSets.length);
+      const distinct = [...new Set(conjunction)];
+      if (distinct.length === 0) always[pattern] = 1;
+      for (const set of distinct) conjunctionsOf[set]!.push(conjunctionSize.length);
+      conjunctionSize.push(distinct.length);
+      conjunctionPattern.push(pattern);
     }
-    patternStart[pattern + 1] = conjunctionStart.length - 1;
   }
-  const flat = { always, patternStart, conjunctionStart: Int32Array.from(conjunctionStart), conjunctionSets: Int32Array.from(conjunctionSets) };
+  const setConjunctionStart = new Int32Array(requirements.sets.length + 1);
+  for (const [set, list] of conjunctionsOf.entries()) setConjunctionStart[set + 1] = setConjunctionStart[set]! + list.length;
+  const flat = { always, setConjunctionStart, setConjunctions: Int32Array.from(conjunctionsOf.flat()), conjunctionSize: Int32Array.from(conjunctionSize), conjunctionPattern: Int32Array.from(conjunctionPattern) };
   return { heads, used, longer, oneMin, next, unitStart, units, setStart, sets: Int32Array.from(sets), requirements, ...flat };
 }
 
 /** Marks the sets of every not yet seen literal of the chain at `entry` that occurs in `text` (`length` units) at `position`. */
-function matchChain(text: Uint16Array, length: number, position: number, entry: number, index: LiteralIndex, seen: Uint8Array, found: Uint8Array): void {
+function matchChain(text: Uint16Array, length: number, position: number, entry: number, index: LiteralIndex, seen: Uint8Array, found: Uint8Array, list: Int32Array): void {
   const { next, unitStart, units, setStart, sets } = index;
   for (; entry !== -1; entry = next[entry]!) {
     if (seen[entry] === 1) continue;
@@ -194,7 +200,13 @@ function matchChain(text: Uint16Array, length: number, position: number, entry: 
     for (let offset = position; at < end && text[offset] === units[at]; offset++) at++;
     if (at < end) continue;
     seen[entry] = 1;
-    for (let set = setStart[entry]!; set < setStart[entry + 1]!; set++) found[sets[set]!] = 1;
+    for (let at = setStart[entry]!; at < setStart[entry + 1]!; at++) {
+      const set = sets[at]!;
+      if (found[set] === 1) continue;
+      found[set] = 1;
+      // list[0]: how many sets were found; the sets follow it.
+      list[++list[0]!] = set;
+    }
   }
 }
 
@@ -204,10 +216,15 @@ function matchChain(text: Uint16Array, length: number, position: number, entry: 
  */
 let scratch = new Uint16Array(4_096);
 
-/** Per literal set, 1 when one of its literals occurs in `value`. One pass over the text. */
-function foundSets(index: LiteralIndex, value: string): Uint8Array {
-  const found = new Uint8Array(index.requirements.sets.length);
-  const seen = new Uint8Array(index.next.length);
+/**
+ * The literal sets that occur in `value`: 1 per set in `found`, and listed in `list` (count at
+ * `list[0]`); `seen` is per literal. One pass over the text. The arrays are the caller's, reused
+ * across calls and cleared here.
+ */
+function foundSets(index: LiteralIndex, value: string, found: Uint8Array, seen: Uint8Array, list: Int32Array): void {
+  found.fill(0);
+  seen.fill(0);
+  list[0] = 0;
   const [one, two, three, four] = index.heads;
   const [, twoUsed, threeUsed, fourUsed] = index.used;
   const [twoLonger, threeLonger] = index.longer;
@@ -220,7 +237,7 @@ function foundSets(index: LiteralIndex, value: string): Uint8Array {
     const c0 = text[position]!;
     if (c0 >= oneMin) {
       const entry = one[c0 & MASK]!;
-      if (entry !== -1) matchChain(text, length, position, entry, index, seen, found);
+      if (entry !== -1) matchChain(text, length, position, entry, index, seen, found, list);
     }
     if (position + 1 >= length) break;
     const c1 = text[position + 1]!;
@@ -228,18 +245,61 @@ function foundSets(index: LiteralIndex, value: string): Uint8Array {
     // Bitsets of the used buckets (a few kB, so they stay in the CPU cache) spare most table reads.
     const word2 = bucket2 >>> 5;
     const bit2 = 1 << (bucket2 & 31);
-    if ((twoUsed[word2]! & bit2) !== 0) matchChain(text, length, position, two[bucket2]!, index, seen, found);
+    if ((twoUsed[word2]! & bit2) !== 0) matchChain(text, length, position, two[bucket2]!, index, seen, found, list);
     if (position + 2 >= length || (twoLonger[word2]! & bit2) === 0) continue;
     const c2 = text[position + 2]!;
     const bucket3 = hash3(c0, c1, c2);
     const word3 = bucket3 >>> 5;
     const bit3 = 1 << (bucket3 & 31);
-    if ((threeUsed[word3]! & bit3) !== 0) matchChain(text, length, position, three[bucket3]!, index, seen, found);
+    if ((threeUsed[word3]! & bit3) !== 0) matchChain(text, length, position, three[bucket3]!, index, seen, found, list);
     if (position + 3 >= length || (threeLonger[word3]! & bit3) === 0) continue;
     const bucket4 = hash4(c0, c1, c2, text[position + 3]!);
-    if ((fourUsed[bucket4 >>> 5]! & (1 << (bucket4 & 31))) !== 0) matchChain(text, length, position, four[bucket4]!, index, seen, found);
+    if ((fourUsed[bucket4 >>> 5]! & (1 << (bucket4 & 31))) !== 0) matchChain(text, length, position, four[bucket4]!, index, seen, found, list);
   }
-  return found;
+}
+
+/**
+ * Sets `hits[p]` to 1 for each pattern p that has no literals or whose sets of one conjunction were
+ * all found (`list`: the found sets, `count` of them); returns `hits`. `met` (per conjunction, all
+ * 0) counts the found sets of each conjunction, and is left all 0 again.
+ */
+function possiblePatterns(index: LiteralIndex, list: Int32Array, count: number, met: Int32Array, hits: Uint8Array): Uint8Array {
+  const { setConjunctionStart, setConjunctions, conjunctionSize, conjunctionPattern } = index;
+  hits.set(index.always);
+  for (let at = 0; at < count; at++) {
+    const set = list[at]!;
+    const end = setConjunctionStart[set + 1]!;
+    for (let entry = setConjunctionStart[set]!; entry < end; entry++) {
+      const conjunction = setConjunctions[entry]!;
+      if (++met[conjunction] === conjunctionSize[conjunction]) hits[conjunctionPattern[conjunction]!] = 1;
+    }
+  }
+  for (let at = 0; at < count; at++) {
+    const set = list[at]!;
+    for (let entry = setConjunctionStart[set]!; entry < setConjunctionStart[set + 1]!; entry++) met[setConjunctions[entry]!] = 0;
+  }
+  return hits;
+}
+
+/** Bytes carved into the `candidates` results. */
+const SLAB = 1 << 16;
+let slab = new ArrayBuffer(SLAB);
+let slabUsed = 0;
+
+/**
+ * A zeroed byte array of `length`, viewed on a shared slab: `new Uint8Array(n)` above 64 bytes
+ * allocates its own off-heap store, which cost more than scanning a short text. Each view has its
+ * own bytes (a full slab is replaced, never reused), so results stay independent.
+ */
+function zeroedBytes(length: number): Uint8Array {
+  if (length > SLAB / 8) return new Uint8Array(length);
+  if (slabUsed + length > SLAB) {
+    slab = new ArrayBuffer(SLAB);
+    slabUsed = 0;
+  }
+  const bytes = new Uint8Array(slab, slabUsed, length);
+  slabUsed += length;
+  return bytes;
 }
 
 /**
@@ -255,22 +315,23 @@ function foundSets(index: LiteralIndex, value: string): Uint8Array {
  */
 export function createGatedPatterns(patterns: readonly PatternSource[], precomputed?: CompactRequirements): GatedPatterns {
   let index: LiteralIndex | undefined;
+  // Per set, per literal, the found sets and per conjunction: reused by every call (each left cleared or cleared on use).
+  let found = new Uint8Array(0);
+  let seen = new Uint8Array(0);
+  let list = new Int32Array(1);
+  let met = new Int32Array(0);
   const compiled: (RegExp | undefined)[] = Array.from({ length: patterns.length });
   return {
     candidates(text: string): Uint8Array {
-      index ??= buildIndex(precomputed?.patterns.length === patterns.length ? precomputed : compactRequirements(patterns));
-      const found = foundSets(index, text);
-      const { always, patternStart, conjunctionStart, conjunctionSets } = index;
-      const hits = new Uint8Array(patterns.length);
-      for (let pattern = 0; pattern < hits.length; pattern++) {
-        hits[pattern] = always[pattern]!;
-        for (let conjunction = patternStart[pattern]!; conjunction < patternStart[pattern + 1]! && hits[pattern] === 0; conjunction++) {
-          let all = 1;
-          for (let at = conjunctionStart[conjunction]!; at < conjunctionStart[conjunction + 1]! && all === 1; at++) all = found[conjunctionSets[at]!]!;
-          hits[pattern] = all;
-        }
+      if (index === undefined) {
+        index = buildIndex(precomputed?.patterns.length === patterns.length ? precomputed : compactRequirements(patterns));
+        found = new Uint8Array(index.requirements.sets.length);
+        seen = new Uint8Array(index.next.length);
+        list = new Int32Array(found.length + 1);
+        met = new Int32Array(index.conjunctionSize.length);
       }
-      return hits;
+      foundSets(index, text, found, seen, list);
+      return possiblePatterns(index, list.subarray(1), list[0]!, met, zeroedBytes(patterns.length));
     },
     pattern(index: number, twoByte = false): RegExp {
       const { source, flags } = patterns[index]!;
