@@ -9,6 +9,11 @@ const LETTER = /\p{L}/u;
 /** Maximal runs of leetspeak symbols (module-level; `lastIndex` is reset before each use). */
 const LEET_RUN = /[013457@$!|€]+/g;
 
+const isSeparator = (code: number): boolean => code === 32 || code === 46 || code === 45 || code === 95;
+const isAsciiLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+/** Might be (part of) a letter: an ASCII letter or any non-ASCII unit (decided by the regex itself). */
+const mayBeLetter = (code: number): boolean => code >= 128 || isAsciiLetter(code);
+
 /** Whether the code point starting at (`forward`) or ending before (`!forward`) `index` is a letter. */
 function letterAt(value: string, index: number, forward: boolean): boolean {
   if (index < 0 || index >= value.length) return false;
@@ -52,12 +57,14 @@ function replaceLeet(value: string): string {
 }
 
 /**
- * Whether some character repeats three times in a row (`aaa`, or a surrogate pair three times): the
- * runs the letter-run rule shortens need one, and most text has none, so the regex is skipped.
+ * Whether some possible letter repeats three times in a row (`aaa`, or a surrogate pair three
+ * times): the runs the letter-run rule shortens need one, and most text has none, so the regex is
+ * skipped. ASCII non-letters ("...", "---", indentation) are passed over; any other unit counts.
  */
 function hasTripledUnit(value: string): boolean {
   for (let index = 0; index + 2 < value.length; index++) {
     const code = value.charCodeAt(index);
+    if (code < 128 && !isAsciiLetter(code)) continue;
     if (code === value.charCodeAt(index + 1) && code === value.charCodeAt(index + 2)) return true;
     if (code >= 0xd800 && code <= 0xdbff && index + 5 < value.length && code === value.charCodeAt(index + 2) && code === value.charCodeAt(index + 4)) {
       const low = value.charCodeAt(index + 1);
@@ -69,11 +76,6 @@ function hasTripledUnit(value: string): boolean {
 
 /** 3+ single letters separated by one space, dot, dash or underscore (module-level; `replace` resets `lastIndex`). */
 const SPACED_LETTERS = /(?<![\p{L}])\p{L}(?:[ ._-]\p{L}(?![\p{L}])){2,}/gu;
-
-const isSeparator = (code: number): boolean => code === 32 || code === 46 || code === 45 || code === 95;
-const isAsciiLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
-/** Might be (part of) a letter: an ASCII letter or any non-ASCII unit (decided by the regex itself). */
-const mayBeLetter = (code: number): boolean => code >= 128 || isAsciiLetter(code);
 
 /**
  * Whether `SPACED_LETTERS` may match: somewhere a letter, a separator, a single letter, a separator
