@@ -393,8 +393,14 @@ export function moderateLocally(text: string, config: LocalModeratorConfig | Loc
 /** Parsed settings per config object (weakly held): a moderator or a caller reusing one config parses it once. */
 const PARSED = new WeakMap<object, LocalModeratorSettings>();
 
+/** What the schema makes of `{ mode }` alone, per mode: a fresh `{ mode: 'model' }` per call is not parsed each time. */
+const MODE_ONLY: Readonly<Record<string, LocalModeratorSettings>> = { 'model+lexicon': DEFAULT_SETTINGS, model: { mode: 'model' }, lexicon: { mode: 'lexicon' } };
+
 function settingsOf(config: LocalModeratorConfig | LocalModeratorSettings): LocalModeratorSettings {
-  if (config === DEFAULT_SETTINGS || Object.keys(config).length === 0) return DEFAULT_SETTINGS;
+  if (config === DEFAULT_SETTINGS) return DEFAULT_SETTINGS;
+  const keys = Object.keys(config);
+  if (keys.length === 0) return DEFAULT_SETTINGS;
+  if (keys.length === 1 && keys[0] === 'mode' && typeof config.mode === 'string' && Object.hasOwn(MODE_ONLY, config.mode)) return MODE_ONLY[config.mode]!;
   let settings = PARSED.get(config);
   if (!settings) {
     settings = parseConfig(localModeratorConfigSchema, config, 'local moderator config');

@@ -86,13 +86,13 @@ const hash4 = (c0: number, c1: number, c2: number, c3: number): number =>
 interface LiteralIndex {
   /** Per bucket: first literal (−1: none); `next` chains the literals of one bucket. */
   readonly heads: readonly [Int32Array, Int32Array, Int32Array, Int32Array];
-  /** Per table: one bit per bucket, set when the bucket holds a literal. */
+  /** Per table: one bit per bucket, set when the bucket holds a literal (the scan reads the four-unit one). */
   readonly used: readonly [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   /**
-   * Per prefix length 2 and 3: one bit per bucket of that prefix table, set when the prefix starts
-   * a longer literal (the next probe is made only then).
+   * Per bucket of the two- and three-unit tables: 1 when it holds a literal, | 2 when the prefix
+   * starts a longer literal (the next probe is made only then). One byte read per probe.
    */
-  readonly longer: readonly [Uint32Array, Uint32Array];
+  readonly flags: readonly [Uint8Array, Uint8Array];
   /** The smallest code unit of a one-unit literal (the one-unit table is read only from there). */
   readonly oneMin: number;
   readonly next: Int32Array;
@@ -186,7 +186,14 @@ function buildIndex(requirements: CompactRequirements): LiteralIndex {
   const setConjunctionStart = new Int32Array(requirements.sets.length + 1);
   for (const [set, list] of conjunctionsOf.entries()) setConjunctionStart[set + 1] = setConjunctionStart[set]! + list.length;
   const flat = { always, setConjunctionStart, setConjunctions: Int32Array.from(conjunctionsOf.flat()), conjunctionSize: Int32Array.from(conjunctionSize), conjunctionPattern: Int32Array.from(conjunctionPattern) };
-  return { heads, used, longer, oneMin, next, unitStart, units, setStart, sets: Int32Array.from(sets), requirements, ...flat };
+  const flags: [Uint8Array, Uint8Array] = [new Uint8Array(BUCKETS), new Uint8Array(BUCKETS)];
+  for (let bucket = 0; bucket < BUCKETS; bucket++) {
+    for (const level of [0, 1]) {
+      const bit = 1 << (bucket & 31);
+      flags[level]![bucket] = ((used[level + 1]![bucket >>> 5]! & bit) !== 0 ? 1 : 0) | ((longer[level]![bucket >>> 5]! & bit) !== 0 ? 2 : 0);
+    }
+  }
+  return { heads, used, flags, oneMin, next, unitStart, units, setStart, sets: Int32Array.from(sets), requirements, ...flat };
 }
 
 /** Marks the sets of every not yet seen literal of the chain at `entry` that occurs in `text` (`length` units) at `position`. */
@@ -226,8 +233,8 @@ function foundSets(index: LiteralIndex, value: string, found: Uint8Array, seen: 
   seen.fill(0);
   list[0] = 0;
   const [one, two, three, four] = index.heads;
-  const [, twoUsed, threeUsed, fourUsed] = index.used;
-  const [twoLonger, threeLonger] = index.longer;
+  const [, , , fourUsed] = index.used;
+  const [twoFlags, threeFlags] = index.flags;
   const { oneMin } = index;
   const length = value.length;
   if (length > scratch.length) scratch = new Uint16Array(Math.max(length, scratch.length * 2));
@@ -242,17 +249,16 @@ function foundSets(index: LiteralIndex, value: string, found: Uint8Array, seen: 
     if (position + 1 >= length) break;
     const c1 = text[position + 1]!;
     const bucket2 = hash2(c0, c1);
-    // Bitsets of the used buckets (a few kB, so they stay in the CPU cache) spare most table reads.
-    const word2 = bucket2 >>> 5;
-    const bit2 = 1 << (bucket2 & 31);
-    if ((twoUsed[word2]! & bit2) !== 0) matchChain(text, length, position, two[bucket2]!, index, seen, found, list);
-    if (position + 2 >= length || (twoLonger[word2]! & bit2) === 0) continue;
+    // Per bucket: 1 = holds a literal, 2 = starts a longer one (16 kB tables, so they stay in the CPU cache).
+    const flags2 = twoFlags[bucket2]!;
+    if (flags2 === 0) continue;
+    if ((flags2 & 1) !== 0) matchChain(text, length, position, two[bucket2]!, index, seen, found, list);
+    if (flags2 === 1 || position + 2 >= length) continue;
     const c2 = text[position + 2]!;
     const bucket3 = hash3(c0, c1, c2);
-    const word3 = bucket3 >>> 5;
-    const bit3 = 1 << (bucket3 & 31);
-    if ((threeUsed[word3]! & bit3) !== 0) matchChain(text, length, position, three[bucket3]!, index, seen, found, list);
-    if (position + 3 >= length || (threeLonger[word3]! & bit3) === 0) continue;
+    const flags3 = threeFlags[bucket3]!;
+    if ((flags3 & 1) !== 0) matchChain(text, length, position, three[bucket3]!, index, seen, found, list);
+    if (flags3 < 2 || position + 3 >= length) continue;
     const bucket4 = hash4(c0, c1, c2, text[position + 3]!);
     if ((fourUsed[bucket4 >>> 5]! & (1 << (bucket4 & 31))) !== 0) matchChain(text, length, position, four[bucket4]!, index, seen, found, list);
   }
