@@ -277,7 +277,9 @@ function possiblePatterns(index: LiteralIndex, list: Int32Array, count: number, 
     const end = setConjunctionStart[set + 1]!;
     for (let entry = setConjunctionStart[set]!; entry < end; entry++) {
       const conjunction = setConjunctions[entry]!;
-      if (++met[conjunction] === conjunctionSize[conjunction]) hits[conjunctionPattern[conjunction]!] = 1;
+      const sets = met[conjunction]! + 1;
+      met[conjunction] = sets;
+      if (sets === conjunctionSize[conjunction]) hits[conjunctionPattern[conjunction]!] = 1;
     }
   }
   for (let at = 0; at < count; at++) {
