@@ -188,10 +188,10 @@ function buildIndex(requirements: CompactRequirements): LiteralIndex {
   const flat = { always, setConjunctionStart, setConjunctions: Int32Array.from(conjunctionsOf.flat()), conjunctionSize: Int32Array.from(conjunctionSize), conjunctionPattern: Int32Array.from(conjunctionPattern) };
   const flags: [Uint8Array, Uint8Array] = [new Uint8Array(BUCKETS), new Uint8Array(BUCKETS)];
   for (let bucket = 0; bucket < BUCKETS; bucket++) {
-    for (const level of [0, 1]) {
-      const bit = 1 << (bucket & 31);
-      flags[level]![bucket] = ((used[level + 1]![bucket >>> 5]! & bit) !== 0 ? 1 : 0) | ((longer[level]![bucket >>> 5]! & bit) !== 0 ? 2 : 0);
-    }
+    const word = bucket >>> 5;
+    const bit = 1 << (bucket & 31);
+    flags[0][bucket] = ((used[1][word]! & bit) !== 0 ? 1 : 0) | ((longer[0][word]! & bit) !== 0 ? 2 : 0);
+    flags[1][bucket] = ((used[2][word]! & bit) !== 0 ? 1 : 0) | ((longer[1][word]! & bit) !== 0 ? 2 : 0);
   }
   return { heads, used, flags, oneMin, next, unitStart, units, setStart, sets: Int32Array.from(sets), requirements, ...flat };
 }
