@@ -55,18 +55,9 @@ export function normalizeForFeatures(text: string): string {
   // The array is reused across calls (texts up to 64 K characters), so a call allocates only its result.
   if (length + 1 > scratch.length && length + 1 <= 1 << 16) scratch = new Uint16Array(Math.min(1 << 16, Math.max(length + 1, scratch.length * 2)));
   const out = length + 1 <= scratch.length ? scratch : new Uint16Array(length + 1);
+  // `size` and `wordStart` stay locals (no closures over them, which would keep them in a heap context).
   let size = 0;
   let wordStart = 0;
-  const codeAt = (index: number): number => (index >= 0 && index < length ? value.charCodeAt(index) : SPACE);
-  const flush = (): void => {
-    if (size > wordStart) out[size++] = SPACE;
-    wordStart = size;
-  };
-  const append = (code: number): void => {
-    // Runs of 3+ identical letters → 2 ("hateee" → "hatee", "sooo" → "soo").
-    if (size - wordStart >= 2 && out[size - 1] === code && out[size - 2] === code && !isDigit(code)) return;
-    out[size++] = code;
-  };
   for (let index = 0; index < length; index++) {
     const code = value.charCodeAt(index);
     if (LEET[code] !== 0) {
@@ -79,25 +70,28 @@ export function normalizeForFeatures(text: string): string {
         if (value.charCodeAt(end) !== DOLLAR) dollars = false;
         end++;
       }
-      const inside = size > wordStart && isLetter(codeAt(index - 1));
-      const followed = isLetter(codeAt(end));
+      const inside = size > wordStart && index > 0 && isLetter(value.charCodeAt(index - 1));
+      const followed = end < length && isLetter(value.charCodeAt(end));
       const asLetters = (followed && (inside || LEADING.has(code))) || (inside && dollars);
       for (let symbol = index; symbol < end; symbol++) {
         const symbolCode = value.charCodeAt(symbol);
-        if (asLetters) append(LEET[symbolCode]!);
-        else if (isDigit(symbolCode)) append(symbolCode);
-        else flush();
+        if (asLetters || isDigit(symbolCode)) size = append(out, size, wordStart, asLetters ? LEET[symbolCode]! : symbolCode);
+        else {
+          if (size > wordStart) out[size++] = SPACE;
+          wordStart = size;
+        }
       }
       index = end - 1;
       continue;
     }
     if (isWordCode(code)) {
-      append(code);
+      size = append(out, size, wordStart, code);
       continue;
     }
     // ASCII spaces and punctuation (most of what is left) end a word; only ' ` and * need a look.
     if (code < 0x80 && code !== 0x27 && code !== 0x60 && code !== STAR) {
-      flush();
+      if (size > wordStart) out[size++] = SPACE;
+      wordStart = size;
       continue;
     }
     if (isInvisible(code)) continue;
@@ -106,12 +100,20 @@ export function normalizeForFeatures(text: string): string {
       index++;
       continue;
     }
-    if ((APOSTROPHES.has(code) || code === STAR) && size > wordStart && isLetter(codeAt(index + 1))) continue;
-    flush();
+    if ((APOSTROPHES.has(code) || code === STAR) && size > wordStart && index + 1 < length && isLetter(value.charCodeAt(index + 1))) continue;
+    if (size > wordStart) out[size++] = SPACE;
+    wordStart = size;
   }
   if (size > 0 && out[size - 1] === SPACE) size--;
   size = joinSpacedLetters(out, size);
   return decoder.decode(out.subarray(0, size));
+}
+
+/** Appends `code` to the word started at `wordStart` unless it would be a third identical letter in a row ("hateee" → "hatee", "sooo" → "soo"); returns the new size. */
+function append(out: Uint16Array, size: number, wordStart: number, code: number): number {
+  if (size - wordStart >= 2 && out[size - 1] === code && out[size - 2] === code && !isDigit(code)) return size;
+  out[size] = code;
+  return size + 1;
 }
 
 /** "k i l l" → "kill": 3+ one-letter words in a row are one word spelled out. In place; returns the new size. */

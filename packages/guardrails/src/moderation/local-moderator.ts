@@ -262,7 +262,8 @@ export function lexiconModeration(text: string, threshold = 0.5): ModerationResu
   const sexualText = test(SEXUAL_CONTEXT, normalized, candidates);
   // The multilingual rules read a word-final "!" as punctuation ("¡quiero morir!"); the English rules keep their reading.
   const wide = text.includes('!') ? prepare(spaceWordFinalBangs(text)) : { text: normalized, candidates };
-  const wideText = wide.text + WIDE_END;
+  // Built on the first wide rule that runs: most texts reach none, and the concatenation is copied flat when a regex reads it.
+  let wideText: string | undefined;
   const nonLatin = NON_LATIN_SCRIPT.test(normalized);
   const scores = {} as Record<ModerationCategory, number>;
   const signals: Partial<Record<ModerationCategory, string[]>> = {};
@@ -272,7 +273,7 @@ export function lexiconModeration(text: string, threshold = 0.5): ModerationResu
       const gate = isWide ? wide.candidates : candidates;
       // A rule whose literals are absent cannot match: skipped before anything else is read.
       if (gate[pattern] === 0) continue;
-      const subject = isWide ? wideText : normalized;
+      const subject = isWide ? (wideText ??= wide.text + WIDE_END) : normalized;
       // The cheap conditions first: a rule they rule out is neither compiled nor run.
       if ((profane && sexualText) || (present && !(nonLatin && present.test(subject)))) continue;
       if (steps ? steps.test(subject) : test(pattern, subject, gate)) {
@@ -392,8 +393,14 @@ export function moderateLocally(text: string, config: LocalModeratorConfig | Loc
 /** Parsed settings per config object (weakly held): a moderator or a caller reusing one config parses it once. */
 const PARSED = new WeakMap<object, LocalModeratorSettings>();
 
+/** What the schema makes of `{ mode }` alone, per mode: a fresh `{ mode: 'model' }` per call is not parsed each time. */
+const MODE_ONLY: Readonly<Record<string, LocalModeratorSettings>> = { 'model+lexicon': DEFAULT_SETTINGS, model: { mode: 'model' }, lexicon: { mode: 'lexicon' } };
+
 function settingsOf(config: LocalModeratorConfig | LocalModeratorSettings): LocalModeratorSettings {
-  if (config === DEFAULT_SETTINGS || Object.keys(config).length === 0) return DEFAULT_SETTINGS;
+  if (config === DEFAULT_SETTINGS) return DEFAULT_SETTINGS;
+  const keys = Object.keys(config);
+  if (keys.length === 0) return DEFAULT_SETTINGS;
+  if (keys.length === 1 && keys[0] === 'mode' && typeof config.mode === 'string' && Object.hasOwn(MODE_ONLY, config.mode)) return MODE_ONLY[config.mode]!;
   let settings = PARSED.get(config);
   if (!settings) {
     settings = parseConfig(localModeratorConfigSchema, config, 'local moderator config');

@@ -111,4 +111,11 @@ describe('candidates', () => {
     );
     expect([...gated.candidates('i will kill him, he said')]).toEqual([1, 0, 0, 1, 0]);
   });
+
+  it('returns a result per call that later calls leave as it was (their arrays are reused)', () => {
+    const patterns = [String.raw`\bkill (?:you|him)\b`, 'xy|zzz'].map((source) => ({ source, flags: 'u' }));
+    const gated = createGatedPatterns(patterns);
+    const results = Array.from({ length: 20_000 }, (_, index) => [index, gated.candidates(index % 2 === 0 ? 'kill you' : 'zzz')] as const);
+    for (const [index, result] of results) expect([...result]).toEqual(index % 2 === 0 ? [1, 0] : [0, 1]);
+  });
 });

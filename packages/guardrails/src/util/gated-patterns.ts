@@ -70,19 +70,29 @@ const BUCKETS = 1 << 14;
 const MASK = BUCKETS - 1;
 const hash2 = (c0: number, c1: number): number => (Math.imul(c0, 0x9e3779b1) ^ Math.imul(c1, 0x85ebca77)) >>> 18;
 const hash3 = (c0: number, c1: number, c2: number): number => (Math.imul(c0, 0x9e3779b1) ^ Math.imul(c1, 0x85ebca77) ^ Math.imul(c2, 0xc2b2ae3d)) >>> 18;
+const hash4 = (c0: number, c1: number, c2: number, c3: number): number =>
+  (Math.imul(c0, 0x9e3779b1) ^ Math.imul(c1, 0x85ebca77) ^ Math.imul(c2, 0xc2b2ae3d) ^ Math.imul(c3, 0x27d4eb2f)) >>> 18;
 
 /**
- * The distinct literals indexed by their first one, two or three UTF-16 units: one hash probe per
- * position and prefix length, then a comparison per literal in the bucket against its UTF-16 units
- * in a typed array (comparing against the literal strings themselves, or with `startsWith`, ran
- * several times slower), skipping literals already found. Built in a few milliseconds (an Aho–Corasick trie of the
- * same literals took ~40 ms to build on the first call).
+ * The distinct literals indexed by their first one, two, three or four UTF-16 units (a literal of
+ * four or more units by its first four): hash probes per position, then a comparison per literal in
+ * the bucket against its UTF-16 units in a typed array (comparing against the literal strings
+ * themselves, or with `startsWith`, ran several times slower), skipping literals already found.
+ * Keying long literals by four units keeps the buckets short ("the" starts dozens of literals, and
+ * indexed by three units each was compared wherever "the" occurred); the three- and four-unit
+ * probes run only where the shorter prefix starts a longer literal. Built in a few milliseconds (an
+ * Aho–Corasick trie of the same literals took ~40 ms to build on the first call).
  */
 interface LiteralIndex {
   /** Per bucket: first literal (−1: none); `next` chains the literals of one bucket. */
-  readonly heads: readonly [Int32Array, Int32Array, Int32Array];
-  /** Per table: one bit per bucket, set when the bucket holds a literal. */
-  readonly used: readonly [Uint32Array, Uint32Array, Uint32Array];
+  readonly heads: readonly [Int32Array, Int32Array, Int32Array, Int32Array];
+  /** Per table: one bit per bucket, set when the bucket holds a literal (the scan reads the four-unit one). */
+  readonly used: readonly [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  /**
+   * Per bucket of the two- and three-unit tables: 1 when it holds a literal, | 2 when the prefix
+   * starts a longer literal (the next probe is made only then). One byte read per probe.
+   */
+  readonly flags: readonly [Uint8Array, Uint8Array];
   /** The smallest code unit of a one-unit literal (the one-unit table is read only from there). */
   readonly oneMin: number;
   readonly next: Int32Array;
@@ -94,15 +104,30 @@ interface LiteralIndex {
   readonly sets: Int32Array;
   readonly requirements: CompactRequirements;
   /**
-   * The requirements flattened into arrays: pattern p's conjunctions are `patternStart[p] ..
-   * patternStart[p + 1]`, conjunction c's sets are `conjunctionSets[conjunctionStart[c] ..
-   * conjunctionStart[c + 1]]`; `always[p]` is 1 when p has no known literals (it always runs).
+   * The requirements inverted, so that only the sets a text holds are visited: `always[p]` is 1
+   * when pattern p has no known literals (it always runs) or an empty conjunction; set s is in the
+   * conjunctions `setConjunctions[setConjunctionStart[s] .. setConjunctionStart[s + 1]]`;
+   * conjunction c needs `conjunctionSize[c]` distinct sets and belongs to pattern `conjunctionPattern[c]`.
    */
   readonly always: Uint8Array;
-  readonly patternStart: Int32Array;
-  readonly conjunctionStart: Int32Array;
-  readonly conjunctionSets: Int32Array;
+  readonly setConjunctionStart: Int32Array;
+  readonly setConjunctions: Int32Array;
+  readonly conjunctionSize: Int32Array;
+  readonly conjunctionPattern: Int32Array;
 }
+
+/** The bucket of the first `length` (1–4) units of `value`. */
+function bucketOf(value: string, length: number): number {
+  const c0 = value.charCodeAt(0);
+  if (length === 1) return c0 & MASK;
+  if (length === 2) return hash2(c0, value.charCodeAt(1));
+  if (length === 3) return hash3(c0, value.charCodeAt(1), value.charCodeAt(2));
+  return hash4(c0, value.charCodeAt(1), value.charCodeAt(2), value.charCodeAt(3));
+}
+
+const setBit = (bits: Uint32Array, bucket: number): void => {
+  bits[bucket >>> 5]! |= 1 << (bucket & 31);
+};
 
 function buildIndex(requirements: CompactRequirements): LiteralIndex {
   const setsOf = new Map<string, number[]>();
@@ -125,81 +150,164 @@ function buildIndex(requirements: CompactRequirements): LiteralIndex {
   }
   const units = new Uint16Array(unitStart[literal.length]!);
   for (const [entry, value] of literal.entries()) for (let at = 0; at < value.length; at++) units[unitStart[entry]! + at] = value.charCodeAt(at);
-  const heads: [Int32Array, Int32Array, Int32Array] = [new Int32Array(BUCKETS).fill(-1), new Int32Array(BUCKETS).fill(-1), new Int32Array(BUCKETS).fill(-1)];
-  const used: [Uint32Array, Uint32Array, Uint32Array] = [new Uint32Array(BUCKETS / 32), new Uint32Array(BUCKETS / 32), new Uint32Array(BUCKETS / 32)];
+  const table = (): Int32Array => new Int32Array(BUCKETS).fill(-1);
+  const bits = (): Uint32Array => new Uint32Array(BUCKETS / 32);
+  const heads: [Int32Array, Int32Array, Int32Array, Int32Array] = [table(), table(), table(), table()];
+  const used: [Uint32Array, Uint32Array, Uint32Array, Uint32Array] = [bits(), bits(), bits(), bits()];
+  const longer: [Uint32Array, Uint32Array] = [bits(), bits()];
   let oneMin = Number.POSITIVE_INFINITY;
   const next = new Int32Array(literal.length);
   // Chained in reverse so that each bucket lists its literals in their original order.
   for (let entry = literal.length - 1; entry >= 0; entry--) {
     const value = literal[entry]!;
-    const length = Math.min(3, value.length);
-    const c0 = value.charCodeAt(0);
-    const bucket = length === 1 ? c0 & MASK : length === 2 ? hash2(c0, value.charCodeAt(1)) : hash3(c0, value.charCodeAt(1), value.charCodeAt(2));
-    const table = heads[length - 1]!;
-    next[entry] = table[bucket]!;
-    table[bucket] = entry;
-    used[length - 1]![bucket >>> 5]! |= 1 << (bucket & 31);
-    if (length === 1) oneMin = Math.min(oneMin, c0);
+    const length = Math.min(4, value.length);
+    const bucket = bucketOf(value, length);
+    next[entry] = heads[length - 1]![bucket]!;
+    heads[length - 1]![bucket] = entry;
+    setBit(used[length - 1]!, bucket);
+    if (length === 1) oneMin = Math.min(oneMin, value.charCodeAt(0));
+    if (length >= 3) setBit(longer[0], bucketOf(value, 2));
+    if (length === 4) setBit(longer[1], bucketOf(value, 3));
   }
   const always = new Uint8Array(requirements.patterns.length);
-  const patternStart = new Int32Array(requirements.patterns.length + 1);
-  const conjunctionStart: number[] = [0];
-  const conjunctionSets: number[] = [];
+  const conjunctionsOf: number[][] = requirements.sets.map(() => []);
+  const conjunctionSize: number[] = [];
+  const conjunctionPattern: number[] = [];
   for (const [pattern, conjunctions] of requirements.patterns.entries()) {
     if (conjunctions === null) always[pattern] = 1;
     for (const conjunction of conjunctions ?? []) {
-      conjunctionSets.push(...conjunction);
-      conjunctionStart.push(conjunctionSets.length);
+      const distinct = [...new Set(conjunction)];
+      if (distinct.length === 0) always[pattern] = 1;
+      for (const set of distinct) conjunctionsOf[set]!.push(conjunctionSize.length);
+      conjunctionSize.push(distinct.length);
+      conjunctionPattern.push(pattern);
     }
-    patternStart[pattern + 1] = conjunctionStart.length - 1;
   }
-  const flat = { always, patternStart, conjunctionStart: Int32Array.from(conjunctionStart), conjunctionSets: Int32Array.from(conjunctionSets) };
-  return { heads, used, oneMin, next, unitStart, units, setStart, sets: Int32Array.from(sets), requirements, ...flat };
+  const setConjunctionStart = new Int32Array(requirements.sets.length + 1);
+  for (const [set, list] of conjunctionsOf.entries()) setConjunctionStart[set + 1] = setConjunctionStart[set]! + list.length;
+  const flat = { always, setConjunctionStart, setConjunctions: Int32Array.from(conjunctionsOf.flat()), conjunctionSize: Int32Array.from(conjunctionSize), conjunctionPattern: Int32Array.from(conjunctionPattern) };
+  const flags: [Uint8Array, Uint8Array] = [new Uint8Array(BUCKETS), new Uint8Array(BUCKETS)];
+  for (let bucket = 0; bucket < BUCKETS; bucket++) {
+    const word = bucket >>> 5;
+    const bit = 1 << (bucket & 31);
+    flags[0][bucket] = ((used[1][word]! & bit) !== 0 ? 1 : 0) | ((longer[0][word]! & bit) !== 0 ? 2 : 0);
+    flags[1][bucket] = ((used[2][word]! & bit) !== 0 ? 1 : 0) | ((longer[1][word]! & bit) !== 0 ? 2 : 0);
+  }
+  return { heads, used, flags, oneMin, next, unitStart, units, setStart, sets: Int32Array.from(sets), requirements, ...flat };
 }
 
-/** Marks the sets of every not yet seen literal of the chain at `entry` that occurs in `text` at `position`. */
-function matchChain(text: string, position: number, entry: number, index: LiteralIndex, seen: Uint8Array, found: Uint8Array): void {
+/** Marks the sets of every not yet seen literal of the chain at `entry` that occurs in `text` (`length` units) at `position`. */
+function matchChain(text: Uint16Array, length: number, position: number, entry: number, index: LiteralIndex, seen: Uint8Array, found: Uint8Array, list: Int32Array): void {
   const { next, unitStart, units, setStart, sets } = index;
   for (; entry !== -1; entry = next[entry]!) {
     if (seen[entry] === 1) continue;
     const end = unitStart[entry + 1]!;
     let at = unitStart[entry]!;
-    if (position + end - at > text.length) continue;
-    for (let offset = position; at < end && text.charCodeAt(offset) === units[at]; offset++) at++;
+    if (position + end - at > length) continue;
+    for (let offset = position; at < end && text[offset] === units[at]; offset++) at++;
     if (at < end) continue;
     seen[entry] = 1;
-    for (let set = setStart[entry]!; set < setStart[entry + 1]!; set++) found[sets[set]!] = 1;
+    for (let at = setStart[entry]!; at < setStart[entry + 1]!; at++) {
+      const set = sets[at]!;
+      if (found[set] === 1) continue;
+      found[set] = 1;
+      // list[0]: how many sets were found; the sets follow it.
+      list[++list[0]!] = set;
+    }
   }
 }
 
-/** Per literal set, 1 when one of its literals occurs in `text`. One pass over the text. */
-function foundSets(index: LiteralIndex, text: string): Uint8Array {
-  const found = new Uint8Array(index.requirements.sets.length);
-  const seen = new Uint8Array(index.next.length);
-  const [one, two, three] = index.heads;
-  const [, twoUsed, threeUsed] = index.used;
+/**
+ * The scanned text's UTF-16 units, reused across calls: reading a typed array is faster than
+ * `charCodeAt` on the sliced two-byte strings the callers pass (see `asTwoByte`).
+ */
+let scratch = new Uint16Array(4_096);
+
+/**
+ * The literal sets that occur in `value`: 1 per set in `found`, and listed in `list` (count at
+ * `list[0]`); `seen` is per literal. One pass over the text. The arrays are the caller's, reused
+ * across calls and cleared here.
+ */
+function foundSets(index: LiteralIndex, value: string, found: Uint8Array, seen: Uint8Array, list: Int32Array): void {
+  found.fill(0);
+  seen.fill(0);
+  list[0] = 0;
+  const [one, two, three, four] = index.heads;
+  const [, , , fourUsed] = index.used;
+  const [twoFlags, threeFlags] = index.flags;
   const { oneMin } = index;
-  const length = text.length;
-  let c1 = length > 0 ? text.charCodeAt(0) : 0;
-  let c2 = length > 1 ? text.charCodeAt(1) : 0;
+  const length = value.length;
+  if (length > scratch.length) scratch = new Uint16Array(Math.max(length, scratch.length * 2));
+  const text = scratch;
+  for (let at = 0; at < length; at++) text[at] = value.charCodeAt(at);
   for (let position = 0; position < length; position++) {
-    const c0 = c1;
-    c1 = c2;
-    // Bitsets of the used buckets (a few kB, so they stay in the CPU cache) spare most table reads.
+    const c0 = text[position]!;
     if (c0 >= oneMin) {
       const entry = one[c0 & MASK]!;
-      if (entry !== -1) matchChain(text, position, entry, index, seen, found);
+      if (entry !== -1) matchChain(text, length, position, entry, index, seen, found, list);
     }
     if (position + 1 >= length) break;
+    const c1 = text[position + 1]!;
     const bucket2 = hash2(c0, c1);
-    if ((twoUsed[bucket2 >>> 5]! & (1 << (bucket2 & 31))) !== 0) matchChain(text, position, two[bucket2]!, index, seen, found);
-    if (position + 2 < length) {
-      c2 = text.charCodeAt(position + 2);
-      const bucket3 = hash3(c0, c1, c2);
-      if ((threeUsed[bucket3 >>> 5]! & (1 << (bucket3 & 31))) !== 0) matchChain(text, position, three[bucket3]!, index, seen, found);
+    // Per bucket: 1 = holds a literal, 2 = starts a longer one (16 kB tables, so they stay in the CPU cache).
+    const flags2 = twoFlags[bucket2]!;
+    if (flags2 === 0) continue;
+    if ((flags2 & 1) !== 0) matchChain(text, length, position, two[bucket2]!, index, seen, found, list);
+    if (flags2 === 1 || position + 2 >= length) continue;
+    const c2 = text[position + 2]!;
+    const bucket3 = hash3(c0, c1, c2);
+    const flags3 = threeFlags[bucket3]!;
+    if ((flags3 & 1) !== 0) matchChain(text, length, position, three[bucket3]!, index, seen, found, list);
+    if (flags3 < 2 || position + 3 >= length) continue;
+    const bucket4 = hash4(c0, c1, c2, text[position + 3]!);
+    if ((fourUsed[bucket4 >>> 5]! & (1 << (bucket4 & 31))) !== 0) matchChain(text, length, position, four[bucket4]!, index, seen, found, list);
+  }
+}
+
+/**
+ * Sets `hits[p]` to 1 for each pattern p that has no literals or whose sets of one conjunction were
+ * all found (`list`: the found sets, `count` of them); returns `hits`. `met` (per conjunction, all
+ * 0) counts the found sets of each conjunction, and is left all 0 again.
+ */
+function possiblePatterns(index: LiteralIndex, list: Int32Array, count: number, met: Int32Array, hits: Uint8Array): Uint8Array {
+  const { setConjunctionStart, setConjunctions, conjunctionSize, conjunctionPattern } = index;
+  hits.set(index.always);
+  for (let at = 0; at < count; at++) {
+    const set = list[at]!;
+    const end = setConjunctionStart[set + 1]!;
+    for (let entry = setConjunctionStart[set]!; entry < end; entry++) {
+      const conjunction = setConjunctions[entry]!;
+      const sets = met[conjunction]! + 1;
+      met[conjunction] = sets;
+      if (sets === conjunctionSize[conjunction]) hits[conjunctionPattern[conjunction]!] = 1;
     }
   }
-  return found;
+  for (let at = 0; at < count; at++) {
+    const set = list[at]!;
+    for (let entry = setConjunctionStart[set]!; entry < setConjunctionStart[set + 1]!; entry++) met[setConjunctions[entry]!] = 0;
+  }
+  return hits;
+}
+
+/** Bytes carved into the `candidates` results. */
+const SLAB = 1 << 16;
+let slab = new ArrayBuffer(SLAB);
+let slabUsed = 0;
+
+/**
+ * A zeroed byte array of `length`, viewed on a shared slab: `new Uint8Array(n)` above 64 bytes
+ * allocates its own off-heap store, which cost more than scanning a short text. Each view has its
+ * own bytes (a full slab is replaced, never reused), so results stay independent.
+ */
+function zeroedBytes(length: number): Uint8Array {
+  if (length > SLAB / 8) return new Uint8Array(length);
+  if (slabUsed + length > SLAB) {
+    slab = new ArrayBuffer(SLAB);
+    slabUsed = 0;
+  }
+  const bytes = new Uint8Array(slab, slabUsed, length);
+  slabUsed += length;
+  return bytes;
 }
 
 /**
@@ -215,22 +323,23 @@ function foundSets(index: LiteralIndex, text: string): Uint8Array {
  */
 export function createGatedPatterns(patterns: readonly PatternSource[], precomputed?: CompactRequirements): GatedPatterns {
   let index: LiteralIndex | undefined;
+  // Per set, per literal, the found sets and per conjunction: reused by every call (each left cleared or cleared on use).
+  let found = new Uint8Array(0);
+  let seen = new Uint8Array(0);
+  let list = new Int32Array(1);
+  let met = new Int32Array(0);
   const compiled: (RegExp | undefined)[] = Array.from({ length: patterns.length });
   return {
     candidates(text: string): Uint8Array {
-      index ??= buildIndex(precomputed?.patterns.length === patterns.length ? precomputed : compactRequirements(patterns));
-      const found = foundSets(index, text);
-      const { always, patternStart, conjunctionStart, conjunctionSets } = index;
-      const hits = new Uint8Array(patterns.length);
-      for (let pattern = 0; pattern < hits.length; pattern++) {
-        hits[pattern] = always[pattern]!;
-        for (let conjunction = patternStart[pattern]!; conjunction < patternStart[pattern + 1]! && hits[pattern] === 0; conjunction++) {
-          let all = 1;
-          for (let at = conjunctionStart[conjunction]!; at < conjunctionStart[conjunction + 1]! && all === 1; at++) all = found[conjunctionSets[at]!]!;
-          hits[pattern] = all;
-        }
+      if (index === undefined) {
+        index = buildIndex(precomputed?.patterns.length === patterns.length ? precomputed : compactRequirements(patterns));
+        found = new Uint8Array(index.requirements.sets.length);
+        seen = new Uint8Array(index.next.length);
+        list = new Int32Array(found.length + 1);
+        met = new Int32Array(index.conjunctionSize.length);
       }
-      return hits;
+      foundSets(index, text, found, seen, list);
+      return possiblePatterns(index, list.subarray(1), list[0]!, met, zeroedBytes(patterns.length));
     },
     pattern(index: number, twoByte = false): RegExp {
       const { source, flags } = patterns[index]!;

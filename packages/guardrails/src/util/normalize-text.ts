@@ -9,6 +9,11 @@ const LETTER = /\p{L}/u;
 /** Maximal runs of leetspeak symbols (module-level; `lastIndex` is reset before each use). */
 const LEET_RUN = /[013457@$!|€]+/g;
 
+const isSeparator = (code: number): boolean => code === 32 || code === 46 || code === 45 || code === 95;
+const isAsciiLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+/** Might be (part of) a letter: an ASCII letter or any non-ASCII unit (decided by the regex itself). */
+const mayBeLetter = (code: number): boolean => code >= 128 || isAsciiLetter(code);
+
 /** Whether the code point starting at (`forward`) or ending before (`!forward`) `index` is a letter. */
 function letterAt(value: string, index: number, forward: boolean): boolean {
   if (index < 0 || index >= value.length) return false;
@@ -52,17 +57,41 @@ function replaceLeet(value: string): string {
 }
 
 /**
- * Whether some character repeats three times in a row (`aaa`, or a surrogate pair three times): the
- * runs the letter-run rule shortens need one, and most text has none, so the regex is skipped.
+ * Whether some possible letter repeats three times in a row (`aaa`, or a surrogate pair three
+ * times): the runs the letter-run rule shortens need one, and most text has none, so the regex is
+ * skipped. ASCII non-letters ("...", "---", indentation) are passed over; any other unit counts.
  */
 function hasTripledUnit(value: string): boolean {
   for (let index = 0; index + 2 < value.length; index++) {
     const code = value.charCodeAt(index);
+    if (code < 128 && !isAsciiLetter(code)) continue;
     if (code === value.charCodeAt(index + 1) && code === value.charCodeAt(index + 2)) return true;
     if (code >= 0xd800 && code <= 0xdbff && index + 5 < value.length && code === value.charCodeAt(index + 2) && code === value.charCodeAt(index + 4)) {
       const low = value.charCodeAt(index + 1);
       if (low === value.charCodeAt(index + 3) && low === value.charCodeAt(index + 5)) return true;
     }
+  }
+  return false;
+}
+
+/** 3+ single letters separated by one space, dot, dash or underscore (module-level; `replace` resets `lastIndex`). */
+const SPACED_LETTERS = /(?<![\p{L}])\p{L}(?:[ ._-]\p{L}(?![\p{L}])){2,}/gu;
+
+/**
+ * Whether `SPACED_LETTERS` may match: somewhere a letter, a separator, a single letter, a separator
+ * and a letter, the first one not after an ASCII letter ("a b c", "k.i.l.l"). Non-ASCII units
+ * count as possible letters and non-letters, so a text that fails this cannot match the regex
+ * (which costs ~25 % of this normalization on ordinary text, where such runs are rare).
+ */
+function mayHaveSpacedLetters(value: string): boolean {
+  for (let index = 1; index + 3 < value.length; index++) {
+    if (!isSeparator(value.charCodeAt(index)) || !mayBeLetter(value.charCodeAt(index - 1))) continue;
+    if (index >= 2 && isAsciiLetter(value.charCodeAt(index - 2))) continue;
+    const second = value.charCodeAt(index + 1);
+    // A non-ASCII second letter may be a surrogate pair (two units): left to the regex.
+    if (second >= 128) return true;
+    if (!isAsciiLetter(second) || !isSeparator(value.charCodeAt(index + 2)) || !mayBeLetter(value.charCodeAt(index + 3))) continue;
+    return true;
   }
   return false;
 }
@@ -78,7 +107,7 @@ export function normalizeForMatching(text: string): string {
   let value = text.normalize('NFKC').toLowerCase().replace(INVISIBLE, '');
   value = replaceLeet(value);
   // Spaced-out letters: 3+ single letters separated by one space, dot, dash or underscore.
-  value = value.replace(/(?<![\p{L}])\p{L}(?:[ ._-]\p{L}(?![\p{L}])){2,}/gu, (run) => run.replace(/[ ._-]/g, ''));
+  if (mayHaveSpacedLetters(value)) value = value.replace(SPACED_LETTERS, (run) => run.replace(/[ ._-]/g, ''));
   if (hasTripledUnit(value)) value = value.replace(/(\p{L})\1{2,}/gu, '$1$1');
   value = value.replace(/[ \t]{2,}/g, ' ');
   return value;
