@@ -21,6 +21,7 @@ import { classifierLogitsOfNormalized, logitsOfNormalized, type LinearClassifier
 import { normalizeForFeatures } from '../../src/classifier/normalize-for-features';
 import { trainingFeatures, trainOnFeatures, type TrainedWeights, type TrainingSettings } from '../../src/classifier/train-linear-classifier';
 import { auc } from './roc-auc';
+import { attackSpan } from './segment-examples';
 import { balanceByKind, INJECTION_HEADS, loadInjectionExamples, type SourcedExample } from './training-data';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -53,21 +54,6 @@ function segments(normalized: string): { from: number; to: number }[] {
     if (start + SEGMENT >= normalized.length) break;
   }
   return out;
-}
-
-/** The attack span of a BIPIA positive: what differs from its closest clean twin. */
-function attackSpan(positive: string, twins: string[]): { from: number; to: number } | undefined {
-  let best: { from: number; to: number; kept: number } | undefined;
-  for (const twin of twins) {
-    const most = Math.min(positive.length, twin.length);
-    let prefix = 0;
-    while (prefix < most && positive.charCodeAt(prefix) === twin.charCodeAt(prefix)) prefix++;
-    let suffix = 0;
-    while (suffix < most - prefix && positive.charCodeAt(positive.length - 1 - suffix) === twin.charCodeAt(twin.length - 1 - suffix)) suffix++;
-    const kept = prefix + suffix;
-    if (kept >= 0.9 * twin.length && (!best || kept > best.kept)) best = { from: prefix, to: positive.length - suffix, kept };
-  }
-  return best && best.to > best.from ? { from: best.from, to: best.to } : undefined;
 }
 
 const toClassifier = (trained: TrainedWeights): LinearClassifier => ({ heads: trained.heads, buckets: trained.buckets, weights: trained.weights, scales: [1], bias: [...trained.bias], calibration: [[1, 0]] });

@@ -21,30 +21,30 @@ function mix(hash: number): number {
   return value >>> 0;
 }
 
-/** Reused output of {@link collectFeatures} (grown on demand): scoring allocates nothing per call. */
-let buffer = new Int32Array(16_384);
-/** `" normalized "` as UTF-16 codes, reused like `buffer`. */
-let padded = new Uint16Array(4_096);
+/** Reused arrays of {@link collectFeatures} and {@link collectPositionedFeatures} (grown on demand): scoring allocates nothing per call. */
+let featureBuffer = new Int32Array(16_384);
+let positionBuffer = new Int32Array(16_384);
+/** `" normalized "` as UTF-16 codes, reused like the buffers. */
+let codeBuffer = new Uint16Array(4_096);
+
+/** At most: one unigram and one bigram per word (≤ length/2 + 1 words), three grams per position. */
+const mostFeatures = (length: number): number => length + 2 + 3 * (length + 2);
+/** Scoring windows are ≤ 4,096 characters; a longer text gets arrays of its own rather than pinning megabytes in the module. */
+const SHARED_LIMIT = 1 << 18;
+
+function sharedCodes(length: number): Uint16Array {
+  if (codeBuffer.length < length + 2) codeBuffer = new Uint16Array(Math.max(length + 2, codeBuffer.length * 2));
+  return codeBuffer;
+}
 
 /**
- * The feature buckets of `normalized` (the output of `normalizeForFeatures`), in a fixed order:
- * words and their bigrams, then the character 3-, 4- and 5-grams. One pass each, written straight
- * into a reused array — no callback per feature, so the hot loop stays monomorphic.
- *
- * @returns a view of a shared buffer, valid until the next call: copy it to keep it.
- * @param mask buckets − 1 (buckets a power of two)
+ * Hashes the features of `normalized` into `out` (and, when given, each feature's position into
+ * `at`: a word and its bigram at the word's last character, a character gram at its first) and
+ * returns their count. The one definition of the features: training, scoring and segment scoring
+ * all read it, so they cannot drift apart.
  */
-export function collectFeatures(normalized: string, mask: number): Int32Array {
+function hashFeatures(normalized: string, mask: number, out: Int32Array, at: Int32Array | undefined, codes: Uint16Array): number {
   const length = normalized.length;
-  // At most: one unigram and one bigram per word (≤ length/2 + 1 words), three grams per position.
-  const most = length + 2 + 3 * (length + 2);
-  // Scoring windows are ≤ 4,096 characters; a longer text gets arrays of its own rather than pinning
-  // megabytes in the module for good.
-  const own = most > 1 << 18;
-  if (!own && buffer.length < most) buffer = new Int32Array(Math.max(most, buffer.length * 2));
-  if (!own && padded.length < length + 2) padded = new Uint16Array(Math.max(length + 2, padded.length * 2));
-  const out = own ? new Int32Array(most) : buffer;
-  const codes = own ? new Uint16Array(length + 2) : padded;
   let count = 0;
   // Words and bigrams.
   let previous = 0;
@@ -58,8 +58,12 @@ export function collectFeatures(normalized: string, mask: number): Int32Array {
     if (code === 32) {
       if (inWord) {
         const word = mix(hash);
+        if (at) at[count] = index - 1;
         out[count++] = word & mask;
-        if (hasPrevious) out[count++] = mix(Math.imul(previous ^ BIGRAM_SEED, FNV_PRIME) ^ word) & mask;
+        if (hasPrevious) {
+          if (at) at[count] = index - 1;
+          out[count++] = mix(Math.imul(previous ^ BIGRAM_SEED, FNV_PRIME) ^ word) & mask;
+        }
         previous = word;
         hasPrevious = true;
       }
@@ -73,20 +77,47 @@ export function collectFeatures(normalized: string, mask: number): Int32Array {
   // Character 3..5-grams over " text ", so word starts and ends are grams of their own.
   const total = length + 2;
   for (let start = 0; start + 3 <= total; start++) {
+    // Padded index `start` is normalized index `start - 1` (the leading space counts as index 0).
+    const position = start === 0 ? 0 : start - 1;
     let gram = Math.imul(CHAR_SEED ^ codes[start]!, FNV_PRIME);
     gram = Math.imul(gram ^ codes[start + 1]!, FNV_PRIME);
     gram = Math.imul(gram ^ codes[start + 2]!, FNV_PRIME);
+    if (at) at[count] = position;
     out[count++] = mix(gram) & mask;
     if (start + 4 <= total) {
       gram = Math.imul(gram ^ codes[start + 3]!, FNV_PRIME);
+      if (at) at[count] = position;
       out[count++] = mix(gram ^ 4) & mask;
       if (start + 5 <= total) {
         gram = Math.imul(gram ^ codes[start + 4]!, FNV_PRIME);
+        if (at) at[count] = position;
         out[count++] = mix(gram ^ 5) & mask;
       }
     }
   }
-  return out.subarray(0, count);
+  return count;
+}
+
+/**
+ * The feature buckets of `normalized` (the output of `normalizeForFeatures`), in a fixed order:
+ * words and their bigrams, then the character 3-, 4- and 5-grams, written straight into a reused
+ * array — no callback per feature, so the hot loop stays monomorphic.
+ *
+ * @returns a view of a shared buffer, valid until the next call: copy it to keep it.
+ * @param mask buckets − 1 (buckets a power of two)
+ */
+export function collectFeatures(normalized: string, mask: number): Int32Array {
+  const length = normalized.length;
+  const most = mostFeatures(length);
+  if (most > SHARED_LIMIT) {
+    const own = new Int32Array(most);
+    return own.subarray(0, hashFeatures(normalized, mask, own, undefined, new Uint16Array(length + 2)));
+  }
+  if (featureBuffer.length < most) {
+    featureBuffer = new Int32Array(Math.max(most, featureBuffer.length * 2));
+    positionBuffer = new Int32Array(featureBuffer.length);
+  }
+  return featureBuffer.subarray(0, hashFeatures(normalized, mask, featureBuffer, undefined, sharedCodes(length)));
 }
 
 /**
@@ -104,11 +135,6 @@ export function visitFeatures(normalized: string, mask: number, visit: (bucket: 
   return count;
 }
 
-/** Reused outputs of {@link collectPositionedFeatures}. */
-let positionedBuffer = new Int32Array(16_384);
-let positionBuffer = new Int32Array(16_384);
-let positionedCodes = new Uint16Array(4_096);
-
 /**
  * The features of {@link collectFeatures} (same buckets, same order) plus, per feature, where it
  * sits: `position` is an index into `normalized` (a word and its bigram at the word's last
@@ -119,63 +145,14 @@ let positionedCodes = new Uint16Array(4_096);
  */
 export function collectPositionedFeatures(normalized: string, mask: number): { features: Int32Array; positions: Int32Array } {
   const length = normalized.length;
-  const most = length + 2 + 3 * (length + 2);
-  const own = most > 1 << 18;
-  if (!own && positionedBuffer.length < most) {
-    positionedBuffer = new Int32Array(Math.max(most, positionedBuffer.length * 2));
-    positionBuffer = new Int32Array(positionedBuffer.length);
+  const most = mostFeatures(length);
+  const own = most > SHARED_LIMIT;
+  if (!own && featureBuffer.length < most) {
+    featureBuffer = new Int32Array(Math.max(most, featureBuffer.length * 2));
+    positionBuffer = new Int32Array(featureBuffer.length);
   }
-  if (!own && positionedCodes.length < length + 2) positionedCodes = new Uint16Array(Math.max(length + 2, positionedCodes.length * 2));
-  const out = own ? new Int32Array(most) : positionedBuffer;
+  const out = own ? new Int32Array(most) : featureBuffer;
   const at = own ? new Int32Array(most) : positionBuffer;
-  const codes = own ? new Uint16Array(length + 2) : positionedCodes;
-  let count = 0;
-  let previous = 0;
-  let hasPrevious = false;
-  let hash = UNIGRAM_SEED;
-  let inWord = false;
-  codes[0] = 32;
-  for (let index = 0; index <= length; index++) {
-    const code = index < length ? normalized.charCodeAt(index) : 32;
-    codes[index + 1] = code;
-    if (code === 32) {
-      if (inWord) {
-        const word = mix(hash);
-        at[count] = index - 1;
-        out[count++] = word & mask;
-        if (hasPrevious) {
-          at[count] = index - 1;
-          out[count++] = mix(Math.imul(previous ^ BIGRAM_SEED, FNV_PRIME) ^ word) & mask;
-        }
-        previous = word;
-        hasPrevious = true;
-      }
-      hash = UNIGRAM_SEED;
-      inWord = false;
-    } else {
-      hash = Math.imul(hash ^ code, FNV_PRIME);
-      inWord = true;
-    }
-  }
-  const total = length + 2;
-  for (let start = 0; start + 3 <= total; start++) {
-    // Padded index `start` is normalized index `start - 1` (the leading space counts as index 0).
-    const position = start === 0 ? 0 : start - 1;
-    let gram = Math.imul(CHAR_SEED ^ codes[start]!, FNV_PRIME);
-    gram = Math.imul(gram ^ codes[start + 1]!, FNV_PRIME);
-    gram = Math.imul(gram ^ codes[start + 2]!, FNV_PRIME);
-    at[count] = position;
-    out[count++] = mix(gram) & mask;
-    if (start + 4 <= total) {
-      gram = Math.imul(gram ^ codes[start + 3]!, FNV_PRIME);
-      at[count] = position;
-      out[count++] = mix(gram ^ 4) & mask;
-      if (start + 5 <= total) {
-        gram = Math.imul(gram ^ codes[start + 4]!, FNV_PRIME);
-        at[count] = position;
-        out[count++] = mix(gram ^ 5) & mask;
-      }
-    }
-  }
+  const count = hashFeatures(normalized, mask, out, at, own ? new Uint16Array(length + 2) : sharedCodes(length));
   return { features: out.subarray(0, count), positions: at.subarray(0, count) };
 }

@@ -121,19 +121,8 @@ function headColumn(classifier: LinearClassifier, head: number): Int8Array | Flo
  * the same order), for callers that need one head and have the normalized text already.
  */
 export function headProbabilityOfNormalized(classifier: LinearClassifier, head: number, normalized: string): number {
-  const column = headColumn(classifier, head);
-  let best = Number.NEGATIVE_INFINITY;
-  for (const slice of textWindows(normalized)) {
-    let sum = 0;
-    const features = collectFeatures(slice, classifier.buckets - 1);
-    const count = features.length;
-    for (let feature = 0; feature < count; feature++) sum += column[features[feature]!]!;
-    const norm = count === 0 ? 0 : 1 / Math.sqrt(count);
-    const logit = classifier.bias[head]! + sum * classifier.scales[head]! * norm;
-    if (logit > best) best = logit;
-  }
   const [a, b] = classifier.calibration[head]!;
-  return sigmoid(a * best + b);
+  return sigmoid(a * headLogitsOfNormalized(classifier, [head], normalized)[0]! + b);
 }
 
 /** Interleaved weights of a few heads (`buckets × heads.length`), for scoring only those heads. */

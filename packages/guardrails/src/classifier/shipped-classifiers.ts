@@ -1,7 +1,7 @@
 import { classifierLogitsOfNormalized, classifierProbabilities, headLogitsOfNormalized, headProbabilityOfNormalized } from './linear-classifier';
 import { normalizeForFeatures } from './normalize-for-features';
 import { segmentLogitsOfNormalized } from './segment-scores';
-import { lazyClassifier, type LoadedClassifier } from './weights-codec';
+import { type CategoryScore, lazyClassifier, type LoadedClassifier } from './weights-codec';
 import { INJECTION_WEIGHTS } from './weights/injection-weights';
 import { MODERATION_WEIGHTS } from './weights/moderation-weights';
 
@@ -40,11 +40,7 @@ export function moderationModelScores(text: string, normalized: string = normali
     heads[head] = 1 / (1 + Math.exp(-(a * logits[index]! + b)));
   }
   const categories: Record<string, number> = {};
-  for (const [category, score] of Object.entries(classifier.categories)) {
-    let sum = score.bias;
-    for (let index = 0; index < logits.length; index++) sum += (score.weights[index] ?? 0) * logits[index]!;
-    categories[category] = 1 / (1 + Math.exp(-sum));
-  }
+  for (const [category, score] of Object.entries(classifier.categories)) categories[category] = stackedProbability(score, (head) => logits[head]!);
   return { heads, categories };
 }
 
@@ -55,17 +51,32 @@ export function moderationModelScores(text: string, normalized: string = normali
  */
 export function moderationCategoryProbabilities(normalized: string, categories: readonly string[]): Record<string, number> {
   const classifier = moderationClassifier();
-  const scored = categories.filter((category) => classifier.categories[category] !== undefined);
-  const heads = classifier.heads.map((_, index) => index).filter((index) => scored.some((category) => (classifier.categories[category]!.weights[index] ?? 0) !== 0));
+  const { scored, heads } = categoryPlan(classifier, categories);
   const logits = heads.length === 0 ? new Float64Array(0) : headLogitsOfNormalized(classifier, heads, normalized);
   const result: Record<string, number> = {};
-  for (const category of scored) {
-    const score = classifier.categories[category]!;
-    let sum = score.bias;
-    for (const [position, head] of heads.entries()) sum += (score.weights[head] ?? 0) * logits[position]!;
-    result[category] = 1 / (1 + Math.exp(-sum));
-  }
+  for (const category of scored) result[category] = stackedProbability(classifier.categories[category]!, (head) => logits[heads.indexOf(head)] ?? 0);
   return result;
+}
+
+/** Per category list: the categories the weights score and the heads they read (worked out once, not per call). */
+const PLANS = new Map<string, { scored: readonly string[]; heads: readonly number[] }>();
+
+function categoryPlan(classifier: LoadedClassifier, categories: readonly string[]): { scored: readonly string[]; heads: readonly number[] } {
+  const key = categories.join(',');
+  let plan = PLANS.get(key);
+  if (!plan) {
+    const scored = categories.filter((category) => classifier.categories[category] !== undefined);
+    const heads = classifier.heads.map((_, index) => index).filter((index) => scored.some((category) => (classifier.categories[category]!.weights[index] ?? 0) !== 0));
+    PLANS.set(key, (plan = { scored, heads }));
+  }
+  return plan;
+}
+
+/** A stacked category score: sigmoid of its bias plus its weights times the heads' raw logits (heads with weight 0 are skipped). */
+function stackedProbability(score: CategoryScore, logitOf: (head: number) => number): number {
+  let sum = score.bias;
+  for (let head = 0; head < score.weights.length; head++) if ((score.weights[head] ?? 0) !== 0) sum += score.weights[head]! * logitOf(head);
+  return 1 / (1 + Math.exp(-sum));
 }
 
 /**
