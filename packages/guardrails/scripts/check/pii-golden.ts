@@ -3,8 +3,9 @@
  * presidio-synth texts (one by one and joined into ~1 KB texts as the bench does), every prompt and
  * answer of the trace files, and the texts of train/ner.jsonl, and prints a SHA-256 over every
  * match (type, start, end, score, detail, merged types) and every redacted text. A second hash
- * runs with minScore 0, so low-scoring candidates are compared too. An optimization that keeps
- * results must leave both hashes unchanged.
+ * runs with minScore 0, so low-scoring candidates are compared too; a third hashes every name
+ * candidate's span and features (what training reads). An optimization that keeps results must
+ * leave all three hashes unchanged.
  * Usage: pnpm --filter @cascade/guardrails exec tsx --conditions=source scripts/check/pii-golden.ts
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +13,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPiiRedactor, PII_ENTITY_TYPES } from '../../src/index';
+import { visitNameCandidates } from '../../src/pii/names/name-candidates';
+import { shippedNameModel } from '../../src/pii/recognizers/name-recognizer';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dataDir = process.env.CASCADE_DATA_DIR ?? path.resolve(here, '../../../../../shared/data');
@@ -57,3 +60,14 @@ for (const minScore of [0.5, 0]) {
   }
   console.log(`minScore ${minScore}: ${texts.length} texts, ${matches} matches, sha256 ${hash.digest('hex')}`);
 }
+
+const model = shippedNameModel();
+const features = createHash('sha256');
+let candidates = 0;
+for (const text of texts) {
+  visitNameCandidates(text, model.buckets - 1, model.common, (start, end, hashes, count) => {
+    features.update(`${start}|${end}|${hashes.subarray(0, count).join(',')}\n`);
+    candidates++;
+  });
+}
+console.log(`name features: ${candidates} candidates, sha256 ${features.digest('hex')}`);
