@@ -435,7 +435,7 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
     // "Dear Lucero", "Yesterday Margaret Thornton": a run led by a common word is also offered
     // without it; the recognizer keeps the better of overlapping candidates. Not across a joiner:
     // "Bank of America" is one name.
-    emit(text, 1, count, mask, common, visit);
+    emit(text, 1, count, mask, common, visit, true);
   }
   return end;
 }
@@ -488,8 +488,8 @@ function firstCapitalized(text: string, from: number, count: number): number {
   return from;
 }
 
-/** Visits the candidate made of tokens `[from, count)` of the current run. */
-function emit(text: string, from: number, count: number, mask: number, common: CommonWords | undefined, visit: CandidateVisitor): void {
+/** Visits the candidate made of tokens `[from, count)` of the current run; `sameEnd`: the previous emit ended there too, so its words after still stand. */
+function emit(text: string, from: number, count: number, mask: number, common: CommonWords | undefined, visit: CandidateVisitor, sameEnd = false): void {
   const start = tokenStarts[from]!;
   const end = tokenEnds[count - 1]!;
   // Features are written straight into the shared buffer: `n` of them so far.
@@ -574,12 +574,12 @@ function emit(text: string, from: number, count: number, mask: number, common: C
   if (before.newline) features[n++] = mix(FNV_OFFSET, Template.LineBefore) & mask;
   if (before.kind === 1 && before.digits) features[n++] = mix(mix(FNV_OFFSET, Template.PreviousNumber), Math.min(before.end - before.start, 6)) & mask;
 
-  nextContext(text, end, after);
+  if (!sameEnd) nextContext(text, end, after);
   const nextHash = after.hash;
   features[n++] = mix(nextHash, Template.Next) & mask;
   features[n++] = mix(mix(nextHash, Template.NextGazetteer), gazetteerLast) & mask;
   if (after.kind !== 0) {
-    nextContext(text, after.end, afterTwo);
+    if (!sameEnd) nextContext(text, after.end, afterTwo);
     if (afterTwo.kind !== 0) {
       const secondHash = afterTwo.hash;
       features[n++] = mix(mix(nextHash, Template.NextTwo), secondHash) & mask;
