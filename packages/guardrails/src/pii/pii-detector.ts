@@ -2,7 +2,7 @@ import { parseConfig } from '@cascade/core';
 import { applyContext, CONTEXT_BOOST, CONTEXT_TYPES } from './context-words';
 import { mergeCheckedMatches } from './merge-matches';
 import { piiConfigSchema, type PiiConfig, type ResolvedPiiConfig } from './pii-config';
-import { PII_DEFAULT_ENTITY_TYPES, PII_NAME_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
+import { PII_DEFAULT_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
 import { recognizeAddresses } from './recognizers/address-recognizer';
 import { recognizeDates } from './recognizers/date-recognizer';
 import { recognizeEmails } from './recognizers/email-recognizer';
@@ -40,8 +40,11 @@ const RECOGNIZERS: readonly { types: readonly PiiEntityType[]; scan: PiiRecogniz
   { types: ['PERSON', 'LOCATION', 'ORGANIZATION'], scan: (text, out) => recognizeNames(text, out) },
 ];
 
-const NAME_TYPES: ReadonlySet<PiiEntityType> = new Set(['PERSON', 'LOCATION', 'ORGANIZATION']);
-const CONTEXTUAL_TYPES: ReadonlySet<PiiEntityType> = new Set(PII_NAME_ENTITY_TYPES);
+// Type tests by string identity: the types are literals (interned), so each test is a pointer
+// comparison, cheaper than a Set lookup per match.
+const isNameType = (type: PiiEntityType): boolean => type === 'PERSON' || type === 'LOCATION' || type === 'ORGANIZATION';
+/** Whether `type` is one of PII_NAME_ENTITY_TYPES (model and rule types that yield to pattern matches). */
+export const isContextual = (type: PiiEntityType): boolean => isNameType(type) || type === 'STREET_ADDRESS' || type === 'DATE_TIME';
 
 /**
  * Precedence before merging: a pattern-and-checksum match (email, card, URL…) keeps its own span and
@@ -53,7 +56,7 @@ function applyPrecedence(matches: PiiMatch[]): PiiMatch[] {
   let addresses = false;
   let contextual = false;
   for (const match of matches) {
-    if (!CONTEXTUAL_TYPES.has(match.type)) exact = true;
+    if (!isContextual(match.type)) exact = true;
     else {
       contextual = true;
       if (match.type === 'STREET_ADDRESS') addresses = true;
@@ -66,20 +69,20 @@ function applyPrecedence(matches: PiiMatch[]): PiiMatch[] {
   const strong: PiiMatch[] = [];
   const streets: PiiMatch[] = [];
   for (const match of matches) {
-    if (!CONTEXTUAL_TYPES.has(match.type)) strong.push(match);
+    if (!isContextual(match.type)) strong.push(match);
     else if (match.type === 'STREET_ADDRESS') streets.push(match);
   }
   const kept: PiiMatch[] = [];
   let strongFrom = 0;
   let streetFrom = 0;
   for (const match of matches) {
-    if (!CONTEXTUAL_TYPES.has(match.type)) {
+    if (!isContextual(match.type)) {
       kept.push(match);
       continue;
     }
     while (strongFrom < strong.length && strong[strongFrom]!.end <= match.start) strongFrom++;
     if (overlapsFrom(strong, strongFrom, match)) continue;
-    if (NAME_TYPES.has(match.type)) {
+    if (isNameType(match.type)) {
       while (streetFrom < streets.length && streets[streetFrom]!.end <= match.start) streetFrom++;
       if (overlapsFrom(streets, streetFrom, match)) continue;
     }
@@ -116,6 +119,8 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
   const entities: readonly PiiEntityType[] = resolved.entities ? [...new Set(resolved.entities)] : PII_DEFAULT_ENTITY_TYPES;
   const wanted = new Set<PiiEntityType>(entities);
   const scanners = RECOGNIZERS.filter((recognizer) => recognizer.types.some((type) => wanted.has(type)));
+  // With every type of every scanner wanted (e.g. all types on), no match needs the lookup.
+  const everyTypeWanted = scanners.every((recognizer) => recognizer.types.every((type) => wanted.has(type)));
   const { before, after } = resolved.contextWindow;
   return {
     entities,
@@ -126,7 +131,7 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
       for (const scanner of scanners) scanner.scan(text, raw);
       const kept: PiiMatch[] = [];
       for (const match of raw) {
-        if (!wanted.has(match.type)) continue;
+        if (!everyTypeWanted && !wanted.has(match.type)) continue;
         // Context can add at most CONTEXT_BOOST: hopeless candidates skip the context lookup.
         if (match.score + CONTEXT_BOOST < resolved.minScore) continue;
         const score = CONTEXT_TYPES.has(match.type) ? applyContext(text, match, before, after) : match.score;
