@@ -1,6 +1,6 @@
 import { parseConfig } from '@cascade/core';
 import { applyContext, CONTEXT_BOOST, CONTEXT_TYPES } from './context-words';
-import { mergeCheckedMatches } from './merge-matches';
+import { mergeSortedMatches, sortByStart } from './merge-matches';
 import { piiConfigSchema, type PiiConfig, type ResolvedPiiConfig } from './pii-config';
 import { PII_DEFAULT_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
 import { recognizeAddresses } from './recognizers/address-recognizer';
@@ -63,9 +63,9 @@ function applyPrecedence(matches: PiiMatch[]): PiiMatch[] {
     }
   }
   if (!contextual || (!exact && !addresses)) return matches;
-  // Both lists in start order; a pointer skips the spans that end before a candidate starts (they
-  // cannot overlap any later candidate either), so this is O(k log k) plus the overlaps themselves.
-  matches.sort(byStart);
+  // Both lists in start order (the input is sorted); a pointer skips the spans that end before a
+  // candidate starts (they cannot overlap any later candidate either), so this is O(k) plus the
+  // overlaps themselves.
   const strong: PiiMatch[] = [];
   const streets: PiiMatch[] = [];
   for (const match of matches) {
@@ -90,8 +90,6 @@ function applyPrecedence(matches: PiiMatch[]): PiiMatch[] {
   }
   return kept;
 }
-
-const byStart = (left: PiiMatch, right: PiiMatch): number => left.start - right.start || right.end - left.end;
 
 /** Whether a span of `spans` (sorted by start) from `from` on overlaps `match`. */
 function overlapsFrom(spans: readonly PiiMatch[], from: number, match: PiiMatch): boolean {
@@ -140,7 +138,8 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
         match.score = Math.round(score * 100) / 100;
         kept.push(match);
       }
-      const merged = mergeCheckedMatches(applyPrecedence(kept));
+      // Sorted once: precedence keeps the order, and merging needs no sort of its own.
+      const merged = mergeSortedMatches(applyPrecedence(sortByStart(kept)));
       if (resolved.includeValues) for (const match of merged) match.value = text.slice(match.start, match.end);
       return merged;
     },
