@@ -10,6 +10,7 @@ import { recognizeIbans } from './recognizers/iban-recognizer';
 import { recognizeIpv6 } from './recognizers/ipv6-recognizer';
 import { recognizeNames } from './recognizers/name-recognizer';
 import { recognizeNumericEntities } from './recognizers/numeric-recognizer';
+import type { CandidateFilter } from './names/name-candidates';
 import type { PiiRecognizer } from './recognizers/recognizer';
 import { recognizeSecrets } from './recognizers/secret-recognizer';
 import { recognizeUrls } from './recognizers/url-recognizer';
@@ -37,8 +38,9 @@ const RECOGNIZERS: readonly { types: readonly PiiEntityType[]; scan: PiiRecogniz
   { types: ['API_KEY', 'AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'GITHUB_TOKEN', 'JWT', 'PRIVATE_KEY'], scan: recognizeSecrets },
   { types: ['STREET_ADDRESS'], scan: recognizeAddresses },
   { types: ['DATE_TIME'], scan: recognizeDates },
-  { types: ['PERSON', 'LOCATION', 'ORGANIZATION'], scan: (text, out) => recognizeNames(text, out) },
 ];
+/** The name model's types: scanned after the others, so it can skip runs their matches discard. */
+const NAME_MODEL_TYPES: readonly PiiEntityType[] = ['PERSON', 'LOCATION', 'ORGANIZATION'];
 
 // Type tests by string identity: the types are literals (interned), so each test is a pointer
 // comparison, cheaper than a Set lookup per match.
@@ -91,6 +93,24 @@ function applyPrecedence(matches: PiiMatch[]): PiiMatch[] {
   return kept;
 }
 
+/**
+ * The spans where precedence will drop any name (a kept pattern match or street address): the
+ * name model skips candidates overlapping them instead of scoring them. Undefined when none.
+ */
+function discardedNames(kept: readonly PiiMatch[]): CandidateFilter | undefined {
+  const spans: PiiMatch[] = [];
+  for (const match of kept) if (!isContextual(match.type) || match.type === 'STREET_ADDRESS') spans.push(match);
+  if (spans.length === 0) return undefined;
+  sortByStart(spans);
+  // Candidates are asked in start order: spans ending before one cannot overlap any later one.
+  let from = 0;
+  return (start, end) => {
+    while (from < spans.length && spans[from]!.end <= start) from++;
+    for (let at = from; at < spans.length && spans[at]!.start < end; at++) if (spans[at]!.end > start) return true;
+    return false;
+  };
+}
+
 /** Whether a span of `spans` (sorted by start) from `from` on overlaps `match`. */
 function overlapsFrom(spans: readonly PiiMatch[], from: number, match: PiiMatch): boolean {
   for (let at = from; at < spans.length && spans[at]!.start < match.end; at++) if (spans[at]!.end > match.start) return true;
@@ -117,9 +137,23 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
   const entities: readonly PiiEntityType[] = resolved.entities ? [...new Set(resolved.entities)] : PII_DEFAULT_ENTITY_TYPES;
   const wanted = new Set<PiiEntityType>(entities);
   const scanners = RECOGNIZERS.filter((recognizer) => recognizer.types.some((type) => wanted.has(type)));
+  const names = NAME_MODEL_TYPES.some((type) => wanted.has(type));
   // With every type of every scanner wanted (e.g. all types on), no match needs the lookup.
-  const everyTypeWanted = scanners.every((recognizer) => recognizer.types.every((type) => wanted.has(type)));
+  const everyTypeWanted = scanners.every((recognizer) => recognizer.types.every((type) => wanted.has(type))) && (!names || NAME_MODEL_TYPES.every((type) => wanted.has(type)));
   const { before, after } = resolved.contextWindow;
+  /** Scores `raw` by context and appends the matches that pass to `kept`. */
+  const keep = (text: string, raw: readonly RawPiiMatch[], kept: PiiMatch[]): void => {
+    for (const match of raw) {
+      if (!everyTypeWanted && !wanted.has(match.type)) continue;
+      // Context can add at most CONTEXT_BOOST: hopeless candidates skip the context lookup.
+      if (match.score + CONTEXT_BOOST < resolved.minScore) continue;
+      const score = CONTEXT_TYPES.has(match.type) ? applyContext(text, match, before, after) : match.score;
+      if (score < resolved.minScore) continue;
+      // Raw matches are fresh objects owned by this call: adjust in place.
+      match.score = Math.round(score * 100) / 100;
+      kept.push(match);
+    }
+  };
   return {
     entities,
     config: resolved,
@@ -128,15 +162,11 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
       const raw: RawPiiMatch[] = [];
       for (const scanner of scanners) scanner.scan(text, raw);
       const kept: PiiMatch[] = [];
-      for (const match of raw) {
-        if (!everyTypeWanted && !wanted.has(match.type)) continue;
-        // Context can add at most CONTEXT_BOOST: hopeless candidates skip the context lookup.
-        if (match.score + CONTEXT_BOOST < resolved.minScore) continue;
-        const score = CONTEXT_TYPES.has(match.type) ? applyContext(text, match, before, after) : match.score;
-        if (score < resolved.minScore) continue;
-        // Raw matches are fresh objects owned by this call: adjust in place.
-        match.score = Math.round(score * 100) / 100;
-        kept.push(match);
+      keep(text, raw, kept);
+      if (names) {
+        const found: RawPiiMatch[] = [];
+        recognizeNames(text, found, undefined, discardedNames(kept));
+        keep(text, found, kept);
       }
       // Sorted once: precedence keeps the order, and merging needs no sort of its own.
       const merged = mergeSortedMatches(applyPrecedence(sortByStart(kept)));

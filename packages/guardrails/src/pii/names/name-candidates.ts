@@ -324,6 +324,11 @@ function nextContext(text: string, from: number, out: Context): void {
 
 /** Receives one candidate: its span and its feature hashes (`features[0..count)`, valid only during the call). */
 export type CandidateVisitor = (start: number, end: number, features: Int32Array, count: number) => void;
+/**
+ * Whether the caller discards any candidate overlapping `[start, end)` whatever its score (asked in
+ * increasing `start` order): the run's candidates are then not built at all.
+ */
+export type CandidateFilter = (start: number, end: number) => boolean;
 
 const tokenStarts = new Int32Array(MAX_RUN_WORDS * 2 + 2);
 const tokenEnds = new Int32Array(MAX_RUN_WORDS * 2 + 2);
@@ -337,7 +342,7 @@ const afterTwo: Context = { start: 0, end: 0, newline: false, kind: 0, hash: 0, 
  * Calls `visit` for every candidate name in `text`, left to right, with its features hashed into
  * `mask + 1` buckets. Linear in the length of the text.
  */
-export function visitNameCandidates(text: string, mask: number, common: CommonWords | undefined, visit: CandidateVisitor): void {
+export function visitNameCandidates(text: string, mask: number, common: CommonWords | undefined, visit: CandidateVisitor, discarded?: CandidateFilter): void {
   ensureTables();
   const length = text.length;
   let index = 0;
@@ -354,12 +359,12 @@ export function visitNameCandidates(text: string, mask: number, common: CommonWo
       index = end;
       continue;
     }
-    index = scanRun(text, index, end, mask, common, visit);
+    index = scanRun(text, index, end, mask, common, visit, discarded);
   }
 }
 
 /** Builds the run starting with the capitalized word [start, firstEnd), visits it, returns where scanning resumes. */
-function scanRun(text: string, start: number, firstEnd: number, mask: number, common: CommonWords | undefined, visit: CandidateVisitor): number {
+function scanRun(text: string, start: number, firstEnd: number, mask: number, common: CommonWords | undefined, visit: CandidateVisitor, discarded: CandidateFilter | undefined): number {
   const length = text.length;
   let count = 0;
   let end = firstEnd;
@@ -427,16 +432,17 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
   if ((firstMask & STOP_MASK) !== 0 || (words === 1 && (firstMask & ALONE_MASK) !== 0)) {
     // A stop word ("Thanks") is never part of a name: drop it, and the whole run when it is alone.
     const from = firstCapitalized(text, 1, count);
-    if (from < count) emit(text, from, count, mask, common, visit);
+    if (from < count && (discarded === undefined || !discarded(tokenStarts[from]!, end))) emit(text, from, count, mask, common, visit);
     return end;
   }
+  // "Dear Lucero", "Yesterday Margaret Thornton": a run led by a common word is also offered
+  // without it; the recognizer keeps the better of overlapping candidates. Not across a joiner:
+  // "Bank of America" is one name.
+  const alsoWithout = words > 1 && letterKindOf(text.charCodeAt(tokenStarts[1]!)) === 2 && common !== undefined && inSet(common.set, commonBitOf(tokenHashes[0]!, common.bits));
+  // The shorter candidate lies inside the longer: when it is discarded, so is the other.
+  if (discarded !== undefined && discarded(tokenStarts[alsoWithout ? 1 : 0]!, end)) return end;
   emit(text, 0, count, mask, common, visit);
-  if (words > 1 && letterKindOf(text.charCodeAt(tokenStarts[1]!)) === 2 && common !== undefined && inSet(common.set, commonBitOf(tokenHashes[0]!, common.bits))) {
-    // "Dear Lucero", "Yesterday Margaret Thornton": a run led by a common word is also offered
-    // without it; the recognizer keeps the better of overlapping candidates. Not across a joiner:
-    // "Bank of America" is one name.
-    emit(text, 1, count, mask, common, visit, true);
-  }
+  if (alsoWithout) emit(text, 1, count, mask, common, visit, true);
   return end;
 }
 

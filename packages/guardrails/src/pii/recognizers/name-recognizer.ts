@@ -1,5 +1,5 @@
 import type { PiiEntityType, RawPiiMatch } from '../pii-entity';
-import { visitNameCandidates } from '../names/name-candidates';
+import { visitNameCandidates, type CandidateFilter } from '../names/name-candidates';
 import { decodeNameModel, nameLogits, type NameModel } from '../names/name-model';
 import { NAME_WEIGHTS } from '../names/weights/name-weights';
 
@@ -67,9 +67,10 @@ export function probabilityToScore(probability: number, threshold: number): numb
 /**
  * Names of people, places and organizations (`PERSON`, `LOCATION`, `ORGANIZATION`): candidate runs
  * of capitalized words scored by the shipped model (see `names/`). Names written without capitals,
- * and scripts without letter case, are not found.
+ * and scripts without letter case, are not found. `discarded`: spans the caller drops anyway (see
+ * {@link CandidateFilter}), whose candidates are skipped unscored.
  */
-export function recognizeNames(text: string, out: RawPiiMatch[], nameModel: NameModel = shippedNameModel()): void {
+export function recognizeNames(text: string, out: RawPiiMatch[], nameModel: NameModel = shippedNameModel(), discarded?: CandidateFilter): void {
   const first = out.length;
   const packed = packedWeights(nameModel);
   visitNameCandidates(text, nameModel.buckets - 1, nameModel.common, (start, end, features, count) => {
@@ -87,5 +88,5 @@ export function recognizeNames(text: string, out: RawPiiMatch[], nameModel: Name
       return;
     }
     out.push({ type: TYPES[best]!, start, end, score });
-  });
+  }, discarded);
 }
