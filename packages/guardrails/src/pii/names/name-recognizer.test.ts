@@ -49,6 +49,25 @@ describe('name candidates', () => {
     expect(spans).toEqual(['Ask John Smith, Jr.', 'Acme Holdings, Inc.', 'Paris', 'France']);
   });
 
+  it('skip a run whose every candidate a caller discards, and keep the others', () => {
+    const common = new Uint8Array(2 ** 10 / 8);
+    const dear = commonWordBit('dear', 10);
+    common[dear >>> 3]! |= 1 << (dear & 7);
+    const text = 'Dear Lucero Diaz met Ada Lovelace in Paris.';
+    const spansWith = (blocked: string | undefined): string[] => {
+      const spans: string[] = [];
+      const at = blocked === undefined ? -1 : text.indexOf(blocked);
+      const discarded = blocked === undefined ? undefined : (start: number, end: number): boolean => start < at + blocked.length && end > at;
+      visitNameCandidates(text, 0xff, { bits: 10, set: common }, (start, end) => spans.push(text.slice(start, end)), discarded);
+      return spans;
+    };
+    expect(spansWith(undefined)).toEqual(['Dear Lucero Diaz', 'Lucero Diaz', 'Ada Lovelace', 'Paris']);
+    expect(spansWith('Lovelace')).toEqual(['Dear Lucero Diaz', 'Lucero Diaz', 'Paris']);
+    // Only the longer candidate overlaps "Dear": the run is still offered whole.
+    expect(spansWith('Dear')).toEqual(['Dear Lucero Diaz', 'Lucero Diaz', 'Ada Lovelace', 'Paris']);
+    expect(spansWith('Diaz')).toEqual(['Ada Lovelace', 'Paris']);
+  });
+
   it('skip headline-long runs of capitals without a candidate', () => {
     const spans: string[] = [];
     visitNameCandidates('This Is A Very Long Title Case Headline Here', 0xff, undefined, (start, end) => spans.push(String(end - start)));
