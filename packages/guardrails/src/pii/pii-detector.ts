@@ -1,6 +1,7 @@
 import { parseConfig } from '@cascade/core';
 import { applyContext, CONTEXT_BOOST, CONTEXT_TYPES } from './context-words';
 import { mergeSortedMatches, sortByStart } from './merge-matches';
+import type { CandidateFilter } from './names/name-candidates';
 import { piiConfigSchema, type PiiConfig, type ResolvedPiiConfig } from './pii-config';
 import { PII_DEFAULT_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
 import { recognizeAddresses } from './recognizers/address-recognizer';
@@ -10,7 +11,6 @@ import { recognizeIbans } from './recognizers/iban-recognizer';
 import { recognizeIpv6 } from './recognizers/ipv6-recognizer';
 import { recognizeNames } from './recognizers/name-recognizer';
 import { recognizeNumericEntities } from './recognizers/numeric-recognizer';
-import type { CandidateFilter } from './names/name-candidates';
 import type { PiiRecognizer } from './recognizers/recognizer';
 import { recognizeSecrets } from './recognizers/secret-recognizer';
 import { recognizeUrls } from './recognizers/url-recognizer';
@@ -51,7 +51,7 @@ export const isContextual = (type: PiiEntityType): boolean => isNameType(type) |
 /**
  * Precedence before merging: a pattern-and-checksum match (email, card, URL…) keeps its own span and
  * type, so a name or date candidate overlapping it is dropped; names inside a street address
- * ("Rue de Virton", the city) are part of the address.
+ * ("Rue de Virton", the city) are part of the address. `matches` sorted by start; keeps the order.
  */
 function applyPrecedence(matches: PiiMatch[]): PiiMatch[] {
   let exact = false;
