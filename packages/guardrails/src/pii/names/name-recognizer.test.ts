@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { CascadeError } from '@cascade/core';
 import { describe, expect, it } from 'vitest';
 import { createPiiDetector } from '../pii-detector';
-import { PII_DEFAULT_ENTITY_TYPES, PII_ENTITY_TYPES, PII_NAME_ENTITY_TYPES } from '../pii-entity';
+import { PII_DEFAULT_ENTITY_TYPES, PII_ENTITY_TYPES, PII_NAME_ENTITY_TYPES, type RawPiiMatch } from '../pii-entity';
+import { recognizeNames } from '../recognizers/name-recognizer';
 import { addToGazetteer, commonWordBit, visitNameCandidates, type CommonWords } from './name-candidates';
 import { decodeNameModel, nameModelChecksum } from './name-model';
 import { labeledCandidates, quantizeNameModel, trainNameModel, type NameTrainingText } from './train-name-model';
@@ -163,6 +164,26 @@ describe('shipped name weights', () => {
     const bytes = Buffer.from(NAME_WEIGHTS.gazetteer!, 'base64');
     bytes[7] = bytes[7]! ^ 0x10;
     expect(() => decodeNameModel({ ...NAME_WEIGHTS, gazetteer: bytes.toString('base64') })).toThrow(/corrupt/);
+  });
+});
+
+describe('name scoring paths', () => {
+  it('give the same scores from packed weights, a packed copy and the generic float path', () => {
+    const model = decodeNameModel(NAME_WEIGHTS);
+    const bytes = model.weights as Int8Array;
+    // An odd byte offset cannot be viewed as int32: the weights are packed by copying.
+    const shifted = new Int8Array(bytes.length + 1).subarray(1);
+    shifted.set(bytes);
+    const text = 'Dear Lucero, Ada Lovelace met Charles Babbage in London at the Royal Society on Monday. Bank of America, Paris and Jean-Luc van Damme too.';
+    const run = (weights: Int8Array | Float32Array): RawPiiMatch[] => {
+      const out: RawPiiMatch[] = [];
+      recognizeNames(text, out, { ...model, weights });
+      return out;
+    };
+    const packed = run(bytes);
+    expect(packed.length).toBeGreaterThan(3);
+    expect(run(shifted)).toEqual(packed);
+    expect(run(Float32Array.from(bytes))).toEqual(packed);
   });
 });
 

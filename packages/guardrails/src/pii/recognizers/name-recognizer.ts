@@ -18,15 +18,21 @@ const probabilities = new Float64Array(4);
  * costs one load instead of four; built once per model. Undefined for other model shapes.
  */
 const packedByModel = new WeakMap<NameModel, Int32Array>();
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 function packedWeights(nameModel: NameModel): Int32Array | undefined {
   const { weights } = nameModel;
   if (nameModel.classes.length !== 4 || !(weights instanceof Int8Array)) return undefined;
   let packed = packedByModel.get(nameModel);
   if (packed === undefined) {
-    packed = new Int32Array(nameModel.buckets);
-    for (let bucket = 0; bucket < packed.length; bucket++) {
-      const base = bucket << 2;
-      packed[bucket] = (weights[base]! & 0xff) | ((weights[base + 1]! & 0xff) << 8) | ((weights[base + 2]! & 0xff) << 16) | (weights[base + 3]! << 24);
+    if (LITTLE_ENDIAN && weights.byteOffset % 4 === 0) {
+      // The bytes already are that layout on a little-endian machine: a view, no copy (first call stays cheap).
+      packed = new Int32Array(weights.buffer, weights.byteOffset, nameModel.buckets);
+    } else {
+      packed = new Int32Array(nameModel.buckets);
+      for (let bucket = 0; bucket < packed.length; bucket++) {
+        const base = bucket << 2;
+        packed[bucket] = (weights[base]! & 0xff) | ((weights[base + 1]! & 0xff) << 8) | ((weights[base + 2]! & 0xff) << 16) | (weights[base + 3]! << 24);
+      }
     }
     packedByModel.set(nameModel, packed);
   }
