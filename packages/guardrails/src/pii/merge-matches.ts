@@ -15,11 +15,39 @@ export function mergeMatches(matches: readonly PiiMatch[]): PiiMatch[] {
   return mergeCheckedMatches(matches);
 }
 
-/** {@link mergeMatches} for the detector, whose matches are known to be an array (no check per call). */
+/** Start order of matches, the longer first at equal starts. */
+export const byStart = (left: PiiMatch, right: PiiMatch): number => left.start - right.start || right.end - left.end;
+
+/**
+ * Sorts `matches` in place by {@link byStart}, stably (as `Array.prototype.sort`): an insertion sort
+ * for the few matches of a typical text (no call per comparison), the built-in sort above that.
+ */
+export function sortByStart(matches: PiiMatch[]): PiiMatch[] {
+  if (matches.length > 32) return matches.sort(byStart);
+  for (let index = 1; index < matches.length; index++) {
+    const match = matches[index]!;
+    let at = index;
+    // Move left only past strictly later matches: equal ones keep their order.
+    for (; at > 0; at--) {
+      const previous = matches[at - 1]!;
+      if (previous.start < match.start || (previous.start === match.start && previous.end >= match.end)) break;
+      matches[at] = previous;
+    }
+    matches[at] = match;
+  }
+  return matches;
+}
+
+/** {@link mergeMatches} for matches known to be an array (no check per call). */
 export function mergeCheckedMatches(matches: readonly PiiMatch[]): PiiMatch[] {
   if (matches.length < 2) return [...matches];
-  // Common case: recognizers found disjoint spans; only sort.
-  const sorted = [...matches].sort((left, right) => left.start - right.start || right.end - left.end);
+  return mergeSortedMatches([...matches].sort(byStart));
+}
+
+/** {@link mergeMatches} of matches already sorted by {@link byStart}, which it may return as they are. */
+export function mergeSortedMatches(sorted: PiiMatch[]): PiiMatch[] {
+  if (sorted.length < 2) return sorted;
+  // Common case: recognizers found disjoint spans.
   let disjoint = true;
   for (let index = 1; index < sorted.length && disjoint; index++) disjoint = sorted[index]!.start >= sorted[index - 1]!.end;
   if (disjoint) return sorted;

@@ -1,7 +1,7 @@
 import { CascadeError } from '@cascade/core';
 import { describe, expect, it } from 'vitest';
-import type { PiiEntityType } from './pii-entity';
-import { createPiiDetector } from './pii-detector';
+import { PII_ENTITY_TYPES, PII_NAME_ENTITY_TYPES, type PiiEntityType } from './pii-entity';
+import { createPiiDetector, isContextual } from './pii-detector';
 
 const detector = createPiiDetector();
 
@@ -138,5 +138,11 @@ describe('createPiiDetector', () => {
   it('stays linear on adversarial inputs (output is bounded, no hang)', () => {
     const inputs = ['1 '.repeat(20_000), 'a@'.repeat(20_000), ':'.repeat(40_000), '-----BEGIN RSA PRIVATE KEY-----'.repeat(2_000), 'http://'.repeat(10_000), 'eyJ.'.repeat(10_000), '('.repeat(40_000) + '1'];
     for (const input of inputs) expect(Array.isArray(detector.detect(input))).toBe(true);
+  });
+});
+
+describe('isContextual', () => {
+  it('holds exactly for the name, address and date types', () => {
+    for (const type of PII_ENTITY_TYPES) expect(isContextual(type)).toBe((PII_NAME_ENTITY_TYPES as readonly string[]).includes(type));
   });
 });

@@ -1,8 +1,9 @@
 import { parseConfig } from '@cascade/core';
 import { applyContext, CONTEXT_BOOST, CONTEXT_TYPES } from './context-words';
-import { mergeCheckedMatches } from './merge-matches';
+import { mergeSortedMatches, sortByStart } from './merge-matches';
+import type { CandidateFilter } from './names/name-candidates';
 import { piiConfigSchema, type PiiConfig, type ResolvedPiiConfig } from './pii-config';
-import { PII_DEFAULT_ENTITY_TYPES, PII_NAME_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
+import { PII_DEFAULT_ENTITY_TYPES, type PiiEntityType, type PiiMatch, type RawPiiMatch } from './pii-entity';
 import { recognizeAddresses } from './recognizers/address-recognizer';
 import { recognizeDates } from './recognizers/date-recognizer';
 import { recognizeEmails } from './recognizers/email-recognizer';
@@ -37,49 +38,53 @@ const RECOGNIZERS: readonly { types: readonly PiiEntityType[]; scan: PiiRecogniz
   { types: ['API_KEY', 'AWS_ACCESS_KEY', 'AWS_SECRET_KEY', 'GITHUB_TOKEN', 'JWT', 'PRIVATE_KEY'], scan: recognizeSecrets },
   { types: ['STREET_ADDRESS'], scan: recognizeAddresses },
   { types: ['DATE_TIME'], scan: recognizeDates },
-  { types: ['PERSON', 'LOCATION', 'ORGANIZATION'], scan: (text, out) => recognizeNames(text, out) },
 ];
+/** The name model's types: scanned after the others, so it can skip runs their matches discard. */
+const NAME_MODEL_TYPES: readonly PiiEntityType[] = ['PERSON', 'LOCATION', 'ORGANIZATION'];
 
-const NAME_TYPES: ReadonlySet<PiiEntityType> = new Set(['PERSON', 'LOCATION', 'ORGANIZATION']);
-const CONTEXTUAL_TYPES: ReadonlySet<PiiEntityType> = new Set(PII_NAME_ENTITY_TYPES);
+// Type tests by string identity: the types are literals (interned), so each test is a pointer
+// comparison, cheaper than a Set lookup per match.
+const isNameType = (type: PiiEntityType): boolean => type === 'PERSON' || type === 'LOCATION' || type === 'ORGANIZATION';
+/** Whether `type` is one of PII_NAME_ENTITY_TYPES (model and rule types that yield to pattern matches). */
+export const isContextual = (type: PiiEntityType): boolean => isNameType(type) || type === 'STREET_ADDRESS' || type === 'DATE_TIME';
 
 /**
  * Precedence before merging: a pattern-and-checksum match (email, card, URL…) keeps its own span and
  * type, so a name or date candidate overlapping it is dropped; names inside a street address
- * ("Rue de Virton", the city) are part of the address.
+ * ("Rue de Virton", the city) are part of the address. `matches` sorted by start; keeps the order.
  */
 function applyPrecedence(matches: PiiMatch[]): PiiMatch[] {
   let exact = false;
   let addresses = false;
   let contextual = false;
   for (const match of matches) {
-    if (!CONTEXTUAL_TYPES.has(match.type)) exact = true;
+    if (!isContextual(match.type)) exact = true;
     else {
       contextual = true;
       if (match.type === 'STREET_ADDRESS') addresses = true;
     }
   }
   if (!contextual || (!exact && !addresses)) return matches;
-  // Both lists in start order; a pointer skips the spans that end before a candidate starts (they
-  // cannot overlap any later candidate either), so this is O(k log k) plus the overlaps themselves.
-  matches.sort(byStart);
+  // Both lists in start order (the input is sorted); a pointer skips the spans that end before a
+  // candidate starts (they cannot overlap any later candidate either), so this is O(k) plus the
+  // overlaps themselves.
   const strong: PiiMatch[] = [];
   const streets: PiiMatch[] = [];
   for (const match of matches) {
-    if (!CONTEXTUAL_TYPES.has(match.type)) strong.push(match);
+    if (!isContextual(match.type)) strong.push(match);
     else if (match.type === 'STREET_ADDRESS') streets.push(match);
   }
   const kept: PiiMatch[] = [];
   let strongFrom = 0;
   let streetFrom = 0;
   for (const match of matches) {
-    if (!CONTEXTUAL_TYPES.has(match.type)) {
+    if (!isContextual(match.type)) {
       kept.push(match);
       continue;
     }
     while (strongFrom < strong.length && strong[strongFrom]!.end <= match.start) strongFrom++;
     if (overlapsFrom(strong, strongFrom, match)) continue;
-    if (NAME_TYPES.has(match.type)) {
+    if (isNameType(match.type)) {
       while (streetFrom < streets.length && streets[streetFrom]!.end <= match.start) streetFrom++;
       if (overlapsFrom(streets, streetFrom, match)) continue;
     }
@@ -88,7 +93,23 @@ function applyPrecedence(matches: PiiMatch[]): PiiMatch[] {
   return kept;
 }
 
-const byStart = (left: PiiMatch, right: PiiMatch): number => left.start - right.start || right.end - left.end;
+/**
+ * The spans where precedence will drop any name (a kept pattern match or street address): the
+ * name model skips candidates overlapping them instead of scoring them. Undefined when none.
+ */
+function discardedNames(kept: readonly PiiMatch[]): CandidateFilter | undefined {
+  const spans: PiiMatch[] = [];
+  for (const match of kept) if (!isContextual(match.type) || match.type === 'STREET_ADDRESS') spans.push(match);
+  if (spans.length === 0) return undefined;
+  sortByStart(spans);
+  // Candidates are asked in start order: spans ending before one cannot overlap any later one.
+  let from = 0;
+  return (start, end) => {
+    while (from < spans.length && spans[from]!.end <= start) from++;
+    for (let at = from; at < spans.length && spans[at]!.start < end; at++) if (spans[at]!.end > start) return true;
+    return false;
+  };
+}
 
 /** Whether a span of `spans` (sorted by start) from `from` on overlaps `match`. */
 function overlapsFrom(spans: readonly PiiMatch[], from: number, match: PiiMatch): boolean {
@@ -116,7 +137,23 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
   const entities: readonly PiiEntityType[] = resolved.entities ? [...new Set(resolved.entities)] : PII_DEFAULT_ENTITY_TYPES;
   const wanted = new Set<PiiEntityType>(entities);
   const scanners = RECOGNIZERS.filter((recognizer) => recognizer.types.some((type) => wanted.has(type)));
+  const names = NAME_MODEL_TYPES.some((type) => wanted.has(type));
+  // With every type of every scanner wanted (e.g. all types on), no match needs the lookup.
+  const everyTypeWanted = scanners.every((recognizer) => recognizer.types.every((type) => wanted.has(type))) && (!names || NAME_MODEL_TYPES.every((type) => wanted.has(type)));
   const { before, after } = resolved.contextWindow;
+  /** Scores `raw` by context and appends the matches that pass to `kept`. */
+  const keep = (text: string, raw: readonly RawPiiMatch[], kept: PiiMatch[]): void => {
+    for (const match of raw) {
+      if (!everyTypeWanted && !wanted.has(match.type)) continue;
+      // Context can add at most CONTEXT_BOOST: hopeless candidates skip the context lookup.
+      if (match.score + CONTEXT_BOOST < resolved.minScore) continue;
+      const score = CONTEXT_TYPES.has(match.type) ? applyContext(text, match, before, after) : match.score;
+      if (score < resolved.minScore) continue;
+      // Raw matches are fresh objects owned by this call: adjust in place.
+      match.score = Math.round(score * 100) / 100;
+      kept.push(match);
+    }
+  };
   return {
     entities,
     config: resolved,
@@ -125,17 +162,14 @@ export function createPiiDetectorFromResolved(resolved: ResolvedPiiConfig): PiiD
       const raw: RawPiiMatch[] = [];
       for (const scanner of scanners) scanner.scan(text, raw);
       const kept: PiiMatch[] = [];
-      for (const match of raw) {
-        if (!wanted.has(match.type)) continue;
-        // Context can add at most CONTEXT_BOOST: hopeless candidates skip the context lookup.
-        if (match.score + CONTEXT_BOOST < resolved.minScore) continue;
-        const score = CONTEXT_TYPES.has(match.type) ? applyContext(text, match, before, after) : match.score;
-        if (score < resolved.minScore) continue;
-        // Raw matches are fresh objects owned by this call: adjust in place.
-        match.score = Math.round(score * 100) / 100;
-        kept.push(match);
+      keep(text, raw, kept);
+      if (names) {
+        const found: RawPiiMatch[] = [];
+        recognizeNames(text, found, undefined, discardedNames(kept));
+        keep(text, found, kept);
       }
-      const merged = mergeCheckedMatches(applyPrecedence(kept));
+      // Sorted once: precedence keeps the order, and merging needs no sort of its own.
+      const merged = mergeSortedMatches(applyPrecedence(sortByStart(kept)));
       if (resolved.includeValues) for (const match of merged) match.value = text.slice(match.start, match.end);
       return merged;
     },

@@ -48,8 +48,14 @@ const ALONE_MASK = 1 << 5;
 /** One gazetteer list. */
 export type GazetteerList = (typeof GAZETTEER_LISTS)[number];
 
+/** A word of up to five letters a–z as one integer (5 bits a letter), so no string is built per lookup. */
+const letterKey = (word: string): number => {
+  let key = 0;
+  for (let index = 0; index < word.length; index++) key = key * 32 + word.charCodeAt(index) - 96;
+  return key;
+};
 /** Lower-case joiners allowed inside a name ("of", "van", "de"), never at its ends. */
-const CONNECTORS = new Set(['of', 'de', 'da', 'di', 'del', 'della', 'der', 'den', 'van', 'von', 'du', 'la', 'le', 'dos', 'das', 'do', 'y', 'bin', 'ibn', 'al', 'el', 'ten', 'ter', 'zu']);
+const CONNECTORS = ['of', 'de', 'da', 'di', 'del', 'della', 'der', 'den', 'van', 'von', 'du', 'la', 'le', 'dos', 'das', 'do', 'y', 'bin', 'ibn', 'al', 'el', 'ten', 'ter', 'zu'];
 /** Longest run of capitalized words taken as one candidate (longer ones are headlines or shouting). */
 export const MAX_RUN_WORDS = 6;
 const MAX_CONTEXT_WORD = 24;
@@ -181,16 +187,18 @@ function isPossessive(text: string, start: number, end: number): boolean {
   return mark === 39 || mark === 0x2019;
 }
 
+const CONNECTOR_KEYS: ReadonlySet<number> = new Set(CONNECTORS.map(letterKey));
+
 function isConnector(text: string, start: number, end: number): boolean {
   if (end - start > 5) return false;
   if (end - start === 1 && text.charCodeAt(start) === 38) return true;
-  let word = '';
+  let key = 0;
   for (let index = start; index < end; index++) {
     const code = text.charCodeAt(index);
     if (code < 97 || code > 122) return false;
-    word += text[index];
+    key = key * 32 + code - 96;
   }
-  return CONNECTORS.has(word);
+  return CONNECTOR_KEYS.has(key);
 }
 
 /** Context word before `from` (exclusive): [start, end) of a word or one punctuation character, plus whether a line break or sentence end lies between. */
@@ -201,17 +209,44 @@ interface Context {
   newline: boolean;
   /** Kind: 0 none (text edge), 1 word, 2 punctuation. */
   kind: number;
+  /** Lower-cased hash of the word or character (0 at the text edge). */
+  hash: number;
+  /** Only ASCII digits. */
+  digits: boolean;
 }
 
 /** Abbreviated titles whose '.' does not end a sentence. */
-const TITLES = new Set(['mr', 'mrs', 'ms', 'mx', 'dr', 'prof', 'rev', 'hon', 'gen', 'col', 'capt', 'lt', 'sgt', 'st', 'mt', 'ft']);
+const TITLE_KEYS: ReadonlySet<number> = new Set(['mr', 'mrs', 'ms', 'mx', 'dr', 'prof', 'rev', 'hon', 'gen', 'col', 'capt', 'lt', 'sgt', 'st', 'mt', 'ft'].map(letterKey));
 
 /** The '.' at `dot` ends an abbreviated title ("Mr.", "Dr.", "Prof.", "St."), not a sentence. */
 function isTitleAbbreviation(text: string, dot: number): boolean {
   let index = dot;
   while (index > 0 && dot - index < 5 && letterKindOf(text.charCodeAt(index - 1)) !== 0) index--;
   if (dot - index < 2 || dot - index > 4 || letterKindOf(text.charCodeAt(index)) !== 2 || (index > 0 && isWordChar(text.charCodeAt(index - 1)))) return false;
-  return TITLES.has(text.slice(index, dot).toLowerCase());
+  // Titles are ASCII: no other letter below U+2000 lower-cases to a–z, so an ASCII key decides.
+  let key = 0;
+  for (let at = index; at < dot; at++) {
+    const code = text.charCodeAt(at) | 32;
+    if (code < 97 || code > 122) return false;
+    key = key * 32 + code - 96;
+  }
+  return TITLE_KEYS.has(key);
+}
+
+/** Hash of the empty word (the seed every word hash starts from). */
+const EMPTY_HASH = mix(FNV_OFFSET, 0);
+
+/** Sets `out.hash` (lower-cased word hash, as {@link hashSlice} with template 0) and `out.digits` of `text[out.start, out.end)`. */
+function hashContext(text: string, out: Context): void {
+  let hash = EMPTY_HASH;
+  let digits = true;
+  for (let index = out.start; index < out.end; index++) {
+    const code = text.charCodeAt(index);
+    hash = mix(hash, lowerCodeOf(code));
+    if (code < 48 || code > 57) digits = false;
+  }
+  out.hash = hash;
+  out.digits = digits && out.end > out.start;
 }
 
 function previousContext(text: string, from: number, out: Context): void {
@@ -224,6 +259,8 @@ function previousContext(text: string, from: number, out: Context): void {
   if (index < 0) {
     out.kind = 0;
     out.start = out.end = 0;
+    out.hash = 0;
+    out.digits = false;
     return;
   }
   const code = text.charCodeAt(index);
@@ -232,6 +269,7 @@ function previousContext(text: string, from: number, out: Context): void {
     out.kind = 2;
     out.start = index;
     out.end = index + 1;
+    hashContext(text, out);
     return;
   }
   const end = index + 1;
@@ -239,6 +277,7 @@ function previousContext(text: string, from: number, out: Context): void {
   out.kind = 1;
   out.start = index;
   out.end = end;
+  hashContext(text, out);
 }
 
 function nextContext(text: string, from: number, out: Context): void {
@@ -252,42 +291,58 @@ function nextContext(text: string, from: number, out: Context): void {
   if (index >= length) {
     out.kind = 0;
     out.start = out.end = length;
+    out.hash = 0;
+    out.digits = false;
     return;
   }
-  if (!isWordChar(text.charCodeAt(index))) {
+  const first = text.charCodeAt(index);
+  if (!isWordChar(first)) {
     out.kind = 2;
     out.start = index;
     out.end = index + 1;
+    out.hash = mix(EMPTY_HASH, lowerCodeOf(first));
+    out.digits = false;
     return;
   }
+  // Scanned and hashed in one pass.
   const start = index;
-  while (index < length && index - start < MAX_CONTEXT_WORD && isWordChar(text.charCodeAt(index))) index++;
+  let hash = EMPTY_HASH;
+  let digits = true;
+  while (index < length && index - start < MAX_CONTEXT_WORD) {
+    const code = text.charCodeAt(index);
+    if (!isWordChar(code)) break;
+    hash = mix(hash, lowerCodeOf(code));
+    if (code < 48 || code > 57) digits = false;
+    index++;
+  }
   out.kind = 1;
   out.start = start;
   out.end = index;
-}
-
-function allDigits(text: string, start: number, end: number): boolean {
-  for (let index = start; index < end; index++) if (!isDigit(text.charCodeAt(index))) return false;
-  return end > start;
+  out.hash = hash;
+  out.digits = digits;
 }
 
 /** Receives one candidate: its span and its feature hashes (`features[0..count)`, valid only during the call). */
 export type CandidateVisitor = (start: number, end: number, features: Int32Array, count: number) => void;
+/**
+ * Whether the caller discards any candidate overlapping `[start, end)` whatever its score (asked in
+ * increasing `start` order): the run's candidates are then not built at all.
+ */
+export type CandidateFilter = (start: number, end: number) => boolean;
 
 const tokenStarts = new Int32Array(MAX_RUN_WORDS * 2 + 2);
 const tokenEnds = new Int32Array(MAX_RUN_WORDS * 2 + 2);
 const features = new Int32Array(128);
-const before: Context = { start: 0, end: 0, newline: false, kind: 0 };
-const beforeTwo: Context = { start: 0, end: 0, newline: false, kind: 0 };
-const after: Context = { start: 0, end: 0, newline: false, kind: 0 };
-const afterTwo: Context = { start: 0, end: 0, newline: false, kind: 0 };
+const before: Context = { start: 0, end: 0, newline: false, kind: 0, hash: 0, digits: false };
+const beforeTwo: Context = { start: 0, end: 0, newline: false, kind: 0, hash: 0, digits: false };
+const after: Context = { start: 0, end: 0, newline: false, kind: 0, hash: 0, digits: false };
+const afterTwo: Context = { start: 0, end: 0, newline: false, kind: 0, hash: 0, digits: false };
 
 /**
  * Calls `visit` for every candidate name in `text`, left to right, with its features hashed into
  * `mask + 1` buckets. Linear in the length of the text.
  */
-export function visitNameCandidates(text: string, mask: number, common: CommonWords | undefined, visit: CandidateVisitor): void {
+export function visitNameCandidates(text: string, mask: number, common: CommonWords | undefined, visit: CandidateVisitor, discarded?: CandidateFilter): void {
   ensureTables();
   const length = text.length;
   let index = 0;
@@ -304,12 +359,12 @@ export function visitNameCandidates(text: string, mask: number, common: CommonWo
       index = end;
       continue;
     }
-    index = scanRun(text, index, end, mask, common, visit);
+    index = scanRun(text, index, end, mask, common, visit, discarded);
   }
 }
 
 /** Builds the run starting with the capitalized word [start, firstEnd), visits it, returns where scanning resumes. */
-function scanRun(text: string, start: number, firstEnd: number, mask: number, common: CommonWords | undefined, visit: CandidateVisitor): number {
+function scanRun(text: string, start: number, firstEnd: number, mask: number, common: CommonWords | undefined, visit: CandidateVisitor, discarded: CandidateFilter | undefined): number {
   const length = text.length;
   let count = 0;
   let end = firstEnd;
@@ -367,28 +422,28 @@ function scanRun(text: string, start: number, firstEnd: number, mask: number, co
   }
   // A title on its own ("Mr." before a name) is context for the next run, not a name.
   if (words === 1 && text.charCodeAt(end) === 46 && isTitleAbbreviation(text, end)) return end;
+  // Each token is hashed once per run: the gazetteer and common-word checks and both candidates reuse it.
+  for (let token = 0; token < count; token++) {
+    tokenHashes[token] = hashToken(text, tokenStarts[token]!, tokenEnds[token]!);
+    tokenShapes[token] = lastShape;
+  }
   const gazetteer = common?.gazetteer;
-  const firstMask = gazetteer === undefined ? 0 : gazetteerMask(gazetteer, wordHash(text, start, tokenEnds[0]!));
+  const firstMask = gazetteer === undefined ? 0 : gazetteerMask(gazetteer, tokenHashes[0]!);
   if ((firstMask & STOP_MASK) !== 0 || (words === 1 && (firstMask & ALONE_MASK) !== 0)) {
     // A stop word ("Thanks") is never part of a name: drop it, and the whole run when it is alone.
     const from = firstCapitalized(text, 1, count);
-    if (from < count) emit(text, from, count, mask, common, visit);
+    if (from < count && (discarded === undefined || !discarded(tokenStarts[from]!, end))) emit(text, from, count, mask, common, visit);
     return end;
   }
+  // "Dear Lucero", "Yesterday Margaret Thornton": a run led by a common word is also offered
+  // without it; the recognizer keeps the better of overlapping candidates. Not across a joiner:
+  // "Bank of America" is one name.
+  const alsoWithout = words > 1 && letterKindOf(text.charCodeAt(tokenStarts[1]!)) === 2 && common !== undefined && inSet(common.set, commonBitOf(tokenHashes[0]!, common.bits));
+  // The shorter candidate lies inside the longer: when it is discarded, so is the other.
+  if (discarded !== undefined && discarded(tokenStarts[alsoWithout ? 1 : 0]!, end)) return end;
   emit(text, 0, count, mask, common, visit);
-  if (words > 1 && letterKindOf(text.charCodeAt(tokenStarts[1]!)) === 2 && isCommonWord(common, text, start, tokenEnds[0]!)) {
-    // "Dear Lucero", "Yesterday Margaret Thornton": a run led by a common word is also offered
-    // without it; the recognizer keeps the better of overlapping candidates. Not across a joiner:
-    // "Bank of America" is one name.
-    emit(text, 1, count, mask, common, visit);
-  }
+  if (alsoWithout) emit(text, 1, count, mask, common, visit, true);
   return end;
-}
-
-let size = 0;
-let featureMask = 0;
-function push(hash: number): void {
-  features[size++] = hash & featureMask;
 }
 
 /** 0 none, 1 lower-case word, 2 capitalized word, 3 number, 4 + code of a punctuation character. */
@@ -430,6 +485,8 @@ function affix(template: number, text: string, start: number, length: number): n
 }
 
 const tokenHashes = new Int32Array(MAX_RUN_WORDS * 2 + 2);
+/** Shape letter of each token of the current run (see {@link hashToken}). */
+const tokenShapes = new Int32Array(MAX_RUN_WORDS * 2 + 2);
 
 /** Index of the first token in `[from, count)` of the current run that is not a lower-case joiner. */
 function firstCapitalized(text: string, from: number, count: number): number {
@@ -437,13 +494,13 @@ function firstCapitalized(text: string, from: number, count: number): number {
   return from;
 }
 
-/** Visits the candidate made of tokens `[from, count)` of the current run. */
-function emit(text: string, from: number, count: number, mask: number, common: CommonWords | undefined, visit: CandidateVisitor): void {
+/** Visits the candidate made of tokens `[from, count)` of the current run; `sameEnd`: the previous emit ended there too, so its words after still stand. */
+function emit(text: string, from: number, count: number, mask: number, common: CommonWords | undefined, visit: CandidateVisitor, sameEnd = false): void {
   const start = tokenStarts[from]!;
   const end = tokenEnds[count - 1]!;
-  size = 0;
-  featureMask = mask;
-  push(mix(FNV_OFFSET, Template.Bias));
+  // Features are written straight into the shared buffer: `n` of them so far.
+  let n = 0;
+  features[n++] = mix(FNV_OFFSET, Template.Bias) & mask;
   let shape = mix(FNV_OFFSET, Template.Shape);
   const gazetteer = common?.gazetteer;
   let gazetteerFirst = -1;
@@ -455,16 +512,15 @@ function emit(text: string, from: number, count: number, mask: number, common: C
   for (let token = from; token < count; token++) {
     const tokenStart = tokenStarts[token]!;
     const tokenEnd = tokenEnds[token]!;
-    const hash = hashToken(text, tokenStart, tokenEnd);
-    const tokenShape = lastShape;
-    tokenHashes[token] = hash;
-    push(mix(mix(hash, Template.Token), tokenShape));
+    const hash = tokenHashes[token]!;
+    const tokenShape = tokenShapes[token]!;
+    features[n++] = mix(mix(hash, Template.Token), tokenShape) & mask;
     if (tokenShape !== 99 && tokenEnd - tokenStart >= 4) {
       // Spelling of the word itself: endings and beginnings carry over to names never seen ("-ović", "-sson", "Mc-").
-      push(affix(Template.TokenSuffix, text, tokenEnd - 3, 3));
-      push(affix(Template.TokenSuffix + 100, text, tokenEnd - 2, 2));
-      push(affix(Template.TokenPrefix, text, tokenStart, 3));
-      push(mix(mix(FNV_OFFSET, Template.TokenLength), Math.min(tokenEnd - tokenStart, 12)));
+      features[n++] = affix(Template.TokenSuffix, text, tokenEnd - 3, 3) & mask;
+      features[n++] = affix(Template.TokenSuffix + 100, text, tokenEnd - 2, 2) & mask;
+      features[n++] = affix(Template.TokenPrefix, text, tokenStart, 3) & mask;
+      features[n++] = mix(mix(FNV_OFFSET, Template.TokenLength), Math.min(tokenEnd - tokenStart, 12)) & mask;
     }
     shape = mix(shape, tokenShape);
     if (tokenShape !== 99) {
@@ -483,69 +539,69 @@ function emit(text: string, from: number, count: number, mask: number, common: C
   const firstEnd = tokenEnds[from]!;
   const lastStart = tokenStarts[count - 1]!;
   const firstHash = tokenHashes[from]!;
-  push(mix(firstHash, Template.First));
-  push(mix(tokenHashes[count - 1]!, Template.Last));
-  if (end - lastStart >= 3) push(affix(Template.SuffixLast, text, end - 3, 3));
-  if (firstEnd - start >= 3) push(affix(Template.SuffixFirst, text, firstEnd - 3, 3));
-  push(shape);
+  features[n++] = mix(firstHash, Template.First) & mask;
+  features[n++] = mix(tokenHashes[count - 1]!, Template.Last) & mask;
+  if (end - lastStart >= 3) features[n++] = affix(Template.SuffixLast, text, end - 3, 3) & mask;
+  if (firstEnd - start >= 3) features[n++] = affix(Template.SuffixFirst, text, firstEnd - 3, 3) & mask;
+  features[n++] = shape & mask;
   if (count - from > 1) {
     // The whole multi-word name as one feature ("New York", "Bank of America").
     let whole = mix(FNV_OFFSET, Template.Whole);
     for (let token = from; token < count; token++) whole = mix(whole, tokenHashes[token]!);
-    push(whole);
+    features[n++] = whole & mask;
   }
   const words = Math.min(count - from, 6);
-  push(mix(mix(FNV_OFFSET, Template.Count), words));
+  features[n++] = mix(mix(FNV_OFFSET, Template.Count), words) & mask;
   const first = Math.max(0, gazetteerFirst);
   if (gazetteer !== undefined) {
-    push(mix(mix(FNV_OFFSET, Template.GazetteerFirst), first));
-    push(mix(mix(FNV_OFFSET, Template.GazetteerLast), gazetteerLast));
-    push(mix(mix(mix(FNV_OFFSET, Template.GazetteerAny), gazetteerAny), words));
-    push(mix(mix(mix(FNV_OFFSET, Template.GazetteerPair), first), gazetteerLast));
+    features[n++] = mix(mix(FNV_OFFSET, Template.GazetteerFirst), first) & mask;
+    features[n++] = mix(mix(FNV_OFFSET, Template.GazetteerLast), gazetteerLast) & mask;
+    features[n++] = mix(mix(mix(FNV_OFFSET, Template.GazetteerAny), gazetteerAny), words) & mask;
+    features[n++] = mix(mix(mix(FNV_OFFSET, Template.GazetteerPair), first), gazetteerLast) & mask;
   }
 
   previousContext(text, start, before);
   const previousChar = before.kind === 2 ? text.charCodeAt(before.start) : 0;
   const sentenceStart = before.kind === 0 || before.newline || previousChar === 46 || previousChar === 33 || previousChar === 63 || previousChar === 34 || previousChar === 58;
-  push(mix(mix(mix(FNV_OFFSET, Template.StartCount), sentenceStart ? 1 : 0), words));
-  if (sentenceStart) push(mix(firstHash, Template.StartFirst));
-  const previousHash = before.kind === 0 ? 0 : hashSlice(0, text, before.start, before.end);
-  push(mix(previousHash, Template.Previous));
+  features[n++] = mix(mix(mix(FNV_OFFSET, Template.StartCount), sentenceStart ? 1 : 0), words) & mask;
+  if (sentenceStart) features[n++] = mix(firstHash, Template.StartFirst) & mask;
+  const previousHash = before.hash;
+  features[n++] = mix(previousHash, Template.Previous) & mask;
   // The context word together with what the name looks like: "with" + a given name, "in" + a place word.
-  push(mix(mix(mix(previousHash, Template.PreviousGazetteer), first), words > 1 ? 1 : 0));
+  features[n++] = mix(mix(mix(previousHash, Template.PreviousGazetteer), first), words > 1 ? 1 : 0) & mask;
   if (before.kind !== 0) {
     previousContext(text, before.start, beforeTwo);
     if (beforeTwo.kind !== 0) {
-      const secondHash = hashSlice(0, text, beforeTwo.start, beforeTwo.end);
-      push(mix(mix(secondHash, Template.PreviousTwo), previousHash));
-      push(mix(secondHash, Template.PreviousSecond));
+      const secondHash = beforeTwo.hash;
+      features[n++] = mix(mix(secondHash, Template.PreviousTwo), previousHash) & mask;
+      features[n++] = mix(secondHash, Template.PreviousSecond) & mask;
     }
   }
-  if (before.newline) push(mix(FNV_OFFSET, Template.LineBefore));
-  if (before.kind === 1 && allDigits(text, before.start, before.end)) push(mix(mix(FNV_OFFSET, Template.PreviousNumber), Math.min(before.end - before.start, 6)));
+  if (before.newline) features[n++] = mix(FNV_OFFSET, Template.LineBefore) & mask;
+  if (before.kind === 1 && before.digits) features[n++] = mix(mix(FNV_OFFSET, Template.PreviousNumber), Math.min(before.end - before.start, 6)) & mask;
 
-  nextContext(text, end, after);
-  const nextHash = after.kind === 0 ? 0 : hashSlice(0, text, after.start, after.end);
-  push(mix(nextHash, Template.Next));
-  push(mix(mix(nextHash, Template.NextGazetteer), gazetteerLast));
+  if (!sameEnd) nextContext(text, end, after);
+  const nextHash = after.hash;
+  features[n++] = mix(nextHash, Template.Next) & mask;
+  features[n++] = mix(mix(nextHash, Template.NextGazetteer), gazetteerLast) & mask;
   if (after.kind !== 0) {
-    nextContext(text, after.end, afterTwo);
+    if (!sameEnd) nextContext(text, after.end, afterTwo);
     if (afterTwo.kind !== 0) {
-      const secondHash = hashSlice(0, text, afterTwo.start, afterTwo.end);
-      push(mix(mix(nextHash, Template.NextTwo), secondHash));
-      push(mix(secondHash, Template.NextSecond));
+      const secondHash = afterTwo.hash;
+      features[n++] = mix(mix(nextHash, Template.NextTwo), secondHash) & mask;
+      features[n++] = mix(secondHash, Template.NextSecond) & mask;
     }
   }
-  if (after.newline) push(mix(FNV_OFFSET, Template.LineAfter));
-  if (after.kind === 1 && allDigits(text, after.start, after.end)) push(mix(mix(FNV_OFFSET, Template.NextNumber), Math.min(after.end - after.start, 6)));
+  if (after.newline) features[n++] = mix(FNV_OFFSET, Template.LineAfter) & mask;
+  if (after.kind === 1 && after.digits) features[n++] = mix(mix(FNV_OFFSET, Template.NextNumber), Math.min(after.end - after.start, 6)) & mask;
 
   // What surrounds the name: a lower-case word, a capitalized one, a number, punctuation or nothing.
-  push(mix(mix(mix(mix(FNV_OFFSET, Template.ContextShape), contextShape(text, before)), contextShape(text, after)), words > 1 ? 1 : 0));
+  features[n++] = mix(mix(mix(mix(FNV_OFFSET, Template.ContextShape), contextShape(text, before)), contextShape(text, after)), words > 1 ? 1 : 0) & mask;
   if (common !== undefined) {
-    push(mix(mix(mix(FNV_OFFSET, Template.CommonFirst), firstCommon ? 1 : 0), sentenceStart ? 1 : 0));
-    push(mix(mix(FNV_OFFSET, Template.CommonLast), lastCommon ? 1 : 0));
-    push(mix(mix(mix(FNV_OFFSET, Template.CommonAll), commonCount === 0 ? 0 : commonCount === words ? 2 : 1), words));
-    if (before.kind === 1) push(mix(mix(mix(previousHash, Template.PreviousCommonShape), firstCommon ? 1 : 0), words));
+    features[n++] = mix(mix(mix(FNV_OFFSET, Template.CommonFirst), firstCommon ? 1 : 0), sentenceStart ? 1 : 0) & mask;
+    features[n++] = mix(mix(FNV_OFFSET, Template.CommonLast), lastCommon ? 1 : 0) & mask;
+    features[n++] = mix(mix(mix(FNV_OFFSET, Template.CommonAll), commonCount === 0 ? 0 : commonCount === words ? 2 : 1), words) & mask;
+    if (before.kind === 1) features[n++] = mix(mix(mix(previousHash, Template.PreviousCommonShape), firstCommon ? 1 : 0), words) & mask;
   }
-  visit(start, end, features, size);
+  visit(start, end, features, n);
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { CascadeError } from '@cascade/core';
 import { describe, expect, it } from 'vitest';
 import { createPiiDetector } from '../pii-detector';
-import { PII_DEFAULT_ENTITY_TYPES, PII_ENTITY_TYPES, PII_NAME_ENTITY_TYPES } from '../pii-entity';
+import { PII_DEFAULT_ENTITY_TYPES, PII_ENTITY_TYPES, PII_NAME_ENTITY_TYPES, type RawPiiMatch } from '../pii-entity';
+import { recognizeNames } from '../recognizers/name-recognizer';
 import { addToGazetteer, commonWordBit, visitNameCandidates, type CommonWords } from './name-candidates';
 import { decodeNameModel, nameModelChecksum } from './name-model';
 import { labeledCandidates, quantizeNameModel, trainNameModel, type NameTrainingText } from './train-name-model';
@@ -47,6 +48,25 @@ describe('name candidates', () => {
     const text = 'Ask John Smith, Jr. about Acme Holdings, Inc. and Paris, France.';
     visitNameCandidates(text, 0xff, undefined, (start, end) => spans.push(text.slice(start, end)));
     expect(spans).toEqual(['Ask John Smith, Jr.', 'Acme Holdings, Inc.', 'Paris', 'France']);
+  });
+
+  it('skip a run whose every candidate a caller discards, and keep the others', () => {
+    const common = new Uint8Array(2 ** 10 / 8);
+    const dear = commonWordBit('dear', 10);
+    common[dear >>> 3]! |= 1 << (dear & 7);
+    const text = 'Dear Lucero Diaz met Ada Lovelace in Paris.';
+    const spansWith = (blocked: string | undefined): string[] => {
+      const spans: string[] = [];
+      const at = blocked === undefined ? -1 : text.indexOf(blocked);
+      const discarded = blocked === undefined ? undefined : (start: number, end: number): boolean => start < at + blocked.length && end > at;
+      visitNameCandidates(text, 0xff, { bits: 10, set: common }, (start, end) => spans.push(text.slice(start, end)), discarded);
+      return spans;
+    };
+    expect(spansWith(undefined)).toEqual(['Dear Lucero Diaz', 'Lucero Diaz', 'Ada Lovelace', 'Paris']);
+    expect(spansWith('Lovelace')).toEqual(['Dear Lucero Diaz', 'Lucero Diaz', 'Paris']);
+    // Only the longer candidate overlaps "Dear": the run is still offered whole.
+    expect(spansWith('Dear')).toEqual(['Dear Lucero Diaz', 'Lucero Diaz', 'Ada Lovelace', 'Paris']);
+    expect(spansWith('Diaz')).toEqual(['Ada Lovelace', 'Paris']);
   });
 
   it('skip headline-long runs of capitals without a candidate', () => {
@@ -144,6 +164,26 @@ describe('shipped name weights', () => {
     const bytes = Buffer.from(NAME_WEIGHTS.gazetteer!, 'base64');
     bytes[7] = bytes[7]! ^ 0x10;
     expect(() => decodeNameModel({ ...NAME_WEIGHTS, gazetteer: bytes.toString('base64') })).toThrow(/corrupt/);
+  });
+});
+
+describe('name scoring paths', () => {
+  it('give the same scores from packed weights, a packed copy and the generic float path', () => {
+    const model = decodeNameModel(NAME_WEIGHTS);
+    const bytes = model.weights as Int8Array;
+    // An odd byte offset cannot be viewed as int32: the weights are packed by copying.
+    const shifted = new Int8Array(bytes.length + 1).subarray(1);
+    shifted.set(bytes);
+    const text = 'Dear Lucero, Ada Lovelace met Charles Babbage in London at the Royal Society on Monday. Bank of America, Paris and Jean-Luc van Damme too.';
+    const run = (weights: Int8Array | Float32Array): RawPiiMatch[] => {
+      const out: RawPiiMatch[] = [];
+      recognizeNames(text, out, { ...model, weights });
+      return out;
+    };
+    const packed = run(bytes);
+    expect(packed.length).toBeGreaterThan(3);
+    expect(run(shifted)).toEqual(packed);
+    expect(run(Float32Array.from(bytes))).toEqual(packed);
   });
 });
 
