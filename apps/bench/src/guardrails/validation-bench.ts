@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPiiDetector } from '@cascade/guardrails';
+import { runNamesPeer } from './names-peer';
 import { toPrf, type Prf } from './pii-score';
 
 interface NerRow {
@@ -94,6 +95,10 @@ export function runValidationBench(trainDir: string): Record<string, unknown> {
       method: 'rotation over the training sources (pnpm --filter @cascade/guardrails train:names), and the shipped model on the validation source',
       rotation: names.heldOut,
       shippedModel: rows.length === 0 ? `not run: ${nerFile} missing` : { source: validationSource, ...namesOnValidationSource(rows, validationSource) },
+      peer:
+        rows.length === 0
+          ? `not run: ${nerFile} missing`
+          : { note: 'compromise (npm) people/places/organizations vs the shipped model, same texts and scoring; neither trained on this source', source: validationSource, ...runNamesPeer(rows.filter((row) => row.source.split('/')[0] === validationSource)) },
     },
     streetAddress: rows.length === 0 ? `not run: ${nerFile} missing` : { method: 'hand-written rules, no training; usaddress strings in one sentence', source: 'usaddress', ...addressesOnUsaddress(rows) },
   };
