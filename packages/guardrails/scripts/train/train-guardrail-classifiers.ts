@@ -3,6 +3,9 @@
  *
  *   pnpm --filter @cascade/guardrails train [--only moderation|injection] [--dry-run]
  *     [--weights-dir DIR] [--epochs N] [--balance source|sqrt]   (the last three for experiments)
+ *     [--save-held-out FILE]   (held-out rows and logits, for analysis)
+ *   Injection experiments (defaults = shipped): [--prior-count 48] [--prior-weight -0.4]
+ *     [--short-negatives 1|0] [--length-balance 1|0] [--addresses strip|keep]
  *
  * 1. Rotation by source: for every dataset, train without it and score it (held-out predictions).
  *    Heads with a single source (moderation `violence`, `sexual`) are also scored by a row split
