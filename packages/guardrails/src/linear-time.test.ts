@@ -12,7 +12,7 @@
 import { fromArray } from '@cascade/core/test';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createHeuristicInjectionDetector, createPiiDetector, createPiiRedactor, moderateLocally, PII_ENTITY_TYPES, redactStream } from './index';
+import { createClassifierInjectionDetector, createHeuristicInjectionDetector, createPiiDetector, createPiiRedactor, moderateLocally, PII_ENTITY_TYPES, redactStream } from './index';
 
 const MAX_RATIO = 12;
 /** Times below this are noise: a ratio over them means nothing. */
@@ -95,6 +95,7 @@ const KNOWN: readonly { prefix: (typeof PREFIXES)[number]; unit: string }[] = [
 ];
 
 const injection = createHeuristicInjectionDetector();
+const classifier = createClassifierInjectionDetector();
 const detector = createPiiDetector();
 const redactor = createPiiRedactor();
 const everyType = createPiiDetector({ entities: [...PII_ENTITY_TYPES] });
@@ -112,6 +113,7 @@ const streamed =
 const TARGETS: readonly { name: string; target: Target; size: number; runs: number }[] = [
   { name: 'heuristic injection detect', target: (text) => injection.detect({ text }), size: 4_000, runs: 30 },
   { name: 'heuristic injection detect (document, system prompt)', target: (text) => injection.detect({ text, source: 'document', systemPrompt: SYSTEM_PROMPT }), size: 4_000, runs: 20 },
+  { name: 'classifier + heuristic injection detect (the middleware default)', target: (text) => classifier.detect({ text }), size: 4_000, runs: 20 },
   { name: 'PII detect', target: (text) => detector.detect(text), size: 20_000, runs: 25 },
   { name: 'PII detect, names/addresses/dates on', target: (text) => everyType.detect(text), size: 20_000, runs: 25 },
   { name: 'PII redact', target: (text) => redactor.redact(text), size: 20_000, runs: 15 },

@@ -3,6 +3,9 @@
  *
  *   pnpm --filter @cascade/guardrails train [--only moderation|injection] [--dry-run]
  *     [--weights-dir DIR] [--epochs N] [--balance source|sqrt]   (the last three for experiments)
+ *     [--save-held-out FILE]   (held-out rows and logits, for analysis)
+ *   Injection experiments (defaults = shipped): [--prior-count 48] [--prior-weight -0.4]
+ *     [--short-negatives 1|0] [--length-balance 1|0] [--addresses strip|keep]
  *
  * 1. Rotation by source: for every dataset, train without it and score it (held-out predictions).
  *    Heads with a single source (moderation `violence`, `sexual`) are also scored by a row split
@@ -18,14 +21,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classifierLogits, type LinearClassifier } from '../../src/classifier/linear-classifier';
+import { classifierLogits, type EvidencePrior, type LinearClassifier } from '../../src/classifier/linear-classifier';
 import { normalizeForFeatures } from '../../src/classifier/normalize-for-features';
 import { segmentLogitsOfNormalized } from '../../src/classifier/segment-scores';
 import { segmentExamples } from './segment-examples';
 import { fitLogistic, fitPlatt, quantize, trainingFeatures, trainOnFeatures, type TrainedWeights, type TrainingSettings } from '../../src/classifier/train-linear-classifier';
 import { auc } from './roc-auc';
 import { encodeWeights, type CategoryScore } from '../../src/classifier/weights-codec';
-import { balanceByKind, balanceBySource, balanceWeights, INJECTION_HEADS, loadInjectionExamples, loadModerationExamples, MODERATION_HEADS, type SourcedExample } from './training-data';
+import { balanceByKind, balanceBySource, balanceLengths, balanceWeights, INJECTION_HEADS, loadInjectionExamples, loadModerationExamples, MODERATION_HEADS, type SourcedExample } from './training-data';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const trainDir = process.env.CASCADE_TRAIN_DIR ?? path.resolve(here, '../../../../../shared/data/train');
@@ -45,8 +48,8 @@ interface ModelPlan {
   heads: readonly string[];
   settings: TrainingSettings;
   load: () => SourcedExample[];
-  /** Sets the per-head example weights of a training set. */
-  balance: (examples: SourcedExample[]) => void;
+  /** Sets the per-head example weights of a training set (`features[i]` are the hashed features of `examples[i]`). */
+  balance: (examples: SourcedExample[], features: readonly Int32Array[]) => void;
   /** Held-out false-positive rate the default threshold of each head aims at. */
   targetFpr: number;
   /**
@@ -67,10 +70,24 @@ interface ModelPlan {
    * spans are noisier) and was chosen on held-out training sources (scripts/train/experiment-segments.ts).
    */
   segments?: { chars: number; offset: number };
+  /**
+   * Move the calibration intercept so the default threshold lands on 0.5 (the same decisions): the
+   * middleware blocks at score ≥ 0.5 and the heuristics decide at 0.5, so a probability between 0.5
+   * and a higher model threshold would be blocked by the middleware although the detector said clean.
+   */
+  centred?: boolean;
 }
 
 const segmentChars = argument('--segment-chars');
 const SEGMENTS = segmentChars === '0' ? undefined : { chars: Number(segmentChars ?? 320), offset: Number(argument('--segment-offset') ?? 0.5) };
+
+/**
+ * Injection's evidence prior (see `EvidencePrior`): 48 pseudo-features of weight −0.4, so a text with
+ * no evidence scores −0.4·√48 ≈ −2.8 (about a typical held-out benign text) and a long one is decided
+ * by its own features. Chosen on the held-out rotation (README, "Short inputs"); `--prior-count 0` turns it off.
+ */
+const priorCount = Number(argument('--prior-count') ?? 48);
+const INJECTION_PRIOR = priorCount > 0 ? { prior: { count: priorCount, weight: Number(argument('--prior-weight') ?? -0.4) } } : {};
 
 const PLANS: ModelPlan[] = [
   {
@@ -90,22 +107,27 @@ const PLANS: ModelPlan[] = [
   {
     name: 'injection',
     heads: INJECTION_HEADS,
-    settings: { heads: INJECTION_HEADS, bucketBits: 18, epochs: 3, learningRate: 0.1, l2: 1e-6, seed: 20_261_206 },
-    load: () => loadInjectionExamples(trainDir),
+    settings: { heads: INJECTION_HEADS, bucketBits: 18, epochs: 3, learningRate: 0.1, l2: 1e-6, seed: 20_261_206, ...INJECTION_PRIOR },
+    load: () => loadInjectionExamples(trainDir, argument('--short-negatives') !== '0', argument('--addresses') === 'keep' ? 'keep' : 'strip'),
     // Kinds (direct, indirect, jailbreak; benign, benign-hard, harmful) weigh the same, sources within
     // them too; `--balance sqrt` is the former (source, label) 1/√size weighting, for comparison.
-    balance: (examples) => (balanceOverride === 'sqrt' ? balanceWeights(examples, INJECTION_HEADS.length) : balanceByKind(examples)),
+    balance: (examples, features) => {
+      if (balanceOverride === 'sqrt') balanceWeights(examples, INJECTION_HEADS.length);
+      else balanceByKind(examples);
+      if (argument('--length-balance') !== '0') balanceLengths(examples, features);
+    },
     targetFpr: 0.01,
     pool: 'class',
     segments: SEGMENTS,
+    centred: true,
   },
 ];
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 const sigmoid = (value: number): number => 1 / (1 + Math.exp(-value));
 
-function toClassifier(trained: TrainedWeights): LinearClassifier {
-  return { heads: trained.heads, buckets: trained.buckets, weights: trained.weights, scales: trained.heads.map(() => 1), bias: [...trained.bias], calibration: trained.heads.map(() => [1, 0] as const) };
+function toClassifier(trained: TrainedWeights, prior: EvidencePrior | undefined): LinearClassifier {
+  return { heads: trained.heads, buckets: trained.buckets, weights: trained.weights, scales: trained.heads.map(() => 1), bias: [...trained.bias], calibration: trained.heads.map(() => [1, 0] as const), ...(prior ? { prior } : {}) };
 }
 
 /** One held-out row: its logits from the model trained without its dataset (and, for split sources, without its half). */
@@ -124,8 +146,9 @@ const half = (text: string): number => createHash('sha256').update(text).digest(
 function trainOn(plan: ModelPlan, examples: SourcedExample[], features: Int32Array[], keep: (index: number) => boolean): LinearClassifier {
   const indices = examples.flatMap((_, index) => (keep(index) ? [index] : []));
   const train = indices.map((index) => ({ ...examples[index]! }));
-  plan.balance(train);
-  return toClassifier(trainOnFeatures(indices.map((index) => features[index]!), train, plan.settings));
+  const own = indices.map((index) => features[index]!);
+  plan.balance(train, own);
+  return toClassifier(trainOnFeatures(own, train, plan.settings), plan.settings.prior);
 }
 
 /** Held-out logits of a text: the window maximum, or with segments max(whole, best segment − offset). */
@@ -137,7 +160,8 @@ function heldLogits(plan: ModelPlan, classifier: LinearClassifier, text: string)
 
 /** `examples[0 .. scored)` are the texts held out and scored; later ones (segments) only train. */
 function rotate(plan: ModelPlan, examples: SourcedExample[], features: Int32Array[], scored = examples.length): HeldRow[] {
-  const rows: HeldRow[] = examples.slice(0, scored).map((example) => ({ dataset: example.dataset, source: example.source, text: example.text, labels: [...example.labels], logits: [] }));
+  // Opening sentences are held out with their dataset but reported apart (`bipia#short`), so the figures of the original rows stay comparable.
+  const rows: HeldRow[] = examples.slice(0, scored).map((example) => ({ dataset: example.source.endsWith('#short') ? `${example.dataset}#short` : example.dataset, source: example.source, text: example.text, labels: [...example.labels], logits: [] }));
   const datasets = [...new Set(examples.map((example) => example.dataset))].sort();
   for (const dataset of datasets) {
     const started = Date.now();
@@ -274,7 +298,7 @@ export const ${constant}: EncodedClassifier = {
   bias: ${JSON.stringify(classifier.bias)},
   calibration: ${JSON.stringify(classifier.calibration)},
   thresholds: ${JSON.stringify(thresholds)},
-${categories ? `  categories: ${JSON.stringify(categories)},\n` : ''}${plan.segments ? `  segments: ${JSON.stringify({ chars: plan.segments.chars, offset: plan.segments.offset })},\n` : ''}  checksum: ${encoded.checksum},
+${categories ? `  categories: ${JSON.stringify(categories)},\n` : ''}${plan.settings.prior ? `  prior: ${JSON.stringify(plan.settings.prior)},\n` : ''}${plan.segments ? `  segments: ${JSON.stringify({ chars: plan.segments.chars, offset: plan.segments.offset })},\n` : ''}  checksum: ${encoded.checksum},
   sha256: '${sha256}',
   data: '${encoded.base64}',
 };
@@ -313,9 +337,16 @@ function main(): void {
       let platt = positives > 0 && positives < labels.length ? fitPlatt(logits, labels, weights) : ([1, 0] as [number, number]);
       // A negative slope means the head ranks held-out sources backwards: keep the raw logit's direction, flat.
       if (!(platt[0] > 0)) platt = [0, platt[1]];
+      let probabilities = logits.map((logit) => sigmoid(platt[0] * logit + platt[1]));
+      let threshold = positives > 0 ? defaultThreshold(plan, rows, probabilities, labels, weights) : 0.5;
+      if (plan.centred && positives > 0) {
+        // Same decisions, moved onto the scale the detectors and the middleware share (see ModelPlan.centred).
+        platt = [platt[0], platt[1] - Math.log(threshold / (1 - threshold))];
+        probabilities = logits.map((logit) => sigmoid(platt[0] * logit + platt[1]));
+        threshold = 0.5;
+      }
       calibration.push([round(platt[0] * 1000) / 1000, round(platt[1] * 1000) / 1000]);
-      const probabilities = logits.map((logit) => sigmoid(platt[0] * logit + platt[1]));
-      thresholds.push(positives > 0 ? defaultThreshold(plan, rows, probabilities, labels, weights) : 0.5);
+      thresholds.push(threshold);
       const scored = rows.map((row, index) => ({ source: row.source, dataset: row.dataset, score: probabilities[index]!, label: labels[index]! }));
       macro[name] = macroAuc(scored);
       for (const [dataset, entry] of Object.entries(bySource(scored, thresholds[head]!))) (heldOutBySource[dataset] ??= {})[name] = entry;
@@ -343,7 +374,7 @@ function main(): void {
       categoryReport[category] = { heads: Object.fromEntries(names.map((name, index) => [name, round(coefficients[index]!)])), bias: round(bias), threshold, macroHeldOutAuc: macroAuc(scored), bySource: bySource(scored, threshold) };
     }
     const examplesAll = examples.map((example) => ({ ...example }));
-    plan.balance(examplesAll);
+    plan.balance(examplesAll, features);
     const trained = trainOnFeatures(features, examplesAll, plan.settings);
     const { weights, scales } = quantize(trained);
     const classifier = { heads: plan.heads, buckets: trained.buckets, weights, scales, bias: [...trained.bias].map((value) => Math.round(value * 1e6) / 1e6), calibration };
@@ -355,7 +386,7 @@ function main(): void {
       ...(plan.segments ? { segments: { ...plan.segments, trainingSegments: segmentRows.examples.length } } : {}),
       calibration,
       thresholds: Object.fromEntries(plan.heads.map((head, index) => [head, thresholds[index]])),
-      thresholdRule: `lowest threshold with held-out false-positive rate <= ${plan.targetFpr} on the pooled held-out sources${plan.pool === 'source' ? " (each dataset's negatives weighted equally)" : ''}${plan.benign ? ` and <= ${plan.benign.fpr} on each of ${plan.benign.datasets.join(', ')}` : ''}`,
+      thresholdRule: `lowest threshold with held-out false-positive rate <= ${plan.targetFpr} on the pooled held-out sources${plan.pool === 'source' ? " (each dataset's negatives weighted equally)" : ''}${plan.benign ? ` and <= ${plan.benign.fpr} on each of ${plan.benign.datasets.join(', ')}` : ''}${plan.centred ? '; calibration intercept then moved so that this threshold is 0.5' : ''}`,
       ...(plan.split ? { split: `heads ${plan.split.heads.join(', ')} have one source each (${plan.split.sources.join(', ')}): their figures on those sources come from a row split inside the source (two halves by text hash), which overstates transfer` } : {}),
       /** AUC of the pooled held-out predictions per head (each row scored by the model trained without its source). */
       pooledHeldOutAuc: pooledAuc,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TrainingExample } from '../../src/classifier/train-linear-classifier';
+import { stripAddresses } from '../../src/injection/strip-addresses';
 
 /** A training example with the dataset it came from (the id before `/`), for the by-source split. */
 export interface SourcedExample extends TrainingExample {
@@ -63,10 +64,12 @@ const BENIGN_SOURCES: ReadonlySet<string> = new Set(['ultrachat', 'self-instruct
  * to override instructions). WildGuardMix's harmful prompts stay out: many are adversarially framed
  * (jailbreak-like), so they are neither clean positives nor clean negatives.
  */
-export function loadInjectionExamples(directory: string): SourcedExample[] {
+export function loadInjectionExamples(directory: string, shortNegatives = true, addresses: 'strip' | 'keep' = 'strip'): SourcedExample[] {
+  // The classifier never sees web and email addresses (see stripAddresses): neither does its training.
+  const clean = addresses === 'strip' ? stripAddresses : (text: string): string => text;
   type Row = { text: string; source: string; label: 0 | 1; kind: string };
   const injection = readJsonl<Row>(path.join(directory, 'injection.jsonl')).map((row) => ({
-    text: row.text,
+    text: clean(row.text),
     labels: [row.label],
     source: row.source,
     dataset: row.source.split('/')[0]!,
@@ -74,8 +77,29 @@ export function loadInjectionExamples(directory: string): SourcedExample[] {
   }));
   const harmful = readJsonl<{ text: string; source: string }>(path.join(directory, 'harmful-requests.jsonl'))
     .filter((row) => row.source !== 'wildguardmix')
-    .map((row) => ({ text: row.text, labels: [0 as const], source: `harmful/${row.source}`, dataset: `harmful/${row.source}`, kind: 'harmful' }));
-  return [...injection, ...harmful];
+    .map((row) => ({ text: clean(row.text), labels: [0 as const], source: `harmful/${row.source}`, dataset: `harmful/${row.source}`, kind: 'harmful' }));
+  return [...injection, ...harmful, ...(shortNegatives ? openingSentences([...injection, ...harmful]) : [])];
+}
+
+/** Longest opening sentence kept as a short negative. */
+const SHORT_CHARS = 100;
+
+/**
+ * The opening sentence or line of every benign text (when shorter than the text), as a negative of
+ * its own source `<source>#short` in the same dataset and kind. Short ordinary turns and one-line
+ * persona prompts ("I want you to act as a travel guide.") are otherwise rare among the negatives
+ * while short attacks (Gandalf, Mosscap) are common, so a short text with little evidence leaned
+ * toward injection.
+ */
+export function openingSentences(examples: readonly SourcedExample[]): SourcedExample[] {
+  const out: SourcedExample[] = [];
+  for (const example of examples) {
+    if (example.labels[0] !== 0) continue;
+    const opening = example.text.trim().split(/(?<=[.!?])\s+|\n+/u)[0]!.trim();
+    if (opening.length < 2 || opening.length > SHORT_CHARS || opening.length >= example.text.trim().length) continue;
+    out.push({ ...example, text: opening, source: `${example.source}#short` });
+  }
+  return out;
 }
 
 /**
@@ -168,4 +192,27 @@ export function balanceByKind(examples: SourcedExample[]): void {
   const totals = [0, 0];
   examples.forEach((example, index) => (totals[example.labels[0] as 0 | 1]! += raw[index]!));
   examples.forEach((example, index) => (example.weights = [((examples.length / 2) * raw[index]!) / totals[example.labels[0] as 0 | 1]!]));
+}
+
+/** Upper bounds of the length buckets of {@link balanceLengths}, in hashed features (about 4 per character). */
+const LENGTH_BUCKETS = [64, 256, 1_024, Number.POSITIVE_INFINITY];
+
+/**
+ * Single-head: rescales the weights so that in every length bucket (by feature count) positives and
+ * negatives weigh the same, each bucket keeping its total. Short texts of the training data are
+ * mostly attacks (the Gandalf and Mosscap games), long ones mostly benign documents: without this the
+ * model learns length itself (through grams every text has), and a short ordinary turn leans
+ * toward injection.
+ */
+export function balanceLengths(examples: SourcedExample[], features: readonly Int32Array[]): void {
+  const bucketOf = (index: number): number => LENGTH_BUCKETS.findIndex((bound) => features[index]!.length < bound);
+  const totals = LENGTH_BUCKETS.map(() => [0, 0]);
+  examples.forEach((example, index) => (totals[bucketOf(index)]![example.labels[0] as 0 | 1]! += example.weights?.[0] ?? 1));
+  examples.forEach((example, index) => {
+    const [negative, positive] = totals[bucketOf(index)]!;
+    const own = example.labels[0] === 1 ? positive! : negative!;
+    // A bucket with one class only keeps its weights (nothing to balance against).
+    if (negative === 0 || positive === 0) return;
+    example.weights = [((example.weights?.[0] ?? 1) * (negative! + positive!)) / (2 * own)];
+  });
 }

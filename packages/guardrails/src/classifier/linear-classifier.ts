@@ -17,7 +17,28 @@ export interface LinearClassifier {
   readonly bias: readonly number[];
   /** Per head: Platt scaling `p = sigmoid(a · logit + b)` fitted on held-out sources. */
   readonly calibration: readonly (readonly [number, number])[];
+  /** A prior that fades with evidence (see {@link EvidencePrior}); absent: none. */
+  readonly prior?: EvidencePrior;
 }
+
+/**
+ * `count` pseudo-features of fixed weight `weight` that every text has besides its own:
+ * `logit = bias + (Σ weights + count · weight) / √(features + count)`. A text with a handful of
+ * features ("ok") scores near `bias + weight · √count`, a long one is decided by its own features.
+ */
+export interface EvidencePrior {
+  readonly count: number;
+  readonly weight: number;
+}
+
+/** The scale of a window's summed weights: `1 / √(features + prior count)`, 0 for nothing at all. */
+export function featureNorm(count: number, prior: EvidencePrior | undefined): number {
+  const total = prior ? count + prior.count : count;
+  return total === 0 ? 0 : 1 / Math.sqrt(total);
+}
+
+/** The prior's share of a window's sum (0 without a prior). */
+export const priorSum = (prior: EvidencePrior | undefined): number => (prior ? prior.count * prior.weight : 0);
 
 /**
  * Texts longer than this (normalized characters) are scored per window and each head takes its
@@ -39,8 +60,9 @@ export function logitsOfNormalized(classifier: LinearClassifier, normalized: str
     const base = features[feature]! * heads;
     for (let head = 0; head < heads; head++) sums[head]! += weights[base + head]!;
   }
-  const norm = count === 0 ? 0 : 1 / Math.sqrt(count);
-  for (let head = 0; head < heads; head++) sums[head] = classifier.bias[head]! + sums[head]! * classifier.scales[head]! * norm;
+  const norm = featureNorm(count, classifier.prior);
+  const extra = priorSum(classifier.prior);
+  for (let head = 0; head < heads; head++) sums[head] = classifier.bias[head]! + (sums[head]! * classifier.scales[head]! + extra) * norm;
 }
 
 /** The windows of a normalized text: the whole text when short, else overlapping word-aligned slices. */
@@ -176,10 +198,11 @@ export function headLogitsOfNormalized(classifier: LinearClassifier, heads: read
         for (let index = 0; index < width; index++) sums[index]! += table[base + index]!;
       }
     }
-    const norm = count === 0 ? 0 : 1 / Math.sqrt(count);
+    const norm = featureNorm(count, classifier.prior);
+    const extra = priorSum(classifier.prior);
     for (let index = 0; index < width; index++) {
       const head = heads[index]!;
-      const logit = classifier.bias[head]! + sums[index]! * classifier.scales[head]! * norm;
+      const logit = classifier.bias[head]! + (sums[index]! * classifier.scales[head]! + extra) * norm;
       if (logit > best[index]!) best[index] = logit;
     }
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collectFeatures, collectPositionedFeatures } from './hashed-features';
-import { headProbabilityOfNormalized, type LinearClassifier } from './linear-classifier';
+import { classifierLogits, headProbabilityOfNormalized, type LinearClassifier } from './linear-classifier';
 import { normalizeForFeatures } from './normalize-for-features';
 import { segmentBounds, segmentLogitsOfNormalized } from './segment-scores';
 import { injectionClassifier } from './shipped-classifiers';
@@ -53,11 +53,27 @@ describe('segmentLogitsOfNormalized', () => {
               count++;
             }
           });
-          if (count > 0) best = Math.max(best, classifier.bias[0]! + (sum * classifier.scales[0]!) / Math.sqrt(count));
+          if (count > 0) best = Math.max(best, classifier.bias[0]! + (sum * classifier.scales[0]! + (classifier.prior ? classifier.prior.count * classifier.prior.weight : 0)) / Math.sqrt(count + (classifier.prior?.count ?? 0)));
         }
         expect(segment).toBeCloseTo(best, 9);
       }),
     );
+  });
+
+  it('adds the prior pseudo-features to every window and segment: short texts stay near the prior, long ones follow their features', () => {
+    const ones = new Float32Array(2 ** 18).fill(1);
+    const plain: LinearClassifier = { heads: ['injection'], buckets: 2 ** 18, weights: ones, scales: [1], bias: [0], calibration: [[1, 0]] };
+    const prior = { count: 48, weight: -0.5 };
+    const withPrior: LinearClassifier = { ...plain, prior };
+    for (const text of ['ok', 'hello there', normalizeForFeatures('a longer text '.repeat(40))]) {
+      const count = collectFeatures(text, MASK).length;
+      const expected = (count - 24) / Math.sqrt(count + 48);
+      expect(classifierLogits(plain, text)[0]).toBeCloseTo(Math.sqrt(count), 9);
+      expect(classifierLogits(withPrior, text)[0]).toBeCloseTo(expected, 9);
+      expect(segmentLogitsOfNormalized(withPrior, 0, text, 320, ones).whole).toBeCloseTo(expected, 9);
+    }
+    // Nothing to score: the prior alone (weight · √count).
+    expect(classifierLogits(withPrior, '')[0]).toBeCloseTo(-0.5 * Math.sqrt(48), 9);
   });
 
   it('finds one hostile segment that the whole-text score dilutes', () => {

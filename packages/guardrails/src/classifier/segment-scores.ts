@@ -1,5 +1,5 @@
 import { collectFeatures, collectPositionedFeatures } from './hashed-features';
-import { textWindows, type LinearClassifier } from './linear-classifier';
+import { featureNorm, priorSum, textWindows, type LinearClassifier } from './linear-classifier';
 
 /**
  * Segment-level scoring: an instruction hidden in a long email, table or code file is a few
@@ -46,6 +46,8 @@ export function segmentLogitsOfNormalized(classifier: LinearClassifier, head: nu
   let segment = Number.NEGATIVE_INFINITY;
   const bias = classifier.bias[head]!;
   const scale = classifier.scales[head]!;
+  const { prior } = classifier;
+  const extra = priorSum(prior);
   const half = Math.max(1, Math.floor(chars / 2));
   for (const slice of textWindows(normalized)) {
     const length = slice.length;
@@ -54,7 +56,7 @@ export function segmentLogitsOfNormalized(classifier: LinearClassifier, head: nu
       const count = features.length;
       let sum = 0;
       for (let feature = 0; feature < count; feature++) sum += column[features[feature]!]!;
-      const logit = bias + sum * scale * (count === 0 ? 0 : 1 / Math.sqrt(count));
+      const logit = bias + (sum * scale + extra) * featureNorm(count, prior);
       if (logit > whole) whole = logit;
       continue;
     }
@@ -75,12 +77,12 @@ export function segmentLogitsOfNormalized(classifier: LinearClassifier, head: nu
       blockSums[block]! += weight;
       blockCounts[block]!++;
     }
-    const logit = bias + total * scale * (count === 0 ? 0 : 1 / Math.sqrt(count));
+    const logit = bias + (total * scale + extra) * featureNorm(count, prior);
     if (logit > whole) whole = logit;
     for (let block = 0; block + 1 < blocks; block++) {
       const inside = blockCounts[block]! + blockCounts[block + 1]!;
       if (inside === 0) continue;
-      const value = bias + (blockSums[block]! + blockSums[block + 1]!) * scale * (1 / Math.sqrt(inside));
+      const value = bias + ((blockSums[block]! + blockSums[block + 1]!) * scale + extra) * featureNorm(inside, prior);
       if (value > segment) segment = value;
     }
   }

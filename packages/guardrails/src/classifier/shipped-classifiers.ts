@@ -4,6 +4,7 @@ import { segmentLogitsOfNormalized } from './segment-scores';
 import { type CategoryScore, lazyClassifier, type LoadedClassifier } from './weights-codec';
 import { INJECTION_WEIGHTS } from './weights/injection-weights';
 import { MODERATION_WEIGHTS } from './weights/moderation-weights';
+import { stripAddresses } from '../injection/strip-addresses';
 
 /** The shipped moderation classifier (heads toxic, harassment, hate, violence, sexual), decoded on first use. */
 export const moderationClassifier: () => LoadedClassifier = lazyClassifier(() => MODERATION_WEIGHTS, 'moderation');
@@ -81,11 +82,13 @@ function stackedProbability(score: CategoryScore, logitOf: (head: number) => num
 
 /**
  * Calibrated probability that `text` is a prompt injection or jailbreak: of the whole text, or of
- * its most suspicious segment (discounted) when the weights carry segment settings.
+ * its most suspicious segment (discounted) when the weights carry segment settings. Platt-calibrated
+ * on held-out training sources and centred so that 0.5 is the default threshold (≤ 1 % held-out
+ * false positives); a text with little evidence stays low (the weights' evidence prior).
  */
 export function injectionProbability(text: string): number {
   const classifier = injectionClassifier();
-  const normalized = normalizeForFeatures(text);
+  const normalized = normalizeForFeatures(stripAddresses(text));
   // Without segments: the one head, scored alone (the same value as `classifierProbabilities(…)[0]`).
   if (!classifier.segments) return headProbabilityOfNormalized(classifier, 0, normalized);
   // Whole text and its segments from one feature pass: an instruction hidden in a long document

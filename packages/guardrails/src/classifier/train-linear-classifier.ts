@@ -1,6 +1,6 @@
 import { seededRandom } from '@cascade/core';
 import { collectFeatures } from './hashed-features';
-import { WINDOW_CHARS } from './linear-classifier';
+import { featureNorm, priorSum, WINDOW_CHARS, type EvidencePrior } from './linear-classifier';
 import { normalizeForFeatures } from './normalize-for-features';
 
 /** One training text with a label per head (`null` = not annotated: masked out of the loss). */
@@ -23,6 +23,8 @@ export interface TrainingSettings {
   l2: number;
   /** Seed of the shuffling PRNG: same data + same settings → same weights. */
   seed: number;
+  /** Pseudo-features every text has, with a fixed weight (see `EvidencePrior`); not learned. @default none */
+  prior?: EvidencePrior;
 }
 
 /** Float weights as trained, before quantization. */
@@ -69,7 +71,8 @@ export function trainOnFeatures(features: readonly Int32Array[], examples: reado
   const order = examples.map((_, index) => index);
   const sums = new Float64Array(heads);
   const gradients = new Float64Array(heads);
-  const { learningRate, l2 } = settings;
+  const { learningRate, l2, prior } = settings;
+  const extra = priorSum(prior);
 
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
     for (let index = order.length - 1; index > 0; index--) {
@@ -80,8 +83,8 @@ export function trainOnFeatures(features: readonly Int32Array[], examples: reado
       const example = examples[position]!;
       const own = features[position]!;
       const count = own.length;
-      const norm = count === 0 ? 0 : 1 / Math.sqrt(count);
-      sums.fill(0);
+      const norm = featureNorm(count, prior);
+      sums.fill(extra);
       for (let feature = 0; feature < count; feature++) {
         const base = own[feature]! * heads;
         for (let head = 0; head < heads; head++) sums[head]! += weights[base + head]!;

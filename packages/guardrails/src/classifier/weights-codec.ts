@@ -1,5 +1,5 @@
 import { CascadeError } from '@cascade/core';
-import type { LinearClassifier } from './linear-classifier';
+import type { EvidencePrior, LinearClassifier } from './linear-classifier';
 
 /**
  * A category score stacked from head logits: `p = sigmoid(bias + Σ weights[i] · logit[i])`, fitted
@@ -32,6 +32,8 @@ export interface EncodedClassifier {
   categories?: Readonly<Record<string, CategoryScore>>;
   /** Segment-level scoring of a single-head model: segment length and the logit discount of a segment (see segment-scores.ts). */
   segments?: SegmentSettings;
+  /** Pseudo-features of fixed weight that every text has (see `EvidencePrior`); absent: none. */
+  prior?: EvidencePrior;
   /** FNV-1a 32 of the weight bytes, checked when the weights are decoded. */
   checksum: number;
   /** SHA-256 of `data` (hex), for audits; the tests recompute it. */
@@ -91,6 +93,7 @@ export function decodeClassifier(encoded: EncodedClassifier, name: string): Load
     thresholds: encoded.thresholds,
     categories: encoded.categories ?? {},
     ...(encoded.segments ? { segments: encoded.segments } : {}),
+    ...(encoded.prior ? { prior: encoded.prior } : {}),
   };
 }
 

@@ -7,8 +7,9 @@ import type { InjectionDetector, InjectionInput, InjectionVerdict } from './inje
 /** Configuration of {@link createClassifierInjectionDetector}. */
 export const classifierInjectionConfigSchema = z.strictObject({
   /**
-   * Probability at or above which a text counts as an injection. @default the shipped default,
-   * chosen for ≤ 1 % false positives on the held-out benign sources of the training data.
+   * Probability at or above which a text counts as an injection. @default the shipped default, 0.5:
+   * the calibration is centred so that 0.5 is the point chosen for ≤ 1 % false positives on the
+   * held-out sources of the training data (and the middleware's `injection.threshold` matches it).
    */
   threshold: z.number().min(0).max(1).optional(),
   /**

@@ -15,7 +15,7 @@ import {
 } from '@cascade/core';
 import { z } from 'zod';
 import type { InjectionDetector } from '../injection/injection-detector';
-import { createHeuristicInjectionDetector } from '../injection/heuristic-injection-detector';
+import { createClassifierInjectionDetector } from '../injection/classifier-injection-detector';
 import { createLocalModerator } from '../moderation/local-moderator';
 import { moderationCategorySchema, type ModerationCategory } from '../moderation/moderation-category';
 import type { Moderator } from '../moderation/moderator';
@@ -106,7 +106,7 @@ export const guardrailsMiddlewareConfigSchema = z.strictObject({
 export type GuardrailsMiddlewareConfig = z.input<typeof guardrailsMiddlewareConfigSchema>;
 type ResolvedConfig = z.output<typeof guardrailsMiddlewareConfigSchema>;
 
-/** Dependencies: a moderator (default: local baseline) and an injection detector (default: heuristics). */
+/** Dependencies: a moderator (default: local baseline) and an injection detector (default: the trained classifier with the heuristics, `createClassifierInjectionDetector()`). */
 export interface GuardrailsMiddlewareDependencies {
   moderator?: Moderator;
   injectionDetector?: InjectionDetector;
@@ -148,7 +148,7 @@ export function createGuardrailsMiddleware(config: GuardrailsMiddlewareConfig = 
   const settings = parseConfig(guardrailsMiddlewareConfigSchema, config, 'guardrails middleware config');
   checkDependencies(dependencies);
   const moderator = dependencies.moderator ?? createLocalModerator();
-  const injectionDetector = dependencies.injectionDetector ?? createHeuristicInjectionDetector();
+  const injectionDetector = dependencies.injectionDetector ?? createClassifierInjectionDetector();
   const cache = new Map<string, EffectiveGuards>();
   const base = buildGuards(settings, undefined);
   const judged = new JudgedToolResults();
