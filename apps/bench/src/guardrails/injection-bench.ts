@@ -34,13 +34,16 @@ export function localInjectionDetectors(): Record<string, LocalDetector> {
   };
 }
 
-/** Scores the attack text (`user_input`) with the application's system prompt as context. */
+/**
+ * Scores the attack text (`user_input`) with the application's system prompt as context; by
+ * default with the middleware's default detector (the trained classifier plus the heuristic rules).
+ */
 export function runInjectionBench(
   cyberSecEval: readonly CyberSecEvalRow[],
   xstest: readonly XstestRow[],
   benignTexts: readonly string[],
   benignPrompts: readonly string[],
-  detector: LocalDetector = createHeuristicInjectionDetector(),
+  detector: LocalDetector = createClassifierInjectionDetector(),
 ): InjectionBenchResult {
   const byVariant = new Map<string, { hit: number; total: number }>();
   const byType = new Map<string, { hit: number; total: number }>();

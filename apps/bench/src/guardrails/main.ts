@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const cyberSecEval = loadCyberSecEval(path.join(root, 'injection/cyberseceval-prompt-injection.json'));
   const tracePrompts = loadTracePrompts(path.join(root, 'traces'));
   const injection = {
+    detector: 'classifier+heuristic: createClassifierInjectionDetector(), the middleware default; byDetector compares each local detector',
     ...runInjectionBench(cyberSecEval, xstest, traceTexts, tracePrompts),
     byDetector: Object.fromEntries(Object.entries(localInjectionDetectors()).map(([name, detector]) => [name, runInjectionBench(cyberSecEval, xstest, traceTexts, tracePrompts, detector)])),
   };
