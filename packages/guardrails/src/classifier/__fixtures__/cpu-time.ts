@@ -13,3 +13,17 @@ export function cpuMs(work: () => void, runs = 3): number {
   }
   return best;
 }
+
+/**
+ * cpu(4n) / cpu(n) for a linear-time check, measured again (up to `tries` times) while it stays at
+ * or above `limit`: one busy stretch of a loaded machine or one GC pause can inflate a single
+ * ratio, while a quadratic cost (about 16) stays high on every try.
+ */
+export function growthRatio(small: () => void, large: () => void, limit: number, tries = 3): number {
+  cpuMs(small, 2); // warm up
+  let ratio = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < tries && ratio >= limit; attempt++) {
+    ratio = Math.min(ratio, cpuMs(large) / Math.max(1, cpuMs(small)));
+  }
+  return ratio;
+}
