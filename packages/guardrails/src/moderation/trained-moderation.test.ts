@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeForFeatures } from '../classifier/normalize-for-features';
 import { moderationModelScores } from '../classifier/shipped-classifiers';
-import { cpuMs } from '../classifier/__fixtures__/cpu-time';
+import { growthRatio } from '../classifier/__fixtures__/cpu-time';
 import { normalizeForMatching } from '../util/normalize-text';
 import { isCounterSpeech } from './counter-speech';
 import { createLocalModerator, lexiconModeration, moderateLocally } from './local-moderator';
@@ -96,12 +96,7 @@ describe('moderation is linear on adversarial input', () => {
       fc.property(fc.constantFrom('kill you! ', 'a!', 'idiot ', 'k i l l ', 'you are a '), (unit) => {
         const small = unit.repeat(Math.ceil(20_000 / unit.length));
         const large = small.repeat(4);
-        // Warm both sizes first: the first pass over a new shape pays JIT and regex compilation, which
-        // made a linear case read ~10× on a loaded machine.
-        cpuMs(() => moderateLocally(small), 2);
-        cpuMs(() => moderateLocally(large), 1);
-        const ratio = cpuMs(() => moderateLocally(large), 3) / Math.max(1, cpuMs(() => moderateLocally(small), 3));
-        expect(ratio).toBeLessThan(12);
+        expect(growthRatio(() => moderateLocally(small), () => moderateLocally(large), 12)).toBeLessThan(12);
       }),
       { numRuns: 5 },
     );

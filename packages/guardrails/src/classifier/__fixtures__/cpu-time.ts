@@ -20,7 +20,9 @@ export function cpuMs(work: () => void, runs = 3): number {
  * ratio, while a quadratic cost (about 16) stays high on every try.
  */
 export function growthRatio(small: () => void, large: () => void, limit: number, tries = 3): number {
-  cpuMs(small, 2); // warm up
+  // Warm both sizes: the first pass over a new shape pays JIT and regexp compilation.
+  cpuMs(small, 2);
+  cpuMs(large, 1);
   let ratio = Number.POSITIVE_INFINITY;
   for (let attempt = 0; attempt < tries && ratio >= limit; attempt++) {
     ratio = Math.min(ratio, cpuMs(large) / Math.max(1, cpuMs(small)));
