@@ -272,10 +272,13 @@ function loadNameTexts(rowsBySource: Map<string, NerRow[]>): Map<string, NameTra
   const bySource = new Map<string, NameTrainingText[]>();
   for (const source of [...NAME_SOURCES, NAME_VALIDATION_SOURCE]) {
     const rows = rowsBySource.get(source)!;
-    // A user handle ("@DavyResearch", "@ DammyVenables") is an account name, not a person's: the Broad Twitter Corpus
-    // tags most handles as PERSON / ORGANIZATION, WNUT17 almost none, so they are neither trained
-    // nor scored (the scanner skips them).
-    const handlesIgnored = (row: NerRow): NerRow['spans'] => row.spans.map((span) => (row.text.charCodeAt(span.start) === 64 || row.text.slice(span.start - 2, span.start) === '@ ' ? { ...span, type: 'IGNORE' } : span));
+    // A user handle ("@DavyResearch") is an account name, not a person's: the Broad Twitter Corpus
+    // tags most handles as PERSON / ORGANIZATION (WNUT17 almost none), so they are neither trained
+    // nor scored (the scanner skips them). That corpus also writes some handles "@ DammyVenables";
+    // elsewhere "@ " is "at" ("@ Glover Park"), and the name after it counts.
+    const isHandle = (row: NerRow, span: NerRow['spans'][number]): boolean =>
+      row.text.charCodeAt(span.start) === 64 || (source === 'broad-twitter-corpus' && span.start >= 2 && row.text.slice(span.start - 2, span.start) === '@ ' && !/\s/u.test(row.text.slice(span.start, span.end)));
+    const handlesIgnored = (row: NerRow): NerRow['spans'] => row.spans.map((span) => (isHandle(row, span) ? { ...span, type: 'IGNORE' } : span));
     bySource.set(source, rows.map((row) => ({ text: row.text, spans: handlesIgnored(row) })));
   }
   return bySource;
