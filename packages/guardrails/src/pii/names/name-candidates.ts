@@ -72,9 +72,7 @@ const Template = {
   StartCount: 9,
   StartFirst: 10,
   Previous: 11,
-  PreviousTwo: 12,
   Next: 13,
-  NextTwo: 14,
   LineBefore: 15,
   LineAfter: 16,
   CommonFirst: 17,
@@ -95,8 +93,6 @@ const Template = {
   PreviousGazetteer: 31,
   NextGazetteer: 32,
   Whole: 33,
-  PreviousSecond: 34,
-  NextSecond: 35,
   ContextShape: 36,
 } as const;
 
@@ -334,9 +330,7 @@ const tokenStarts = new Int32Array(MAX_RUN_WORDS * 2 + 2);
 const tokenEnds = new Int32Array(MAX_RUN_WORDS * 2 + 2);
 const features = new Int32Array(128);
 const before: Context = { start: 0, end: 0, newline: false, kind: 0, hash: 0, digits: false };
-const beforeTwo: Context = { start: 0, end: 0, newline: false, kind: 0, hash: 0, digits: false };
 const after: Context = { start: 0, end: 0, newline: false, kind: 0, hash: 0, digits: false };
-const afterTwo: Context = { start: 0, end: 0, newline: false, kind: 0, hash: 0, digits: false };
 
 /**
  * Calls `visit` for every candidate name in `text`, left to right, with its features hashed into
@@ -352,6 +346,8 @@ export function visitNameCandidates(text: string, mask: number, common: CommonWo
     if (kind === 0) {
       index++;
       if (isDigit(code)) while (index < length && isWordChar(text.charCodeAt(index))) index++;
+      // A user handle ("@DavyResearch", "@Wendy_Dimpz") is an account name, not a person's name.
+      else if (code === 64) while (index < length && (isWordChar(text.charCodeAt(index)) || text.charCodeAt(index) === 95)) index++;
       continue;
     }
     const end = wordEnd(text, index);
@@ -477,11 +473,13 @@ function hashToken(text: string, start: number, end: number): number {
   return hash;
 }
 
-/** Spelling hash of 2–3 characters (a suffix or prefix) without a loop. */
+/** Spelling hash of 2–4 characters (a suffix or prefix) without a loop. */
 function affix(template: number, text: string, start: number, length: number): number {
   let hash = mix(mix(FNV_OFFSET, template), lowerCodeOf(text.charCodeAt(start)));
   hash = mix(hash, lowerCodeOf(text.charCodeAt(start + 1)));
-  return length === 3 ? mix(hash, lowerCodeOf(text.charCodeAt(start + 2))) : hash;
+  if (length === 2) return hash;
+  hash = mix(hash, lowerCodeOf(text.charCodeAt(start + 2)));
+  return length === 4 ? mix(hash, lowerCodeOf(text.charCodeAt(start + 3))) : hash;
 }
 
 const tokenHashes = new Int32Array(MAX_RUN_WORDS * 2 + 2);
@@ -516,10 +514,12 @@ function emit(text: string, from: number, count: number, mask: number, common: C
     const tokenShape = tokenShapes[token]!;
     features[n++] = mix(mix(hash, Template.Token), tokenShape) & mask;
     if (tokenShape !== 99 && tokenEnd - tokenStart >= 4) {
-      // Spelling of the word itself: endings and beginnings carry over to names never seen ("-ović", "-sson", "Mc-").
+      // Spelling of the word itself (2–4 letter endings, 2–3 letter beginnings): carries over to names never seen ("-ović", "-sson", "Mc-").
       features[n++] = affix(Template.TokenSuffix, text, tokenEnd - 3, 3) & mask;
       features[n++] = affix(Template.TokenSuffix + 100, text, tokenEnd - 2, 2) & mask;
       features[n++] = affix(Template.TokenPrefix, text, tokenStart, 3) & mask;
+      features[n++] = affix(Template.TokenSuffix + 200, text, tokenEnd - 4, 4) & mask;
+      features[n++] = affix(Template.TokenPrefix + 100, text, tokenStart, 2) & mask;
       features[n++] = mix(mix(FNV_OFFSET, Template.TokenLength), Math.min(tokenEnd - tokenStart, 12)) & mask;
     }
     shape = mix(shape, tokenShape);
@@ -569,14 +569,6 @@ function emit(text: string, from: number, count: number, mask: number, common: C
   features[n++] = mix(previousHash, Template.Previous) & mask;
   // The context word together with what the name looks like: "with" + a given name, "in" + a place word.
   features[n++] = mix(mix(mix(previousHash, Template.PreviousGazetteer), first), words > 1 ? 1 : 0) & mask;
-  if (before.kind !== 0) {
-    previousContext(text, before.start, beforeTwo);
-    if (beforeTwo.kind !== 0) {
-      const secondHash = beforeTwo.hash;
-      features[n++] = mix(mix(secondHash, Template.PreviousTwo), previousHash) & mask;
-      features[n++] = mix(secondHash, Template.PreviousSecond) & mask;
-    }
-  }
   if (before.newline) features[n++] = mix(FNV_OFFSET, Template.LineBefore) & mask;
   if (before.kind === 1 && before.digits) features[n++] = mix(mix(FNV_OFFSET, Template.PreviousNumber), Math.min(before.end - before.start, 6)) & mask;
 
@@ -584,14 +576,6 @@ function emit(text: string, from: number, count: number, mask: number, common: C
   const nextHash = after.hash;
   features[n++] = mix(nextHash, Template.Next) & mask;
   features[n++] = mix(mix(nextHash, Template.NextGazetteer), gazetteerLast) & mask;
-  if (after.kind !== 0) {
-    if (!sameEnd) nextContext(text, after.end, afterTwo);
-    if (afterTwo.kind !== 0) {
-      const secondHash = afterTwo.hash;
-      features[n++] = mix(mix(nextHash, Template.NextTwo), secondHash) & mask;
-      features[n++] = mix(secondHash, Template.NextSecond) & mask;
-    }
-  }
   if (after.newline) features[n++] = mix(FNV_OFFSET, Template.LineAfter) & mask;
   if (after.kind === 1 && after.digits) features[n++] = mix(mix(FNV_OFFSET, Template.NextNumber), Math.min(after.end - after.start, 6)) & mask;
 

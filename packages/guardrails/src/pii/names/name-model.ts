@@ -9,8 +9,8 @@ export type NameClass = (typeof NAME_CLASSES)[number];
 
 /** The name model as shipped: int8 weights and the common-word bitset in base64. */
 export interface EncodedNameModel {
-  /** 2: gazetteer as a byte table of list masks (1 was one bitset per list). */
-  format: 2;
+  /** 3: the features of this version (2: same layout, older features, e.g. the second context word; 1: one gazetteer bitset per list). A model of another format would score wrong features. */
+  format: 3;
   classes: readonly NameClass[];
   buckets: number;
   scales: readonly number[];
@@ -68,7 +68,7 @@ export function decodeNameModel(encoded: EncodedNameModel): NameModel {
   const common = base64Bytes(encoded.common);
   const gazetteer = encoded.gazetteer === undefined ? undefined : base64Bytes(encoded.gazetteer);
   if (
-    encoded.format !== 2 ||
+    encoded.format !== 3 ||
     weights.length !== encoded.buckets * encoded.classes.length ||
     common.length !== 2 ** encoded.commonBits / 8 ||
     (gazetteer !== undefined && gazetteer.length !== 2 ** (encoded.gazetteerBits ?? 0)) ||

@@ -69,6 +69,13 @@ describe('name candidates', () => {
     expect(spansWith('Diaz')).toEqual(['Ada Lovelace', 'Paris']);
   });
 
+  it('skip user handles, underscores and all, but not a name after a lone "@"', () => {
+    const spans: string[] = [];
+    const text = 'cc @DavyResearch @Wendy_Dimpz and @ Kara met Ada Lovelace @home.';
+    visitNameCandidates(text, 0xff, undefined, (start, end) => spans.push(text.slice(start, end)));
+    expect(spans).toEqual(['Kara', 'Ada Lovelace']);
+  });
+
   it('skip headline-long runs of capitals without a candidate', () => {
     const spans: string[] = [];
     visitNameCandidates('This Is A Very Long Title Case Headline Here', 0xff, undefined, (start, end) => spans.push(String(end - start)));
