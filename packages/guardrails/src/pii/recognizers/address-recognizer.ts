@@ -146,11 +146,33 @@ function isCompoundStreet(word: Word): boolean {
 }
 /** A prefix street type ("rue", "Via"); English words among them only capitalized. */
 const isPrefixType = (word: Word): boolean => PREFIX_TYPES.has(word.lower) && (word.capital || !ENGLISH_PREFIX_TYPES.has(word.lower));
-const isOrdinal = (word: Word): boolean => word.digits && /^\d+(st|nd|rd|th|e|er|ème|º|ª)$/.test(word.lower);
+/** Endings of a digit ordinal ("5th", "1er", "2ème", "3º"). */
+const ORDINAL_ENDINGS: readonly string[] = ['st', 'nd', 'rd', 'th', 'e', 'er', 'ème', 'º', 'ª'];
+/** Digits then an ordinal ending: compared in place, a regex call per word costs more. */
+function isOrdinal(word: Word): boolean {
+  if (!word.digits) return false;
+  const lower = word.lower;
+  let digits = 0;
+  while (digits < lower.length && isDigit(lower.charCodeAt(digits))) digits++;
+  if (digits === 0) return false;
+  const rest = lower.length - digits;
+  for (const ending of ORDINAL_ENDINGS) if (ending.length === rest && lower.startsWith(ending, digits)) return true;
+  return false;
+}
 const isNameWord = (word: Word): boolean =>
   ((word.capital && !word.number && !word.digits) || isOrdinal(word) || DIRECTIONS.has(word.lower)) && !CALENDAR_WORDS.has(word.lower);
-/** "12345", "12345-6789", "123456789", "1234": a postcode-sized number. */
-const isPostcode = (word: Word): boolean => word.digitCount >= 4 && word.digitCount <= 9 && /^(?:\d{4,9}|\d{5}-\d{4})$/.test(word.lower);
+/** "12345", "12345-6789", "123456789", "1234": a postcode-sized number (checked in place, no regex call). */
+function isPostcode(word: Word): boolean {
+  if (word.digitCount < 4 || word.digitCount > 9) return false;
+  const lower = word.lower;
+  // With 4–9 digits counted, only digits (or five, a hyphen, four) leave the length at the count.
+  if (lower.length === word.digitCount) return allDigits(lower, 0, lower.length);
+  return lower.length === 10 && lower.charCodeAt(5) === 45 && allDigits(lower, 0, 5) && allDigits(lower, 6, 10);
+}
+function allDigits(value: string, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) if (!isDigit(value.charCodeAt(at))) return false;
+  return true;
+}
 const isZip = (word: Word): boolean => isPostcode(word) && word.digitCount !== 4;
 
 /** Set by extend(): whether it took in a unit, a state code or a postcode (not just a city line). */
