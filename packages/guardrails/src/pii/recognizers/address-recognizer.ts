@@ -135,13 +135,27 @@ function wordEndingAt(text: string, index: number): Word | undefined {
 /** "Friedhofstrasse", "Mannerheimintie": a short ending needs a long word ("Katie", "Brigade", "Spring" are not streets). */
 /** Last two characters as one small integer (15 bits each: no heap number per lookup). */
 const endKey = (word: string): number => ((word.charCodeAt(word.length - 2) & 0x7fff) << 15) | (word.charCodeAt(word.length - 1) & 0x7fff);
-/** Last two letters of every compound ending: most words are rejected by one set lookup. */
-const COMPOUND_ENDS: ReadonlySet<number> = new Set(COMPOUND_SUFFIXES.map(endKey));
+/**
+ * The compound endings by their last two letters: most words are rejected by one map lookup, and a
+ * common English ending ("-er", "-en", "-el") tries only the few endings that share it.
+ */
+const COMPOUND_BY_END: ReadonlyMap<number, readonly string[]> = groupBy(COMPOUND_SUFFIXES, endKey);
+function groupBy(list: readonly string[], key: (value: string) => number): Map<number, string[]> {
+  const groups = new Map<number, string[]>();
+  for (const value of list) {
+    const group = groups.get(key(value));
+    if (group) group.push(value);
+    else groups.set(key(value), [value]);
+  }
+  return groups;
+}
 function isCompoundStreet(word: Word): boolean {
   const lower = word.lower;
-  if (!word.capital || lower.length < 5 || word.digits || !COMPOUND_ENDS.has(endKey(lower)) || lower.endsWith('ing')) return false;
+  if (!word.capital || lower.length < 5 || word.digits) return false;
+  const suffixes = COMPOUND_BY_END.get(endKey(lower));
+  if (suffixes === undefined || lower.endsWith('ing')) return false;
   // "Hauptstr." is written abbreviated: 'str' needs fewer letters before it than other short endings.
-  for (const suffix of COMPOUND_SUFFIXES) if (lower.endsWith(suffix) && lower.length >= suffix.length + (suffix === 'str' ? 4 : suffix.length <= 4 ? 6 : 2)) return true;
+  for (const suffix of suffixes) if (lower.endsWith(suffix) && lower.length >= suffix.length + (suffix === 'str' ? 4 : suffix.length <= 4 ? 6 : 2)) return true;
   return false;
 }
 /** A prefix street type ("rue", "Via"); English words among them only capitalized. */
