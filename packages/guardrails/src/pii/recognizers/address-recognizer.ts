@@ -75,19 +75,25 @@ function scanWord(text: string, start: number): Word | undefined {
   let digits = 0;
   let letters = 0;
   let joins = 0;
+  let uppers = 0;
+  let ascii = true;
   while (index < length) {
     const code = text.charCodeAt(index);
     if (isDigit(code)) digits++;
     else if (isLetter(code)) letters++;
     else if ((code === 39 || code === 0x2019 || code === 45 || code === 47) && index > start && index + 1 < length && (isLetter(text.charCodeAt(index + 1)) || isDigit(text.charCodeAt(index + 1)))) joins++;
     else break;
+    if (code >= 65 && code <= 90) uppers++;
+    else if (code >= 128) ascii = false;
     index++;
   }
   if (index === start) return undefined;
+  // The word's characters end here; an abbreviation dot after them is not in its lower-case form.
+  const wordEnd = index;
   // An abbreviation keeps its dot ("St.", "Apt.", "S.").
   if (index < length && text.charCodeAt(index) === 46 && letters > 0 && letters <= 4 && digits === 0) index++;
   // Keywords are short: longer words get no lower-case form (and match no list).
-  const lower = index - start <= 24 ? text.slice(start, text.charCodeAt(index - 1) === 46 ? index - 1 : index).toLowerCase() : '';
+  const lower = index - start <= 24 ? lowerForm(text, start, wordEnd, ascii ? uppers : -1) : '';
   const first = text.charCodeAt(start);
   return {
     start,
@@ -98,6 +104,21 @@ function scanWord(text: string, start: number): Word | undefined {
     digitCount: digits,
     lower,
   };
+}
+
+/** One-character strings of the ASCII lower-case letters, by the upper-case code. */
+const LOWER_ASCII: readonly string[] = Array.from({ length: 91 }, (_, code) => String.fromCharCode(code | 32));
+
+/**
+ * `text.slice(start, end).toLowerCase()`. toLowerCase is a runtime call: for the common ASCII
+ * words (lower case, or capitalized) the same string is built without it. `uppers` is the count of
+ * A–Z in the word, or -1 when it has other than ASCII characters.
+ */
+function lowerForm(text: string, start: number, end: number, uppers: number): string {
+  if (uppers === 0) return text.slice(start, end);
+  const first = text.charCodeAt(start);
+  if (uppers === 1 && first >= 65 && first <= 90) return LOWER_ASCII[first]! + text.slice(start + 1, end);
+  return text.slice(start, end).toLowerCase();
 }
 
 /** The word after `from`, skipping blanks only (not line breaks); `undefined` at punctuation or a line end. */
