@@ -87,19 +87,19 @@ interface Word {
 const listed = (word: Word, bit: number): boolean => (word.kinds & bit) !== 0;
 
 // The rules around one number read the same few words again (street, then tail, then the street
-// before it): the last words read are kept by start, and forgotten when a scan begins (comparing
-// texts instead could cost a full comparison per word).
-const CACHE_SIZE = 8;
+// before it): the words read are kept by start, one slot per start modulo CACHE_SIZE (a probe is one
+// comparison; words of one address lie within a few dozen characters), and forgotten when a scan
+// begins (comparing texts instead could cost a full comparison per word).
+const CACHE_SIZE = 64;
 const cachedStarts = new Int32Array(CACHE_SIZE).fill(-1);
 const cachedWords: (Word | undefined)[] = new Array<Word | undefined>(CACHE_SIZE);
-let cacheNext = 0;
 
 function readWord(text: string, start: number): Word | undefined {
-  for (let slot = 0; slot < CACHE_SIZE; slot++) if (cachedStarts[slot] === start) return cachedWords[slot];
+  const slot = start & (CACHE_SIZE - 1);
+  if (cachedStarts[slot] === start) return cachedWords[slot];
   const word = scanWord(text, start);
-  cachedStarts[cacheNext] = start;
-  cachedWords[cacheNext] = word;
-  cacheNext = (cacheNext + 1) % CACHE_SIZE;
+  cachedStarts[slot] = start;
+  cachedWords[slot] = word;
   return word;
 }
 
