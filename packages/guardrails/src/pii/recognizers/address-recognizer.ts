@@ -3,8 +3,38 @@ import { letterKindOf as slowLetterKind, letterTables, lowerCodeOf as slowLowerC
 import * as words from './address-words';
 
 // Module-local bindings: reading another module's export goes through a getter in some loaders.
-const { BOX_WORDS, CALENDAR_WORDS, COMPASS, COMPOUND_SUFFIXES, CONNECTORS, DIRECTIONS, ENGLISH_PREFIX_TYPES, NUMBERED_TYPES, PREFIX_TYPES, REGION_CODES } = words;
-const { LOWER_CASE_STOPS, LOWER_CASE_TYPES, STANDALONE_UNITS, STATE_NAMES, SUFFIX_TYPES, UNIT_WORDS } = words;
+const { COMPOUND_SUFFIXES } = words;
+
+// Which word lists a lower-case word is on, as bits: a word read looks itself up once, and every
+// later list test is a bit test instead of a set lookup.
+const BOX_WORDS_BIT = 1 << 0;
+const CALENDAR_WORDS_BIT = 1 << 1;
+const COMPASS_BIT = 1 << 2;
+const CONNECTORS_BIT = 1 << 3;
+const DIRECTIONS_BIT = 1 << 4;
+const ENGLISH_PREFIX_TYPES_BIT = 1 << 5;
+const NUMBERED_TYPES_BIT = 1 << 6;
+const PREFIX_TYPES_BIT = 1 << 7;
+const REGION_CODES_BIT = 1 << 8;
+const LOWER_CASE_STOPS_BIT = 1 << 9;
+const LOWER_CASE_TYPES_BIT = 1 << 10;
+const STANDALONE_UNITS_BIT = 1 << 11;
+const STATE_NAMES_BIT = 1 << 12;
+const SUFFIX_TYPES_BIT = 1 << 13;
+const UNIT_WORDS_BIT = 1 << 14;
+const WORD_KINDS: ReadonlyMap<string, number> = listBits([
+  [words.BOX_WORDS, BOX_WORDS_BIT], [words.CALENDAR_WORDS, CALENDAR_WORDS_BIT], [words.COMPASS, COMPASS_BIT],
+  [words.CONNECTORS, CONNECTORS_BIT], [words.DIRECTIONS, DIRECTIONS_BIT], [words.ENGLISH_PREFIX_TYPES, ENGLISH_PREFIX_TYPES_BIT],
+  [words.NUMBERED_TYPES, NUMBERED_TYPES_BIT], [words.PREFIX_TYPES, PREFIX_TYPES_BIT], [words.REGION_CODES, REGION_CODES_BIT],
+  [words.LOWER_CASE_STOPS, LOWER_CASE_STOPS_BIT], [words.LOWER_CASE_TYPES, LOWER_CASE_TYPES_BIT],
+  [words.STANDALONE_UNITS, STANDALONE_UNITS_BIT], [words.STATE_NAMES, STATE_NAMES_BIT], [words.SUFFIX_TYPES, SUFFIX_TYPES_BIT],
+  [words.UNIT_WORDS, UNIT_WORDS_BIT],
+]);
+function listBits(lists: readonly (readonly [ReadonlySet<string>, number])[]): Map<string, number> {
+  const kinds = new Map<string, number>();
+  for (const [list, bit] of lists) for (const word of list) kinds.set(word, (kinds.get(word) ?? 0) | bit);
+  return kinds;
+}
 
 // Local copies of the tables: a call into another module's export costs a getter in some loaders.
 let KIND: Uint8Array | undefined;
@@ -50,22 +80,26 @@ interface Word {
   /** Count of digits. */
   digitCount: number;
   lower: string;
+  /** The `*_BIT`s of the lists holding `lower`. */
+  kinds: number;
 }
 
+const listed = (word: Word, bit: number): boolean => (word.kinds & bit) !== 0;
+
 // The rules around one number read the same few words again (street, then tail, then the street
-// before it): the last words read are kept by start, and forgotten when a scan begins (comparing
-// texts instead could cost a full comparison per word).
-const CACHE_SIZE = 8;
+// before it): the words read are kept by start, one slot per start modulo CACHE_SIZE (a probe is one
+// comparison; words of one address lie within a few dozen characters), and forgotten when a scan
+// begins (comparing texts instead could cost a full comparison per word).
+const CACHE_SIZE = 64;
 const cachedStarts = new Int32Array(CACHE_SIZE).fill(-1);
 const cachedWords: (Word | undefined)[] = new Array<Word | undefined>(CACHE_SIZE);
-let cacheNext = 0;
 
 function readWord(text: string, start: number): Word | undefined {
-  for (let slot = 0; slot < CACHE_SIZE; slot++) if (cachedStarts[slot] === start) return cachedWords[slot];
+  const slot = start & (CACHE_SIZE - 1);
+  if (cachedStarts[slot] === start) return cachedWords[slot];
   const word = scanWord(text, start);
-  cachedStarts[cacheNext] = start;
-  cachedWords[cacheNext] = word;
-  cacheNext = (cacheNext + 1) % CACHE_SIZE;
+  cachedStarts[slot] = start;
+  cachedWords[slot] = word;
   return word;
 }
 
@@ -75,19 +109,25 @@ function scanWord(text: string, start: number): Word | undefined {
   let digits = 0;
   let letters = 0;
   let joins = 0;
+  let uppers = 0;
+  let ascii = true;
   while (index < length) {
     const code = text.charCodeAt(index);
     if (isDigit(code)) digits++;
     else if (isLetter(code)) letters++;
     else if ((code === 39 || code === 0x2019 || code === 45 || code === 47) && index > start && index + 1 < length && (isLetter(text.charCodeAt(index + 1)) || isDigit(text.charCodeAt(index + 1)))) joins++;
     else break;
+    if (code >= 65 && code <= 90) uppers++;
+    else if (code >= 128) ascii = false;
     index++;
   }
   if (index === start) return undefined;
+  // The word's characters end here; an abbreviation dot after them is not in its lower-case form.
+  const wordEnd = index;
   // An abbreviation keeps its dot ("St.", "Apt.", "S.").
   if (index < length && text.charCodeAt(index) === 46 && letters > 0 && letters <= 4 && digits === 0) index++;
   // Keywords are short: longer words get no lower-case form (and match no list).
-  const lower = index - start <= 24 ? text.slice(start, text.charCodeAt(index - 1) === 46 ? index - 1 : index).toLowerCase() : '';
+  const lower = index - start <= 24 ? lowerForm(text, start, wordEnd, ascii ? uppers : -1) : '';
   const first = text.charCodeAt(start);
   return {
     start,
@@ -97,7 +137,23 @@ function scanWord(text: string, start: number): Word | undefined {
     number: digits > 0 && digits <= 8 && letters <= 1 && joins <= 1 && isDigit(first),
     digitCount: digits,
     lower,
+    kinds: lower.length === 0 ? 0 : (WORD_KINDS.get(lower) ?? 0),
   };
+}
+
+/** One-character strings of the ASCII lower-case letters, by the upper-case code. */
+const LOWER_ASCII: readonly string[] = Array.from({ length: 91 }, (_, code) => String.fromCharCode(code | 32));
+
+/**
+ * `text.slice(start, end).toLowerCase()`. toLowerCase is a runtime call: for the common ASCII
+ * words (lower case, or capitalized) the same string is built without it. `uppers` is the count of
+ * A–Z in the word, or -1 when it has other than ASCII characters.
+ */
+function lowerForm(text: string, start: number, end: number, uppers: number): string {
+  if (uppers === 0) return text.slice(start, end);
+  const first = text.charCodeAt(start);
+  if (uppers === 1 && first >= 65 && first <= 90) return LOWER_ASCII[first]! + text.slice(start + 1, end);
+  return text.slice(start, end).toLowerCase();
 }
 
 /** The word after `from`, skipping blanks only (not line breaks); `undefined` at punctuation or a line end. */
@@ -135,22 +191,58 @@ function wordEndingAt(text: string, index: number): Word | undefined {
 /** "Friedhofstrasse", "Mannerheimintie": a short ending needs a long word ("Katie", "Brigade", "Spring" are not streets). */
 /** Last two characters as one small integer (15 bits each: no heap number per lookup). */
 const endKey = (word: string): number => ((word.charCodeAt(word.length - 2) & 0x7fff) << 15) | (word.charCodeAt(word.length - 1) & 0x7fff);
-/** Last two letters of every compound ending: most words are rejected by one set lookup. */
-const COMPOUND_ENDS: ReadonlySet<number> = new Set(COMPOUND_SUFFIXES.map(endKey));
+/**
+ * The compound endings by their last two letters: most words are rejected by one map lookup, and a
+ * common English ending ("-er", "-en", "-el") tries only the few endings that share it.
+ */
+const COMPOUND_BY_END: ReadonlyMap<number, readonly string[]> = groupBy(COMPOUND_SUFFIXES, endKey);
+function groupBy(list: readonly string[], key: (value: string) => number): Map<number, string[]> {
+  const groups = new Map<number, string[]>();
+  for (const value of list) {
+    const group = groups.get(key(value));
+    if (group) group.push(value);
+    else groups.set(key(value), [value]);
+  }
+  return groups;
+}
 function isCompoundStreet(word: Word): boolean {
   const lower = word.lower;
-  if (!word.capital || lower.length < 5 || word.digits || !COMPOUND_ENDS.has(endKey(lower)) || lower.endsWith('ing')) return false;
+  if (!word.capital || lower.length < 5 || word.digits) return false;
+  const suffixes = COMPOUND_BY_END.get(endKey(lower));
+  if (suffixes === undefined || lower.endsWith('ing')) return false;
   // "Hauptstr." is written abbreviated: 'str' needs fewer letters before it than other short endings.
-  for (const suffix of COMPOUND_SUFFIXES) if (lower.endsWith(suffix) && lower.length >= suffix.length + (suffix === 'str' ? 4 : suffix.length <= 4 ? 6 : 2)) return true;
+  for (const suffix of suffixes) if (lower.endsWith(suffix) && lower.length >= suffix.length + (suffix === 'str' ? 4 : suffix.length <= 4 ? 6 : 2)) return true;
   return false;
 }
 /** A prefix street type ("rue", "Via"); English words among them only capitalized. */
-const isPrefixType = (word: Word): boolean => PREFIX_TYPES.has(word.lower) && (word.capital || !ENGLISH_PREFIX_TYPES.has(word.lower));
-const isOrdinal = (word: Word): boolean => word.digits && /^\d+(st|nd|rd|th|e|er|ème|º|ª)$/.test(word.lower);
+const isPrefixType = (word: Word): boolean => listed(word, PREFIX_TYPES_BIT) && (word.capital || !listed(word, ENGLISH_PREFIX_TYPES_BIT));
+/** Endings of a digit ordinal ("5th", "1er", "2ème", "3º"). */
+const ORDINAL_ENDINGS: readonly string[] = ['st', 'nd', 'rd', 'th', 'e', 'er', 'ème', 'º', 'ª'];
+/** Digits then an ordinal ending: compared in place, a regex call per word costs more. */
+function isOrdinal(word: Word): boolean {
+  if (!word.digits) return false;
+  const lower = word.lower;
+  let digits = 0;
+  while (digits < lower.length && isDigit(lower.charCodeAt(digits))) digits++;
+  if (digits === 0) return false;
+  const rest = lower.length - digits;
+  for (const ending of ORDINAL_ENDINGS) if (ending.length === rest && lower.startsWith(ending, digits)) return true;
+  return false;
+}
 const isNameWord = (word: Word): boolean =>
-  ((word.capital && !word.number && !word.digits) || isOrdinal(word) || DIRECTIONS.has(word.lower)) && !CALENDAR_WORDS.has(word.lower);
-/** "12345", "12345-6789", "123456789", "1234": a postcode-sized number. */
-const isPostcode = (word: Word): boolean => word.digitCount >= 4 && word.digitCount <= 9 && /^(?:\d{4,9}|\d{5}-\d{4})$/.test(word.lower);
+  ((word.capital && !word.number && !word.digits) || isOrdinal(word) || listed(word, DIRECTIONS_BIT)) && !listed(word, CALENDAR_WORDS_BIT);
+/** "12345", "12345-6789", "123456789", "1234": a postcode-sized number (checked in place, no regex call). */
+function isPostcode(word: Word): boolean {
+  if (word.digitCount < 4 || word.digitCount > 9) return false;
+  const lower = word.lower;
+  // With 4–9 digits counted, only digits (or five, a hyphen, four) leave the length at the count.
+  if (lower.length === word.digitCount) return allDigits(lower, 0, lower.length);
+  return lower.length === 10 && lower.charCodeAt(5) === 45 && allDigits(lower, 0, 5) && allDigits(lower, 6, 10);
+}
+function allDigits(value: string, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) if (!isDigit(value.charCodeAt(at))) return false;
+  return true;
+}
 const isZip = (word: Word): boolean => isPostcode(word) && word.digitCount !== 4;
 
 /** Set by extend(): whether it took in a unit, a state code or a postcode (not just a city line). */
@@ -176,7 +268,7 @@ function streetAfterNumber(text: string, number: Word): number {
   // "12, rue de la Paix": French and Belgian write a comma after the number.
   if (!word && text.charCodeAt(number.end) === 44 && isBlank(text.charCodeAt(number.end + 1))) {
     word = wordAfter(text, number.end + 1);
-    if (!word || !PREFIX_TYPES.has(word.lower)) return -1;
+    if (!word || !listed(word, PREFIX_TYPES_BIT)) return -1;
   }
   if (!word) return -1;
   if (isPrefixType(word) || isCompoundStreet(word)) {
@@ -185,14 +277,14 @@ function streetAfterNumber(text: string, number: Word): number {
     let names = 0;
     let last: Word = word;
     for (let next = wordAfter(text, end); next && names < MAX_NAME_WORDS; next = wordAfter(text, end)) {
-      if (CONNECTORS.has(next.lower) || isNameWord(next)) {
+      if (listed(next, CONNECTORS_BIT) || isNameWord(next)) {
         end = next.end;
         last = next;
-        if (!CONNECTORS.has(next.lower)) names++;
+        if (!listed(next, CONNECTORS_BIT)) names++;
       } else break;
     }
     // "Highway 179", "Avenue H", "Al Highway 157".
-    if (names === 0 || (last.capital && SUFFIX_TYPES.has(last.lower))) {
+    if (names === 0 || (last.capital && listed(last, SUFFIX_TYPES_BIT))) {
       const numbered = afterType(text, end, names === 0 ? ROUTE : last);
       if (numbered > end) return numbered;
     }
@@ -207,15 +299,15 @@ function streetAfterNumber(text: string, number: Word): number {
   // The last street type within reach wins ("8128 S. DR MARTIN LUTHER KING JR Drive").
   for (; word && names <= MAX_NAME_WORDS; word = wordAfter(text, word.end)) {
     // A type first seen beyond ADDRESS_REACH would decide the start too late for a stream.
-    if (names > 0 && SUFFIX_TYPES.has(word.lower) && word.capital && (typed > 0 || word.start - number.start <= ADDRESS_REACH)) {
+    if (names > 0 && listed(word, SUFFIX_TYPES_BIT) && word.capital && (typed > 0 || word.start - number.start <= ADDRESS_REACH)) {
       typed = word.end;
       typeWord = word;
     } else if (isCompoundStreet(word) && (typed > 0 || word.start - number.start <= ADDRESS_REACH)) {
       typed = word.end;
       typeWord = undefined;
-    } else if (UNIT_WORDS.has(word.lower) || !isNameWord(word)) break;
-    if (names === 0 && COMPASS.has(word.lower)) compass = true;
-    else if (word.lower.length >= 2 && !DIRECTIONS.has(word.lower)) long = true;
+    } else if (listed(word, UNIT_WORDS_BIT) || !isNameWord(word)) break;
+    if (names === 0 && listed(word, COMPASS_BIT)) compass = true;
+    else if (word.lower.length >= 2 && !listed(word, DIRECTIONS_BIT)) long = true;
     last = word.end;
     names++;
   }
@@ -235,23 +327,23 @@ function lowerCaseStreet(text: string, number: Word): number {
   let names = 0;
   for (let word = wordAfter(text, number.end); word && names <= 3; word = wordAfter(text, word.end)) {
     if (word.capital || word.start - number.start > ADDRESS_REACH) return -1;
-    if (names > 0 && (LOWER_CASE_TYPES.has(word.lower) || SUFFIX_TYPES.has(word.lower))) {
+    if (names > 0 && (listed(word, LOWER_CASE_TYPES_BIT) || listed(word, SUFFIX_TYPES_BIT))) {
       const end = afterType(text, word.end, word);
-      if (LOWER_CASE_TYPES.has(word.lower)) return end;
+      if (listed(word, LOWER_CASE_TYPES_BIT)) return end;
       const tail = extend(text, end);
       return strongTail && strongAt - number.start <= ADDRESS_REACH && tail > end ? end : -1;
     }
-    if (word.digits ? !isOrdinal(word) : LOWER_CASE_STOPS.has(word.lower) || word.lower.length < 2 && !COMPASS.has(word.lower)) return -1;
+    if (word.digits ? !isOrdinal(word) : listed(word, LOWER_CASE_STOPS_BIT) || word.lower.length < 2 && !listed(word, COMPASS_BIT)) return -1;
     names++;
   }
   return -1;
 }
 
-const ROUTE: Word = { start: 0, end: 0, capital: true, digits: false, number: false, digitCount: 0, lower: 'route' };
+const ROUTE: Word = { start: 0, end: 0, capital: true, digits: false, number: false, digitCount: 0, lower: 'route', kinds: WORD_KINDS.get('route')! };
 
 /** After a street type: a route number ("Highway 763", "Route # A") and a post-direction ("Avenue NW"). */
 function afterType(text: string, end: number, type: Word | undefined): number {
-  if (type && NUMBERED_TYPES.has(type.lower)) {
+  if (type && listed(type, NUMBERED_TYPES_BIT)) {
     let at = end;
     while (at < text.length && isBlank(text.charCodeAt(at))) at++;
     if (text.charCodeAt(at) === 35) at++;
@@ -259,7 +351,7 @@ function afterType(text: string, end: number, type: Word | undefined): number {
     if (next && (next.number || (next.end - next.start === 1 && next.capital)) && next.digitCount < 5) end = next.end;
   }
   const direction = wordAfter(text, end);
-  if (direction && COMPASS.has(direction.lower) && (direction.capital || direction.lower.length > 2)) end = direction.end;
+  if (direction && listed(direction, COMPASS_BIT) && (direction.capital || direction.lower.length > 2)) end = direction.end;
   return end;
 }
 
@@ -269,13 +361,13 @@ function afterType(text: string, end: number, type: Word | undefined): number {
  * number ("Iroon Polytechniou Avenue 175") that needs a postcode or city after it, or -1.
  */
 function streetBeforeNumber(text: string, first: Word | undefined, limit: number): number {
-  if (!first || first.number || CALENDAR_WORDS.has(first.lower) || first.start < limit) return -1;
+  if (!first || first.number || listed(first, CALENDAR_WORDS_BIT) || first.start < limit) return -1;
   if (isCompoundStreet(first)) return first.start;
   // "Iroon Polytechniou Avenue 175": a capitalized type right before the number, names before it.
-  if (first.capital && SUFFIX_TYPES.has(first.lower) && first.lower.length > 2) {
+  if (first.capital && listed(first, SUFFIX_TYPES_BIT) && first.lower.length > 2) {
     let start = -1;
     let word = wordBefore(text, first.start);
-    for (let steps = 0; word && steps < 3 && word.start >= limit && word.capital && !word.digits && !CALENDAR_WORDS.has(word.lower); steps++) {
+    for (let steps = 0; word && steps < 3 && word.start >= limit && word.capital && !word.digits && !listed(word, CALENDAR_WORDS_BIT); steps++) {
       start = word.start;
       word = wordBefore(text, word.start);
     }
@@ -285,7 +377,7 @@ function streetBeforeNumber(text: string, first: Word | undefined, limit: number
   let word: Word | undefined = first;
   for (let steps = 0; word && word.start >= limit && steps <= MAX_NAME_WORDS; steps++) {
     if (isPrefixType(word) && (word.capital || steps > 0)) return steps > 0 ? word.start : -1;
-    if (!(word.capital || CONNECTORS.has(word.lower)) || word.digits || CALENDAR_WORDS.has(word.lower)) break;
+    if (!(word.capital || listed(word, CONNECTORS_BIT)) || word.digits || listed(word, CALENDAR_WORDS_BIT)) break;
     word = wordBefore(text, word.start);
   }
   return -1;
@@ -332,13 +424,13 @@ function extend(text: string, end: number): number {
     const word = readWord(text, index);
     if (!word) return end;
     // A post-direction: ", NE", " N.W.".
-    if (round === 0 && !newline && word.capital && word.end - word.start <= 3 && COMPASS.has(word.lower) && !isPostcode(wordAfter(text, word.end) ?? word)) {
+    if (round === 0 && !newline && word.capital && word.end - word.start <= 3 && listed(word, COMPASS_BIT) && !isPostcode(wordAfter(text, word.end) ?? word)) {
       end = word.end;
       if (text.charCodeAt(end - 1) === 46 && isUpper(text.charCodeAt(end)) && text.charCodeAt(end + 1) === 46) end += 2;
       continue;
     }
     // A unit: "Apt. 4", "Suite 510".
-    if (UNIT_WORDS.has(word.lower)) {
+    if (listed(word, UNIT_WORDS_BIT)) {
       let at = word.end;
       while (at < text.length && isBlank(text.charCodeAt(at))) at++;
       if (text.charCodeAt(at) === 35) at++;
@@ -353,7 +445,7 @@ function extend(text: string, end: number): number {
     // "41st Floor", "3rd Flr".
     if (word.digits && !word.number) {
       const unit = wordAfter(text, word.end);
-      if (unit && UNIT_WORDS.has(unit.lower)) {
+      if (unit && listed(unit, UNIT_WORDS_BIT)) {
         end = unit.end;
         markStrong(text, end);
         continue;
@@ -420,7 +512,7 @@ function lowerCaseTail(text: string, first: Word): number {
   for (let count = 0; word && count < 5; count++) {
     // A ZIP, not a four-digit number: "tablets of 2014" is a year.
     if (isZip(word)) return count > 0 ? word.end : -1;
-    if (word.capital || word.digits || (count >= 3 && !(word.end - word.start === 2 && REGION_CODES.has(word.lower)))) return -1;
+    if (word.capital || word.digits || (count >= 3 && !(word.end - word.start === 2 && listed(word, REGION_CODES_BIT)))) return -1;
     let at = word.end;
     if (text.charCodeAt(at) === 44) at++;
     word = wordAfter(text, at);
@@ -431,12 +523,12 @@ function lowerCaseTail(text: string, first: Word): number {
 /** End of a run of up to three capitalized words starting after `from` (or at `first`), or -1. */
 function cityAfter(text: string, from: number, first?: Word): number {
   let word = first ?? wordAfter(text, from);
-  if (!word || !word.capital || word.digits || CALENDAR_WORDS.has(word.lower)) return -1;
+  if (!word || !word.capital || word.digits || listed(word, CALENDAR_WORDS_BIT)) return -1;
   let end = word.end;
   for (let count = 1; count < 3; count++) {
     const next = wordAfter(text, end);
-    if (!next || next.digits || !(next.capital || CONNECTORS.has(next.lower))) break;
-    if (UNIT_WORDS.has(next.lower) || (REGION_CODES.has(next.lower) && next.end - next.start === 2)) break;
+    if (!next || next.digits || !(next.capital || listed(next, CONNECTORS_BIT))) break;
+    if (listed(next, UNIT_WORDS_BIT) || (listed(next, REGION_CODES_BIT) && next.end - next.start === 2)) break;
     end = next.end;
     word = next;
   }
@@ -445,7 +537,7 @@ function cityAfter(text: string, from: number, first?: Word): number {
 
 /** A two-letter upper-case region code ("IL", "ON") at `word`. */
 const isRegionCode = (text: string, word: Word): boolean =>
-  word.end - word.start === 2 && isUpper(text.charCodeAt(word.start)) && isUpper(text.charCodeAt(word.start + 1)) && REGION_CODES.has(word.lower);
+  word.end - word.start === 2 && isUpper(text.charCodeAt(word.start)) && isUpper(text.charCodeAt(word.start + 1)) && listed(word, REGION_CODES_BIT);
 
 /**
  * After a city: ", IL 62704", " CA", " 62704", ", Georgia 30024" → the new end, or -1. A bare
@@ -463,7 +555,7 @@ function stateOrPostcode(text: string, from: number, loose: boolean): number {
   if (isPostcode(word)) return word.end;
   const foreign = postcodeAt(text, word.start);
   if (foreign > 0) return foreign;
-  if (isRegionCode(text, word) || (word.capital && STATE_NAMES.has(word.lower))) {
+  if (isRegionCode(text, word) || (word.capital && listed(word, STATE_NAMES_BIT))) {
     const postcode = wordAfter(text, word.end);
     if (postcode && isPostcode(postcode)) return postcode.end;
     const canadian = postcode ? postcodeAt(text, postcode.start) : -1;
@@ -524,7 +616,7 @@ function cityStateBeforeZip(text: string, stateWord: Word | undefined, covered: 
   let state = stateWord;
   if (!state) return -1;
   if (!isRegionCode(text, state)) {
-    if (!(state.capital && STATE_NAMES.has(state.lower))) return -1;
+    if (!(state.capital && listed(state, STATE_NAMES_BIT))) return -1;
     const first = wordBefore(text, state.start);
     if (first && first.capital && (first.lower === 'new' || first.lower === 'north' || first.lower === 'south' || first.lower === 'west' || first.lower === 'rhode' || first.lower === 'district' || first.lower === 'puerto')) state = first;
   }
@@ -558,7 +650,7 @@ function capitalRunBefore(text: string, end: number, max: number, covered: numbe
   let word = end > 0 ? wordEndingAt(text, end) : undefined;
   let start = -1;
   for (let count = 0; word && count < max; count++) {
-    if (word.start < covered || !(word.capital || (count > 0 && CONNECTORS.has(word.lower))) || word.digits || CALENDAR_WORDS.has(word.lower)) break;
+    if (word.start < covered || !(word.capital || (count > 0 && listed(word, CONNECTORS_BIT))) || word.digits || listed(word, CALENDAR_WORDS_BIT)) break;
     start = word.start;
     word = wordBefore(text, word.start);
   }
@@ -579,7 +671,7 @@ function plausibleRun(text: string, start: number, end: number): boolean {
 const alternation = (list: Iterable<string>): string => [...list].sort((a, b) => b.length - a.length).map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 /** At a lower-case word after a number: a prefix type or direction, or up to three words and a street type. */
 const LOWER_STREET_AHEAD = new RegExp(
-  `(?:${alternation(new Set([...PREFIX_TYPES, ...DIRECTIONS]))})(?![\\p{L}\\p{N}])|(?:[\\p{Ll}\\p{N}]+[ \\t]+){1,3}(?:${alternation(new Set([...LOWER_CASE_TYPES, ...SUFFIX_TYPES]))})(?![\\p{L}\\p{N}])`,
+  `(?:${alternation(new Set([...words.PREFIX_TYPES, ...words.DIRECTIONS]))})(?![\\p{L}\\p{N}])|(?:[\\p{Ll}\\p{N}]+[ \\t]+){1,3}(?:${alternation(new Set([...words.LOWER_CASE_TYPES, ...words.SUFFIX_TYPES]))})(?![\\p{L}\\p{N}])`,
   'iuy',
 );
 
@@ -722,7 +814,7 @@ function addressAt(text: string, word: Word, covered: number): boolean {
   foundTail = false;
   foundDecisive = word.start;
   const before = wordBefore(text, word.start);
-  if (before && BOX_WORDS.has(before.lower)) {
+  if (before && listed(before, BOX_WORDS_BIT)) {
     // "P.O. Box 123", "PSC 3294", "Box # 63".
     start = before.start;
     let lead = before.start;
@@ -734,7 +826,7 @@ function addressAt(text: string, word: Word, covered: number): boolean {
     end = word.end;
     score = 0.8;
     foundTail = true;
-  } else if (before && before.capital && STANDALONE_UNITS.has(before.lower) && before.start >= covered) {
+  } else if (before && before.capital && listed(before, STANDALONE_UNITS_BIT) && before.start >= covered) {
     // A secondary address line on its own: "Apt. 4B", "Suite 1500".
     start = before.start;
     end = word.end;

@@ -202,7 +202,6 @@ function classify(text: string, run: NumericRun): RawPiiMatch | undefined {
   for (const group of groups) count += group.length;
   // The shortest entity here is an IPv4 address (4 digits).
   if (count < 4) return undefined;
-  const digits = groups.join('');
   let onlySeparator: string | undefined = separators.length === 0 ? '' : separators[0];
   for (let index = 1; index < separators.length; index++) {
     if (separators[index] !== onlySeparator) {
@@ -216,11 +215,11 @@ function classify(text: string, run: NumericRun): RawPiiMatch | undefined {
     if (ip) return ip;
     const ssn = usSsn(run, onlySeparator);
     if (ssn) return ssn;
-    const card = creditCard(run, digits, onlySeparator);
+    const card = creditCard(run, count, onlySeparator);
     if (card) return card;
   }
   if (looksLikeArithmetic(text, run)) return undefined;
-  return phone(run, digits, count, onlySeparator);
+  return phone(run, count, onlySeparator);
 }
 
 /** "23786 - 17509 = 6277": spaced operators or an `=`/operator right after the run mean arithmetic. */
@@ -309,12 +308,14 @@ export function cardBrand(digits: string): string | undefined {
   return undefined;
 }
 
-function creditCard(run: NumericRun, digits: string, onlySeparator: string | undefined): RawPiiMatch | undefined {
-  const count = digits.length;
+function creditCard(run: NumericRun, count: number, onlySeparator: string | undefined): RawPiiMatch | undefined {
   if (count < 12 || count > 19) return undefined;
   if (onlySeparator === undefined || (onlySeparator !== '' && onlySeparator !== ' ' && onlySeparator !== '-')) return undefined;
   const grouped = run.groups.length === 1 || cardGrouping(run.groups);
-  if (!grouped || !luhnValid(digits)) return undefined;
+  if (!grouped) return undefined;
+  // Joined only here: most runs are phones, dates or amounts, which need no digit string.
+  const digits = run.groups.length === 1 ? run.groups[0]! : run.groups.join('');
+  if (!luhnValid(digits)) return undefined;
   if (/^(\d)\1+$/.test(digits)) return undefined;
   const brand = cardBrand(digits);
   if (count === 12) return brand === 'maestro' ? { type: 'CREDIT_CARD', start: run.start, end: run.end, score: 0.3, detail: brand } : undefined;
@@ -333,14 +334,14 @@ function cardGrouping(groups: readonly string[]): boolean {
   return true;
 }
 
-function phone(run: NumericRun, digits: string, count: number, onlySeparator: string | undefined): RawPiiMatch | undefined {
+function phone(run: NumericRun, count: number, onlySeparator: string | undefined): RawPiiMatch | undefined {
   const { groups, separators } = run;
   if (count < 7 || count > 15) return undefined;
   for (const separator of separators) if (separator.includes('/')) return undefined;
   if (looksLikeDate(groups, separators)) return undefined;
   const { start, end } = run;
   if (run.plus) {
-    if (count < 8 || digits.charCodeAt(0) === 48) return undefined;
+    if (count < 8 || groups[0]!.charCodeAt(0) === 48) return undefined;
     return { type: 'PHONE_NUMBER', start, end, score: 0.75, detail: 'e164' };
   }
   const groupCount = groups.length;
@@ -348,10 +349,10 @@ function phone(run: NumericRun, digits: string, count: number, onlySeparator: st
   const sizes334 = groupCount === 3 && groups[0]!.length === 3 && groups[1]!.length === 3 && groups[2]!.length === 4;
   const sizes1334 = groupCount === 4 && groups[0]!.length === 1 && groups[1]!.length === 3 && groups[2]!.length === 3 && groups[3]!.length === 4;
   const nanpSeparator = onlySeparator === '-' || onlySeparator === '.' || onlySeparator === ' ';
-  const first = digits.charCodeAt(0);
+  const first = groups[0]!.charCodeAt(0);
   if (run.leadingParen && sizes334 && first >= 50 && first <= 57) return { type: 'PHONE_NUMBER', start, end, score: 0.7, detail: 'nanp' };
-  if (nanpSeparator && (sizes334 || sizes1334) && nanpDigits(digits)) return { type: 'PHONE_NUMBER', start, end, score: 0.65, detail: 'nanp' };
-  if ((digits.startsWith('00') || digits.startsWith('011')) && count >= 11 && groupCount > 1) return { type: 'PHONE_NUMBER', start, end, score: 0.6, detail: 'international' };
+  if (nanpSeparator && (sizes334 || sizes1334) && nanpDigits(groups)) return { type: 'PHONE_NUMBER', start, end, score: 0.65, detail: 'nanp' };
+  if (first === 48 && (digitAt(groups, 1) === 48 || (digitAt(groups, 1) === 49 && digitAt(groups, 2) === 49)) && count >= 11 && groupCount > 1) return { type: 'PHONE_NUMBER', start, end, score: 0.6, detail: 'international' };
   if (groupCount > 1) {
     // A plain decimal ("3.14159") or a two-part version is not a phone.
     if (groupCount === 2 && onlySeparator === '.') return undefined;
@@ -363,12 +364,22 @@ function phone(run: NumericRun, digits: string, count: number, onlySeparator: st
   return undefined;
 }
 
-/** `/^1?[2-9]\d{2}[2-9]/` over a string of digits: area code and exchange not starting with 0 or 1. */
-function nanpDigits(digits: string): boolean {
-  const offset = digits.charCodeAt(0) === 49 ? 1 : 0;
-  const area = digits.charCodeAt(offset);
-  const exchange = digits.charCodeAt(offset + 3);
+/** `/^1?[2-9]\d{2}[2-9]/` over the run's digits: area code and exchange not starting with 0 or 1. */
+function nanpDigits(groups: readonly string[]): boolean {
+  const offset = digitAt(groups, 0) === 49 ? 1 : 0;
+  const area = digitAt(groups, offset);
+  const exchange = digitAt(groups, offset + 3);
   return area >= 50 && area <= 57 && exchange >= 50 && exchange <= 57;
+}
+
+/** The code of the run's digit number `at` (counting across groups, as if joined), or NaN past the end. */
+function digitAt(groups: readonly string[], at: number): number {
+  let offset = at;
+  for (const group of groups) {
+    if (offset < group.length) return group.charCodeAt(offset);
+    offset -= group.length;
+  }
+  return Number.NaN;
 }
 
 function looksLikeDate(groups: readonly string[], separators: readonly string[]): boolean {
