@@ -7,9 +7,9 @@
  * same texts and the speed-up old/new of the median round is printed.
  * Usage: pnpm --filter @cascade/guardrails exec tsx --conditions=source scripts/check/pii-speed.ts [--rounds N] [--group all,names,address,date,default] [--base DIR]
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { presidioKilobyteTexts } from './presidio-kilobyte-texts';
 import { createPiiDetector, PII_DEFAULT_ENTITY_TYPES, PII_ENTITY_TYPES, type PiiEntityType } from '../../src/index';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,16 +27,7 @@ const GROUPS: Record<string, readonly PiiEntityType[]> = {
   date: ['DATE_TIME'],
 };
 
-const rows = JSON.parse(readFileSync(path.join(dataDir, 'pii/presidio-synth-v2.json'), 'utf8')) as { full_text: string }[];
-const texts: string[] = [];
-let current = '';
-for (const row of rows) {
-  current += row.full_text + '\n';
-  if (current.length >= 1000) {
-    texts.push(current);
-    current = '';
-  }
-}
+const texts = presidioKilobyteTexts(dataDir);
 const megabytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0) / 1e6;
 const rounds = Number(argument('--rounds', '21'));
 const groups = argument('--group', 'all,names,address,date,default').split(',');

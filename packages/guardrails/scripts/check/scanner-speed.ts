@@ -6,9 +6,9 @@
  * Usage: pnpm --filter @cascade/guardrails exec tsx --conditions=source scripts/check/scanner-speed.ts
  *   --base DIR --module pii/recognizers/address-recognizer.ts --function recognizeAddresses [--blocks 60]
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { presidioKilobyteTexts } from './presidio-kilobyte-texts';
 
 type Scanner = (text: string, out: unknown[]) => void;
 
@@ -27,16 +27,7 @@ const load = async (root: string): Promise<Scanner> => ((await import(path.join(
 const old = await load(path.resolve(argument('--base')));
 const fresh = await load(path.resolve(here, '../../src'));
 
-const rows = JSON.parse(readFileSync(path.join(dataDir, 'pii/presidio-synth-v2.json'), 'utf8')) as { full_text: string }[];
-const texts: string[] = [];
-let current = '';
-for (const row of rows) {
-  current += row.full_text + '\n';
-  if (current.length >= 1000) {
-    texts.push(current);
-    current = '';
-  }
-}
+const texts = presidioKilobyteTexts(dataDir);
 
 const PASSES = 20;
 function cpuMicros(scan: Scanner): number {
