@@ -117,15 +117,6 @@ interface LiteralIndex {
   readonly conjunctionPattern: Int32Array;
 }
 
-/** The bucket of the first `length` (1–4) units of `value`. */
-function bucketOf(value: string, length: number): number {
-  const c0 = value.charCodeAt(0);
-  if (length === 1) return c0 & MASK;
-  if (length === 2) return hash2(c0, value.charCodeAt(1));
-  if (length === 3) return hash3(c0, value.charCodeAt(1), value.charCodeAt(2));
-  return hash4(c0, value.charCodeAt(1), value.charCodeAt(2), value.charCodeAt(3));
-}
-
 /** The distinct literals (in order of first appearance) and per literal the sets it is in. */
 interface Literals {
   readonly values: readonly string[];
@@ -204,16 +195,31 @@ function hashTables(values: readonly string[]): Pick<LiteralIndex, 'heads' | 'fl
     const value = values[literal]!;
     const length = Math.min(4, value.length);
     const table = heads[length - 1]!;
-    const bucket = bucketOf(value, length);
+    // The bucket of the first `length` units; a longer literal also marks the buckets of its shorter prefixes.
+    const c0 = value.charCodeAt(0);
+    let bucket = c0 & MASK;
+    if (length === 1) oneMin = Math.min(oneMin, c0);
+    else {
+      const c1 = value.charCodeAt(1);
+      const bucket2 = hash2(c0, c1);
+      if (length === 2) {
+        bucket = bucket2;
+        flags[0][bucket2]! |= 1;
+      } else {
+        flags[0][bucket2]! |= 2;
+        const c2 = value.charCodeAt(2);
+        const bucket3 = hash3(c0, c1, c2);
+        if (length === 3) {
+          bucket = bucket3;
+          flags[1][bucket3]! |= 1;
+        } else {
+          flags[1][bucket3]! |= 2;
+          bucket = hash4(c0, c1, c2, value.charCodeAt(3));
+        }
+      }
+    }
     next[literal] = table[bucket]! - 1;
     table[bucket] = literal + 1;
-    if (length === 1) oneMin = Math.min(oneMin, value.charCodeAt(0));
-    else if (length === 2) flags[0][bucket]! |= 1;
-    else {
-      if (length === 3) flags[1][bucket]! |= 1;
-      flags[0][bucketOf(value, 2)]! |= 2;
-      if (length === 4) flags[1][bucketOf(value, 3)]! |= 2;
-    }
   }
   return { heads, flags, oneMin, next };
 }
