@@ -90,10 +90,11 @@ interface LiteralIndex {
    */
   readonly heads: readonly [Int32Array, Int32Array, Int32Array, Int32Array];
   /**
-   * Per bucket of the two- and three-unit tables: 1 when it holds a literal, | 2 when the prefix
-   * starts a longer literal (the next probe is made only then). One byte read per probe.
+   * Per bucket of the two-, three- and four-unit tables: 1 when it holds a literal, | 2 when the
+   * prefix starts a longer literal (the next probe is made only then). One byte read per probe, in
+   * 16 kB tables that stay in the CPU cache.
    */
-  readonly flags: readonly [Uint8Array, Uint8Array];
+  readonly flags: readonly [Uint8Array, Uint8Array, Uint8Array];
   /** The smallest code unit of a one-unit literal (the one-unit table is read only from there). */
   readonly oneMin: number;
   readonly next: Int32Array;
@@ -187,7 +188,7 @@ function collectLiterals(requirementSets: readonly (readonly string[])[]): Liter
 /** The hash tables of {@link LiteralIndex} over `values`. */
 function hashTables(values: readonly string[]): Pick<LiteralIndex, 'heads' | 'flags' | 'oneMin' | 'next'> {
   const heads: [Int32Array, Int32Array, Int32Array, Int32Array] = [new Int32Array(BUCKETS), new Int32Array(BUCKETS), new Int32Array(BUCKETS), new Int32Array(BUCKETS)];
-  const flags: [Uint8Array, Uint8Array] = [new Uint8Array(BUCKETS), new Uint8Array(BUCKETS)];
+  const flags: [Uint8Array, Uint8Array, Uint8Array] = [new Uint8Array(BUCKETS), new Uint8Array(BUCKETS), new Uint8Array(BUCKETS)];
   let oneMin = Number.POSITIVE_INFINITY;
   const next = new Int32Array(values.length);
   // Chained in reverse so that each bucket lists its literals in their original order.
@@ -215,6 +216,7 @@ function hashTables(values: readonly string[]): Pick<LiteralIndex, 'heads' | 'fl
         } else {
           flags[1][bucket3]! |= 2;
           bucket = hash4(c0, c1, c2, value.charCodeAt(3));
+          flags[2][bucket] = 1;
         }
       }
     }
@@ -310,7 +312,7 @@ function foundSets(index: LiteralIndex, value: string, found: Uint8Array, seen: 
   seen.fill(0);
   list[0] = 0;
   const [one, two, three, four] = index.heads;
-  const [twoFlags, threeFlags] = index.flags;
+  const [twoFlags, threeFlags, fourFlags] = index.flags;
   const { oneMin } = index;
   const length = value.length;
   if (length > scratch.length) scratch = new Uint16Array(Math.max(length, scratch.length * 2));
@@ -335,8 +337,8 @@ function foundSets(index: LiteralIndex, value: string, found: Uint8Array, seen: 
     const flags3 = threeFlags[bucket3]!;
     if ((flags3 & 1) !== 0) matchChain(text, length, position, three[bucket3]! - 1, index, seen, found, list);
     if (flags3 < 2 || position + 3 >= length) continue;
-    const head4 = four[hash4(c0, c1, c2, text[position + 3]!)]!;
-    if (head4 !== 0) matchChain(text, length, position, head4 - 1, index, seen, found, list);
+    const bucket4 = hash4(c0, c1, c2, text[position + 3]!);
+    if (fourFlags[bucket4] !== 0) matchChain(text, length, position, four[bucket4]! - 1, index, seen, found, list);
   }
 }
 
