@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { classifierLogitsOfNormalized, headLogitsOfNormalized } from './linear-classifier';
 import { normalizeForFeatures } from './normalize-for-features';
-import { moderationCategoryProbabilities, moderationModelScores } from './shipped-classifiers';
+import { moderationCategoryProbabilities, moderationClassifier, moderationModelScores } from './shipped-classifiers';
 
 const TEXTS = [
   '',
@@ -23,5 +24,23 @@ describe('moderationCategoryProbabilities (the moderator hot path)', () => {
     const friendly = moderationCategoryProbabilities(normalizeForFeatures(TEXTS[1]!), ['harassment']).harassment!;
     const abusive = moderationCategoryProbabilities(normalizeForFeatures(TEXTS[2]!), ['harassment']).harassment!;
     expect(abusive).toBeGreaterThan(friendly);
+  });
+});
+
+describe('headLogitsOfNormalized', () => {
+  it('gives the same logits before its compact head table is built (first texts) and after', () => {
+    // A copy has no table yet: its first texts are read from the interleaved weights.
+    const classifier = { ...moderationClassifier() };
+    const heads = [0, 2];
+    const normalized = TEXTS.map((text) => normalizeForFeatures(text));
+    const before = normalized.map((text) => [...headLogitsOfNormalized(classifier, heads, text)]);
+    // Enough features to have the table built.
+    headLogitsOfNormalized(classifier, heads, normalizeForFeatures('an ordinary sentence about the weather. '.repeat(400)));
+    const after = normalized.map((text) => [...headLogitsOfNormalized(classifier, heads, text)]);
+    expect(after).toEqual(before);
+    for (const [index, text] of normalized.entries()) {
+      const full = classifierLogitsOfNormalized(classifier, text);
+      expect(before[index]).toEqual(heads.map((head) => full[head]));
+    }
   });
 });

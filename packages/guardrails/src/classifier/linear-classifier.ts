@@ -115,29 +115,6 @@ export function classifierProbabilities(classifier: LinearClassifier, text: stri
 }
 
 /**
- * One head's weights, contiguous: scoring one head of a multi-head classifier reads 1 byte per
- * feature from a `buckets`-byte table instead of striding through `buckets × heads` bytes, which
- * no longer fits the CPU caches (a cache miss per feature made the moderation model ~2× slower).
- */
-const COLUMNS = new WeakMap<LinearClassifier, (Int8Array | Float32Array | undefined)[]>();
-
-function headColumn(classifier: LinearClassifier, head: number): Int8Array | Float32Array {
-  // One head: the weights are that column already.
-  if (classifier.heads.length === 1) return classifier.weights;
-  let columns = COLUMNS.get(classifier);
-  if (!columns) COLUMNS.set(classifier, (columns = []));
-  let column = columns[head];
-  if (!column) {
-    const heads = classifier.heads.length;
-    const { weights, buckets } = classifier;
-    column = weights instanceof Int8Array ? new Int8Array(buckets) : new Float32Array(buckets);
-    for (let bucket = 0; bucket < buckets; bucket++) column[bucket] = weights[bucket * heads + head]!;
-    columns[head] = column;
-  }
-  return column;
-}
-
-/**
  * Calibrated probability of one head for an already normalized text (`normalizeForFeatures`):
  * the same value as `classifierProbabilities(classifier, text)[head]` (same features, same sums in
  * the same order), for callers that need one head and have the normalized text already.
@@ -147,41 +124,70 @@ export function headProbabilityOfNormalized(classifier: LinearClassifier, head: 
   return sigmoid(a * headLogitsOfNormalized(classifier, [head], normalized)[0]! + b);
 }
 
-/** Interleaved weights of a few heads (`buckets × heads.length`), for scoring only those heads. */
-const HEAD_TABLES = new WeakMap<LinearClassifier, Map<string, Int8Array | Float32Array>>();
+/**
+ * Compact weights of a few heads (`buckets × heads.length`, one head: that head's column): scoring
+ * a few heads of a multi-head classifier then reads `heads.length` adjacent bytes per feature
+ * instead of striding through `buckets × heads` bytes, which no longer fit the CPU caches (a cache
+ * miss per feature made the moderation model ~2× slower). Building a table reads every bucket and
+ * fills fresh memory, which costs a process's first short text far more than its few hundred cache
+ * misses: the first {@link TABLE_AFTER_FEATURES} features are read from the interleaved weights,
+ * then the table is built. The sums are the same either way (same weights, same order).
+ */
+interface HeadsTable {
+  table: Int8Array | Float32Array | undefined;
+  /** Features scored so far without the table. */
+  scored: number;
+}
 
-function headsTable(classifier: LinearClassifier, heads: readonly number[]): Int8Array | Float32Array {
-  if (heads.length === 1) return headColumn(classifier, heads[0]!);
+/** Features scored from the interleaved weights before a compact table is built (a few KB of text). */
+const TABLE_AFTER_FEATURES = 1 << 15;
+
+const HEAD_TABLES = new WeakMap<LinearClassifier, Map<string, HeadsTable>>();
+
+/** The compact table of `heads`, or undefined while too few features were scored to pay for it (`features`: those about to be scored). */
+function headsTable(classifier: LinearClassifier, heads: readonly number[], features: number): Int8Array | Float32Array | undefined {
+  // One head: the weights are that column already.
+  if (classifier.heads.length === 1) return classifier.weights;
   let tables = HEAD_TABLES.get(classifier);
   if (!tables) HEAD_TABLES.set(classifier, (tables = new Map()));
   const key = heads.join(',');
-  let table = tables.get(key);
-  if (!table) {
-    const all = classifier.heads.length;
-    const { weights, buckets } = classifier;
-    const width = heads.length;
-    table = weights instanceof Int8Array ? new Int8Array(buckets * width) : new Float32Array(buckets * width);
-    for (let bucket = 0; bucket < buckets; bucket++) for (let index = 0; index < width; index++) table[bucket * width + index] = weights[bucket * all + heads[index]!]!;
-    tables.set(key, table);
+  let entry = tables.get(key);
+  if (!entry) tables.set(key, (entry = { table: undefined, scored: 0 }));
+  if (entry.table) return entry.table;
+  if (entry.scored + features <= TABLE_AFTER_FEATURES) {
+    entry.scored += features;
+    return undefined;
   }
-  return table;
+  const all = classifier.heads.length;
+  const { weights, buckets } = classifier;
+  const width = heads.length;
+  const table = weights instanceof Int8Array ? new Int8Array(buckets * width) : new Float32Array(buckets * width);
+  for (let bucket = 0; bucket < buckets; bucket++) for (let index = 0; index < width; index++) table[bucket * width + index] = weights[bucket * all + heads[index]!]!;
+  return (entry.table = table);
 }
 
 /**
  * Raw logits (the maximum over windows) of the heads `heads` only, for an already normalized text:
  * the same values as `classifierLogits` gives for those heads (same features, same sums in the same
- * order), reading a compact table of just those heads (see `headColumn` on why that matters).
+ * order), reading a compact table of just those heads (see `headsTable` on why that matters).
  */
 export function headLogitsOfNormalized(classifier: LinearClassifier, heads: readonly number[], normalized: string): Float64Array {
   const width = heads.length;
-  const table = headsTable(classifier, heads);
   const best = new Float64Array(width).fill(Number.NEGATIVE_INFINITY);
   const sums = new Float64Array(width);
   for (const slice of textWindows(normalized)) {
     sums.fill(0);
     const features = collectFeatures(slice, classifier.buckets - 1);
     const count = features.length;
-    if (width === 2) {
+    const table = headsTable(classifier, heads, count);
+    if (!table) {
+      const all = classifier.heads.length;
+      const { weights } = classifier;
+      for (let feature = 0; feature < count; feature++) {
+        const base = features[feature]! * all;
+        for (let index = 0; index < width; index++) sums[index]! += weights[base + heads[index]!]!;
+      }
+    } else if (width === 2) {
       // The moderator's case (two heads): two running sums the compiler keeps in registers.
       let first = 0;
       let second = 0;

@@ -63,8 +63,23 @@ export function encodeWeights(weights: Int8Array): { base64: string; checksum: n
   return { base64: Buffer.from(bytes).toString('base64'), checksum: fnv1a(bytes) };
 }
 
+/**
+ * Base64 characters decoded per `Buffer#write` (a multiple of 4). Node decodes a string through a
+ * temporary copy of its characters; for megabytes of weights, the fresh pages of that copy (and of
+ * a second copy of the bytes) cost more than the decoding itself, and the first call paid for them.
+ * Chunks reuse one small temporary and write straight into the result.
+ */
+const DECODE_CHUNK = 1 << 16;
+
 function base64Bytes(data: string): Uint8Array {
-  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(data, 'base64'));
+  if (typeof Buffer !== 'undefined') {
+    const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+    const bytes = Buffer.alloc(Math.max(0, Math.floor(data.length / 4) * 3 - padding));
+    let written = 0;
+    for (let at = 0; at < data.length; at += DECODE_CHUNK) written += bytes.write(data.slice(at, at + DECODE_CHUNK), written, 'base64');
+    // Invalid characters decode short: the size check then reports the weights as corrupt.
+    return written === bytes.length ? bytes : bytes.subarray(0, written);
+  }
   const binary = atob(data);
   const bytes = new Uint8Array(binary.length);
   for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);

@@ -17,6 +17,8 @@ describe.each([
   it('decode to buckets × heads int8 weights with a calibration and a threshold per head', () => {
     const classifier = decodeClassifier(encoded, name);
     expect(classifier.weights.length).toBe(encoded.buckets * encoded.heads.length);
+    // Decoded in chunks: the same bytes as decoding the whole string at once.
+    expect(Buffer.from(classifier.weights.buffer, classifier.weights.byteOffset, classifier.weights.byteLength).equals(Buffer.from(encoded.data, 'base64'))).toBe(true);
     expect(classifier.calibration).toHaveLength(encoded.heads.length);
     expect(classifier.thresholds).toHaveLength(encoded.heads.length);
     // Segment settings reach the decoded classifier (injection is scored per segment too).

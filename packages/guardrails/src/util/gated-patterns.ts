@@ -84,15 +84,17 @@ const hash4 = (c0: number, c1: number, c2: number, c3: number): number =>
  * Aho–Corasick trie of the same literals took ~40 ms to build on the first call).
  */
 interface LiteralIndex {
-  /** Per bucket: first literal (−1: none); `next` chains the literals of one bucket. */
-  readonly heads: readonly [Int32Array, Int32Array, Int32Array, Int32Array];
-  /** Per table: one bit per bucket, set when the bucket holds a literal (the scan reads the four-unit one). */
-  readonly used: readonly [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   /**
-   * Per bucket of the two- and three-unit tables: 1 when it holds a literal, | 2 when the prefix
-   * starts a longer literal (the next probe is made only then). One byte read per probe.
+   * Per bucket: first literal + 1 (0: none, so the tables need no filling); `next` chains the
+   * literals of one bucket (−1 ends a chain).
    */
-  readonly flags: readonly [Uint8Array, Uint8Array];
+  readonly heads: readonly [Int32Array, Int32Array, Int32Array, Int32Array];
+  /**
+   * Per bucket of the two-, three- and four-unit tables: 1 when it holds a literal, | 2 when the
+   * prefix starts a longer literal (the next probe is made only then). One byte read per probe, in
+   * 16 kB tables that stay in the CPU cache.
+   */
+  readonly flags: readonly [Uint8Array, Uint8Array, Uint8Array];
   /** The smallest code unit of a one-unit literal (the one-unit table is read only from there). */
   readonly oneMin: number;
   readonly next: Int32Array;
@@ -116,84 +118,161 @@ interface LiteralIndex {
   readonly conjunctionPattern: Int32Array;
 }
 
-/** The bucket of the first `length` (1–4) units of `value`. */
-function bucketOf(value: string, length: number): number {
-  const c0 = value.charCodeAt(0);
-  if (length === 1) return c0 & MASK;
-  if (length === 2) return hash2(c0, value.charCodeAt(1));
-  if (length === 3) return hash3(c0, value.charCodeAt(1), value.charCodeAt(2));
-  return hash4(c0, value.charCodeAt(1), value.charCodeAt(2), value.charCodeAt(3));
+/** The distinct literals (in order of first appearance) and per literal the sets it is in. */
+interface Literals {
+  readonly values: readonly string[];
+  readonly setStart: Int32Array;
+  readonly sets: Int32Array;
+  readonly unitStart: Int32Array;
+  readonly units: Uint16Array;
 }
 
-const setBit = (bits: Uint32Array, bucket: number): void => {
-  bits[bucket >>> 5]! |= 1 << (bucket & 31);
-};
+/*
+ * The index is built once, on a process's first text, before the JIT has compiled anything: in that
+ * state iterators, spreads, small arrays per entry and bit masks above 2^30 allocate on every step,
+ * and a hot loop in a large function gets the whole function compiled by the optimizer. Hence plain
+ * indexed loops over typed arrays, in small functions (a first version took ~20 ms of CPU and
+ * allocated ~3 MB; these take a few).
+ */
+
+function collectLiterals(requirementSets: readonly (readonly string[])[]): Literals {
+  let entries = 0;
+  for (let id = 0; id < requirementSets.length; id++) entries += requirementSets[id]!.length;
+  const literalOf = new Map<string, number>();
+  const values: string[] = [];
+  // Per entry (set by set): its literal, or −1 (empty, or already listed for this set).
+  const entryLiteral = new Int32Array(entries);
+  // Per literal: how many sets it is in, and the last of them + 1.
+  const setCount = new Int32Array(entries);
+  const lastSet = new Int32Array(entries);
+  for (let id = 0, entry = 0; id < requirementSets.length; id++) {
+    const set = requirementSets[id]!;
+    for (let at = 0; at < set.length; at++, entry++) {
+      const value = set[at]!;
+      let literal = value === '' ? -1 : literalOf.get(value);
+      if (literal === undefined) {
+        literal = values.push(value) - 1;
+        literalOf.set(value, literal);
+      }
+      if (literal !== -1 && lastSet[literal] !== id + 1) {
+        lastSet[literal] = id + 1;
+        setCount[literal]!++;
+        entryLiteral[entry] = literal;
+      } else entryLiteral[entry] = -1;
+    }
+  }
+  const count = values.length;
+  const setStart = new Int32Array(count + 1);
+  const unitStart = new Int32Array(count + 1);
+  for (let literal = 0; literal < count; literal++) {
+    setStart[literal + 1] = setStart[literal]! + setCount[literal]!;
+    unitStart[literal + 1] = unitStart[literal]! + values[literal]!.length;
+  }
+  const sets = new Int32Array(setStart[count]!);
+  const filled = setStart.slice(0, count);
+  for (let id = 0, entry = 0; id < requirementSets.length; id++) {
+    for (let at = 0; at < requirementSets[id]!.length; at++, entry++) {
+      const literal = entryLiteral[entry]!;
+      if (literal !== -1) sets[filled[literal]!++] = id;
+    }
+  }
+  const units = new Uint16Array(unitStart[count]!);
+  for (let literal = 0; literal < count; literal++) {
+    const value = values[literal]!;
+    const start = unitStart[literal]!;
+    for (let at = 0; at < value.length; at++) units[start + at] = value.charCodeAt(at);
+  }
+  return { values, setStart, sets, unitStart, units };
+}
+
+/** The hash tables of {@link LiteralIndex} over `values`. */
+function hashTables(values: readonly string[]): Pick<LiteralIndex, 'heads' | 'flags' | 'oneMin' | 'next'> {
+  const heads: [Int32Array, Int32Array, Int32Array, Int32Array] = [new Int32Array(BUCKETS), new Int32Array(BUCKETS), new Int32Array(BUCKETS), new Int32Array(BUCKETS)];
+  const flags: [Uint8Array, Uint8Array, Uint8Array] = [new Uint8Array(BUCKETS), new Uint8Array(BUCKETS), new Uint8Array(BUCKETS)];
+  let oneMin = Number.POSITIVE_INFINITY;
+  const next = new Int32Array(values.length);
+  // Chained in reverse so that each bucket lists its literals in their original order.
+  for (let literal = values.length - 1; literal >= 0; literal--) {
+    const value = values[literal]!;
+    const length = Math.min(4, value.length);
+    const table = heads[length - 1]!;
+    // The bucket of the first `length` units; a longer literal also marks the buckets of its shorter prefixes.
+    const c0 = value.charCodeAt(0);
+    let bucket = c0 & MASK;
+    if (length === 1) oneMin = Math.min(oneMin, c0);
+    else {
+      const c1 = value.charCodeAt(1);
+      const bucket2 = hash2(c0, c1);
+      if (length === 2) {
+        bucket = bucket2;
+        flags[0][bucket2]! |= 1;
+      } else {
+        flags[0][bucket2]! |= 2;
+        const c2 = value.charCodeAt(2);
+        const bucket3 = hash3(c0, c1, c2);
+        if (length === 3) {
+          bucket = bucket3;
+          flags[1][bucket3]! |= 1;
+        } else {
+          flags[1][bucket3]! |= 2;
+          bucket = hash4(c0, c1, c2, value.charCodeAt(3));
+          flags[2][bucket] = 1;
+        }
+      }
+    }
+    next[literal] = table[bucket]! - 1;
+    table[bucket] = literal + 1;
+  }
+  return { heads, flags, oneMin, next };
+}
+
+/** Whether `conjunction[at]` is the first occurrence of its set in the conjunction. */
+const firstOccurrence = (conjunction: readonly number[], at: number): boolean => conjunction.indexOf(conjunction[at]!) === at;
+
+/** The requirements inverted (see {@link LiteralIndex}): per set, the conjunctions it is in, each set counted once per conjunction. */
+function invertRequirements(requirements: CompactRequirements): Pick<LiteralIndex, 'always' | 'setConjunctionStart' | 'setConjunctions' | 'conjunctionSize' | 'conjunctionPattern'> {
+  const { patterns, sets } = requirements;
+  const always = new Uint8Array(patterns.length);
+  let conjunctions = 0;
+  for (let pattern = 0; pattern < patterns.length; pattern++) conjunctions += patterns[pattern]?.length ?? 0;
+  const conjunctionSize = new Int32Array(conjunctions);
+  const conjunctionPattern = new Int32Array(conjunctions);
+  const setConjunctionStart = new Int32Array(sets.length + 1);
+  for (let pattern = 0, id = 0; pattern < patterns.length; pattern++) {
+    const list = patterns[pattern];
+    if (list === null || list === undefined) {
+      always[pattern] = 1;
+      continue;
+    }
+    for (let index = 0; index < list.length; index++, id++) {
+      const conjunction = list[index]!;
+      let size = 0;
+      for (let at = 0; at < conjunction.length; at++) {
+        if (!firstOccurrence(conjunction, at)) continue;
+        size++;
+        setConjunctionStart[conjunction[at]! + 1]!++;
+      }
+      if (size === 0) always[pattern] = 1;
+      conjunctionSize[id] = size;
+      conjunctionPattern[id] = pattern;
+    }
+  }
+  for (let set = 0; set < sets.length; set++) setConjunctionStart[set + 1]! += setConjunctionStart[set]!;
+  const setConjunctions = new Int32Array(setConjunctionStart[sets.length]!);
+  const filled = setConjunctionStart.slice(0, sets.length);
+  for (let pattern = 0, id = 0; pattern < patterns.length; pattern++) {
+    const list = patterns[pattern] ?? [];
+    for (let index = 0; index < list.length; index++, id++) {
+      const conjunction = list[index]!;
+      for (let at = 0; at < conjunction.length; at++) if (firstOccurrence(conjunction, at)) setConjunctions[filled[conjunction[at]!]!++] = id;
+    }
+  }
+  return { always, setConjunctionStart, setConjunctions, conjunctionSize, conjunctionPattern };
+}
 
 function buildIndex(requirements: CompactRequirements): LiteralIndex {
-  const setsOf = new Map<string, number[]>();
-  for (const [id, set] of requirements.sets.entries()) {
-    for (const value of set) {
-      if (value === '') continue;
-      const ids = setsOf.get(value);
-      if (ids === undefined) setsOf.set(value, [id]);
-      else if (!ids.includes(id)) ids.push(id);
-    }
-  }
-  const literal = [...setsOf.keys()];
-  const setStart = new Int32Array(literal.length + 1);
-  const unitStart = new Int32Array(literal.length + 1);
-  const sets: number[] = [];
-  for (const [entry, value] of literal.entries()) {
-    sets.push(...setsOf.get(value)!);
-    setStart[entry + 1] = sets.length;
-    unitStart[entry + 1] = unitStart[entry]! + value.length;
-  }
-  const units = new Uint16Array(unitStart[literal.length]!);
-  for (const [entry, value] of literal.entries()) for (let at = 0; at < value.length; at++) units[unitStart[entry]! + at] = value.charCodeAt(at);
-  const table = (): Int32Array => new Int32Array(BUCKETS).fill(-1);
-  const bits = (): Uint32Array => new Uint32Array(BUCKETS / 32);
-  const heads: [Int32Array, Int32Array, Int32Array, Int32Array] = [table(), table(), table(), table()];
-  const used: [Uint32Array, Uint32Array, Uint32Array, Uint32Array] = [bits(), bits(), bits(), bits()];
-  const longer: [Uint32Array, Uint32Array] = [bits(), bits()];
-  let oneMin = Number.POSITIVE_INFINITY;
-  const next = new Int32Array(literal.length);
-  // Chained in reverse so that each bucket lists its literals in their original order.
-  for (let entry = literal.length - 1; entry >= 0; entry--) {
-    const value = literal[entry]!;
-    const length = Math.min(4, value.length);
-    const bucket = bucketOf(value, length);
-    next[entry] = heads[length - 1]![bucket]!;
-    heads[length - 1]![bucket] = entry;
-    setBit(used[length - 1]!, bucket);
-    if (length === 1) oneMin = Math.min(oneMin, value.charCodeAt(0));
-    if (length >= 3) setBit(longer[0], bucketOf(value, 2));
-    if (length === 4) setBit(longer[1], bucketOf(value, 3));
-  }
-  const always = new Uint8Array(requirements.patterns.length);
-  const conjunctionsOf: number[][] = requirements.sets.map(() => []);
-  const conjunctionSize: number[] = [];
-  const conjunctionPattern: number[] = [];
-  for (const [pattern, conjunctions] of requirements.patterns.entries()) {
-    if (conjunctions === null) always[pattern] = 1;
-    for (const conjunction of conjunctions ?? []) {
-      const distinct = [...new Set(conjunction)];
-      if (distinct.length === 0) always[pattern] = 1;
-      for (const set of distinct) conjunctionsOf[set]!.push(conjunctionSize.length);
-      conjunctionSize.push(distinct.length);
-      conjunctionPattern.push(pattern);
-    }
-  }
-  const setConjunctionStart = new Int32Array(requirements.sets.length + 1);
-  for (const [set, list] of conjunctionsOf.entries()) setConjunctionStart[set + 1] = setConjunctionStart[set]! + list.length;
-  const flat = { always, setConjunctionStart, setConjunctions: Int32Array.from(conjunctionsOf.flat()), conjunctionSize: Int32Array.from(conjunctionSize), conjunctionPattern: Int32Array.from(conjunctionPattern) };
-  const flags: [Uint8Array, Uint8Array] = [new Uint8Array(BUCKETS), new Uint8Array(BUCKETS)];
-  for (let bucket = 0; bucket < BUCKETS; bucket++) {
-    const word = bucket >>> 5;
-    const bit = 1 << (bucket & 31);
-    flags[0][bucket] = ((used[1][word]! & bit) !== 0 ? 1 : 0) | ((longer[0][word]! & bit) !== 0 ? 2 : 0);
-    flags[1][bucket] = ((used[2][word]! & bit) !== 0 ? 1 : 0) | ((longer[1][word]! & bit) !== 0 ? 2 : 0);
-  }
-  return { heads, used, flags, oneMin, next, unitStart, units, setStart, sets: Int32Array.from(sets), requirements, ...flat };
+  const { values, setStart, sets, unitStart, units } = collectLiterals(requirements.sets);
+  return { ...hashTables(values), unitStart, units, setStart, sets, requirements, ...invertRequirements(requirements) };
 }
 
 /** Marks the sets of every not yet seen literal of the chain at `entry` that occurs in `text` (`length` units) at `position`. */
@@ -233,8 +312,7 @@ function foundSets(index: LiteralIndex, value: string, found: Uint8Array, seen: 
   seen.fill(0);
   list[0] = 0;
   const [one, two, three, four] = index.heads;
-  const [, , , fourUsed] = index.used;
-  const [twoFlags, threeFlags] = index.flags;
+  const [twoFlags, threeFlags, fourFlags] = index.flags;
   const { oneMin } = index;
   const length = value.length;
   if (length > scratch.length) scratch = new Uint16Array(Math.max(length, scratch.length * 2));
@@ -243,8 +321,8 @@ function foundSets(index: LiteralIndex, value: string, found: Uint8Array, seen: 
   for (let position = 0; position < length; position++) {
     const c0 = text[position]!;
     if (c0 >= oneMin) {
-      const entry = one[c0 & MASK]!;
-      if (entry !== -1) matchChain(text, length, position, entry, index, seen, found, list);
+      const head = one[c0 & MASK]!;
+      if (head !== 0) matchChain(text, length, position, head - 1, index, seen, found, list);
     }
     if (position + 1 >= length) break;
     const c1 = text[position + 1]!;
@@ -252,15 +330,15 @@ function foundSets(index: LiteralIndex, value: string, found: Uint8Array, seen: 
     // Per bucket: 1 = holds a literal, 2 = starts a longer one (16 kB tables, so they stay in the CPU cache).
     const flags2 = twoFlags[bucket2]!;
     if (flags2 === 0) continue;
-    if ((flags2 & 1) !== 0) matchChain(text, length, position, two[bucket2]!, index, seen, found, list);
+    if ((flags2 & 1) !== 0) matchChain(text, length, position, two[bucket2]! - 1, index, seen, found, list);
     if (flags2 === 1 || position + 2 >= length) continue;
     const c2 = text[position + 2]!;
     const bucket3 = hash3(c0, c1, c2);
     const flags3 = threeFlags[bucket3]!;
-    if ((flags3 & 1) !== 0) matchChain(text, length, position, three[bucket3]!, index, seen, found, list);
+    if ((flags3 & 1) !== 0) matchChain(text, length, position, three[bucket3]! - 1, index, seen, found, list);
     if (flags3 < 2 || position + 3 >= length) continue;
     const bucket4 = hash4(c0, c1, c2, text[position + 3]!);
-    if ((fourUsed[bucket4 >>> 5]! & (1 << (bucket4 & 31))) !== 0) matchChain(text, length, position, four[bucket4]!, index, seen, found, list);
+    if (fourFlags[bucket4] !== 0) matchChain(text, length, position, four[bucket4]! - 1, index, seen, found, list);
   }
 }
 
