@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TrainingExample } from '../../src/classifier/train-linear-classifier';
-import { stripAddresses } from '../../src/injection/strip-addresses';
+import { stripAddresses } from '../../src/classifier/strip-addresses';
 
 /** A training example with the dataset it came from (the id before `/`), for the by-source split. */
 export interface SourcedExample extends TrainingExample {

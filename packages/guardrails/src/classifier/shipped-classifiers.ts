@@ -1,10 +1,10 @@
 import { classifierLogitsOfNormalized, classifierProbabilities, headLogitsOfNormalized, headProbabilityOfNormalized } from './linear-classifier';
 import { normalizeForFeatures } from './normalize-for-features';
 import { segmentLogitsOfNormalized } from './segment-scores';
+import { stripAddresses } from './strip-addresses';
 import { type CategoryScore, lazyClassifier, type LoadedClassifier } from './weights-codec';
 import { INJECTION_WEIGHTS } from './weights/injection-weights';
 import { MODERATION_WEIGHTS } from './weights/moderation-weights';
-import { stripAddresses } from '../injection/strip-addresses';
 
 /** The shipped moderation classifier (heads toxic, harassment, hate, violence, sexual), decoded on first use. */
 export const moderationClassifier: () => LoadedClassifier = lazyClassifier(() => MODERATION_WEIGHTS, 'moderation');
