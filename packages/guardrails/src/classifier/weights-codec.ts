@@ -71,7 +71,8 @@ export function encodeWeights(weights: Int8Array): { base64: string; checksum: n
  */
 const DECODE_CHUNK = 1 << 16;
 
-function base64Bytes(data: string): Uint8Array {
+/** Base64 → bytes; invalid characters decode short, which the callers' size checks report as corrupt. */
+export function base64Bytes(data: string): Uint8Array {
   if (typeof Buffer !== 'undefined') {
     const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
     const bytes = Buffer.alloc(Math.max(0, Math.floor(data.length / 4) * 3 - padding));

@@ -5,7 +5,7 @@ import { createPiiDetector } from '../pii-detector';
 import { PII_DEFAULT_ENTITY_TYPES, PII_ENTITY_TYPES, PII_NAME_ENTITY_TYPES, type RawPiiMatch } from '../pii-entity';
 import { recognizeNames } from '../recognizers/name-recognizer';
 import { addToGazetteer, commonWordBit, visitNameCandidates, type CommonWords } from './name-candidates';
-import { decodeNameModel, nameModelChecksum } from './name-model';
+import { decodeNameModel, nameModelChecksum, packWeights } from './name-model';
 import { labeledCandidates, quantizeNameModel, trainNameModel, type NameTrainingText } from './train-name-model';
 import { NAME_WEIGHTS } from './weights/name-weights';
 
@@ -184,7 +184,9 @@ describe('name scoring paths', () => {
     const text = 'Dear Lucero, Ada Lovelace met Charles Babbage in London at the Royal Society on Monday. Bank of America, Paris and Jean-Luc van Damme too.';
     const run = (weights: Int8Array | Float32Array): RawPiiMatch[] => {
       const out: RawPiiMatch[] = [];
-      recognizeNames(text, out, { ...model, weights });
+      const { packed: _shipped, ...unpacked } = model;
+      const packed = weights instanceof Int8Array ? packWeights(weights, model.buckets, model.classes.length) : undefined;
+      recognizeNames(text, out, { ...unpacked, weights, ...(packed === undefined ? {} : { packed }) });
       return out;
     };
     const packed = run(bytes);
