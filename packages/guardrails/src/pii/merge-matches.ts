@@ -12,7 +12,8 @@ export const ACTION_SEVERITY: Readonly<Record<GuardAction, number>> = { allow: 0
  */
 export function mergeMatches(matches: readonly PiiMatch[]): PiiMatch[] {
   requireArray(matches, 'mergeMatches', 'the matches');
-  return mergeCheckedMatches(matches);
+  if (matches.length < 2) return [...matches];
+  return mergeSortedMatches([...matches].sort(byStart));
 }
 
 /** Start order of matches, the longer first at equal starts. */
@@ -36,12 +37,6 @@ export function sortByStart(matches: PiiMatch[]): PiiMatch[] {
     matches[at] = match;
   }
   return matches;
-}
-
-/** {@link mergeMatches} for matches known to be an array (no check per call). */
-export function mergeCheckedMatches(matches: readonly PiiMatch[]): PiiMatch[] {
-  if (matches.length < 2) return [...matches];
-  return mergeSortedMatches([...matches].sort(byStart));
 }
 
 /** {@link mergeMatches} of matches already sorted by {@link byStart}, which it may return as they are. */

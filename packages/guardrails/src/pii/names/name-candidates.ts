@@ -120,13 +120,6 @@ const commonBitOf = (hash: number, bits: number): number => mix(hash, 0x636f6d) 
 const gazetteerSlotOf = (hash: number, bits: number): number => mix(hash, Template.GazetteerList) >>> (32 - bits);
 const inSet = (set: Uint8Array, bit: number): boolean => (set[bit >>> 3]! & (1 << (bit & 7))) !== 0;
 
-/** True when `text[start, end)` lower-cased is a common word of the shipped list. */
-export function isCommonWord(common: CommonWords | undefined, text: string, start: number, end: number): boolean {
-  if (common === undefined) return false;
-  ensureTables();
-  return inSet(common.set, commonBitOf(wordHash(text, start, end), common.bits));
-}
-
 /** Mask of the gazetteer lists holding the word of `hash` (bit i: {@link GAZETTEER_LISTS}[i]). */
 const gazetteerMask = (gazetteer: NonNullable<CommonWords['gazetteer']>, hash: number): number => gazetteer.set[gazetteerSlotOf(hash, gazetteer.bits)]!;
 
